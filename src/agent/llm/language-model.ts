@@ -1,0 +1,41 @@
+/**
+ * The provider spec: plain types, no dependencies. A new provider is one file that
+ * implements `LanguageModel`.
+ */
+import type { FinishReason } from '../../engine/events.js';
+import type { ChatMessage, ToolCall, Usage } from '../../engine/messages.js';
+import type { JsonSchema } from '../tools/tool.js';
+
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  parameters: JsonSchema;
+}
+
+export interface ModelRequest {
+  messages: ChatMessage[];
+  tools?: ToolDefinition[];
+  temperature?: number;
+  maxTokens?: number;
+  signal?: AbortSignal;
+}
+
+/** Normalized stream parts, a union on `type`. */
+export type StreamPart =
+  | { type: 'text-delta'; text: string }
+  /** A fragment of the tool call at `index`; `id` and `name` arrive on the first fragment. */
+  | { type: 'tool-call-delta'; index: number; id?: string; name?: string; argumentsDelta: string }
+  /** A fully assembled tool call, emitted once per call before `finish`. */
+  | { type: 'tool-call'; index: number; call: ToolCall }
+  | { type: 'usage'; usage: Usage }
+  /** Emitted before a retry, so callers can record it. */
+  | { type: 'retry'; attempt: number; delayMs: number; error: { code: string; message: string; status?: number } }
+  | { type: 'finish'; finishReason: FinishReason };
+
+export interface LanguageModel {
+  readonly specificationVersion: 'v1';
+  readonly provider: string;
+  readonly modelId: string;
+  /** Streams one completion. Errors are thrown as `LlmError`; an abort as CANCELLED. */
+  stream(request: ModelRequest): AsyncIterable<StreamPart>;
+}

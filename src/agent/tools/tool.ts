@@ -1,0 +1,46 @@
+/**
+ * One interface for every kind of tool: native functions, WASI modules, scripts in a
+ * sandbox, MCP servers. The executor validates, authorizes and limits; a tool only executes.
+ */
+
+/** A JSON Schema document (draft 2020-12 or 7) describing a tool's arguments. */
+export type JsonSchema = { [key: string]: unknown };
+
+export interface ToolContext {
+  /** Aborted at the call's deadline or when the turn is cancelled. */
+  signal: AbortSignal;
+  sessionId: string;
+  callId: string;
+  /** The principal on whose behalf the tool runs. */
+  principal: string;
+}
+
+export interface Tool<Args = Record<string, unknown>, Result = unknown> {
+  name: string;
+  description: string;
+  parameters: JsonSchema;
+  /** Per-call deadline; the executor's default applies when absent. */
+  timeoutMs?: number;
+  /** Calls wait for a human approve/deny before running. */
+  needsApproval?: boolean;
+  /** Capabilities the tool asks for (files, hosts, memory, time); enforced by sandboxes. */
+  capabilities?: Record<string, unknown>;
+  execute(args: Args, context: ToolContext): Promise<Result> | Result;
+}
+
+/** What a tool call produced, as recorded and as shown to the model. */
+export type ToolResult =
+  | { callId: string; name: string; ok: true; value: unknown; output: string; durationMs: number }
+  | {
+      callId: string;
+      name: string;
+      ok: false;
+      error: { code: string; message: string; details?: Record<string, unknown> };
+      output: string;
+      durationMs: number;
+    };
+
+/** Helper that keeps the argument type of a tool's execute in step with its schema. */
+export function defineTool<Args = Record<string, unknown>, Result = unknown>(tool: Tool<Args, Result>): Tool<Args, Result> {
+  return tool;
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * The validated configuration. Every key has a default, so an empty file is valid.
+ * Unknown keys are errors: a typo must not be silently ignored.
+ */
+export const llmConfigSchema = z
+  .strictObject({
+    /** OpenAI-compatible base URL, including `/v1`. */
+    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    apiKey: z.string().min(1).optional(),
+    model: z.string().min(1).optional(),
+    timeoutMs: z.number().int().positive().default(120_000),
+    maxRetries: z.number().int().min(0).max(10).default(3),
+    temperature: z.number().min(0).max(2).optional(),
+    maxTokens: z.number().int().positive().optional(),
+  })
+  .prefault({});
+
+export const agentConfigSchema = z
+  .strictObject({
+    system: z.string().optional(),
+    maxSteps: z.number().int().min(1).max(1000).default(10),
+    toolTimeoutMs: z.number().int().positive().default(30_000),
+    /** Built-in tools to enable; default all. */
+    tools: z.array(z.string().min(1)).optional(),
+  })
+  .prefault({});
+
+export const storeConfigSchema = z
+  .strictObject({
+    kind: z.enum(['sqlite', 'memory']).default('sqlite'),
+    /** SQLite file; default `~/.agentbox/sessions.db`. */
+    path: z.string().min(1).optional(),
+  })
+  .prefault({});
+
+export const logConfigSchema = z
+  .strictObject({
+    level: z.enum(['silent', 'fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('warn'),
+  })
+  .prefault({});
+
+export const configSchema = z
+  .strictObject({
+    llm: llmConfigSchema,
+    agent: agentConfigSchema,
+    store: storeConfigSchema,
+    log: logConfigSchema,
+  })
+  .prefault({});
+
+export type AgentboxConfig = z.output<typeof configSchema>;
+/** What a user writes: everything optional. */
+export type AgentboxConfigInput = z.input<typeof configSchema>;

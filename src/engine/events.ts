@@ -1,0 +1,76 @@
+/**
+ * Typed session events. A session's history is the append-only log of its persisted
+ * events; its state is the fold of that log (see `session.ts`). Names read noun.verb.
+ */
+import type { SerializedError } from '../errors/agentbox-error.js';
+import type { ToolCall, Usage } from './messages.js';
+import type { SessionState } from './session-state.js';
+
+export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'content_filter' | 'error' | 'unknown';
+
+export type EventPayload =
+  | { type: 'session.created'; owner: string; system?: string; metadata: Record<string, unknown> }
+  | { type: 'turn.started'; turn: number; input: string }
+  | { type: 'turn.completed'; turn: number; text: string; usage: Usage; durationMs: number }
+  | { type: 'turn.failed'; turn: number; error: SerializedError }
+  | { type: 'turn.cancelled'; turn: number; reason: string }
+  | { type: 'state.changed'; from: SessionState; to: SessionState }
+  | { type: 'llm.started'; step: number; model: string }
+  | { type: 'llm.text-delta'; step: number; text: string }
+  | { type: 'llm.tool-call-delta'; step: number; index: number; id?: string; name?: string; argumentsDelta: string }
+  | { type: 'llm.retry'; step: number; attempt: number; delayMs: number; error: SerializedError }
+  | {
+      type: 'llm.completed';
+      step: number;
+      model: string;
+      text: string;
+      toolCalls: ToolCall[];
+      finishReason: FinishReason;
+      usage: Usage;
+      durationMs: number;
+      timeToFirstTokenMs?: number;
+    }
+  | { type: 'llm.failed'; step: number; error: SerializedError }
+  | { type: 'tool.started'; step: number; callId: string; name: string; arguments: string }
+  | {
+      type: 'tool.completed';
+      step: number;
+      callId: string;
+      name: string;
+      ok: boolean;
+      /** Exactly what the model is shown as the tool's result. */
+      output: string;
+      error?: SerializedError;
+      durationMs: number;
+      resources?: ToolResourceUsage;
+    }
+  | { type: 'auth.decided'; permission: string; principal: string; allowed: boolean; rule?: string; reason: string }
+  | { type: 'approval.requested'; step: number; callId: string; name: string; arguments: string }
+  | { type: 'approval.decided'; callId: string; approved: boolean; by: string; reason?: string };
+
+export interface ToolResourceUsage {
+  wallMs: number;
+  cpuMs?: number;
+  peakMemoryBytes?: number;
+}
+
+export type EventType = EventPayload['type'];
+
+export interface EventEnvelope {
+  sessionId: string;
+  /** Position in the session log, from 1. Transient events carry 0: they are streamed, never stored. */
+  seq: number;
+  /** Epoch milliseconds. */
+  time: number;
+}
+
+export type AgentEvent = EventEnvelope & EventPayload;
+
+export type EventOf<T extends EventType> = EventEnvelope & Extract<EventPayload, { type: T }>;
+
+/** Streamed to live subscribers only; a crash may lose them, the completed step is stored. */
+const transientTypes: ReadonlySet<EventType> = new Set<EventType>(['llm.text-delta', 'llm.tool-call-delta']);
+
+export function isTransient(event: { type: EventType }): boolean {
+  return transientTypes.has(event.type);
+}

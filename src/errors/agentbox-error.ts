@@ -1,0 +1,75 @@
+/**
+ * The one error hierarchy of agentbox. Every error a caller can see carries a stable
+ * `code`; HTTP status codes and exit codes are chosen at the edges from that code.
+ */
+
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'LLM_UNREACHABLE'
+  | 'LLM_HTTP'
+  | 'LLM_PROTOCOL'
+  | 'LLM_TIMEOUT'
+  | 'TOOL_NOT_FOUND'
+  | 'TOOL_ARGS_INVALID'
+  | 'TOOL_TIMEOUT'
+  | 'TOOL_FAILED'
+  | 'TOOL_DENIED'
+  | 'MAX_STEPS'
+  | 'CANCELLED'
+  | 'ILLEGAL_TRANSITION'
+  | 'SESSION_NOT_FOUND'
+  | 'SESSION_BUSY'
+  | 'STORE_FAILED'
+  | 'CHANNEL_CLOSED'
+  | 'INVALID_INPUT';
+
+const marker = Symbol.for('agentbox.error');
+
+export interface AgentboxErrorOptions {
+  cause?: unknown;
+  /** Extra machine-readable facts (never secrets). */
+  details?: Record<string, unknown>;
+}
+
+export class AgentboxError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  private readonly [marker] = true;
+
+  constructor(code: ErrorCode, message: string, options: AgentboxErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AgentboxError';
+    this.code = code;
+    this.details = options.details;
+  }
+
+  /** True for agentbox errors, even from a duplicated copy of the package. */
+  static isInstance(error: unknown): error is AgentboxError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  }
+
+  /** A plain object safe to store in an event or send to a client. */
+  toJSON(): SerializedError {
+    return { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) };
+  }
+}
+
+export interface SerializedError {
+  code: ErrorCode | string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** Normalizes anything thrown into an event-safe shape. */
+export function serializeError(error: unknown): SerializedError {
+  if (AgentboxError.isInstance(error)) return error.toJSON();
+  if (error instanceof Error) return { code: 'INTERNAL', message: error.message };
+  return { code: 'INTERNAL', message: String(error) };
+}
+
+export function isAbortError(error: unknown): boolean {
+  return (
+    (error instanceof Error || (typeof error === 'object' && error !== null)) &&
+    ((error as Error).name === 'AbortError' || (AgentboxError.isInstance(error) && error.code === 'CANCELLED'))
+  );
+}

@@ -1,0 +1,3 @@
+export * from './agentbox-error.js';
+export * from './llm-error.js';
+export * from './config-error.js';
