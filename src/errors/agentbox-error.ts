@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'SESSION_NOT_FOUND'
   | 'SESSION_BUSY'
   | 'STORE_FAILED'
+  /** A seq gap or duplicate on append: another writer got there first, or a bug. */
+  | 'STORE_CONFLICT'
   | 'CHANNEL_CLOSED'
   | 'INVALID_INPUT';
 
