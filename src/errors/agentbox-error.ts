@@ -23,6 +23,12 @@ export type ErrorCode =
   /** A seq gap or duplicate on append: another writer got there first, or a bug. */
   | 'STORE_CONFLICT'
   | 'CHANNEL_CLOSED'
+  /** A sandboxed tool grew its memory past its ceiling (or asked for more at load). */
+  | 'SANDBOX_MEMORY_LIMIT'
+  /** A sandboxed tool wrote more output than it is allowed to. */
+  | 'SANDBOX_OUTPUT_LIMIT'
+  /** A WebAssembly module could not be loaded: bad bytes, missing export, unknown import. */
+  | 'WASM_LOAD_FAILED'
   | 'INVALID_INPUT';
 
 const marker = Symbol.for('agentbox.error');
