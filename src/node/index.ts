@@ -1,0 +1,6 @@
+/**
+ * agentbox/node — the Node-only pieces: the SQLite session store, config files, and other
+ * adapters that need the file system or native modules. The portable core is `agentbox`.
+ */
+export * from './default-store-path.js';
+export * from './sqlite-session-store.js';
