@@ -4,3 +4,4 @@ export * from './events.js';
 export * from './messages.js';
 export * from './session.js';
 export * from './session-state.js';
+export * from './session-recorder.js';

@@ -1,0 +1,165 @@
+import { AgentboxError, isAbortError, serializeError } from '../errors/agentbox-error.js';
+import type { FinishReason } from '../engine/events.js';
+import { addUsage, emptyUsage, type ToolCall, type Usage } from '../engine/messages.js';
+import type { SessionRecorder } from '../engine/session-recorder.js';
+import { isWorking } from '../engine/session-state.js';
+import type { LanguageModel } from './llm/language-model.js';
+import type { ApprovalDecision, ApprovalRequest, ToolExecutor } from './tools/tool-executor.js';
+
+export interface RunTurnOptions {
+  recorder: SessionRecorder;
+  model: LanguageModel;
+  executor: ToolExecutor;
+  input: string;
+  principal: string;
+  /** Model calls in one turn before it is stopped with MAX_STEPS. */
+  maxSteps: number;
+  signal?: AbortSignal;
+  temperature?: number;
+  maxTokens?: number;
+  requestApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
+}
+
+export interface TurnResult {
+  text: string;
+  usage: Usage;
+  steps: number;
+  durationMs: number;
+}
+
+/**
+ * One turn of the agent loop: user message → model → tool calls → model … → final answer.
+ * Every step is an event; text streams to subscribers as it arrives. On failure the turn
+ * is recorded as failed (or cancelled) and the error is rethrown; the log stays whole.
+ */
+export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
+  const { recorder } = options;
+  const signal = options.signal ?? new AbortController().signal;
+  const turn = recorder.session.turns + 1;
+  const started = performance.now();
+  if (isWorking(recorder.state)) {
+    // The previous turn was interrupted (the process died mid-turn): close it honestly.
+    await recorder.record({ type: 'turn.failed', turn: recorder.session.turns, error: { code: 'INTERRUPTED', message: 'the turn was interrupted before it finished' } });
+    await recorder.moveTo('failed');
+  }
+  await recorder.record({ type: 'turn.started', turn, input: options.input });
+  await recorder.moveTo('awaiting_llm');
+  let usage = emptyUsage();
+  try {
+    for (let step = 1; step <= options.maxSteps; step += 1) {
+      if (signal.aborted) throw new AgentboxError('CANCELLED', 'the turn was cancelled');
+      const answer = await callModel(options, step, signal);
+      usage = addUsage(usage, answer.usage);
+      if (answer.toolCalls.length === 0) {
+        await recorder.moveTo('completed');
+        const durationMs = performance.now() - started;
+        await recorder.record({ type: 'turn.completed', turn, text: answer.text, usage, durationMs });
+        return { text: answer.text, usage, steps: step, durationMs };
+      }
+      await recorder.moveTo('running_tools');
+      await options.executor.execute(answer.toolCalls, {
+        sessionId: recorder.id,
+        principal: options.principal,
+        step,
+        signal,
+        emit: (payload) => recorder.record(payload).then(() => undefined),
+        requestApproval: async (requests) => {
+          const asked = options.requestApproval ? options.requestApproval(requests) : Promise.resolve(new Map<string, ApprovalDecision>());
+          await recorder.moveTo('awaiting_approval');
+          const decisions = await asked;
+          await recorder.moveTo('running_tools');
+          return decisions;
+        },
+      });
+      if (signal.aborted) throw new AgentboxError('CANCELLED', 'the turn was cancelled');
+      await recorder.moveTo('awaiting_llm');
+    }
+    throw new AgentboxError('MAX_STEPS', `stopped after ${options.maxSteps} model calls without a final answer (agent.maxSteps)`, {
+      details: { maxSteps: options.maxSteps },
+    });
+  } catch (error) {
+    await closeFailedTurn(recorder, turn, error, signal);
+    throw error;
+  }
+}
+
+interface ModelAnswer {
+  text: string;
+  toolCalls: ToolCall[];
+  usage: Usage | undefined;
+}
+
+async function callModel(options: RunTurnOptions, step: number, signal: AbortSignal): Promise<ModelAnswer> {
+  const { recorder, model } = options;
+  await recorder.record({ type: 'llm.started', step, model: model.modelId });
+  const started = performance.now();
+  let firstTokenMs: number | undefined;
+  let text = '';
+  const calls: ToolCall[] = [];
+  let usage: Usage | undefined;
+  let finishReason: FinishReason = 'unknown';
+  try {
+    const stream = model.stream({
+      messages: recorder.session.messages,
+      tools: options.executor.registry.size > 0 ? options.executor.registry.definitions() : undefined,
+      signal,
+      ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+      ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+    });
+    for await (const part of stream) {
+      switch (part.type) {
+        case 'text-delta':
+          firstTokenMs ??= performance.now() - started;
+          text += part.text;
+          await recorder.record({ type: 'llm.text-delta', step, text: part.text });
+          break;
+        case 'tool-call-delta':
+          firstTokenMs ??= performance.now() - started;
+          await recorder.record({ type: 'llm.tool-call-delta', step, index: part.index, argumentsDelta: part.argumentsDelta, ...(part.id ? { id: part.id } : {}), ...(part.name ? { name: part.name } : {}) });
+          break;
+        case 'tool-call':
+          calls.push({ ...part.call, id: part.call.id || `call_${step}_${part.index}` });
+          break;
+        case 'usage':
+          usage = part.usage;
+          break;
+        case 'retry':
+          await recorder.record({ type: 'llm.retry', step, attempt: part.attempt, delayMs: part.delayMs, error: part.error });
+          break;
+        case 'finish':
+          finishReason = part.finishReason;
+          break;
+      }
+    }
+  } catch (error) {
+    if (!isAbortError(error) && !signal.aborted) await recorder.record({ type: 'llm.failed', step, error: serializeError(error) });
+    throw error;
+  }
+  await recorder.record({
+    type: 'llm.completed',
+    step,
+    model: model.modelId,
+    text,
+    toolCalls: calls,
+    finishReason,
+    usage: usage ?? emptyUsage(),
+    durationMs: performance.now() - started,
+    ...(firstTokenMs !== undefined ? { timeToFirstTokenMs: firstTokenMs } : {}),
+  });
+  return { text, toolCalls: calls, usage };
+}
+
+async function closeFailedTurn(recorder: SessionRecorder, turn: number, error: unknown, signal: AbortSignal): Promise<void> {
+  if (!isWorking(recorder.state)) return;
+  try {
+    if (signal.aborted || isAbortError(error)) {
+      await recorder.record({ type: 'turn.cancelled', turn, reason: 'cancelled by the caller' });
+      await recorder.moveTo('cancelled');
+    } else {
+      await recorder.record({ type: 'turn.failed', turn, error: serializeError(error) });
+      await recorder.moveTo('failed');
+    }
+  } catch {
+    // The store itself failed; the original error is the one worth reporting.
+  }
+}

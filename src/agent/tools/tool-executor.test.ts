@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import type { EventPayload } from '../../engine/events.js';
+import { calculatorTool } from './builtin/calculator.js';
+import { defineTool, type Tool } from './tool.js';
+import { ToolExecutor, type ExecuteContext } from './tool-executor.js';
+import { ToolRegistry } from './tool-registry.js';
+
+function context(overrides: Partial<ExecuteContext> = {}): ExecuteContext & { events: EventPayload[] } {
+  const events: EventPayload[] = [];
+  return { sessionId: 's1', principal: 'ana', step: 1, signal: new AbortController().signal, emit: (e) => void events.push(e), events, ...overrides };
+}
+
+const sleepTool = defineTool<{ ms: number }>({
+  name: 'sleep',
+  description: 'waits',
+  parameters: { type: 'object', properties: { ms: { type: 'integer', minimum: 0 } }, required: ['ms'] },
+  timeoutMs: 50,
+  execute: ({ ms }, { signal }) =>
+    new Promise((resolve, reject) => {
+      const t = setTimeout(() => resolve({ slept: ms }), ms);
+      signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)));
+    }),
+});
+
+const throwingTool = defineTool({ name: 'boom', description: 'fails', parameters: { type: 'object' }, execute: () => { throw new Error('disk on fire'); } });
+
+function executor(tools: Tool[], options: Partial<ConstructorParameters<typeof ToolExecutor>[0]> = {}): ToolExecutor {
+  return new ToolExecutor({ registry: new ToolRegistry(tools), ...options });
+}
+
+describe('ToolExecutor', () => {
+  it('runs a valid call and records started/completed events', async () => {
+    const ctx = context();
+    const [result] = await executor([calculatorTool as Tool]).execute([{ id: 'c1', name: 'calculator', arguments: '{"expression":"17*23"}' }], ctx);
+    expect(result).toMatchObject({ ok: true, value: { result: 391 }, output: '{"result":391}' });
+    expect(ctx.events.map((e) => e.type)).toEqual(['tool.started', 'tool.completed']);
+    expect(ctx.events[1]).toMatchObject({ ok: true, callId: 'c1', output: '{"result":391}' });
+  });
+
+  it('runs the calls of one turn in parallel', async () => {
+    const started = performance.now();
+    const results = await executor([sleepTool as Tool]).execute(
+      [1, 2, 3].map((i) => ({ id: `c${i}`, name: 'sleep', arguments: '{"ms":30}' })),
+      context(),
+    );
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(85);
+  });
+
+  it.each([
+    ['unknown tool', { name: 'nope', arguments: '{}' }, 'TOOL_NOT_FOUND', /unknown tool 'nope'; available tools: calculator/],
+    ['invalid JSON', { name: 'calculator', arguments: '{"expression": ' }, 'TOOL_ARGS_INVALID', /not valid JSON/],
+    ['non-object JSON', { name: 'calculator', arguments: '[1]' }, 'TOOL_ARGS_INVALID', /must be a JSON object/],
+    ['schema mismatch', { name: 'calculator', arguments: '{"expression": 5}' }, 'TOOL_ARGS_INVALID', /\/expression: .*string/],
+    ['missing property', { name: 'calculator', arguments: '{}' }, 'TOOL_ARGS_INVALID', /required property "expression"/i],
+    ['extra property', { name: 'calculator', arguments: '{"expression":"1","x":1}' }, 'TOOL_ARGS_INVALID', /schema of 'calculator'/],
+    ['a bad expression', { name: 'calculator', arguments: '{"expression":"2+"}' }, 'INVALID_INPUT', /unexpected end/],
+  ])('turns %s into a structured result the model reads', async (_label, call, code, message) => {
+    const [result] = await executor([calculatorTool as Tool]).execute([{ id: 'c', ...call }], context());
+    expect(result?.ok).toBe(false);
+    if (result?.ok !== false) return;
+    expect(result.error.code).toBe(code);
+    expect(result.error.message).toMatch(message);
+    expect(JSON.parse(result.output)).toEqual({ error: result.error });
+  });
+
+  it('reports a thrown error and a timeout, and carries on with the other calls', async () => {
+    const results = await executor([throwingTool, sleepTool as Tool, calculatorTool as Tool]).execute(
+      [
+        { id: 'a', name: 'boom', arguments: '' },
+        { id: 'b', name: 'sleep', arguments: '{"ms":10000}' },
+        { id: 'c', name: 'calculator', arguments: '{"expression":"1+1"}' },
+      ],
+      context(),
+    );
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['TOOL_FAILED', 'TOOL_TIMEOUT', 'ok']);
+    expect(results[0]?.output).toContain('disk on fire');
+    expect(results[1]?.output).toContain('did not finish within 50 ms');
+    expect(results[1]?.durationMs).toBeLessThan(1000);
+  });
+
+  it('drops prototype-polluting keys from arguments', async () => {
+    let seen: Record<string, unknown> | undefined;
+    const echo = defineTool({ name: 'echo', description: 'echo', parameters: { type: 'object' }, execute: (args) => ((seen = args), Object.assign({}, args)) });
+    await executor([echo]).execute([{ id: 'c', name: 'echo', arguments: '{"__proto__":{"polluted":true},"a":1}' }], context());
+    expect(seen).toEqual({ a: 1 });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('denies a call the authorizer refuses and records the decision', async () => {
+    const ctx = context();
+    const [result] = await executor([calculatorTool as Tool], {
+      authorize: ({ tool }) => ({ allowed: false, reason: `no role grants tool:invoke:${tool.name}` }),
+    }).execute([{ id: 'c', name: 'calculator', arguments: '{"expression":"1"}' }], ctx);
+    expect(result).toMatchObject({ ok: false, error: { code: 'TOOL_DENIED', message: 'permission denied: no role grants tool:invoke:calculator' } });
+    expect(ctx.events[0]).toMatchObject({ type: 'auth.decided', allowed: false, permission: 'tool:invoke:calculator', principal: 'ana' });
+  });
+
+  it('asks for approval and honours a denial', async () => {
+    const gated = { ...(calculatorTool as Tool), needsApproval: true };
+    const ctx = context({ requestApproval: async (reqs) => new Map(reqs.map((r) => [r.callId, { approved: false, by: 'ana', reason: 'not now' }])) });
+    const [result] = await executor([gated]).execute([{ id: 'c', name: 'calculator', arguments: '{"expression":"1"}' }], ctx);
+    expect(result).toMatchObject({ ok: false, error: { code: 'TOOL_DENIED', message: 'the user did not approve this call: not now' } });
+    expect(ctx.events.map((e) => e.type)).toEqual(['approval.requested', 'approval.decided', 'tool.started', 'tool.completed']);
+  });
+
+  it('truncates huge outputs', async () => {
+    const big = defineTool({ name: 'big', description: 'big', parameters: { type: 'object' }, execute: () => 'x'.repeat(1000) });
+    const [result] = await executor([big], { maxOutputChars: 100 }).execute([{ id: 'c', name: 'big', arguments: '{}' }], context());
+    expect(result?.output).toMatch(/^x{100}\n\[output truncated: 1000 characters in all\]$/);
+  });
+});

@@ -1,0 +1,235 @@
+import { Validator } from '@cfworker/json-schema';
+import { AgentboxError, type SerializedError } from '../../errors/agentbox-error.js';
+import type { EventPayload, ToolResourceUsage } from '../../engine/events.js';
+import type { ToolCall } from '../../engine/messages.js';
+import { parseToolArguments } from './parse-tool-arguments.js';
+import type { Tool, ToolResult } from './tool.js';
+import type { ToolRegistry } from './tool-registry.js';
+
+/** An authorization verdict; failures are data, not exceptions. */
+export interface ToolAuthDecision {
+  allowed: boolean;
+  reason: string;
+  rule?: string;
+  permission?: string;
+}
+
+export interface ToolAuthRequest {
+  principal: string;
+  sessionId: string;
+  tool: Tool;
+  args: Record<string, unknown>;
+}
+
+export interface ApprovalRequest {
+  callId: string;
+  name: string;
+  arguments: string;
+}
+
+export interface ApprovalDecision {
+  approved: boolean;
+  by: string;
+  reason?: string;
+}
+
+export interface ToolExecutorOptions {
+  registry: ToolRegistry;
+  /** Deadline for a call whose tool sets none. Default 30 s. */
+  defaultTimeoutMs?: number;
+  /** Longest output shown to the model; longer output is truncated with a marker. Default 64 KiB. */
+  maxOutputChars?: number;
+  /** Checked before every call; absent means every registered tool is allowed. */
+  authorize?: (request: ToolAuthRequest) => ToolAuthDecision | Promise<ToolAuthDecision>;
+}
+
+export interface ExecuteContext {
+  sessionId: string;
+  principal: string;
+  step: number;
+  signal: AbortSignal;
+  /** Records an event (tool.started, tool.completed, auth.decided, approval.*). */
+  emit: (payload: EventPayload) => void | Promise<void>;
+  /** Asks a human about calls to tools marked `needsApproval`; absent means deny them. */
+  requestApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
+}
+
+interface PreparedCall {
+  call: ToolCall;
+  tool?: Tool;
+  args?: Record<string, unknown>;
+  error?: AgentboxError;
+}
+
+/**
+ * Validates, authorizes and runs the tool calls of one model turn, in parallel, each under
+ * a deadline. Every failure becomes a structured result the model can read, so the loop
+ * goes on.
+ */
+export class ToolExecutor {
+  private readonly validators = new WeakMap<Tool, Validator>();
+  private readonly defaultTimeoutMs: number;
+  private readonly maxOutputChars: number;
+
+  constructor(private readonly options: ToolExecutorOptions) {
+    this.defaultTimeoutMs = options.defaultTimeoutMs ?? 30_000;
+    this.maxOutputChars = options.maxOutputChars ?? 64 * 1024;
+  }
+
+  get registry(): ToolRegistry {
+    return this.options.registry;
+  }
+
+  async execute(calls: readonly ToolCall[], context: ExecuteContext): Promise<ToolResult[]> {
+    const prepared = await Promise.all(calls.map((call) => this.prepare(call, context)));
+    await this.collectApprovals(prepared, context);
+    return Promise.all(prepared.map((p) => this.run(p, context)));
+  }
+
+  private async prepare(call: ToolCall, context: ExecuteContext): Promise<PreparedCall> {
+    const tool = this.options.registry.get(call.name);
+    if (!tool) {
+      const known = this.options.registry.list().map((t) => t.name).join(', ') || 'none';
+      return { call, error: new AgentboxError('TOOL_NOT_FOUND', `unknown tool '${call.name}'; available tools: ${known}`) };
+    }
+    let args: Record<string, unknown>;
+    try {
+      args = parseToolArguments(call.arguments);
+      this.validate(tool, args);
+    } catch (error) {
+      return { call, tool, error: error as AgentboxError };
+    }
+    if (this.options.authorize) {
+      const decision = await this.options.authorize({ principal: context.principal, sessionId: context.sessionId, tool, args });
+      await context.emit({
+        type: 'auth.decided',
+        permission: decision.permission ?? `tool:invoke:${tool.name}`,
+        principal: context.principal,
+        allowed: decision.allowed,
+        ...(decision.rule ? { rule: decision.rule } : {}),
+        reason: decision.reason,
+      });
+      if (!decision.allowed) {
+        return { call, tool, error: new AgentboxError('TOOL_DENIED', `permission denied: ${decision.reason}`) };
+      }
+    }
+    return { call, tool, args };
+  }
+
+  private validate(tool: Tool, args: Record<string, unknown>): void {
+    let validator = this.validators.get(tool);
+    if (!validator) {
+      validator = new Validator(tool.parameters as ConstructorParameters<typeof Validator>[0], '2020-12', false);
+      this.validators.set(tool, validator);
+    }
+    const result = validator.validate(args);
+    if (result.valid) return;
+    // The deepest errors say what is wrong; the wrappers only say "properties failed".
+    const leaves = result.errors.filter((e) => !['properties', 'allOf', 'anyOf', 'items', '$ref'].includes(e.keyword));
+    const shown = (leaves.length > 0 ? leaves : result.errors).slice(0, 5);
+    const detail = shown.map((e) => `${e.instanceLocation.replace(/^#/, '') || '/'}: ${e.error}`).join('; ');
+    throw new AgentboxError('TOOL_ARGS_INVALID', `arguments do not match the schema of '${tool.name}': ${detail}`, {
+      details: { errors: shown.map((e) => ({ path: e.instanceLocation, keyword: e.keyword, message: e.error })) },
+    });
+  }
+
+  private async collectApprovals(prepared: PreparedCall[], context: ExecuteContext): Promise<void> {
+    const pending = prepared.filter((p) => !p.error && p.tool?.needsApproval);
+    if (pending.length === 0) return;
+    const requests = pending.map(({ call }) => ({ callId: call.id, name: call.name, arguments: call.arguments }));
+    // Ask first so the approver is registered before anyone sees the request events.
+    const asked = context.requestApproval ? context.requestApproval(requests) : Promise.resolve(new Map<string, ApprovalDecision>());
+    for (const r of requests) await context.emit({ type: 'approval.requested', step: context.step, ...r });
+    const decisions = await asked;
+    for (const p of pending) {
+      const decision = decisions.get(p.call.id) ?? { approved: false, by: 'system', reason: 'no approver is available' };
+      await context.emit({ type: 'approval.decided', callId: p.call.id, ...decision });
+      if (!decision.approved) {
+        const why = decision.reason ? `: ${decision.reason}` : '';
+        p.error = new AgentboxError('TOOL_DENIED', `the user did not approve this call${why}`);
+      }
+    }
+  }
+
+  private async run(prepared: PreparedCall, context: ExecuteContext): Promise<ToolResult> {
+    const { call } = prepared;
+    await context.emit({ type: 'tool.started', step: context.step, callId: call.id, name: call.name, arguments: call.arguments });
+    const started = performance.now();
+    let result: ToolResult;
+    if (prepared.error || !prepared.tool || !prepared.args) {
+      result = this.failure(call, prepared.error ?? new AgentboxError('TOOL_FAILED', 'tool could not be prepared'), 0);
+    } else {
+      try {
+        const value = await this.invoke(prepared.tool, prepared.args, call, context);
+        const durationMs = performance.now() - started;
+        result = { callId: call.id, name: call.name, ok: true, value, output: this.render(value), durationMs };
+      } catch (error) {
+        result = this.failure(call, error, performance.now() - started);
+      }
+    }
+    await context.emit(completedEvent(result, context.step));
+    return result;
+  }
+
+  private async invoke(tool: Tool, args: Record<string, unknown>, call: ToolCall, context: ExecuteContext): Promise<unknown> {
+    if (context.signal.aborted) throw new AgentboxError('CANCELLED', 'the turn was cancelled');
+    const timeoutMs = tool.timeoutMs ?? this.defaultTimeoutMs;
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(context.signal.reason);
+    context.signal.addEventListener('abort', onAbort, { once: true });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new AgentboxError('TOOL_TIMEOUT', `tool '${tool.name}' did not finish within ${timeoutMs} ms`, {
+          details: { timeoutMs },
+        });
+        controller.abort(error);
+        reject(error);
+      }, timeoutMs);
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
+    try {
+      const execution = Promise.resolve().then(() =>
+        tool.execute(args, { signal: controller.signal, sessionId: context.sessionId, callId: call.id, principal: context.principal }),
+      );
+      return await Promise.race([execution, deadline]);
+    } finally {
+      clearTimeout(timer);
+      context.signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private failure(call: ToolCall, error: unknown, durationMs: number): ToolResult {
+    const serialized = toolError(error);
+    return { callId: call.id, name: call.name, ok: false, error: serialized, output: JSON.stringify({ error: serialized }), durationMs };
+  }
+
+  private render(value: unknown): string {
+    const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
+    if (text.length <= this.maxOutputChars) return text;
+    return `${text.slice(0, this.maxOutputChars)}\n[output truncated: ${text.length} characters in all]`;
+  }
+}
+
+function toolError(error: unknown): SerializedError {
+  if (AgentboxError.isInstance(error)) return error.toJSON();
+  // A plain throw from a tool is the tool's own failure, not ours.
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'TOOL_FAILED', message };
+}
+
+function completedEvent(result: ToolResult, step: number): EventPayload {
+  const resources: ToolResourceUsage = { wallMs: result.durationMs };
+  return {
+    type: 'tool.completed',
+    step,
+    callId: result.callId,
+    name: result.name,
+    ok: result.ok,
+    output: result.output,
+    ...(result.ok ? {} : { error: result.error }),
+    durationMs: result.durationMs,
+    resources,
+  };
+}
+

@@ -1,0 +1,44 @@
+import { AgentboxError } from '../../errors/agentbox-error.js';
+import type { ToolDefinition } from '../llm/language-model.js';
+import type { Tool } from './tool.js';
+
+const validName = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/** The tools an agent may call, by name. Names follow the OpenAI function-name rule. */
+export class ToolRegistry {
+  private readonly tools = new Map<string, Tool>();
+
+  constructor(tools: Iterable<Tool> = []) {
+    for (const tool of tools) this.register(tool);
+  }
+
+  register(tool: Tool): this {
+    if (!validName.test(tool.name)) {
+      throw new AgentboxError('INVALID_INPUT', `tool name '${tool.name}' must match ${validName}`);
+    }
+    if (this.tools.has(tool.name)) throw new AgentboxError('INVALID_INPUT', `tool '${tool.name}' is already registered`);
+    this.tools.set(tool.name, tool);
+    return this;
+  }
+
+  get(name: string): Tool | undefined {
+    return this.tools.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.tools.has(name);
+  }
+
+  list(): Tool[] {
+    return [...this.tools.values()];
+  }
+
+  get size(): number {
+    return this.tools.size;
+  }
+
+  /** What the model is told about the tools. */
+  definitions(): ToolDefinition[] {
+    return this.list().map(({ name, description, parameters }) => ({ name, description, parameters }));
+  }
+}

@@ -1,0 +1,55 @@
+import type { AgentEvent } from '../engine/events.js';
+import type { EventSubscription, SubscribeOptions } from '../engine/event-bus.js';
+import type { Session, SessionSummary } from '../engine/session.js';
+import type { ListSessionsOptions } from '../store/session-store.js';
+import type { ApprovalDecision, ApprovalRequest } from '../agent/tools/tool-executor.js';
+
+export interface CreateSessionOptions {
+  /** Principal that owns the session. Default: the runtime's default principal. */
+  owner?: string;
+  /** System prompt; default `agent.system` from config. */
+  system?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface ProcessRequest {
+  /** An existing session; a new one is created when absent. */
+  sessionId?: string;
+  /** The user message. */
+  input: string;
+  /** Used when a new session is created. */
+  session?: CreateSessionOptions;
+  /** Principal making the request (authorization); default the session owner. */
+  principal?: string;
+  signal?: AbortSignal;
+  /** Decides approval-gated tool calls; without it they wait for `runtime.decide()`. */
+  onApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
+}
+
+/**
+ * The runtime contract shared by Node, the HTTP service and the browser worker — the plan's
+ * `AgentRuntime` (init · process · stream). `init` is each implementation's static factory.
+ *
+ * @example
+ * const runtime = await NodeRuntime.init(config);
+ * const events = runtime.stream();
+ * const session = await runtime.process({ input: 'What is 17 * 23?' });
+ */
+export interface AgentRuntime {
+  /** Runs one turn and resolves with the session after it; rejects with the turn's error. */
+  process(request: ProcessRequest): Promise<Session>;
+  /** Live events (all sessions, or one), bounded with backpressure. */
+  stream(options?: SubscribeOptions): EventSubscription;
+  createSession(options?: CreateSessionOptions): Promise<Session>;
+  getSession(sessionId: string): Promise<Session | undefined>;
+  listSessions(options?: ListSessionsOptions): Promise<SessionSummary[]>;
+  events(sessionId: string, options?: { afterSeq?: number; limit?: number }): Promise<AgentEvent[]>;
+  deleteSession(sessionId: string): Promise<boolean>;
+  /** Aborts the running turn of a session; false if none is running. */
+  cancel(sessionId: string): boolean;
+  /** Approves or denies a pending approval-gated tool call. */
+  decide(sessionId: string, callId: string, decision: ApprovalDecision): boolean;
+  /** Tool calls waiting for a decision. */
+  pendingApprovals(sessionId: string): ApprovalRequest[];
+  close(): Promise<void>;
+}

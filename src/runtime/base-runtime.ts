@@ -1,0 +1,192 @@
+import { AgentboxError } from '../errors/agentbox-error.js';
+import { EventBus, type EventSubscription, type SubscribeOptions } from '../engine/event-bus.js';
+import type { AgentEvent } from '../engine/events.js';
+import { emptySession, type Session, type SessionSummary } from '../engine/session.js';
+import { SessionRecorder, systemClock, type Clock } from '../engine/session-recorder.js';
+import type { ListSessionsOptions, SessionStore } from '../store/session-store.js';
+import type { LanguageModel } from '../agent/llm/language-model.js';
+import { runTurn } from '../agent/run-turn.js';
+import type { Tool } from '../agent/tools/tool.js';
+import { ToolExecutor, type ApprovalDecision, type ApprovalRequest, type ToolExecutorOptions } from '../agent/tools/tool-executor.js';
+import { ToolRegistry } from '../agent/tools/tool-registry.js';
+import type { AgentRuntime, CreateSessionOptions, ProcessRequest } from './agent-runtime.js';
+
+export interface RuntimeOptions {
+  store: SessionStore;
+  /** The model, or a factory called on first use (so a CLI can list sessions without one). */
+  model: LanguageModel | (() => LanguageModel);
+  tools?: Iterable<Tool>;
+  maxSteps?: number;
+  toolTimeoutMs?: number;
+  system?: string;
+  temperature?: number;
+  maxTokens?: number;
+  defaultPrincipal?: string;
+  authorize?: ToolExecutorOptions['authorize'];
+  bus?: EventBus;
+  clock?: Clock;
+  /** Generates session ids; default `crypto.randomUUID()`. */
+  newId?: () => string;
+}
+
+interface PendingApproval {
+  request: ApprovalRequest;
+  resolve: (decision: ApprovalDecision) => void;
+}
+
+interface ActiveTurn {
+  controller: AbortController;
+  approvals: Map<string, PendingApproval>;
+}
+
+/** The portable runtime: everything but the platform's store, model transport and sandboxes. */
+export class BaseRuntime implements AgentRuntime {
+  readonly bus: EventBus;
+  readonly tools: ToolRegistry;
+  protected readonly store: SessionStore;
+  private readonly executor: ToolExecutor;
+  private readonly clock: Clock;
+  private readonly active = new Map<string, ActiveTurn>();
+  private resolvedModel: LanguageModel | undefined;
+
+  constructor(private readonly options: RuntimeOptions) {
+    this.store = options.store;
+    this.bus = options.bus ?? new EventBus();
+    this.clock = options.clock ?? systemClock;
+    this.tools = new ToolRegistry(options.tools ?? []);
+    this.executor = new ToolExecutor({
+      registry: this.tools,
+      ...(options.toolTimeoutMs !== undefined ? { defaultTimeoutMs: options.toolTimeoutMs } : {}),
+      ...(options.authorize ? { authorize: options.authorize } : {}),
+    });
+  }
+
+  get model(): LanguageModel {
+    const { model } = this.options;
+    this.resolvedModel ??= typeof model === 'function' ? model() : model;
+    return this.resolvedModel;
+  }
+
+  async createSession(options: CreateSessionOptions = {}): Promise<Session> {
+    const id = this.options.newId?.() ?? crypto.randomUUID();
+    const recorder = new SessionRecorder(emptySession(id), this.store, this.bus, this.clock);
+    const system = options.system ?? this.options.system;
+    await recorder.record({
+      type: 'session.created',
+      owner: options.owner ?? this.options.defaultPrincipal ?? 'local',
+      metadata: options.metadata ?? {},
+      ...(system ? { system } : {}),
+    });
+    return recorder.session;
+  }
+
+  async process(request: ProcessRequest): Promise<Session> {
+    if (typeof request.input !== 'string' || request.input.trim() === '') {
+      throw new AgentboxError('INVALID_INPUT', 'the user message is empty');
+    }
+    const session = request.sessionId ? await this.mustLoad(request.sessionId) : await this.createSession(request.session);
+    if (this.active.has(session.id)) {
+      throw new AgentboxError('SESSION_BUSY', `session ${session.id} is already running a turn`);
+    }
+    const turn: ActiveTurn = { controller: new AbortController(), approvals: new Map() };
+    this.active.set(session.id, turn);
+    const onAbort = (): void => turn.controller.abort(request.signal?.reason);
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    if (request.signal?.aborted) onAbort();
+    const recorder = new SessionRecorder(session, this.store, this.bus, this.clock);
+    try {
+      await runTurn({
+        recorder,
+        model: this.model,
+        executor: this.executor,
+        input: request.input,
+        principal: request.principal ?? session.owner,
+        maxSteps: this.options.maxSteps ?? 10,
+        signal: turn.controller.signal,
+        ...(this.options.temperature !== undefined ? { temperature: this.options.temperature } : {}),
+        ...(this.options.maxTokens !== undefined ? { maxTokens: this.options.maxTokens } : {}),
+        requestApproval: request.onApproval ?? ((requests) => this.waitForDecisions(turn, requests)),
+      });
+      return recorder.session;
+    } finally {
+      request.signal?.removeEventListener('abort', onAbort);
+      this.active.delete(session.id);
+    }
+  }
+
+  stream(options?: SubscribeOptions): EventSubscription {
+    return this.bus.subscribe(options);
+  }
+
+  getSession(sessionId: string): Promise<Session | undefined> {
+    return this.store.load(sessionId);
+  }
+
+  listSessions(options?: ListSessionsOptions): Promise<SessionSummary[]> {
+    return this.store.list(options);
+  }
+
+  events(sessionId: string, options?: { afterSeq?: number; limit?: number }): Promise<AgentEvent[]> {
+    return this.store.events(sessionId, options);
+  }
+
+  async deleteSession(sessionId: string): Promise<boolean> {
+    if (this.active.has(sessionId)) throw new AgentboxError('SESSION_BUSY', `session ${sessionId} is running a turn`);
+    return this.store.delete(sessionId);
+  }
+
+  cancel(sessionId: string): boolean {
+    const turn = this.active.get(sessionId);
+    if (!turn) return false;
+    turn.controller.abort(new AgentboxError('CANCELLED', 'the turn was cancelled'));
+    for (const pending of turn.approvals.values()) pending.resolve({ approved: false, by: 'system', reason: 'turn cancelled' });
+    return true;
+  }
+
+  decide(sessionId: string, callId: string, decision: ApprovalDecision): boolean {
+    const pending = this.active.get(sessionId)?.approvals.get(callId);
+    if (!pending) return false;
+    pending.resolve(decision);
+    return true;
+  }
+
+  pendingApprovals(sessionId: string): ApprovalRequest[] {
+    const turn = this.active.get(sessionId);
+    return turn ? [...turn.approvals.values()].map((p) => p.request) : [];
+  }
+
+  /** Whether a turn is running (for graceful shutdown). */
+  get activeTurns(): number {
+    return this.active.size;
+  }
+
+  async close(): Promise<void> {
+    for (const id of [...this.active.keys()]) this.cancel(id);
+    this.bus.closeAll();
+    await this.store.close();
+  }
+
+  private async mustLoad(sessionId: string): Promise<Session> {
+    const session = await this.store.load(sessionId);
+    if (!session) throw new AgentboxError('SESSION_NOT_FOUND', `no session with id ${sessionId}`);
+    return session;
+  }
+
+  private async waitForDecisions(turn: ActiveTurn, requests: ApprovalRequest[]): Promise<Map<string, ApprovalDecision>> {
+    const entries = await Promise.all(
+      requests.map(
+        (request) =>
+          new Promise<[string, ApprovalDecision]>((resolve) => {
+            turn.approvals.set(request.callId, {
+              request,
+              resolve: (decision) => {
+                turn.approvals.delete(request.callId);
+                resolve([request.callId, decision]);
+              },
+            });
+          }),
+      ),
+    );
+    return new Map(entries);
+  }
+}
