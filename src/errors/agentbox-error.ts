@@ -14,6 +14,12 @@ export type ErrorCode =
   | 'TOOL_TIMEOUT'
   | 'TOOL_FAILED'
   | 'TOOL_DENIED'
+  /** A native file tool was asked for a path outside its granted roots (or to write a read-only one). */
+  | 'TOOL_PATH_DENIED'
+  /** `http_fetch` was asked for (or redirected to) a host or scheme it was not granted. */
+  | 'TOOL_HOST_DENIED'
+  /** A response a tool was reading grew past its size cap. */
+  | 'TOOL_RESPONSE_TOO_LARGE'
   | 'MAX_STEPS'
   | 'CANCELLED'
   | 'ILLEGAL_TRANSITION'
