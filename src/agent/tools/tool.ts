@@ -13,6 +13,12 @@ export interface ToolContext {
   callId: string;
   /** The principal on whose behalf the tool runs. */
   principal: string;
+  /**
+   * What this call may use: the tool's requested capabilities intersected with the
+   * principal's grants (`Authorizer.capabilitiesFor`). Tools that honour it (the native
+   * fs/http tools) then reach only that; absent, their own configuration applies.
+   */
+  capabilities?: Record<string, unknown>;
 }
 
 export interface Tool<Args = Record<string, unknown>, Result = unknown> {
