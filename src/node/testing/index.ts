@@ -1,0 +1,6 @@
+/**
+ * agentbox/test — helpers for testing code built on agentbox: a real loopback
+ * OpenAI-compatible server whose answers each test scripts.
+ */
+export * from './scripted-llm-server.js';
+export * from './scripted-response.js';
