@@ -12,6 +12,8 @@ export function parseRetryAfter(headers: Headers, now: number = Date.now()): num
   const retryAfter = headers.get('retry-after')?.trim();
   if (!retryAfter) return undefined;
   if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);
+  // Only an HTTP date (it names a weekday and month); Date.parse alone also accepts "-3".
+  if (!/[a-z]/i.test(retryAfter)) return undefined;
   const date = Date.parse(retryAfter);
   if (Number.isNaN(date)) return undefined;
   // A date in the past means "now".
