@@ -8,3 +8,4 @@ export * from './agent/llm/language-model.js';
 export * from './agent/tools/tool.js';
 export * from './store/session-store.js';
 export * from './config/config-schema.js';
+export * from './agent/llm/openai-compatible.js';

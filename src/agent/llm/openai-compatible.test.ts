@@ -248,6 +248,14 @@ describe('createOpenAICompatibleModel: failures', () => {
     expect(ofType(parts, 'retry')).toHaveLength(1);
   });
 
+  it('reports an unresolvable host as LLM_UNREACHABLE', async () => {
+    // `.invalid` is reserved (RFC 2606) and never resolves.
+    const { error } = await run(model({ baseUrl: 'http://agentbox-test.invalid/v1', maxRetries: 0 }));
+    const failure = expectLlmError(error, 'LLM_UNREACHABLE');
+    expect(failure.message).toContain('http://agentbox-test.invalid/v1/chat/completions');
+    expect(failure.message).toMatch(/ENOTFOUND|EAI_AGAIN/);
+  });
+
   it('fails on a malformed SSE data line with LLM_PROTOCOL, after the text before it, without retrying', async () => {
     llm.enqueue({ type: 'malformed', text: 'partial answer', line: 'data: {"choices": [ not json' });
     const { parts, error } = await run(model());
@@ -316,6 +324,24 @@ describe('createOpenAICompatibleModel: failures', () => {
     expect(AgentboxError.isInstance(error) && error.code).toBe('CANCELLED');
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(sleeps).toEqual([]);
+  });
+
+  it('cancels mid-stream, keeping the parts already delivered', async () => {
+    llm.enqueue({ type: 'text', text: 'first second third', chunks: 3, chunkDelayMs: 100 });
+    const controller = new AbortController();
+    const parts: StreamPart[] = [];
+    let error: unknown;
+    try {
+      for await (const part of model().stream({ ...hello, signal: controller.signal })) {
+        parts.push(part);
+        if (part.type === 'text-delta') controller.abort();
+      }
+    } catch (caught) {
+      error = caught;
+    }
+    expect(AgentboxError.isInstance(error) && error.code).toBe('CANCELLED');
+    expect(textOf(parts)).toBe('first ');
+    expect(llm.requests).toHaveLength(1);
   });
 
   it('cancels during the wait before a retry', async () => {
