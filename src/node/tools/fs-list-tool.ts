@@ -1,0 +1,57 @@
+import { lstat, opendir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Tool } from '../../agent/tools/tool.js';
+import type { FsRootCapability } from '../../auth/capabilities.js';
+import { fsFailure, stringArgument } from './fs-errors.js';
+import { resolveInRoots } from './resolve-in-roots.js';
+import { effectiveFsRoots } from './tool-capabilities.js';
+
+export interface FsListEntry {
+  name: string;
+  /** Symlinks are reported, not followed: where they point may be outside the roots. */
+  type: 'file' | 'directory' | 'symlink' | 'other';
+  size: number;
+}
+
+export interface FsListResult {
+  path: string;
+  entries: FsListEntry[];
+  truncated: boolean;
+}
+
+/** `fs_list`: the entries of a directory inside the granted roots, sorted by name. */
+export function createFsListTool(options: { roots: FsRootCapability[]; maxEntries: number }): Tool<{ path: string }, FsListResult> {
+  return {
+    name: 'fs_list',
+    description: `List a directory (at most ${options.maxEntries} entries). Roots: ${options.roots.map((r) => r.path).join(', ')}; "." is the first root.`,
+    parameters: {
+      type: 'object',
+      properties: { path: { type: 'string', description: 'Directory path, relative to the first root or absolute inside a root.' } },
+      required: ['path'],
+      additionalProperties: false,
+    },
+    capabilities: { fsRoots: options.roots.map((r) => ({ path: r.path, write: false })) },
+    async execute(args, context) {
+      const requested = stringArgument(args, 'path');
+      const resolved = await resolveInRoots(effectiveFsRoots(options.roots, context), requested, 'read');
+      const entries: FsListEntry[] = [];
+      let truncated = false;
+      try {
+        const dir = await opendir(resolved.real);
+        for await (const dirent of dir) {
+          if (entries.length >= options.maxEntries) {
+            truncated = true;
+            break;
+          }
+          const stat = await lstat(path.join(resolved.real, dirent.name));
+          const type = stat.isSymbolicLink() ? 'symlink' : stat.isDirectory() ? 'directory' : stat.isFile() ? 'file' : 'other';
+          entries.push({ name: dirent.name, type, size: type === 'file' ? stat.size : 0 });
+        }
+      } catch (error) {
+        throw fsFailure('list', requested, error);
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      return { path: resolved.real, entries, truncated };
+    },
+  };
+}

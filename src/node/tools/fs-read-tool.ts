@@ -1,0 +1,61 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { AgentboxError } from '../../errors/agentbox-error.js';
+import type { Tool } from '../../agent/tools/tool.js';
+import type { FsRootCapability } from '../../auth/capabilities.js';
+import { fsFailure, stringArgument } from './fs-errors.js';
+import { assertOpenedInside, resolveInRoots } from './resolve-in-roots.js';
+import { effectiveFsRoots } from './tool-capabilities.js';
+
+export interface FsReadResult {
+  path: string;
+  content: string;
+  /** Size of the file on disk. */
+  size: number;
+  /** True when only the first `maxBytes` were read. */
+  truncated: boolean;
+}
+
+/**
+ * `fs_read`: a text file from inside the granted roots, cut at `maxBytes` (the start of a
+ * long log is more useful to a model than an error).
+ */
+export function createFsReadTool(options: { roots: FsRootCapability[]; maxBytes: number }): Tool<{ path: string }, FsReadResult> {
+  return {
+    name: 'fs_read',
+    description: `Read a UTF-8 text file (at most ${options.maxBytes} bytes). Roots: ${options.roots.map((r) => r.path).join(', ')}; relative paths start at the first.`,
+    parameters: {
+      type: 'object',
+      properties: { path: { type: 'string', description: 'File path, relative to the first root or absolute inside a root.' } },
+      required: ['path'],
+      additionalProperties: false,
+    },
+    capabilities: { fsRoots: options.roots.map((r) => ({ path: r.path, write: false })) },
+    async execute(args, context) {
+      const requested = stringArgument(args, 'path');
+      const resolved = await resolveInRoots(effectiveFsRoots(options.roots, context), requested, 'read');
+      // O_NONBLOCK: opening a FIFO planted in the root must not hang the call.
+      const handle = await open(resolved.real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((error: unknown) => {
+        throw fsFailure('read', requested, error);
+      });
+      try {
+        await assertOpenedInside(handle.fd, resolved, 'read');
+        const stat = await handle.stat();
+        if (stat.isDirectory()) throw new AgentboxError('TOOL_FAILED', `cannot read "${requested}": it is a directory (use fs_list)`);
+        if (!stat.isFile()) throw new AgentboxError('TOOL_FAILED', `cannot read "${requested}": not a regular file`);
+        const buffer = Buffer.alloc(Math.min(stat.size, options.maxBytes));
+        let filled = 0;
+        while (filled < buffer.length) {
+          const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+          if (bytesRead === 0) break;
+          filled += bytesRead;
+        }
+        return { path: resolved.real, content: buffer.subarray(0, filled).toString('utf8'), size: stat.size, truncated: stat.size > filled };
+      } catch (error) {
+        throw fsFailure('read', requested, error);
+      } finally {
+        await handle.close();
+      }
+    },
+  };
+}
