@@ -308,9 +308,10 @@ describe('createOpenAICompatibleModel: failures', () => {
   it('does not count a slow consumer against the timeout', async () => {
     llm.enqueue({ type: 'text', text: 'quick server, slow reader', chunks: 3 });
     const parts: StreamPart[] = [];
-    for await (const part of model({ timeoutMs: 100 }).stream(hello)) {
+    for await (const part of model({ timeoutMs: 250 }).stream(hello)) {
       parts.push(part);
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      // Hold the first part well past the timeout while the rest of the stream sits unread.
+      if (parts.length === 1) await new Promise((resolve) => setTimeout(resolve, 600));
     }
     expect(textOf(parts)).toBe('quick server, slow reader');
   });
