@@ -9,6 +9,7 @@ import { describeSessionStoreContract } from '../store/session-store-contract.te
 import { sessionLog } from '../store/session-log.test-support.js';
 import { defaultStorePath } from './default-store-path.js';
 import { sqliteSchemaVersion } from './sqlite-schema.js';
+import { snapshotMinTailEvents, snapshotMinTailSize } from './sqlite-session-log.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
 
 const root = mkdtempSync(join(tmpdir(), 'agentbox-sqlite-'));
@@ -46,6 +47,59 @@ describe('SqliteSessionStore', () => {
     const more = log.turn('again', 'ok');
     await store.append('s1', more);
     expect(await store.load('s1')).toEqual(foldEvents('s1', [...events, ...more]));
+    await store.close();
+  });
+
+  it('refreshes the stored snapshot as the tail grows, and load always equals the full fold', async () => {
+    const path = freshPath();
+    const store = SqliteSessionStore.open(path);
+    const log = sessionLog('s1');
+    const all: AgentEvent[] = [...log.created()];
+    await store.append('s1', all);
+    const db = new Database(path, { readonly: true });
+    const row = () =>
+      db
+        .prepare(
+          `SELECT last_seq, snapshot_seq, data AS snapshot, tail_size FROM sessions JOIN snapshots ON session_id = id
+           WHERE id = ?`,
+        )
+        .get('s1') as {
+        last_seq: number;
+        snapshot_seq: number;
+        snapshot: string;
+        tail_size: number;
+      };
+    const snapshotSeqs = new Set<number>();
+    for (let i = 0; i < 60; i += 1) {
+      // One event per append, as a bus subscriber writes them; every 10th turn is large.
+      for (const event of log.turn(`q${i}`, i % 10 === 0 ? 'y'.repeat(100_000) : `a${i}`)) {
+        await store.append('s1', [event]);
+        all.push(event);
+        const { last_seq, snapshot_seq, snapshot, tail_size } = row();
+        snapshotSeqs.add(snapshot_seq);
+        expect(last_seq - snapshot_seq).toBeLessThan(Math.max(snapshotMinTailEvents, snapshot.length / 1024) + 1);
+        expect(JSON.parse(snapshot)).toEqual(foldEvents('s1', all.slice(0, snapshot_seq)));
+        expect(tail_size).toBeLessThan(Math.max(snapshot.length, snapshotMinTailSize) + 100_100);
+      }
+      expect(await store.load('s1')).toEqual(foldEvents('s1', all));
+    }
+    db.close();
+    // Refreshed now and then: neither on every append nor never.
+    expect(snapshotSeqs.size).toBeGreaterThan(3);
+    expect(snapshotSeqs.size).toBeLessThan(all.length / 4);
+    await store.close();
+  });
+
+  it('takes the title from the first user message even when it is empty', async () => {
+    const store = SqliteSessionStore.open(freshPath());
+    const log = sessionLog('s1');
+    await store.append('s1', [...log.created(), ...log.turn('', 'hm')]);
+    await store.append('s1', log.turn('second question', 'ok'));
+    expect((await store.list())[0]?.title).toBe('');
+    const other = sessionLog('s2', { startTime: 100_000 });
+    await store.append('s2', other.created());
+    await store.append('s2', other.turn('  what   is\nthis ', 'ok'));
+    expect((await store.list({ limit: 1 }))[0]).toMatchObject({ id: 's2', title: 'what is this' });
     await store.close();
   });
 

@@ -4,12 +4,12 @@ import Database from 'better-sqlite3';
 import { AgentboxError } from '../errors/agentbox-error.js';
 import type { AgentEvent } from '../engine/events.js';
 import type { SessionState } from '../engine/session-state.js';
-import { applyEvent, emptySession, summarize, type Session, type SessionSummary } from '../engine/session.js';
+import type { Session, SessionSummary } from '../engine/session.js';
 import { normalizeEventsOptions, normalizeListOptions } from '../store/list-options.js';
-import { prepareAppend } from '../store/prepare-append.js';
 import type { ListSessionsOptions, SessionStore } from '../store/session-store.js';
 import { migrate } from './sqlite-schema.js';
-import { prepareStatements, type SessionHeadRow, type Statements } from './sqlite-statements.js';
+import { appendEvents, eventFromRow, loadSession } from './sqlite-session-log.js';
+import { prepareStatements, type Statements } from './sqlite-statements.js';
 
 export interface SqliteSessionStoreOptions {
   /** How long a write waits for another process's write lock; default 5000 ms. */
@@ -18,8 +18,9 @@ export interface SqliteSessionStoreOptions {
 
 /**
  * The default session store on Node: one SQLite file (WAL) holding every session's event
- * log plus a `sessions` row per session with its folded snapshot, rewritten in the same
- * transaction as each append. Every write is one transaction, so a crash at any instant
+ * log, a `sessions` row per session with its summary, and a folded snapshot per session,
+ * all written in the same transaction as each append (see `sqlite-session-log.ts` for
+ * when the snapshot is refreshed). Every write is one transaction, so a crash at any instant
  * leaves a consistent file; several processes may share one file.
  *
  * Transient events are dropped on append; a seq gap/duplicate is STORE_CONFLICT; any
@@ -35,20 +36,27 @@ export class SqliteSessionStore implements SessionStore {
   readonly #sql: Statements;
   readonly #appendTx: (sessionId: string, events: readonly AgentEvent[]) => void;
   readonly #deleteTx: (sessionId: string) => boolean;
+  readonly #loadTx: (sessionId: string) => Session | undefined;
 
   private constructor(db: Database.Database, path: string) {
     this.#db = db;
     this.path = path;
     this.#sql = prepareStatements(db);
-    const append = db.transaction((sessionId: string, events: readonly AgentEvent[]) => this.#append(sessionId, events));
+    const append = db.transaction((sessionId: string, events: readonly AgentEvent[]) =>
+      appendEvents(this.#sql, sessionId, events),
+    );
     // IMMEDIATE takes the write lock before reading last_seq, so two processes appending to
     // one session serialize on the lock instead of both passing the seq check.
     this.#appendTx = (sessionId, events) => append.immediate(sessionId, events);
     const remove = db.transaction((sessionId: string) => {
       this.#sql.deleteEvents.run(sessionId);
+      this.#sql.deleteSnapshot.run(sessionId);
       return this.#sql.deleteSession.run(sessionId).changes > 0;
     });
     this.#deleteTx = (sessionId) => remove.immediate(sessionId);
+    // A read transaction, so the snapshot and the tail folded on top of it agree.
+    const load = db.transaction((sessionId: string) => loadSession(this.#sql, sessionId));
+    this.#loadTx = (sessionId) => load.deferred(sessionId);
   }
 
   /** Opens (creating if needed) the store at `path`; `:memory:` gives a private in-memory DB. */
@@ -77,19 +85,13 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async load(sessionId: string): Promise<Session | undefined> {
-    return this.#run('load', () => {
-      const snapshot = this.#sql.selectSnapshot.get(sessionId);
-      return snapshot === undefined ? undefined : (JSON.parse(snapshot) as Session);
-    });
+    return this.#run('load', () => this.#loadTx(sessionId));
   }
 
   async events(sessionId: string, options?: { afterSeq?: number; limit?: number }): Promise<AgentEvent[]> {
     const { afterSeq, limit } = normalizeEventsOptions(options);
     return this.#run('events', () =>
-      this.#sql.selectEvents.all(sessionId, afterSeq, limit ?? -1).map(
-        (row) =>
-          ({ sessionId, seq: row.seq, time: row.time, type: row.type, ...JSON.parse(row.data) }) as AgentEvent,
-      ),
+      this.#sql.selectEvents.all(sessionId, afterSeq, limit ?? -1).map((row) => eventFromRow(sessionId, row)),
     );
   }
 
@@ -101,7 +103,7 @@ export class SqliteSessionStore implements SessionStore {
         owner === undefined
           ? this.#sql.listAll.all(limit ?? -1, offset)
           : this.#sql.listByOwner.all(owner, limit ?? -1, offset);
-      return rows.map((row) => ({ ...row, state: row.state as SessionState }));
+      return rows.map((row) => ({ ...row, state: row.state as SessionState, title: row.title ?? '' }));
     });
   }
 
@@ -111,31 +113,6 @@ export class SqliteSessionStore implements SessionStore {
 
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
-  }
-
-  /** Runs inside the IMMEDIATE transaction: any throw rolls the whole append back. */
-  #append(sessionId: string, events: readonly AgentEvent[]): void {
-    const head: SessionHeadRow | undefined = this.#sql.selectHead.get(sessionId);
-    const position = head ? { lastSeq: head.last_seq, state: head.state as SessionState } : { lastSeq: 0, state: 'idle' as const };
-    const accepted = prepareAppend(sessionId, position, events);
-    if (accepted.length === 0) return;
-    const session = head ? (JSON.parse(head.snapshot) as Session) : emptySession(sessionId);
-    for (const event of accepted) {
-      const { sessionId: _id, seq, time, type, ...payload } = event;
-      this.#sql.insertEvent.run(sessionId, seq, type, time, JSON.stringify(payload));
-      applyEvent(session, event);
-    }
-    const summary = summarize(session);
-    this.#sql.upsertSession.run({
-      id: sessionId,
-      owner: summary.owner,
-      state: summary.state,
-      title: summary.title,
-      createdAt: summary.createdAt,
-      updatedAt: summary.updatedAt,
-      lastSeq: summary.lastSeq,
-      snapshot: JSON.stringify(session),
-    });
   }
 
   #run<T>(operation: string, body: () => T): T {
