@@ -1,0 +1,41 @@
+import { AgentboxError } from '../../errors/agentbox-error.js';
+
+/**
+ * Reads a response body but stops — and cancels the stream, so the server stops sending —
+ * as soon as it passes `maxBytes`. Counts decoded bytes, so a compressed bomb is capped
+ * by what it expands to.
+ */
+export async function readCappedBody(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(url, maxBytes, `declares ${declared} bytes`);
+  }
+  if (!response.body) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(url, maxBytes, `passed ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
+
+function tooLarge(url: string, maxBytes: number, what: string): AgentboxError {
+  return new AgentboxError('TOOL_RESPONSE_TOO_LARGE', `the response from ${url} ${what}; http_fetch reads at most ${maxBytes}`, {
+    details: { url, maxBytes },
+  });
+}
