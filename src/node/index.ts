@@ -4,3 +4,4 @@
  */
 export * from './default-store-path.js';
 export * from './sqlite-session-store.js';
+export * from './tools/index.js';
