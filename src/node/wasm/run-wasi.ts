@@ -1,0 +1,51 @@
+/**
+ * Runs any WASI command module once under the sandbox, for the CLI (`agentbox wasm run`)
+ * and conformance tests: the same loader, limits and worker pool as WASM tools.
+ */
+import { DEFAULT_WASM_MAX_OUTPUT_BYTES, type DirGrant, type WasiRunResult, type WasmModuleCache, defaultWasmModuleCache } from '../../sandbox/wasm/index.js';
+import { WasmWorkerPool } from './wasm-worker-pool.js';
+
+export interface RunWasiOptions {
+  /** The module's bytes. */
+  module: Uint8Array;
+  /** Label for errors, e.g. the file path. */
+  label?: string;
+  argv0?: string;
+  args?: string[];
+  stdin?: Uint8Array;
+  env?: Record<string, string>;
+  dirs?: DirGrant[];
+  timeoutMs: number;
+  memoryMb: number;
+  maxOutputBytes?: number;
+  clock?: boolean;
+  random?: boolean;
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: Uint8Array) => void;
+  signal?: AbortSignal;
+  /** Reuse a pool; by default a one-worker pool is started and closed. */
+  pool?: WasmWorkerPool;
+  cache?: WasmModuleCache;
+}
+
+export async function runWasi(options: RunWasiOptions): Promise<WasiRunResult> {
+  const loaded = await (options.cache ?? defaultWasmModuleCache).load(options.module, { memoryMb: options.memoryMb, label: options.label ?? 'module' });
+  const pool = options.pool ?? new WasmWorkerPool({ size: 1 });
+  try {
+    return await pool.run({
+      loaded,
+      argv0: options.argv0 ?? options.label ?? 'main.wasm',
+      args: options.args ?? [],
+      stdin: options.stdin ?? new Uint8Array(0),
+      env: options.env ?? {},
+      dirs: options.dirs ?? [],
+      timeoutMs: options.timeoutMs,
+      maxOutputBytes: options.maxOutputBytes ?? DEFAULT_WASM_MAX_OUTPUT_BYTES,
+      clock: options.clock ?? false,
+      random: options.random ?? false,
+      ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } finally {
+    if (!options.pool) await pool.close();
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Builds the WASI preview1 import object for one run on top of `@bjorn3/browser_wasi_shim`,
+ * closing what the shim leaves open: it reads the host clock and `crypto` for every guest,
+ * throws strings from socket and signal calls, and renames across any two descriptors. Here
+ * the clock and randomness answer EPERM unless granted, sockets answer ENOTSUP, and the only
+ * descriptors are stdin, stdout, stderr and the granted preopens.
+ */
+import { OpenFile, File, WASI, WASIProcExit, wasi } from '@bjorn3/browser_wasi_shim';
+import { CappedOutputFd } from './capped-output-fd.js';
+import type { DirectoryAdapter } from './directory-adapter.js';
+import { GrantedDirectoryFd } from './granted-directory-fd.js';
+
+export const WASI_MODULE = 'wasi_snapshot_preview1';
+
+export interface GrantedDirectory {
+  /** Preopen name the guest sees, e.g. `/data` or `.`. */
+  guest: string;
+  adapter: DirectoryAdapter;
+  write: boolean;
+}
+
+export interface CreateWasiOptions {
+  argv0: string;
+  args: readonly string[];
+  env: Readonly<Record<string, string>>;
+  stdin: Uint8Array;
+  dirs: readonly GrantedDirectory[];
+  maxOutputBytes: number;
+  maxFileBytes: number;
+  clock: boolean;
+  random: boolean;
+  onOutput: ((stream: 'stdout' | 'stderr', chunk: Uint8Array) => void) | undefined;
+}
+
+export interface WasiContext {
+  wasi: WASI;
+  imports: Record<string, (...args: never[]) => unknown>;
+  stdout: CappedOutputFd;
+  stderr: CappedOutputFd;
+}
+
+/** Every preview1 function name the host implements. */
+export const WASI_FUNCTIONS: ReadonlySet<string> = new Set(Object.keys(new WASI([], [], [], { debug: false }).wasiImport));
+
+export function createWasi(options: CreateWasiOptions): WasiContext {
+  const onOutput = options.onOutput;
+  const stdout = new CappedOutputFd('stdout', options.maxOutputBytes, onOutput && ((c) => onOutput('stdout', c)));
+  const stderr = new CappedOutputFd('stderr', options.maxOutputBytes, onOutput && ((c) => onOutput('stderr', c)));
+  const stdin = new OpenFile(new File(options.stdin, { readonly: true }));
+  const preopens = options.dirs.map((d) => new GrantedDirectoryFd({ adapter: d.adapter, writable: d.write, maxFileBytes: options.maxFileBytes }, [], d.guest));
+  const env = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
+  const host = new WASI([options.argv0, ...options.args], env, [stdin, stdout, stderr, ...preopens], { debug: false });
+  const base = host.wasiImport;
+  const denied = (): number => wasi.ERRNO_PERM;
+  const notSupported = (): number => wasi.ERRNO_NOTSUP;
+
+  const overrides: Record<string, (...args: never[]) => unknown> = {
+    sched_yield: () => wasi.ERRNO_SUCCESS,
+    proc_raise: (signal: number) => {
+      throw new WASIProcExit(128 + signal);
+    },
+    sock_accept: notSupported,
+    sock_recv: notSupported,
+    sock_send: notSupported,
+    sock_shutdown: notSupported,
+    path_link: notSupported,
+    path_symlink: notSupported,
+    path_rename: (fd: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) => {
+      const from = host.fds[fd];
+      const to = host.fds[newFd];
+      if (!(from instanceof GrantedDirectoryFd) || !(to instanceof GrantedDirectoryFd)) return wasi.ERRNO_BADF;
+      const bytes = new Uint8Array(host.inst.exports.memory.buffer);
+      const decode = (ptr: number, len: number): string => new TextDecoder().decode(bytes.slice(ptr, ptr + len));
+      return from.rename(decode(oldPtr, oldLen), to, decode(newPtr, newLen));
+    },
+  };
+  if (!options.clock) {
+    overrides.clock_time_get = denied;
+    overrides.clock_res_get = denied;
+    overrides.poll_oneoff = denied;
+  }
+  if (!options.random) overrides.random_get = denied;
+  else overrides.random_get = (ptr: number, len: number) => (base.random_get?.(ptr, len), wasi.ERRNO_SUCCESS);
+
+  return { wasi: host, imports: { ...base, ...overrides }, stdout, stderr };
+}

@@ -1,0 +1,157 @@
+/**
+ * A directory descriptor over a granted root (a WASI preopen, or a subdirectory opened
+ * from one). Every path a guest passes is resolved lexically first (`..` cannot climb
+ * out, absolute paths are refused) and then handed to the adapter, which refuses
+ * symlinks leading out. A read-only grant refuses every change with EROFS.
+ */
+import { Fd, wasi } from '@bjorn3/browser_wasi_shim';
+import { type DirectoryEntryStat, type GuestPath, resolveGuestPath } from './directory-adapter.js';
+import { errnoFromCode, errnoFromError } from './directory-errno.js';
+import { type GrantedRoot, GrantedFileFd } from './granted-file-fd.js';
+
+type Resolved = { ret: number; path: GuestPath | null };
+
+function inodeOf(path: GuestPath): bigint {
+  // Stable per path within a run; FNV-1a keeps it cheap and dependency-free.
+  let hash = 0xcbf29ce484222325n;
+  for (const char of path.join('/')) hash = ((hash ^ BigInt(char.codePointAt(0) ?? 0)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return hash;
+}
+
+function toFilestat(path: GuestPath, stat: DirectoryEntryStat): wasi.Filestat {
+  const filestat = new wasi.Filestat(inodeOf(path), stat.kind === 'directory' ? wasi.FILETYPE_DIRECTORY : wasi.FILETYPE_REGULAR_FILE, BigInt(stat.size));
+  const time = BigInt(Math.max(0, Math.floor(stat.modifiedMs))) * 1_000_000n;
+  filestat.mtim = time;
+  filestat.atim = time;
+  filestat.ctim = time;
+  return filestat;
+}
+
+const WRITE_RIGHTS = BigInt(wasi.RIGHTS_FD_WRITE | wasi.RIGHTS_FD_ALLOCATE | wasi.RIGHTS_FD_FILESTAT_SET_SIZE);
+
+export class GrantedDirectoryFd extends Fd {
+  private entries: Array<{ name: string; type: number }> | undefined;
+
+  constructor(
+    readonly root: GrantedRoot,
+    readonly path: GuestPath,
+    /** Set for a preopen: the name the guest sees, e.g. `/data`. */
+    private readonly preopenName?: string,
+  ) {
+    super();
+  }
+
+  private resolve(pathString: string): Resolved {
+    const resolved = resolveGuestPath(this.path, pathString);
+    return resolved.ok ? { ret: wasi.ERRNO_SUCCESS, path: resolved.path } : { ret: errnoFromCode(resolved.code), path: null };
+  }
+
+  /** Runs an adapter call that changes something, or refuses it on a read-only grant. */
+  private mutate(pathString: string, change: (path: GuestPath) => void): number {
+    const { ret, path } = this.resolve(pathString);
+    if (path === null) return ret;
+    if (!this.root.writable) return wasi.ERRNO_ROFS;
+    try {
+      change(path);
+      return wasi.ERRNO_SUCCESS;
+    } catch (error) {
+      return errnoFromError(error);
+    }
+  }
+
+  override fd_prestat_get(): { ret: number; prestat: wasi.Prestat | null } {
+    if (this.preopenName === undefined) return { ret: wasi.ERRNO_BADF, prestat: null };
+    return { ret: wasi.ERRNO_SUCCESS, prestat: wasi.Prestat.dir(this.preopenName) };
+  }
+
+  override fd_fdstat_get(): { ret: number; fdstat: wasi.Fdstat | null } {
+    const fdstat = new wasi.Fdstat(wasi.FILETYPE_DIRECTORY, 0);
+    // Toolchains (wasi-libc, Rust std) read these to decide what to attempt.
+    fdstat.fs_rights_base = 0x1fffffffn;
+    fdstat.fs_rights_inherited = 0x1fffffffn;
+    return { ret: wasi.ERRNO_SUCCESS, fdstat };
+  }
+
+  override fd_filestat_get(): { ret: number; filestat: wasi.Filestat | null } {
+    return this.path_filestat_get(0, '.');
+  }
+
+  override fd_readdir_single(cookie: bigint): { ret: number; dirent: wasi.Dirent | null } {
+    if (cookie === 0n || this.entries === undefined) {
+      try {
+        const listed = this.root.adapter.list(this.path).map((e) => ({ name: e.name, type: e.kind === 'directory' ? wasi.FILETYPE_DIRECTORY : wasi.FILETYPE_REGULAR_FILE }));
+        this.entries = [{ name: '.', type: wasi.FILETYPE_DIRECTORY }, { name: '..', type: wasi.FILETYPE_DIRECTORY }, ...listed];
+      } catch (error) {
+        return { ret: errnoFromError(error), dirent: null };
+      }
+    }
+    const entry = this.entries[Number(cookie)];
+    if (entry === undefined) return { ret: wasi.ERRNO_SUCCESS, dirent: null };
+    return { ret: wasi.ERRNO_SUCCESS, dirent: new wasi.Dirent(cookie + 1n, inodeOf([...this.path, entry.name]), entry.name, entry.type) };
+  }
+
+  override path_filestat_get(_flags: number, pathString: string): { ret: number; filestat: wasi.Filestat | null } {
+    const { ret, path } = this.resolve(pathString);
+    if (path === null) return { ret, filestat: null };
+    try {
+      const stat = this.root.adapter.stat(path);
+      if (stat === null) return { ret: wasi.ERRNO_NOENT, filestat: null };
+      return { ret: wasi.ERRNO_SUCCESS, filestat: toFilestat(path, stat) };
+    } catch (error) {
+      return { ret: errnoFromError(error), filestat: null };
+    }
+  }
+
+  override path_open(_dirflags: number, pathString: string, oflags: number, rightsBase: bigint, _rightsInheriting: bigint, fdFlags: number): { ret: number; fd_obj: Fd | null } {
+    const { ret, path } = this.resolve(pathString);
+    if (path === null) return { ret, fd_obj: null };
+    const create = (oflags & wasi.OFLAGS_CREAT) !== 0;
+    const truncate = (oflags & wasi.OFLAGS_TRUNC) !== 0;
+    const append = (fdFlags & wasi.FDFLAGS_APPEND) !== 0;
+    const wantsWrite = (rightsBase & WRITE_RIGHTS) !== 0n || truncate || append;
+    try {
+      const stat = this.root.adapter.stat(path);
+      if (stat !== null && create && (oflags & wasi.OFLAGS_EXCL) !== 0) return { ret: wasi.ERRNO_EXIST, fd_obj: null };
+      if (stat?.kind === 'directory') {
+        if (truncate || (rightsBase & BigInt(wasi.RIGHTS_FD_WRITE)) !== 0n) return { ret: wasi.ERRNO_ISDIR, fd_obj: null };
+        return { ret: wasi.ERRNO_SUCCESS, fd_obj: new GrantedDirectoryFd(this.root, path) };
+      }
+      if ((oflags & wasi.OFLAGS_DIRECTORY) !== 0) return { ret: stat === null ? wasi.ERRNO_NOENT : wasi.ERRNO_NOTDIR, fd_obj: null };
+      if (stat === null && !create) return { ret: wasi.ERRNO_NOENT, fd_obj: null };
+      if ((stat === null || wantsWrite) && !this.root.writable) return { ret: wasi.ERRNO_ROFS, fd_obj: null };
+      if (stat !== null && stat.size > this.root.maxFileBytes) return { ret: wasi.ERRNO_FBIG, fd_obj: null };
+      if (stat === null) this.root.adapter.writeFile(path, new Uint8Array(0));
+      const data = stat === null || truncate ? new Uint8Array(0) : this.root.adapter.readFile(path);
+      const fd = new GrantedFileFd(this.root, path, data, { readonly: !wantsWrite, append, truncated: truncate && stat !== null });
+      return { ret: wasi.ERRNO_SUCCESS, fd_obj: fd };
+    } catch (error) {
+      return { ret: errnoFromError(error), fd_obj: null };
+    }
+  }
+
+  override path_create_directory(pathString: string): number {
+    return this.mutate(pathString, (path) => this.root.adapter.makeDirectory(path));
+  }
+
+  override path_unlink_file(pathString: string): number {
+    return this.mutate(pathString, (path) => this.root.adapter.removeFile(path));
+  }
+
+  override path_remove_directory(pathString: string): number {
+    return this.mutate(pathString, (path) => this.root.adapter.removeDirectory(path));
+  }
+
+  override path_readlink(): { ret: number; data: string | null } {
+    // Symlinks are resolved (and confined) by the adapter; the guest never sees one.
+    return { ret: wasi.ERRNO_INVAL, data: null };
+  }
+
+  /** Rename within the same grant; the WASI host routes `path_rename` here. */
+  rename(fromString: string, target: GrantedDirectoryFd, toString: string): number {
+    if (target.root !== this.root) return wasi.ERRNO_XDEV;
+    const to = target.resolve(toString);
+    if (to.path === null) return to.ret;
+    const toPath = to.path;
+    return this.mutate(fromString, (from) => this.root.adapter.rename(from, toPath));
+  }
+}

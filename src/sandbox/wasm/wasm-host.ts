@@ -1,0 +1,34 @@
+/**
+ * What a platform provides to run WASI jobs under a deadline. Node: `WasmWorkerPool`
+ * (`src/node/wasm/`), which runs each job in a worker it terminates at the deadline. Jobs
+ * carry directory grants as host paths; the host maps them to directory adapters itself.
+ */
+import type { DirGrant } from './wasm-manifest.js';
+import type { LoadedWasmModule } from './wasm-module-cache.js';
+import type { WasiRunResult } from './run-wasi-module.js';
+
+export interface WasmJob {
+  loaded: LoadedWasmModule;
+  argv0?: string;
+  args?: string[];
+  stdin?: Uint8Array;
+  env?: Record<string, string>;
+  dirs?: DirGrant[];
+  timeoutMs: number;
+  maxOutputBytes: number;
+  clock?: boolean;
+  random?: boolean;
+  /** Cancels the job (the host stops it as it would at the deadline). */
+  signal?: AbortSignal;
+  /** Live pass-through of output (e.g. the CLI); the result's stdout/stderr are then empty. */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: Uint8Array) => void;
+}
+
+export interface WasmHost {
+  /**
+   * Runs one job. Resolves with the exit code and output (a trap is exit code 134 with
+   * `trap` set); rejects with TOOL_TIMEOUT, SANDBOX_MEMORY_LIMIT, SANDBOX_OUTPUT_LIMIT or
+   * CANCELLED when a limit stops it.
+   */
+  run(job: WasmJob): Promise<WasiRunResult>;
+}
