@@ -101,12 +101,10 @@ export const authConfigSchema = z
     /** The principal used when a front end names none (the CLI). */
     defaultPrincipal: z.string().min(1).default('cli'),
   })
-  .transform((config) => ({
-    roles: { ...builtinRoles, ...config.roles },
-    principals: { ...builtinPrincipals, ...config.principals },
-    defaultPrincipal: config.defaultPrincipal,
-  }))
-  .superRefine((config, ctx) => {
+  // Checked against the built-ins merged in, as the authorizer will see them; the output
+  // itself stays what the file said (a plain object schema, so tooling can read its keys).
+  .superRefine((written, ctx) => {
+    const config = withBuiltins(written);
     const known = Object.keys(config.roles);
     const unknown = (role: string) => `unknown role "${role}" (defined: ${known.join(', ')})`;
     for (const [id, principal] of Object.entries(config.principals)) {
@@ -127,6 +125,16 @@ export const authConfigSchema = z
     }
   })
   .prefault({});
+
+/**
+ * The config in force: built-in roles and principals with the file's on top (a role or
+ * principal the file defines replaces the built-in one of the same name).
+ */
+export function withBuiltins<T extends { roles: Record<string, RoleConfig>; principals: Record<string, PrincipalConfig>; defaultPrincipal: string }>(
+  config: T,
+): T {
+  return { ...config, roles: { ...builtinRoles, ...config.roles }, principals: { ...builtinPrincipals, ...config.principals } };
+}
 
 export type AuthConfig = z.output<typeof authConfigSchema>;
 /** What a user writes: everything optional. */

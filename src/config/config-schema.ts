@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authConfigSchema } from '../auth/auth-config-schema.js';
 
 /**
  * The validated configuration. Every key has a default, so an empty file is valid.
@@ -47,6 +48,8 @@ export const configSchema = z
     agent: agentConfigSchema,
     store: storeConfigSchema,
     log: logConfigSchema,
+    /** Roles, principals and the default principal; see src/auth/auth-config-schema.ts. */
+    auth: authConfigSchema,
   })
   .prefault({});
 

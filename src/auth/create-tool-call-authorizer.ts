@@ -1,0 +1,19 @@
+import type { AuthDecision, Authorizer } from './authorizer.js';
+
+/** The permission a call to tool `name` needs. */
+export function toolPermission(name: string): string {
+  return `tool:invoke:${name}`;
+}
+
+/**
+ * Adapts an authorizer to the tool executor's `authorize` option: a call to tool `name`
+ * needs `tool:invoke:<name>`. Typed structurally so `auth/` does not import `agent/`.
+ *
+ * @example
+ * new ToolExecutor({ registry, authorize: createToolCallAuthorizer(createAuthorizer(config.auth)) });
+ */
+export function createToolCallAuthorizer(
+  authorizer: Pick<Authorizer, 'decide'>,
+): (request: { principal: string; tool: { name: string } }) => AuthDecision {
+  return (request) => authorizer.decide(request.principal, toolPermission(request.tool.name));
+}
