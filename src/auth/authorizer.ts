@@ -79,7 +79,8 @@ export function createAuthorizer(input: AuthConfigInput | AuthConfig = {}): Auth
       held.push({ name: next.name, role, via: next.via });
       for (const parent of role.inherits) queue.push({ name: parent, via: [...next.via, next.name] });
     }
-    rolesCache.set(principal, held);
+    // Only known principals are cached: ids from requests must not grow memory without bound.
+    if (principal in config.principals) rolesCache.set(principal, held);
     return held;
   };
 

@@ -85,9 +85,17 @@ export function ruleMatches(rule: string, permission: string): boolean {
 /** `*` matches any run of characters (within one segment; callers split on ":"). */
 export function globMatches(pattern: string, text: string): boolean {
   if (!pattern.includes('*')) return pattern === text;
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`).test(text);
+  let regex = compiled.get(pattern);
+  if (!regex) {
+    const source = pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*');
+    regex = new RegExp(`^${source}$`);
+    // Patterns come from config (requests with "*" are refused first), so this stays small.
+    if (compiled.size < 10_000) compiled.set(pattern, regex);
+  }
+  return regex.test(text);
 }
+
+const compiled = new Map<string, RegExp>();
