@@ -5,3 +5,5 @@
 export * from './default-store-path.js';
 export * from './sqlite-session-store.js';
 export * from './tools/index.js';
+export * from './open-session-store.js';
+export * from './config-file.js';
