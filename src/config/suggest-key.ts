@@ -1,18 +1,28 @@
 import { configSchema } from './config-schema.js';
 
-/** Known keys per section ('' is the top level), read from the schema so they never drift. */
-const knownKeys: ReadonlyMap<string, readonly string[]> = (() => {
-  const sections = configSchema.unwrap().shape;
-  const map = new Map<string, readonly string[]>([['', Object.keys(sections)]]);
-  for (const [name, section] of Object.entries(sections)) map.set(name, Object.keys(section.unwrap().shape));
-  return map;
-})();
+/**
+ * Known keys per section ('' is the top level), read from the schema so they never drift.
+ * Lazy and forgiving: a section reshaped some other way loses its suggestions, nothing else.
+ */
+let knownKeys: Map<string, readonly string[]> | undefined;
+
+function keysOf(section: string): readonly string[] {
+  if (!knownKeys) {
+    const sections = configSchema.unwrap().shape;
+    knownKeys = new Map([['', Object.keys(sections)]]);
+    for (const [name, schema] of Object.entries(sections)) {
+      const inner = (schema as { unwrap?: () => { shape?: object } }).unwrap?.();
+      if (inner?.shape) knownKeys.set(name, Object.keys(inner.shape));
+    }
+  }
+  return knownKeys.get(section) ?? [];
+}
 
 /** The known key closest to a misspelt one (at most 2 edits away), for "did you mean". */
 export function suggestKey(section: string, key: string): string | undefined {
   let best: string | undefined;
   let bestDistance = 3;
-  for (const candidate of knownKeys.get(section) ?? []) {
+  for (const candidate of keysOf(section)) {
     const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
