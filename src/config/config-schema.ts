@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authConfigSchema } from '../auth/auth-config-schema.js';
+import { serverConfigSchema } from './server-config-schema.js';
 
 /**
  * The validated configuration. Every key has a default, so an empty file is valid.
@@ -50,6 +51,8 @@ export const configSchema = z
     log: logConfigSchema,
     /** Roles, principals and the default principal; see src/auth/auth-config-schema.ts. */
     auth: authConfigSchema,
+    /** `agentbox serve`: host, port, hashed API keys, limits; see server-config-schema.ts. */
+    server: serverConfigSchema,
   })
   .prefault({});
 

@@ -35,7 +35,19 @@ export type ErrorCode =
   | 'SANDBOX_OUTPUT_LIMIT'
   /** A WebAssembly module could not be loaded: bad bytes, missing export, unknown import. */
   | 'WASM_LOAD_FAILED'
-  | 'INVALID_INPUT';
+  | 'INVALID_INPUT'
+  /** A service request without a valid API key. */
+  | 'UNAUTHENTICATED'
+  /** The caller's roles do not grant the permission the request needs. */
+  | 'FORBIDDEN'
+  /** A request body over the configured size limit. */
+  | 'PAYLOAD_TOO_LARGE'
+  /** Too many requests for one API key; `details.retryAfterSeconds` says when to retry. */
+  | 'RATE_LIMITED'
+  /** No such route, or nothing to act on (e.g. no pending approval with that id). */
+  | 'NOT_FOUND'
+  /** The service is shutting down and takes no new work. */
+  | 'UNAVAILABLE';
 
 const marker = Symbol.for('agentbox.error');
 

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/**
+ * The `server` section of the config: where `agentbox serve` listens, who may call it,
+ * and the limits every request is held to. Every key has a default, so `agentbox serve`
+ * works with no config at all — in local mode (no API keys: loopback only).
+ *
+ * API keys are never written in config: only their SHA-256, so a leaked config file does
+ * not leak a key. `agentbox serve hash-key <key>` prints the hash to paste here.
+ */
+export const apiKeyConfigSchema = z.strictObject({
+  /** Hex SHA-256 of the key (64 hex digits). */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex digits of a SHA-256 (run `agentbox serve hash-key <key>`)')
+    .transform((hex) => hex.toLowerCase()),
+  /** The principal the key acts as; its roles come from `auth.principals`. */
+  principal: z.string().min(1),
+});
+
+export const serverConfigSchema = z
+  .strictObject({
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65_535).default(8787),
+    /** Empty: local mode — every request is principal `local`, and only a loopback host is allowed. */
+    apiKeys: z.array(apiKeyConfigSchema).default([]),
+    rateLimit: z
+      .strictObject({
+        /** Per API key (token bucket: this many per minute, bursts up to the same number). */
+        requestsPerMinute: z.number().int().positive().default(120),
+      })
+      .prefault({}),
+    /** Largest request body accepted, in bytes (default 1 MiB). */
+    bodyLimitBytes: z.number().int().positive().default(1024 * 1024),
+    /** Browser origins allowed to call the API (CORS); absent: same origin only. */
+    corsOrigins: z.array(z.string().min(1)).optional(),
+  })
+  .prefault({});
+
+export type ServerConfig = z.output<typeof serverConfigSchema>;
+export type ServerConfigInput = z.input<typeof serverConfigSchema>;
