@@ -1,4 +1,5 @@
 import type { AuthDecision, Authorizer } from './authorizer.js';
+import type { Capabilities } from './capabilities.js';
 
 /** The permission a call to tool `name` needs. */
 export function toolPermission(name: string): string {
@@ -13,7 +14,12 @@ export function toolPermission(name: string): string {
  * new ToolExecutor({ registry, authorize: createToolCallAuthorizer(createAuthorizer(config.auth)) });
  */
 export function createToolCallAuthorizer(
-  authorizer: Pick<Authorizer, 'decide'>,
-): (request: { principal: string; tool: { name: string } }) => AuthDecision {
-  return (request) => authorizer.decide(request.principal, toolPermission(request.tool.name));
+  authorizer: Pick<Authorizer, 'decide' | 'capabilitiesFor'>,
+): (request: { principal: string; tool: { name: string; capabilities?: Record<string, unknown> } }) => AuthDecision & { capabilities?: Record<string, unknown> } {
+  return (request) => {
+    const decision = authorizer.decide(request.principal, toolPermission(request.tool.name));
+    if (!decision.allowed || !request.tool.capabilities) return decision;
+    const capabilities = authorizer.capabilitiesFor(request.principal, request.tool.name, request.tool.capabilities as Capabilities);
+    return { ...decision, capabilities: capabilities as Record<string, unknown> };
+  };
 }

@@ -44,7 +44,8 @@ export type EventPayload =
       durationMs: number;
       resources?: ToolResourceUsage;
     }
-  | { type: 'auth.decided'; permission: string; principal: string; allowed: boolean; rule?: string; reason: string }
+  /** Every authorization decision is an audit event: `auth.allowed` or `auth.denied`. */
+  | { type: 'auth.allowed' | 'auth.denied'; permission: string; principal: string; rule?: string; reason: string }
   | { type: 'approval.requested'; step: number; callId: string; name: string; arguments: string }
   | { type: 'approval.decided'; callId: string; approved: boolean; by: string; reason?: string };
 

@@ -38,10 +38,10 @@ export class SessionRecorder {
   record(payload: EventPayload): Promise<AgentEvent> {
     const run = (): Promise<AgentEvent> => this.write(payload);
     const result = this.tail ? this.tail.then(run, run) : run();
-    const tail = result.then(
-      () => (this.tail === tail ? (this.tail = undefined) : undefined),
-      () => (this.tail === tail ? (this.tail = undefined) : undefined),
-    );
+    const settle = (): void => {
+      if (this.tail === tail) this.tail = undefined;
+    };
+    const tail: Promise<void> = result.then(settle, settle);
     this.tail = tail;
     return result;
   }

@@ -4,6 +4,7 @@
  */
 export * from './default-store-path.js';
 export * from './sqlite-session-store.js';
+export * from './node-runtime.js';
 export * from './tools/index.js';
 export * from './open-session-store.js';
 export * from './config-file.js';

@@ -93,7 +93,7 @@ describe('ToolExecutor', () => {
       authorize: ({ tool }) => ({ allowed: false, reason: `no role grants tool:invoke:${tool.name}` }),
     }).execute([{ id: 'c', name: 'calculator', arguments: '{"expression":"1"}' }], ctx);
     expect(result).toMatchObject({ ok: false, error: { code: 'TOOL_DENIED', message: 'permission denied: no role grants tool:invoke:calculator' } });
-    expect(ctx.events[0]).toMatchObject({ type: 'auth.decided', allowed: false, permission: 'tool:invoke:calculator', principal: 'ana' });
+    expect(ctx.events[0]).toMatchObject({ type: 'auth.denied', permission: 'tool:invoke:calculator', principal: 'ana' });
   });
 
   it('asks for approval and honours a denial', async () => {

@@ -12,6 +12,8 @@ export interface ToolAuthDecision {
   reason: string;
   rule?: string;
   permission?: string;
+  /** What the call may use (the tool's request ∩ the principal's grants); handed to the tool. */
+  capabilities?: Record<string, unknown>;
 }
 
 export interface ToolAuthRequest {
@@ -58,6 +60,7 @@ interface PreparedCall {
   call: ToolCall;
   tool?: Tool;
   args?: Record<string, unknown>;
+  capabilities?: Record<string, unknown>;
   error?: AgentboxError;
 }
 
@@ -102,16 +105,16 @@ export class ToolExecutor {
     if (this.options.authorize) {
       const decision = await this.options.authorize({ principal: context.principal, sessionId: context.sessionId, tool, args });
       await context.emit({
-        type: 'auth.decided',
+        type: decision.allowed ? 'auth.allowed' : 'auth.denied',
         permission: decision.permission ?? `tool:invoke:${tool.name}`,
         principal: context.principal,
-        allowed: decision.allowed,
         ...(decision.rule ? { rule: decision.rule } : {}),
         reason: decision.reason,
       });
       if (!decision.allowed) {
         return { call, tool, error: new AgentboxError('TOOL_DENIED', `permission denied: ${decision.reason}`) };
       }
+      if (decision.capabilities) return { call, tool, args, capabilities: decision.capabilities };
     }
     return { call, tool, args };
   }
@@ -160,7 +163,7 @@ export class ToolExecutor {
       result = this.failure(call, prepared.error ?? new AgentboxError('TOOL_FAILED', 'tool could not be prepared'), 0);
     } else {
       try {
-        const value = await this.invoke(prepared.tool, prepared.args, call, context);
+        const value = await this.invoke(prepared, call, context);
         const durationMs = performance.now() - started;
         result = { callId: call.id, name: call.name, ok: true, value, output: this.render(value), durationMs };
       } catch (error) {
@@ -171,7 +174,9 @@ export class ToolExecutor {
     return result;
   }
 
-  private async invoke(tool: Tool, args: Record<string, unknown>, call: ToolCall, context: ExecuteContext): Promise<unknown> {
+  private async invoke(prepared: PreparedCall, call: ToolCall, context: ExecuteContext): Promise<unknown> {
+    const tool = prepared.tool as Tool;
+    const args = prepared.args as Record<string, unknown>;
     if (context.signal.aborted) throw new AgentboxError('CANCELLED', 'the turn was cancelled');
     const timeoutMs = tool.timeoutMs ?? this.defaultTimeoutMs;
     const controller = new AbortController();
@@ -190,7 +195,13 @@ export class ToolExecutor {
     });
     try {
       const execution = Promise.resolve().then(() =>
-        tool.execute(args, { signal: controller.signal, sessionId: context.sessionId, callId: call.id, principal: context.principal }),
+        tool.execute(args, {
+          signal: controller.signal,
+          sessionId: context.sessionId,
+          callId: call.id,
+          principal: context.principal,
+          ...(prepared.capabilities ? { capabilities: prepared.capabilities } : {}),
+        }),
       );
       return await Promise.race([execution, deadline]);
     } finally {

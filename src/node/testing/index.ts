@@ -4,3 +4,4 @@
  */
 export * from './scripted-llm-server.js';
 export * from './scripted-response.js';
+export * from '../../testing/scripted-model.js';

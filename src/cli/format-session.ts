@@ -1,0 +1,75 @@
+import type { AgentEvent } from '../engine/events.js';
+import type { Session, SessionSummary } from '../engine/session.js';
+
+export type ExportFormat = 'json' | 'jsonl' | 'md';
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export function formatSessionList(sessions: SessionSummary[]): string {
+  if (sessions.length === 0) return 'no sessions yet — start one with: agentbox run "hello"\n';
+  const rows = sessions.map((s) => `${s.id}  ${iso(s.updatedAt).slice(0, 19).replace('T', ' ')}  ${s.state.padEnd(17)}  ${s.title}`);
+  return `${rows.join('\n')}\n`;
+}
+
+/** A readable transcript plus the event log, for `session show`. */
+export function formatSessionText(session: Session, events: AgentEvent[]): string {
+  const lines = [
+    `session ${session.id}`,
+    `owner ${session.owner} · state ${session.state} · ${session.turns} turn(s) · created ${iso(session.createdAt)}`,
+    `usage ${session.usage.totalTokens} tokens (${session.usage.promptTokens} in, ${session.usage.completionTokens} out) · ${session.usage.llmCalls} LLM call(s) · ${session.usage.toolCalls} tool call(s)`,
+    '',
+    `events (${events.length}):`,
+  ];
+  for (const e of events) lines.push(`  #${e.seq} ${iso(e.time).slice(11, 23)} ${e.type}${describe(e)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function describe(e: AgentEvent): string {
+  switch (e.type) {
+    case 'turn.started':
+      return ` ${JSON.stringify(e.input)}`;
+    case 'state.changed':
+      return ` ${e.from} → ${e.to}`;
+    case 'llm.completed':
+      return ` ${e.finishReason} ${Math.round(e.durationMs)} ms${e.text ? ` ${JSON.stringify(e.text.slice(0, 120))}` : ''}${e.toolCalls.length ? ` tools: ${e.toolCalls.map((c) => c.name).join(', ')}` : ''}`;
+    case 'tool.started':
+      return ` ${e.name} ${e.arguments}`;
+    case 'tool.completed':
+      return ` ${e.name} ${e.ok ? 'ok' : 'error'} ${Math.round(e.durationMs)} ms ${e.output.slice(0, 120)}`;
+    case 'llm.failed':
+    case 'turn.failed':
+    case 'llm.retry':
+      return ` ${e.error.code}: ${e.error.message}`;
+    case 'auth.allowed':
+    case 'auth.denied':
+      return ` ${e.permission} (${e.reason})`;
+    default:
+      return '';
+  }
+}
+
+export function exportSession(session: Session, events: AgentEvent[], format: ExportFormat): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify({ session, events }, null, 2)}\n`;
+    case 'jsonl':
+      return events.map((e) => `${JSON.stringify(e)}\n`).join('');
+    case 'md':
+      return toMarkdown(session);
+  }
+}
+
+function toMarkdown(session: Session): string {
+  const out = [`# Session ${session.id}`, '', `- owner: ${session.owner}`, `- state: ${session.state}`, `- created: ${iso(session.createdAt)}`, `- tokens: ${session.usage.totalTokens}`, ''];
+  for (const m of session.messages) {
+    if (m.role === 'tool') {
+      out.push(`**tool ${m.name}** →`, '', '```json', m.content, '```', '');
+    } else if (m.role === 'assistant' && m.toolCalls?.length) {
+      if (m.content) out.push('## Assistant', '', m.content, '');
+      for (const c of m.toolCalls) out.push(`**call ${c.name}**`, '', '```json', c.arguments, '```', '');
+    } else {
+      out.push(`## ${m.role[0]?.toUpperCase()}${m.role.slice(1)}`, '', m.content, '');
+    }
+  }
+  return `${out.join('\n')}\n`;
+}

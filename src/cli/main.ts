@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+/** The `agentbox` command: parses arguments, runs a command, maps errors to exit codes. */
+import { CommanderError } from 'commander';
+import { AgentboxError } from '../errors/agentbox-error.js';
+import { ExitCode, exitCodeFor } from './exit-codes.js';
+import { createProgram } from './program.js';
+
+async function main(argv: string[]): Promise<void> {
+  const program = createProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed help, the version, or the usage error.
+      process.exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+      return;
+    }
+    process.stderr.write(`${describeError(error)}\n`);
+    process.exitCode = exitCodeFor(error);
+  }
+}
+
+function describeError(error: unknown): string {
+  if (AgentboxError.isInstance(error)) return `error ${error.code}: ${error.message}`;
+  if (error instanceof Error) return `error: ${error.stack ?? error.message}`;
+  return `error: ${String(error)}`;
+}
+
+void main(process.argv);

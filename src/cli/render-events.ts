@@ -1,0 +1,74 @@
+import type { AgentEvent } from '../engine/events.js';
+
+export interface RenderTarget {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+const dim = (on: boolean, s: string): string => (on ? `\x1b[2m${s}\x1b[22m` : s);
+const red = (on: boolean, s: string): string => (on ? `\x1b[31m${s}\x1b[39m` : s);
+
+function clip(text: string, max = 200): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+/**
+ * Streams a turn to a terminal: the answer text on stdout (so it pipes cleanly), tool
+ * calls, retries and approvals on stderr.
+ */
+export class EventRenderer {
+  private atLineStart = true;
+
+  constructor(
+    private readonly out: RenderTarget,
+    private readonly err: RenderTarget,
+    private readonly options: { showTools?: boolean } = {},
+  ) {}
+
+  handle(event: AgentEvent): void {
+    const color = Boolean(this.err.isTTY);
+    const showTools = this.options.showTools ?? true;
+    switch (event.type) {
+      case 'llm.text-delta':
+        this.out.write(event.text);
+        this.atLineStart = event.text.endsWith('\n');
+        break;
+      case 'tool.started':
+        if (showTools) this.note(dim(color, `→ ${event.name}(${clip(event.arguments || '{}')})`));
+        break;
+      case 'tool.completed':
+        if (!showTools) break;
+        this.note(
+          event.ok
+            ? dim(color, `← ${clip(event.output)} (${Math.round(event.durationMs)} ms)`)
+            : red(color, `✗ ${event.error?.code ?? 'TOOL_FAILED'}: ${clip(event.error?.message ?? event.output)}`),
+        );
+        break;
+      case 'auth.denied':
+        this.note(red(color, `✗ denied ${event.permission}: ${event.reason}`));
+        break;
+      case 'llm.retry':
+        this.note(dim(color, `(retry ${event.attempt} in ${(event.delayMs / 1000).toFixed(1)} s: ${clip(event.error.message, 120)})`));
+        break;
+      case 'turn.completed':
+      case 'turn.failed':
+      case 'turn.cancelled':
+        this.endLine();
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Ends the answer's line so the shell prompt starts clean. */
+  endLine(): void {
+    if (!this.atLineStart) this.out.write('\n');
+    this.atLineStart = true;
+  }
+
+  private note(line: string): void {
+    this.endLine();
+    this.err.write(`${line}\n`);
+  }
+}

@@ -1,0 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** CLI and process-level tests run the compiled `dist/`, exactly as a user does: build it once. */
+export default function setup(): void {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+}
