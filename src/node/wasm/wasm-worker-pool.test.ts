@@ -1,4 +1,5 @@
 import { describe, it, expect, afterAll } from 'vitest';
+import { getEventListeners } from 'node:events';
 import { AgentboxError } from '../../errors/index.js';
 import { WasmModuleCache, type WasmJob } from '../../sandbox/wasm/index.js';
 import { echoGuest, infiniteLoopGuest, memoryBombGuest, outputBombGuest, writeGuest } from '../../sandbox/wasm/testing/wasi-test-guests.js';
@@ -65,6 +66,20 @@ describe('WasmWorkerPool', () => {
     const pending = pool.run(await job(infiniteLoopGuest(), { signal: controller.signal, timeoutMs: 10_000 }));
     setTimeout(() => controller.abort(), 50);
     expect((await rejection(pending)).code).toBe('CANCELLED');
+    expect((await pool.run(await job(writeGuest({ text: 'ok' })))).exitCode).toBe(0);
+  });
+
+  it('shares one abort listener per signal and cancels every call on it', async () => {
+    const shared = new AbortController();
+    const quick = await Promise.all(Array.from({ length: 12 }, () => job(writeGuest({ text: 'q' }), { signal: shared.signal })));
+    const runs = quick.map((j) => pool.run(j));
+    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(1);
+    await Promise.all(runs);
+    expect(getEventListeners(shared.signal, 'abort')).toHaveLength(0);
+    const loops = await Promise.all(Array.from({ length: 3 }, () => job(infiniteLoopGuest(), { signal: shared.signal, timeoutMs: 10_000 })));
+    const pending = loops.map((j) => rejection(pool.run(j)));
+    setTimeout(() => shared.abort(), 50);
+    expect((await Promise.all(pending)).map((e) => e.code)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
     expect((await pool.run(await job(writeGuest({ text: 'ok' })))).exitCode).toBe(0);
   });
 

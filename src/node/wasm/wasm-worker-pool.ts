@@ -59,6 +59,8 @@ export class WasmWorkerPool implements WasmHost {
   private lastTimeout: WasmWorkerPoolStats['lastTimeout'];
   private readonly started: Promise<void>;
   private startError: AgentboxError | undefined;
+  private readonly watched = new WeakMap<AbortSignal, Set<Task>>();
+  private readonly unwatch = new WeakMap<AbortSignal, () => void>();
 
   constructor(options: WasmWorkerPoolOptions = {}) {
     const size = Math.max(1, options.size ?? Math.min(4, availableParallelism()));
@@ -83,15 +85,36 @@ export class WasmWorkerPool implements WasmHost {
       if (this.startError) return reject(this.startError);
       if (job.signal?.aborted) return reject(new AgentboxError('CANCELLED', 'wasm call cancelled before it started'));
       const task: Task = { id: this.nextId++, job, resolve, reject };
-      if (job.signal) {
-        const signal = job.signal;
-        const onAbort = (): void => this.cancel(task);
-        signal.addEventListener('abort', onAbort, { once: true });
-        task.detachAbort = () => signal.removeEventListener('abort', onAbort);
-      }
+      if (job.signal) task.detachAbort = this.watch(job.signal, task);
       this.queue.push(task);
       this.pump();
     });
+  }
+
+  /**
+   * One abort listener per signal, however many calls share it (a turn's signal is shared
+   * by all its tool calls; a listener each would trip Node's MaxListeners warning).
+   */
+  private watch(signal: AbortSignal, task: Task): () => void {
+    let tasks = this.watched.get(signal);
+    if (!tasks) {
+      const group = new Set<Task>();
+      tasks = group;
+      this.watched.set(signal, group);
+      const onAbort = (): void => {
+        for (const t of [...group]) this.cancel(t);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.unwatch.set(signal, () => signal.removeEventListener('abort', onAbort));
+    }
+    tasks.add(task);
+    return () => {
+      tasks.delete(task);
+      if (tasks.size > 0) return;
+      this.watched.delete(signal);
+      this.unwatch.get(signal)?.();
+      this.unwatch.delete(signal);
+    };
   }
 
   stats(): WasmWorkerPoolStats {
