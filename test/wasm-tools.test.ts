@@ -1,5 +1,7 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
+import { builtinModules } from 'node:module';
+import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,5 +136,15 @@ describe('createWasmTool', () => {
     const tool = createWasmTool({ ...baseManifest, capabilities: { timeoutMs: 150 } }, infiniteLoopGuest(), { pool });
     expect((await failure(Promise.resolve(tool.execute({}, context)))).code).toBe('TOOL_TIMEOUT');
     expect(await createWasmTool(baseManifest, echoGuest(), { pool }).execute({ ok: true }, context)).toEqual({ ok: true });
+  });
+});
+
+describe('the portable WASI layer', () => {
+  it('bundles for the browser without any Node built-in', async () => {
+    const result = await build({ entryPoints: [join(root, 'src/sandbox/wasm/index.ts')], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent' });
+    const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports.map((i) => i.path));
+    expect(imports.filter((path) => builtins.has(path))).toEqual([]);
+    expect(Object.keys(result.metafile.inputs).some((path) => path.includes('browser_wasi_shim'))).toBe(true);
   });
 });
