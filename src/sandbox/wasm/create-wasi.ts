@@ -55,6 +55,14 @@ export function createWasi(options: CreateWasiOptions): WasiContext {
   const notSupported = (): number => wasi.ERRNO_NOTSUP;
 
   const overrides: Record<string, (...args: never[]) => unknown> = {
+    // The shim sizes the argv buffer in UTF-16 units but writes UTF-8 bytes: a non-ASCII
+    // argument would overrun the guest's buffer. Report the encoded size instead.
+    args_sizes_get: (argcPtr: number, bufSizePtr: number) => {
+      const view = new DataView(host.inst.exports.memory.buffer);
+      view.setUint32(argcPtr, host.args.length, true);
+      view.setUint32(bufSizePtr, host.args.reduce((n, arg) => n + new TextEncoder().encode(arg).byteLength + 1, 0), true);
+      return wasi.ERRNO_SUCCESS;
+    },
     sched_yield: () => wasi.ERRNO_SUCCESS,
     proc_raise: (signal: number) => {
       throw new WASIProcExit(128 + signal);

@@ -55,6 +55,7 @@ describe('runWasiModule', () => {
     try {
       expect(text((await run(dumpStringsGuest('environ'))).stdout)).toBe('');
       expect(text((await run(dumpStringsGuest('args'))).stdout)).toBe('main.wasm\0');
+      expect(text((await run(dumpStringsGuest('args'), { args: ['héllo', '😀'] })).stdout)).toBe('main.wasm\0héllo\0😀\0');
       const granted = await run(dumpStringsGuest('environ'), { env: { A: '1' } });
       expect(text(granted.stdout)).toBe('A=1\0');
       expect(text(granted.stdout)).not.toContain('leak-me');
