@@ -1,0 +1,137 @@
+/**
+ * The child process of the isolate sandbox (run with `node --no-node-snapshot`). It runs
+ * one script at a time in a V8 isolate and answers over the IPC channel. The parent kills
+ * and replaces it on a hang or crash: isolated-vm's memory limit can hang or abort the
+ * whole process on some allocation patterns (a growing Map), and that must not be the host.
+ *
+ * argv[2] is the absolute path of isolated-vm, resolved by the parent, so this file runs
+ * from dist/ and from a test build in a temporary directory alike.
+ */
+import { writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type IsolatedVM from 'isolated-vm';
+import { GUEST_BOOTSTRAP_SOURCE } from '../../sandbox/script/guest-bootstrap.js';
+import {
+  CATASTROPHIC_MARKER,
+  type ChildMessage,
+  type IsolateFailure,
+  type IsolateRunRequest,
+  type ParentMessage,
+} from './isolate-protocol.js';
+
+const ivm = createRequire(import.meta.url)(process.argv[2] ?? 'isolated-vm') as typeof IsolatedVM;
+
+/**
+ * Runs in the isolate: wraps the host Reference as the bootstrap's `hostCall`, kept in a
+ * closure. Host failures cross as `E<message>` text, since ivm does not keep an error's name.
+ */
+const HOST_BRIDGE = `const hostRef = $0;
+const then = Promise.prototype.then;
+const NativeError = Error;
+const settle = (tagged) => {
+  if (tagged[0] === 'J') return tagged.slice(1);
+  const error = new NativeError(tagged.slice(1));
+  error.name = 'HostError';
+  throw error;
+};
+return (${GUEST_BOOTSTRAP_SOURCE})(
+  (name, argsJson) => Reflect.apply(then, hostRef.apply(undefined, [name, argsJson], { result: { promise: true } }), [settle]),
+  $1,
+);`;
+
+let isolate: IsolatedVM.Isolate | undefined;
+let isolateMemoryMb = 0;
+const pendingHostCalls = new Map<number, (tagged: string) => void>();
+let nextCallId = 0;
+
+function send(message: ChildMessage): void {
+  process.send?.(message);
+}
+
+function onCatastrophicError(message: string): void {
+  // V8 has lost control of the isolate; nothing in this process can be trusted to finish.
+  writeSync(2, `\n${CATASTROPHIC_MARKER} ${message}\n`);
+  process.kill(process.pid, 'SIGKILL');
+}
+
+function isolateFor(memoryMb: number): IsolatedVM.Isolate {
+  if (isolate && !isolate.isDisposed && isolateMemoryMb === memoryMb) return isolate;
+  if (isolate && !isolate.isDisposed) isolate.dispose();
+  isolate = new ivm.Isolate({ memoryLimit: memoryMb, onCatastrophicError });
+  isolateMemoryMb = memoryMb;
+  return isolate;
+}
+
+async function run(request: IsolateRunRequest): Promise<void> {
+  const current = isolateFor(request.memoryMb);
+  const deadline = Date.now() + request.timeoutMs;
+  const remaining = (): number => Math.max(1, deadline - Date.now());
+  let timedOut = false;
+  // ivm's `timeout` covers synchronous code only; this also ends a run parked on a promise.
+  const timer = setTimeout(() => {
+    timedOut = true;
+    current.dispose();
+  }, request.timeoutMs);
+  let phase: 'load' | 'run' = 'load';
+  let context: IsolatedVM.Context | undefined;
+  try {
+    context = await current.createContext();
+    // A Reference, not a Callback: a Callback cannot hand a promise back into the isolate.
+    const hostCall = new ivm.Reference((name: string, argsJson: string) => callHost(request.id, name, argsJson));
+    const runner = await context.evalClosure(HOST_BRIDGE, [hostCall, JSON.stringify(request.hostNames)], {
+      result: { reference: true },
+      timeout: remaining(),
+    });
+    const module = await current.compileModule(request.source, { filename: `file:///${request.filename}` });
+    await module.instantiate(context, (specifier) => {
+      throw new Error(`imports are not allowed in script tools (import of '${specifier}')`);
+    });
+    await module.evaluate({ timeout: remaining() });
+    phase = 'run';
+    const tagged: unknown = await runner.apply(undefined, [module.namespace.derefInto(), request.argsJson, request.maxOutputBytes], {
+      timeout: remaining(),
+      result: { promise: true, copy: true },
+    });
+    send({ type: 'done', id: request.id, tagged: typeof tagged === 'string' ? tagged : '' });
+  } catch (error) {
+    const failure = classify(error, phase, timedOut || Date.now() >= deadline);
+    if (failure.kind !== 'guest' && !current.isDisposed) current.dispose();
+    send({ type: 'done', id: request.id, failure });
+  } finally {
+    clearTimeout(timer);
+    pendingHostCalls.clear();
+    if (context && !current.isDisposed) context.release();
+  }
+}
+
+function callHost(runId: number, name: string, argsJson: string): Promise<string> {
+  const callId = (nextCallId += 1);
+  return new Promise<string>((resolve) => {
+    pendingHostCalls.set(callId, resolve);
+    send({ type: 'host-call', id: runId, callId, name: String(name), argsJson: String(argsJson) });
+  });
+}
+
+function classify(error: unknown, phase: 'load' | 'run', pastDeadline: boolean): IsolateFailure {
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack.slice(0, 2_000) : undefined;
+  const base = { phase, name, message, ...(stack ? { stack } : {}) };
+  if (/memory limit|Array buffer allocation failed/i.test(message)) return { ...base, kind: 'memory' };
+  if (pastDeadline || /execution timed out|isolate is disposed/i.test(message)) return { ...base, kind: 'timeout' };
+  if (name === 'RangeError' && /call stack/i.test(message)) return { ...base, kind: 'stack' };
+  return { ...base, kind: 'guest' };
+}
+
+process.on('message', (message: ParentMessage) => {
+  if (message.type === 'run') {
+    void run(message);
+  } else if (message.type === 'host-result') {
+    const resolve = pendingHostCalls.get(message.callId);
+    if (!resolve) return;
+    pendingHostCalls.delete(message.callId);
+    resolve(message.ok ? `J${message.json ?? 'null'}` : `E${message.message ?? 'host call failed'}`);
+  }
+});
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready' });

@@ -1,0 +1,72 @@
+/**
+ * Wraps a script tool's manifest and a sandbox into the one `Tool` interface the executor
+ * runs. Capabilities come from the manifest only: `host.fetch` exists exactly when the
+ * manifest names hosts, and reaches only those.
+ */
+import type { Tool } from '../../agent/tools/tool.js';
+import { AgentboxError } from '../../errors/index.js';
+import { createAllowListedFetch } from './allow-listed-fetch.js';
+import type { HostCapabilities, JsonValue, ScriptSandbox } from './script-sandbox.js';
+import { parseScriptToolManifest, type ScriptToolManifest } from './script-tool-manifest.js';
+
+export interface CreateScriptToolOptions {
+  /** The fetch behind `host.fetch`; default the platform's. */
+  fetch?: typeof fetch;
+}
+
+/** Lets the sandbox's own deadline fire first, with its clearer error, before the executor's. */
+const EXECUTOR_GRACE_MS = 1_000;
+
+/**
+ * @example
+ * ```ts
+ * const tool = createScriptTool(
+ *   { name: 'word_count', description: 'Counts words', parameters: { type: 'object' },
+ *     source: 'export default ({ text }) => text.split(/\\s+/).length' },
+ *   [createQuickJsSandbox()],
+ * );
+ * ```
+ */
+export function createScriptTool(
+  manifest: unknown,
+  sandboxes: ScriptSandbox | readonly ScriptSandbox[],
+  options: CreateScriptToolOptions = {},
+): Tool<Record<string, unknown>, JsonValue> {
+  const parsed = parseScriptToolManifest(manifest);
+  const sandbox = pickSandbox(parsed, Array.isArray(sandboxes) ? sandboxes : [sandboxes as ScriptSandbox]);
+  const { timeoutMs, memoryMb, fetchHosts } = parsed.capabilities;
+  const host: HostCapabilities =
+    fetchHosts && fetchHosts.length > 0
+      ? { fetch: createAllowListedFetch({ hosts: fetchHosts, timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) }) }
+      : {};
+  return {
+    name: parsed.name,
+    description: parsed.description,
+    parameters: parsed.parameters,
+    timeoutMs: timeoutMs + EXECUTOR_GRACE_MS,
+    ...(parsed.needsApproval ? { needsApproval: true } : {}),
+    capabilities: { ...parsed.capabilities, backend: parsed.backend },
+    execute: (args, context) =>
+      sandbox.run({
+        source: parsed.source,
+        args,
+        timeoutMs,
+        memoryMb,
+        maxOutputBytes: parsed.maxOutputBytes,
+        host,
+        signal: context.signal,
+        filename: `${parsed.name}.js`,
+      }),
+  };
+}
+
+function pickSandbox(manifest: ScriptToolManifest, sandboxes: readonly ScriptSandbox[]): ScriptSandbox {
+  const found = sandboxes.find((s) => s.backend === manifest.backend);
+  if (found) return found;
+  const available = sandboxes.map((s) => s.backend).join(', ') || 'none';
+  throw new AgentboxError(
+    'INVALID_INPUT',
+    `script tool '${manifest.name}' asks for the ${manifest.backend} backend, which is not available here (available: ${available})`,
+    { details: { backend: manifest.backend } },
+  );
+}
