@@ -1,0 +1,143 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
+import type { Authorizer } from '../auth/authorizer.js';
+import { createToolCallAuthorizer } from '../auth/create-tool-call-authorizer.js';
+import { serverConfigSchema, type ServerConfig, type ServerConfigInput } from '../config/server-config-schema.js';
+import type { Clock } from '../engine/session-recorder.js';
+import { AgentboxError } from '../errors/agentbox-error.js';
+import { BaseRuntime } from '../runtime/base-runtime.js';
+import { MemorySessionStore } from '../store/memory-session-store.js';
+import { createApiKeyAuthenticator } from './api-key-auth.js';
+import { errorResponse } from './http-error.js';
+import { RateLimiter } from './rate-limiter.js';
+import { registerChatCompletionRoutes } from './routes/chat-completion-routes.js';
+import { registerMessageRoutes } from './routes/message-routes.js';
+import { registerOperationRoutes } from './routes/operation-routes.js';
+import { registerSessionRoutes } from './routes/session-routes.js';
+import type { AppEnv, ServerDeps } from './server-env.js';
+import type { ServerMetrics } from './server-metrics.js';
+import type { StaticAssets } from './static-assets.js';
+import { StreamRegistry } from './stream-registry.js';
+import { TurnTracker, type DrainReport } from './turn-tracker.js';
+
+export interface ServerAppOptions {
+  runtime: BaseRuntime;
+  /** Decides what each principal may do; in local mode it must know principal `local`. */
+  authorizer: Authorizer;
+  /** The `server` config section (defaults: local mode, 120 requests/min, 1 MiB bodies). */
+  config?: ServerConfig | ServerConfigInput;
+  /** Agent settings for `/v1/chat/completions` sessions (the runtime's own are private). */
+  agent?: { system?: string; maxSteps?: number; toolTimeoutMs?: number };
+  metrics?: ServerMetrics;
+  assets?: StaticAssets;
+  clock?: Clock;
+  /** Idle SSE heartbeat period (default 15 s). */
+  heartbeatMs?: number;
+  /** Events buffered per SSE client before a stalled one is cut off (default 1024). */
+  streamCapacity?: number;
+}
+
+export interface ServerApp {
+  readonly app: Hono<AppEnv>;
+  /** The portable `fetch(Request) → Response` entry point. */
+  readonly fetch: (request: Request) => Response | Promise<Response>;
+  readonly activeTurns: number;
+  readonly openStreams: number;
+  /** Refuses new turns, waits up to `timeoutMs` (default 10 s) for running ones, cancels the rest, ends streams. */
+  shutdown(options?: { timeoutMs?: number }): Promise<DrainReport>;
+}
+
+/**
+ * The agentbox HTTP service as a portable Hono app: sessions API, SSE event streams, an
+ * OpenAI-compatible endpoint, operations routes. Binding a socket is the platform's job.
+ *
+ * @example
+ * const server = createServerApp({ runtime, authorizer: createServerAuthorizer(config) });
+ * const res = await server.app.request('/v1/sessions', { method: 'POST', body: '{}' });
+ */
+export function createServerApp(options: ServerAppOptions): ServerApp {
+  const config = serverConfigSchema.parse(options.config ?? {});
+  const { runtime, authorizer } = options;
+  const chatStore = new MemorySessionStore();
+  const chatRuntime = new BaseRuntime({
+    store: chatStore,
+    model: () => runtime.model,
+    tools: runtime.tools.list(),
+    bus: runtime.bus,
+    authorize: createToolCallAuthorizer(authorizer),
+    ...(options.agent?.maxSteps !== undefined ? { maxSteps: options.agent.maxSteps } : {}),
+    ...(options.agent?.toolTimeoutMs !== undefined ? { toolTimeoutMs: options.agent.toolTimeoutMs } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const deps: ServerDeps = {
+    runtime,
+    chat: { runtime: chatRuntime, store: chatStore, system: options.agent?.system },
+    authorizer,
+    config,
+    turns: new TurnTracker(),
+    streams: new StreamRegistry(),
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    streamCapacity: options.streamCapacity ?? 1024,
+  };
+  const authenticate = createApiKeyAuthenticator(config.apiKeys);
+  const limiter = new RateLimiter(config.rateLimit.requestsPerMinute, options.clock);
+
+  const app = new Hono<AppEnv>();
+  app.onError((error) => errorResponse(error instanceof HTTPException && error.status === 413 ? tooLarge(config) : error));
+  app.notFound((c) => errorResponse(new AgentboxError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`)));
+
+  if (options.metrics) {
+    const metrics = options.metrics;
+    app.use('*', async (c, next) => {
+      const started = performance.now();
+      await next();
+      const route = routePath(c, -1);
+      metrics.observeRequest({ method: c.req.method, route: route === '*' || route === '/v1/*' ? 'unmatched' : route, status: c.res.status, seconds: (performance.now() - started) / 1000 });
+    });
+  }
+  if (config.corsOrigins) app.use('*', cors({ origin: config.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'X-API-Key'], exposeHeaders: ['Retry-After'] }));
+
+  const requireKey = async (headers: Headers): Promise<string> => (await authenticate(headers)).principal;
+  app.use('/v1/*', async (c, next) => {
+    const { principal, keyId } = await authenticate(c.req.raw.headers);
+    const decision = limiter.take(keyId);
+    if (!decision.allowed) {
+      throw new AgentboxError('RATE_LIMITED', `rate limit of ${config.rateLimit.requestsPerMinute} requests per minute exceeded; retry in ${decision.retryAfterSeconds} s`, {
+        details: { retryAfterSeconds: decision.retryAfterSeconds },
+      });
+    }
+    c.set('principal', principal);
+    await next();
+  });
+  app.use('/v1/*', bodyLimit({ maxSize: config.bodyLimitBytes, onError: () => Promise.reject(tooLarge(config)) }));
+
+  registerSessionRoutes(app, deps);
+  registerMessageRoutes(app, deps);
+  registerChatCompletionRoutes(app, deps);
+  registerOperationRoutes(app, { runtime, metrics: options.metrics, assets: options.assets, requireKey, openStreams: () => deps.streams.size });
+
+  return {
+    app,
+    fetch: (request) => app.fetch(request),
+    get activeTurns() {
+      return deps.turns.size;
+    },
+    get openStreams() {
+      return deps.streams.size;
+    },
+    async shutdown({ timeoutMs = 10_000 } = {}) {
+      const report = await deps.turns.drain(timeoutMs, (id) => void (runtime.cancel(id) || chatRuntime.cancel(id)));
+      deps.streams.closeAll();
+      return report;
+    },
+  };
+}
+
+function tooLarge(config: ServerConfig): AgentboxError {
+  return new AgentboxError('PAYLOAD_TOO_LARGE', `request body over the limit of ${config.bodyLimitBytes} bytes (server.bodyLimitBytes)`, {
+    details: { limitBytes: config.bodyLimitBytes },
+  });
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { chatCompletionRequestSchema } from './chat/chat-completion-request.js';
+import { approvalBodySchema, createSessionBodySchema, postMessageBodySchema } from './request-schemas.js';
+
+/**
+ * The OpenAPI 3.1 description of the service. Request bodies are generated from the same
+ * zod schemas that validate them, so the document cannot drift from the checks.
+ */
+type Json = Record<string, unknown>;
+
+const body = (schema: z.ZodType): Json => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json;
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Json, description = 'OK'): Json => ({ description, content: { 'application/json': { schema } } });
+const sse = (description: string): Json => ({ description, content: { 'text/event-stream': { schema: { type: 'string' } } } });
+const errors = (...statuses: number[]): Json =>
+  Object.fromEntries(statuses.map((s) => [String(s), { $ref: `#/components/responses/E${s}` }]));
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const authErrors = [401, 429];
+
+const errorDescriptions: Record<number, string> = {
+  400: 'invalid input; the message names the field',
+  401: 'no or wrong API key',
+  403: 'the key\u2019s roles do not grant this',
+  404: 'no such session (or not yours)',
+  409: 'the session is running a turn',
+  413: 'body too large',
+  429: 'rate limited; see Retry-After',
+  502: 'the LLM failed',
+};
+
+const sessionSchema: Json = {
+  type: 'object',
+  required: ['id', 'owner', 'state', 'messages', 'usage', 'metadata', 'createdAt', 'updatedAt', 'lastSeq', 'turns'],
+  properties: {
+    id: { type: 'string' },
+    owner: { type: 'string' },
+    state: { enum: ['idle', 'awaiting_llm', 'awaiting_approval', 'running_tools', 'completed', 'failed', 'cancelled'] },
+    messages: { type: 'array', items: { type: 'object', required: ['role'], properties: { role: { enum: ['system', 'user', 'assistant', 'tool'] }, content: { type: 'string' } } } },
+    usage: { type: 'object', additionalProperties: { type: 'number' } },
+    metadata: { type: 'object' },
+    createdAt: { type: 'integer' },
+    updatedAt: { type: 'integer' },
+    lastSeq: { type: 'integer' },
+    turns: { type: 'integer' },
+  },
+};
+
+function build(): Json {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'agentbox', version: '0.1.0', description: 'Sessions API, event streams and an OpenAI-compatible endpoint backed by an agentbox agent.' },
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key whose SHA-256 is in server.apiKeys (none in local mode).' } },
+      schemas: {
+        Error: { type: 'object', required: ['error'], properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } } } } },
+        Session: sessionSchema,
+        SessionSummary: { type: 'object', required: ['id', 'owner', 'state', 'title', 'createdAt', 'updatedAt', 'lastSeq'], properties: { id: { type: 'string' }, owner: { type: 'string' }, state: { type: 'string' }, title: { type: 'string' }, createdAt: { type: 'integer' }, updatedAt: { type: 'integer' }, lastSeq: { type: 'integer' } } },
+        AgentEvent: { type: 'object', required: ['type', 'sessionId', 'seq', 'time'], properties: { type: { type: 'string' }, sessionId: { type: 'string' }, seq: { type: 'integer', description: '0 for transient events (text deltas)' }, time: { type: 'integer' } } },
+        CreateSessionRequest: body(createSessionBodySchema),
+        PostMessageRequest: body(postMessageBodySchema),
+        ApprovalRequest: body(approvalBodySchema),
+        CreateChatCompletionRequest: body(chatCompletionRequestSchema),
+      },
+      responses: Object.fromEntries(Object.entries(errorDescriptions).map(([s, d]) => [`E${s}`, json(ref('Error'), d)])),
+    },
+    security: [{ apiKey: [] }],
+    paths: {
+      '/v1/sessions': {
+        post: { summary: 'Create a session', requestBody: { content: { 'application/json': { schema: ref('CreateSessionRequest') } } }, responses: { '201': json(ref('Session'), 'created'), ...errors(400, 403, 413, ...authErrors) } },
+        get: {
+          summary: 'List own sessions (all with session:read:any), most recent first',
+          parameters: [
+            { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } },
+            { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+          ],
+          responses: { '200': json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref('SessionSummary') } } }), ...errors(400, 403, ...authErrors) },
+        },
+      },
+      '/v1/sessions/{id}': {
+        parameters: [idParam],
+        get: { summary: 'A session: messages, state, usage', responses: { '200': json(ref('Session')), ...errors(403, 404, ...authErrors) } },
+        delete: { summary: 'Delete a session and its events', responses: { '204': { description: 'deleted' }, ...errors(403, 404, 409, ...authErrors) } },
+      },
+      '/v1/sessions/{id}/messages': {
+        parameters: [idParam],
+        post: {
+          summary: 'Run a turn. Accept: text/event-stream streams its events (event = type, id = seq); otherwise JSON after the turn',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('PostMessageRequest') } } },
+          responses: {
+            '200': { description: 'the turn', content: { 'application/json': { schema: { type: 'object', required: ['session', 'text'], properties: { session: ref('Session'), text: { type: 'string' } } } }, 'text/event-stream': { schema: { type: 'string' } } } },
+            ...errors(400, 403, 404, 409, 413, 502, ...authErrors),
+          },
+        },
+      },
+      '/v1/sessions/{id}/events': {
+        parameters: [idParam],
+        get: {
+          summary: 'Stored events after Last-Event-ID (or ?after=), then live ones; Accept: application/json for the stored log',
+          parameters: [
+            { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 } },
+            { name: 'Last-Event-ID', in: 'header', schema: { type: 'integer', minimum: 0 } },
+          ],
+          responses: { '200': { ...sse('events'), content: { ...(sse('').content as Json), 'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: ref('AgentEvent') } } } } } }, ...errors(400, 403, 404, ...authErrors) },
+        },
+      },
+      '/v1/sessions/{id}/approvals/{callId}': {
+        parameters: [idParam, { name: 'callId', in: 'path', required: true, schema: { type: 'string' } }],
+        post: { summary: 'Approve or deny a pending tool call', requestBody: { required: true, content: { 'application/json': { schema: ref('ApprovalRequest') } } }, responses: { '200': json({ type: 'object', properties: { callId: { type: 'string' }, approved: { type: 'boolean' } } }), ...errors(400, 403, 404, ...authErrors) } },
+      },
+      '/v1/sessions/{id}/cancel': {
+        parameters: [idParam],
+        post: { summary: 'Cancel the running turn', responses: { '200': json({ type: 'object', required: ['cancelled'], properties: { cancelled: { type: 'boolean' } } }), ...errors(403, 404, ...authErrors) } },
+      },
+      '/v1/chat/completions': {
+        post: {
+          summary: 'OpenAI-compatible chat completion answered by an agentbox agent with its tools',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('CreateChatCompletionRequest') } } },
+          responses: { '200': { description: 'a chat.completion, or chat.completion.chunk events ending with [DONE] when stream is true', content: { 'application/json': { schema: { type: 'object' } }, 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(400, 403, 413, 502, ...authErrors) },
+        },
+      },
+      '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json({ type: 'object' }) } } },
+      '/healthz': { get: { summary: 'The process is alive', security: [], responses: { '200': json({ type: 'object' }) } } },
+      '/readyz': { get: { summary: 'The store answers', security: [], responses: { '200': json({ type: 'object' }), '503': json(ref('Error'), 'not ready') } } },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+    },
+  };
+}
+
+let cached: Json | undefined;
+
+export function openApiDocument(): Json {
+  cached ??= build();
+  return cached;
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/** Zod schemas of every request body, query and path parameter of the sessions API. */
+
+const metadataSchema = z.record(z.string(), z.unknown());
+
+export const createSessionBodySchema = z.strictObject({
+  system: z.string().max(100_000).optional(),
+  metadata: metadataSchema.optional(),
+});
+
+export const postMessageBodySchema = z.strictObject({
+  input: z.string().trim().min(1, 'must not be empty').max(1_000_000),
+});
+
+export const approvalBodySchema = z.strictObject({
+  approved: z.boolean(),
+  reason: z.string().max(10_000).optional(),
+});
+
+const integerString = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const listSessionsQuerySchema = z.object({
+  limit: integerString(1, 1000).default(50),
+  offset: integerString(0, Number.MAX_SAFE_INTEGER).default(0),
+});
+
+export const eventsQuerySchema = z.object({
+  after: integerString(0, Number.MAX_SAFE_INTEGER).optional(),
+});
+
+/** Session ids are ours (UUIDs by default) but any store-safe token is accepted. */
+export const sessionIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'not a valid session id');
+
+export const sessionParamsSchema = z.object({ id: sessionIdSchema });
+export const approvalParamsSchema = z.object({ id: sessionIdSchema, callId: z.string().min(1).max(200) });
+
+/** `Last-Event-ID` as sent by EventSource on reconnect. */
+export const lastEventIdSchema = integerString(0, Number.MAX_SAFE_INTEGER);

@@ -1,0 +1,67 @@
+import type { Hono } from 'hono';
+import { AgentboxError } from '../../errors/agentbox-error.js';
+import { parseInput, readJsonBody } from '../parse-input.js';
+import {
+  approvalBodySchema,
+  approvalParamsSchema,
+  createSessionBodySchema,
+  listSessionsQuerySchema,
+  sessionParamsSchema,
+} from '../request-schemas.js';
+import { accessSession, requirePermission } from '../session-access.js';
+import type { AppEnv, ServerDeps } from '../server-env.js';
+
+/** Create, list, get, delete sessions; decide approvals; cancel a running turn. */
+export function registerSessionRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
+  const { runtime, authorizer } = deps;
+
+  app.post('/v1/sessions', async (c) => {
+    const principal = c.get('principal');
+    const body = parseInput(createSessionBodySchema, await readJsonBody(c.req.raw), 'body');
+    requirePermission(authorizer, principal, 'session:write:own');
+    const session = await runtime.createSession({
+      owner: principal,
+      ...(body.system !== undefined ? { system: body.system } : {}),
+      ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
+    });
+    return c.json(session, 201);
+  });
+
+  app.get('/v1/sessions', async (c) => {
+    const principal = c.get('principal');
+    const { limit, offset } = parseInput(listSessionsQuerySchema, c.req.query(), 'query');
+    const seesAll = authorizer.decide(principal, 'session:read:any').allowed;
+    if (!seesAll) requirePermission(authorizer, principal, 'session:read:own');
+    const data = await runtime.listSessions({ limit, offset, ...(seesAll ? {} : { owner: principal }) });
+    return c.json({ data });
+  });
+
+  app.get('/v1/sessions/:id', async (c) => {
+    const { id } = parseInput(sessionParamsSchema, c.req.param(), 'params');
+    return c.json(await accessSession(deps, c.get('principal'), id, 'read'));
+  });
+
+  app.delete('/v1/sessions/:id', async (c) => {
+    const { id } = parseInput(sessionParamsSchema, c.req.param(), 'params');
+    await accessSession(deps, c.get('principal'), id, 'delete');
+    if (deps.turns.has(id)) throw new AgentboxError('SESSION_BUSY', `session ${id} is running a turn; cancel it first`);
+    await runtime.deleteSession(id);
+    return c.body(null, 204);
+  });
+
+  app.post('/v1/sessions/:id/approvals/:callId', async (c) => {
+    const { id, callId } = parseInput(approvalParamsSchema, c.req.param(), 'params');
+    const body = parseInput(approvalBodySchema, await readJsonBody(c.req.raw), 'body');
+    const principal = c.get('principal');
+    await accessSession(deps, principal, id, 'write');
+    const decided = runtime.decide(id, callId, { approved: body.approved, by: principal, ...(body.reason !== undefined ? { reason: body.reason } : {}) });
+    if (!decided) throw new AgentboxError('NOT_FOUND', `no pending approval ${callId} in session ${id}`);
+    return c.json({ callId, approved: body.approved });
+  });
+
+  app.post('/v1/sessions/:id/cancel', async (c) => {
+    const { id } = parseInput(sessionParamsSchema, c.req.param(), 'params');
+    await accessSession(deps, c.get('principal'), id, 'write');
+    return c.json({ cancelled: runtime.cancel(id) });
+  });
+}
