@@ -39,11 +39,12 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
   const started = performance.now();
   if (isWorking(recorder.state)) {
     // The previous turn was interrupted (the process died mid-turn): close it honestly.
-    await recorder.record({ type: 'turn.failed', turn: recorder.session.turns, error: { code: 'INTERRUPTED', message: 'the turn was interrupted before it finished' } });
-    await recorder.moveTo('failed');
+    recorder.record({ type: 'turn.failed', turn: recorder.session.turns, error: { code: 'INTERRUPTED', message: 'the turn was interrupted before it finished' } });
+    recorder.moveTo('failed');
   }
-  await recorder.record({ type: 'turn.started', turn, input: options.input });
-  await recorder.moveTo('awaiting_llm');
+  // Persisted events are queued and written in batches: no await between them.
+  recorder.record({ type: 'turn.started', turn, input: options.input });
+  recorder.moveTo('awaiting_llm');
   let usage = emptyUsage();
   try {
     for (let step = 1; step <= options.maxSteps; step += 1) {
@@ -51,28 +52,29 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
       const answer = await callModel(options, step, signal);
       usage = addUsage(usage, answer.usage);
       if (answer.toolCalls.length === 0) {
-        await recorder.moveTo('completed');
+        recorder.moveTo('completed');
         const durationMs = performance.now() - started;
-        await recorder.record({ type: 'turn.completed', turn, text: answer.text, usage, durationMs });
+        recorder.record({ type: 'turn.completed', turn, text: answer.text, usage, durationMs });
+        await recorder.flush();
         return { text: answer.text, usage, steps: step, durationMs };
       }
-      await recorder.moveTo('running_tools');
+      recorder.moveTo('running_tools');
       await options.executor.execute(answer.toolCalls, {
         sessionId: recorder.id,
         principal: options.principal,
         step,
         signal,
-        emit: (payload) => recorder.record(payload).then(() => undefined),
+        emit: (payload) => recorder.record(payload),
         requestApproval: async (requests) => {
           const asked = options.requestApproval ? options.requestApproval(requests) : Promise.resolve(new Map<string, ApprovalDecision>());
-          await recorder.moveTo('awaiting_approval');
+          recorder.moveTo('awaiting_approval');
           const decisions = await asked;
-          await recorder.moveTo('running_tools');
+          recorder.moveTo('running_tools');
           return decisions;
         },
       });
       if (signal.aborted) throw new AgentboxError('CANCELLED', 'the turn was cancelled');
-      await recorder.moveTo('awaiting_llm');
+      recorder.moveTo('awaiting_llm');
     }
     throw new AgentboxError('MAX_STEPS', `stopped after ${options.maxSteps} model calls without a final answer (agent.maxSteps)`, {
       details: { maxSteps: options.maxSteps },
@@ -91,7 +93,7 @@ interface ModelAnswer {
 
 async function callModel(options: RunTurnOptions, step: number, signal: AbortSignal): Promise<ModelAnswer> {
   const { recorder, model } = options;
-  await recorder.record({ type: 'llm.started', step, model: model.modelId });
+  recorder.record({ type: 'llm.started', step, model: model.modelId });
   const started = performance.now();
   let firstTokenMs: number | undefined;
   let text = '';
@@ -108,15 +110,19 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
     });
     for await (const part of stream) {
       switch (part.type) {
-        case 'text-delta':
+        case 'text-delta': {
           firstTokenMs ??= performance.now() - started;
           text += part.text;
-          await recorder.record({ type: 'llm.text-delta', step, text: part.text });
+          const wait = recorder.record({ type: 'llm.text-delta', step, text: part.text });
+          if (wait) await wait;
           break;
-        case 'tool-call-delta':
+        }
+        case 'tool-call-delta': {
           firstTokenMs ??= performance.now() - started;
-          await recorder.record({ type: 'llm.tool-call-delta', step, index: part.index, argumentsDelta: part.argumentsDelta, ...(part.id ? { id: part.id } : {}), ...(part.name ? { name: part.name } : {}) });
+          const wait = recorder.record({ type: 'llm.tool-call-delta', step, index: part.index, argumentsDelta: part.argumentsDelta, ...(part.id ? { id: part.id } : {}), ...(part.name ? { name: part.name } : {}) });
+          if (wait) await wait;
           break;
+        }
         case 'tool-call':
           calls.push({ ...part.call, id: part.call.id || `call_${step}_${part.index}` });
           break;
@@ -124,7 +130,7 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
           usage = part.usage;
           break;
         case 'retry':
-          await recorder.record({ type: 'llm.retry', step, attempt: part.attempt, delayMs: part.delayMs, error: part.error });
+          recorder.record({ type: 'llm.retry', step, attempt: part.attempt, delayMs: part.delayMs, error: part.error });
           break;
         case 'finish':
           finishReason = part.finishReason;
@@ -132,10 +138,10 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
       }
     }
   } catch (error) {
-    if (!isAbortError(error) && !signal.aborted) await recorder.record({ type: 'llm.failed', step, error: serializeError(error) });
+    if (!isAbortError(error) && !signal.aborted) recorder.record({ type: 'llm.failed', step, error: serializeError(error) });
     throw error;
   }
-  await recorder.record({
+  recorder.record({
     type: 'llm.completed',
     step,
     model: model.modelId,
@@ -150,15 +156,17 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
 }
 
 async function closeFailedTurn(recorder: SessionRecorder, turn: number, error: unknown, signal: AbortSignal): Promise<void> {
-  if (!isWorking(recorder.state)) return;
   try {
-    if (signal.aborted || isAbortError(error)) {
-      await recorder.record({ type: 'turn.cancelled', turn, reason: 'cancelled by the caller' });
-      await recorder.moveTo('cancelled');
-    } else {
-      await recorder.record({ type: 'turn.failed', turn, error: serializeError(error) });
-      await recorder.moveTo('failed');
+    if (isWorking(recorder.state)) {
+      if (signal.aborted || isAbortError(error)) {
+        recorder.record({ type: 'turn.cancelled', turn, reason: 'cancelled by the caller' });
+        recorder.moveTo('cancelled');
+      } else {
+        recorder.record({ type: 'turn.failed', turn, error: serializeError(error) });
+        recorder.moveTo('failed');
+      }
     }
+    await recorder.flush();
   } catch {
     // The store itself failed; the original error is the one worth reporting.
   }

@@ -14,6 +14,10 @@ export interface EventSubscription extends AsyncIterableIterator<AgentEvent> {
   readonly sessionId: string | undefined;
   /** Stops delivery; the iterator ends after what is already buffered. */
   close(): void;
+  /** Takes up to `max` buffered events without waiting. */
+  drain(max?: number): AgentEvent[];
+  /** Events buffered and not yet consumed. */
+  readonly size: number;
 }
 
 class Subscription extends BoundedChannel<AgentEvent> implements EventSubscription {

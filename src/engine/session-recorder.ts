@@ -12,11 +12,21 @@ export interface Clock {
 export const systemClock: Clock = { now: () => Date.now() };
 
 /**
- * The single writer of one session's log. Each persisted event is folded into the live
- * snapshot (so an illegal transition throws before anything is written), appended to the
- * store, then published; transient events are only published.
+ * The single writer of one session's log.
+ *
+ * A persisted event is validated and folded into the live snapshot at once (an illegal
+ * transition throws before anything is written), then queued. The queue is written to the
+ * store as one batch as soon as the caller yields (a microtask), and only then published, so
+ * a subscriber never sees an event the store could lose. Events recorded in one synchronous
+ * run share a transaction: a turn costs a handful of writes, not one per event. Transient
+ * events (text deltas) are published in order behind any queued batch; their promise is the
+ * bus's backpressure.
  */
 export class SessionRecorder {
+  private queue: AgentEvent[] = [];
+  private flushing: Promise<void> | undefined;
+  private failure: AgentboxError | undefined;
+
   constructor(
     readonly session: Session,
     private readonly store: SessionStore,
@@ -32,45 +42,82 @@ export class SessionRecorder {
     return this.session.state;
   }
 
-  /** Writes queue behind each other: parallel tool calls record concurrently, seqs must not race. */
-  private tail: Promise<unknown> | undefined;
-
-  record(payload: EventPayload): Promise<AgentEvent> {
-    const run = (): Promise<AgentEvent> => this.write(payload);
-    const result = this.tail ? this.tail.then(run, run) : run();
-    const settle = (): void => {
-      if (this.tail === tail) this.tail = undefined;
-    };
-    const tail: Promise<void> = result.then(settle, settle);
-    this.tail = tail;
-    return result;
-  }
-
-  private async write(payload: EventPayload): Promise<AgentEvent> {
+  /**
+   * Records any event. Persisted events return `undefined` (they are queued; `flush()` waits
+   * for them); transient ones return a promise only when the consumer applies backpressure.
+   * Call sites avoid `await` on `undefined` so consecutive events batch together.
+   */
+  record(payload: EventPayload): Promise<void> | undefined {
+    if (this.failure) throw this.failure;
     const time = this.clock.now();
     if (isTransient(payload)) {
       const event = { ...payload, sessionId: this.session.id, seq: 0, time } as AgentEvent;
-      await this.bus.publish(event);
-      return event;
+      if (this.queue.length === 0 && !this.flushing) return this.bus.publish(event);
+      this.queue.push(event);
+      return this.scheduleFlush();
     }
     const event = { ...payload, sessionId: this.session.id, seq: this.session.lastSeq + 1, time } as AgentEvent;
     if (event.type === 'state.changed') transition(event.from, event.to);
-    try {
-      await this.store.append(this.session.id, [event]);
-    } catch (error) {
-      if (AgentboxError.isInstance(error)) throw error;
-      throw new AgentboxError('STORE_FAILED', `could not store event ${event.type} of session ${this.session.id}`, { cause: error });
-    }
     applyEvent(this.session, event);
-    await this.bus.publish(event);
-    return event;
+    this.queue.push(event);
+    void this.scheduleFlush();
+    return undefined;
   }
 
   /** Records a lifecycle move; throws ILLEGAL_TRANSITION before writing if it is not allowed. */
-  async moveTo(to: SessionState): Promise<void> {
+  moveTo(to: SessionState): void {
     const from = this.session.state;
     if (from === to) return;
     transition(from, to);
-    await this.record({ type: 'state.changed', from, to });
+    this.record({ type: 'state.changed', from, to });
+  }
+
+  /** Resolves when everything recorded so far is stored and published; rejects if storing failed. */
+  flush(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    return this.flushing ?? Promise.resolve();
+  }
+
+  private scheduleFlush(): Promise<void> {
+    if (!this.flushing) {
+      const flushing = this.drain();
+      // Callers of persisted events do not await; the failure is kept and rethrown instead.
+      flushing.catch(() => undefined);
+      this.flushing = flushing;
+    }
+    return this.flushing;
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      // Let the caller's synchronous run finish adding to this batch.
+      await undefined;
+      // The last emptiness check and clearing `flushing` happen in one synchronous step, so
+      // an event recorded meanwhile always finds either a running drain or none.
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        const persisted = batch.filter((e) => e.seq > 0);
+        if (persisted.length > 0) await this.append(persisted);
+        for (const event of batch) {
+          const wait = this.bus.publish(event);
+          if (wait) await wait;
+        }
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async append(events: AgentEvent[]): Promise<void> {
+    try {
+      await this.store.append(this.session.id, events);
+    } catch (error) {
+      this.failure = AgentboxError.isInstance(error)
+        ? error
+        : new AgentboxError('STORE_FAILED', `could not store events of session ${this.session.id}`, { cause: error });
+      this.queue = [];
+      throw this.failure;
+    }
   }
 }

@@ -71,12 +71,13 @@ export class BaseRuntime implements AgentRuntime {
     const id = this.options.newId?.() ?? crypto.randomUUID();
     const recorder = new SessionRecorder(emptySession(id), this.store, this.bus, this.clock);
     const system = options.system ?? this.options.system;
-    await recorder.record({
+    recorder.record({
       type: 'session.created',
       owner: options.owner ?? this.options.defaultPrincipal ?? 'local',
       metadata: options.metadata ?? {},
       ...(system ? { system } : {}),
     });
+    await recorder.flush();
     return recorder.session;
   }
 

@@ -75,8 +75,10 @@ export async function* readOpenAIStream(options: ReadOpenAIStreamOptions): Async
       if (done) break;
     }
   } finally {
-    // Releases the connection when we stop early ([DONE], an error, or the consumer broke off).
-    reader.cancel().catch(() => undefined);
+    // After [DONE] the body is ending: read it out so the connection returns to the
+    // keep-alive pool (cancelling would close it and cost a new TCP connection per request).
+    // On an error or an early break-off, cancel to release the connection at once.
+    if (!sawDone || !(await readsToEnd(reader))) reader.cancel().catch(() => undefined);
   }
   if (!sawDone && finishReason === undefined) {
     throw protocolError(`the stream from the LLM at ${url} ended before the model finished (no finish_reason, no [DONE])`, true);
@@ -99,4 +101,22 @@ function parseChunk(data: string, url: string, redact: (text: string) => string)
 
 function protocolError(message: string, retryable: boolean): LlmError {
   return new LlmError('LLM_PROTOCOL', message, { retryable });
+}
+
+/** Reads what is left of a finished body; false if the server keeps it open past a short grace. */
+async function readsToEnd(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const grace = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 50)));
+  try {
+    for (let reads = 0; reads < 8; reads++) {
+      const result = await Promise.race([reader.read(), grace]);
+      if (result === 'late') return false;
+      if (result.done) return true;
+    }
+    return false;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -50,8 +50,11 @@ export interface ExecuteContext {
   principal: string;
   step: number;
   signal: AbortSignal;
-  /** Records an event (tool.started, tool.completed, auth.decided, approval.*). */
-  emit: (payload: EventPayload) => void | Promise<void>;
+  /**
+   * Records an event (tool.started, tool.completed, auth.*, approval.*). May return a
+   * promise to wait on; `undefined` means go on at once (events batch that way).
+   */
+  emit: (payload: EventPayload) => void | Promise<void> | undefined;
   /** Asks a human about calls to tools marked `needsApproval`; absent means deny them. */
   requestApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
 }
@@ -103,14 +106,16 @@ export class ToolExecutor {
       return { call, tool, error: error as AgentboxError };
     }
     if (this.options.authorize) {
-      const decision = await this.options.authorize({ principal: context.principal, sessionId: context.sessionId, tool, args });
-      await context.emit({
+      const pending = this.options.authorize({ principal: context.principal, sessionId: context.sessionId, tool, args });
+      const decision = pending instanceof Promise ? await pending : pending;
+      const wait = context.emit({
         type: decision.allowed ? 'auth.allowed' : 'auth.denied',
         permission: decision.permission ?? `tool:invoke:${tool.name}`,
         principal: context.principal,
         ...(decision.rule ? { rule: decision.rule } : {}),
         reason: decision.reason,
       });
+      if (wait) await wait;
       if (!decision.allowed) {
         return { call, tool, error: new AgentboxError('TOOL_DENIED', `permission denied: ${decision.reason}`) };
       }
@@ -142,11 +147,15 @@ export class ToolExecutor {
     const requests = pending.map(({ call }) => ({ callId: call.id, name: call.name, arguments: call.arguments }));
     // Ask first so the approver is registered before anyone sees the request events.
     const asked = context.requestApproval ? context.requestApproval(requests) : Promise.resolve(new Map<string, ApprovalDecision>());
-    for (const r of requests) await context.emit({ type: 'approval.requested', step: context.step, ...r });
+    for (const r of requests) {
+      const wait = context.emit({ type: 'approval.requested', step: context.step, ...r });
+      if (wait) await wait;
+    }
     const decisions = await asked;
     for (const p of pending) {
       const decision = decisions.get(p.call.id) ?? { approved: false, by: 'system', reason: 'no approver is available' };
-      await context.emit({ type: 'approval.decided', callId: p.call.id, ...decision });
+      const wait = context.emit({ type: 'approval.decided', callId: p.call.id, ...decision });
+      if (wait) await wait;
       if (!decision.approved) {
         const why = decision.reason ? `: ${decision.reason}` : '';
         p.error = new AgentboxError('TOOL_DENIED', `the user did not approve this call${why}`);
@@ -156,7 +165,8 @@ export class ToolExecutor {
 
   private async run(prepared: PreparedCall, context: ExecuteContext): Promise<ToolResult> {
     const { call } = prepared;
-    await context.emit({ type: 'tool.started', step: context.step, callId: call.id, name: call.name, arguments: call.arguments });
+    const startWait = context.emit({ type: 'tool.started', step: context.step, callId: call.id, name: call.name, arguments: call.arguments });
+    if (startWait) await startWait;
     const started = performance.now();
     let result: ToolResult;
     if (prepared.error || !prepared.tool || !prepared.args) {
@@ -170,7 +180,8 @@ export class ToolExecutor {
         result = this.failure(call, error, performance.now() - started);
       }
     }
-    await context.emit(completedEvent(result, context.step));
+    const endWait = context.emit(completedEvent(result, context.step));
+    if (endWait) await endWait;
     return result;
   }
 
