@@ -21,7 +21,8 @@ export const scriptCapabilitiesSchema = z
   .prefault({});
 
 export const scriptToolManifestSchema = z.strictObject({
-  name: z.string().regex(/^[a-zA-Z0-9_.-]{1,64}$/, 'must be 1–64 letters, digits, "_", "." or "-"'),
+  // The tool registry's rule (OpenAI function names).
+  name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-"'),
   description: z.string().min(1),
   parameters: z.record(z.string(), z.unknown()),
   /** An ES module whose default export is `(args, host) => result`. */
