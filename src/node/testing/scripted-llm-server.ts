@@ -100,6 +100,18 @@ export async function startScriptedLlmServer(options: ScriptedLlmServerOptions =
   }
 
   const server = createServer((req, res) => {
+    // Browsers (the web runtime's worker) call the endpoint cross-origin: allow it, as
+    // local LLM servers such as Ollama and llama.cpp do.
+    res.setHeader('access-control-allow-origin', '*');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-headers': req.headers['access-control-request-headers'] ?? 'authorization, content-type',
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return;
+    }
     handle(req, res).catch((error: unknown) => {
       // A bug in a responder must reach the test as a visible failure, not a hang.
       if (!res.headersSent) sendError(res, 500, `scripted LLM server failed: ${error instanceof Error ? error.message : String(error)}`);

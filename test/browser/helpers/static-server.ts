@@ -22,9 +22,9 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-export async function startStaticServer(options: { mounts?: Record<string, string> } = {}): Promise<StaticServer> {
+export async function startStaticServer(options: { mounts?: Array<[prefix: string, dir: string]> } = {}): Promise<StaticServer> {
   const files = new Map<string, string | Uint8Array>();
-  const mounts = Object.entries(options.mounts ?? {});
+  const mounts = options.mounts ?? [];
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const send = (body: string | Uint8Array): void => {
@@ -38,17 +38,21 @@ export async function startStaticServer(options: { mounts?: Record<string, strin
     }
     const inMemory = files.get(path);
     if (inMemory !== undefined) return send(inMemory);
-    const mount = mounts.find(([prefix]) => path.startsWith(prefix));
-    if (!mount) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    const relative = normalize(path.slice(mount[0].length));
-    if (relative.startsWith('..')) {
+    // The first mount holding the file wins, as `agentbox serve` does for /assets/.
+    const candidates = mounts.filter(([prefix]) => path.startsWith(prefix)).map(([prefix, dir]) => ({ dir, relative: normalize(path.slice(prefix.length)) }));
+    if (candidates.some((c) => c.relative.startsWith('..'))) {
       res.writeHead(403).end('forbidden');
       return;
     }
-    readFile(join(mount[1], relative)).then(send, () => res.writeHead(404).end('not found'));
+    const tryNext = (index: number): void => {
+      const candidate = candidates[index];
+      if (!candidate) {
+        res.writeHead(404).end('not found');
+        return;
+      }
+      readFile(join(candidate.dir, candidate.relative)).then(send, () => tryNext(index + 1));
+    };
+    tryNext(0);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,0 +1,73 @@
+/**
+ * Bundles the browser side into dist-web/ (served by `agentbox serve` under /assets/):
+ *
+ * - agentbox-web.js        the page-side library (WebRuntime, IndexedDB store, service client)
+ * - agentbox-worker.js     the runtime worker (core + WASI layer + QuickJS glue)
+ * - agentbox-wasm-worker.js one WASM job per worker, terminated at its deadline
+ * - app.js                 the web page's script
+ * - emscripten-module.wasm QuickJS, for script tools in the worker
+ * - tools/                 the example WASM tools and their index, for browser mode
+ *
+ * Usage: node scripts/build-web.mjs [--quiet]
+ */
+import { copyFile, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist-web');
+const quiet = process.argv.includes('--quiet');
+
+const entries = {
+  'agentbox-web': 'src/web/page-entry.ts',
+  'agentbox-worker': 'src/web/worker-entry.ts',
+  'agentbox-wasm-worker': 'src/web/wasm-job-worker.ts',
+  app: 'src/web/app/main.ts',
+};
+
+await rm(out, { recursive: true, force: true });
+await mkdir(join(out, 'tools'), { recursive: true });
+const result = await build({
+  entryPoints: Object.fromEntries(Object.entries(entries).map(([name, path]) => [name, join(root, path)])),
+  outdir: out,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  sourcemap: 'linked',
+  metafile: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+// QuickJS's binary, fetched by the worker from beside itself.
+const require = createRequire(import.meta.url);
+const quickjsWasm = require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
+await copyFile(quickjsWasm, join(out, 'emscripten-module.wasm'));
+
+// The example WASM tools, so browser mode has something to run in its sandbox.
+const examples = join(root, 'examples', 'wasm-tools');
+const index = [];
+for (const name of await readdir(examples).catch(() => [])) {
+  const manifestPath = join(examples, name, 'manifest.json');
+  const wasmPath = join(examples, name, `${name}.wasm`);
+  const manifest = await readFile(manifestPath, 'utf8').then(JSON.parse, () => undefined);
+  if (!manifest) continue;
+  try {
+    await copyFile(wasmPath, join(out, 'tools', `${name}.wasm`));
+  } catch {
+    continue;
+  }
+  index.push({ manifest, url: `${name}.wasm` });
+}
+await writeFile(join(out, 'tools', 'index.json'), JSON.stringify(index, null, 2));
+
+if (!quiet) {
+  for (const [file, info] of Object.entries(result.metafile.outputs)) {
+    if (file.endsWith('.js')) console.log(`${file.replace(`${root}/`, '')}  ${(info.bytes / 1024).toFixed(1)} KiB`);
+  }
+  console.log(`dist-web/tools: ${index.map((t) => t.manifest.name).join(', ') || 'none'}`);
+}

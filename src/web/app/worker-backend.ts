@@ -1,0 +1,46 @@
+import { WebRuntime } from '../web-runtime.js';
+import type { WebRuntimeConfig } from '../web-runtime-config.js';
+import { NO_LLM_MESSAGE } from '../no-llm-message.js';
+import type { ChatBackend } from './chat-backend.js';
+
+/** The whole agent in a Web Worker of this page, calling the LLM endpoint directly. */
+export async function workerBackend(options: { workerUrl: string | URL; config: WebRuntimeConfig }): Promise<ChatBackend> {
+  const runtime = await WebRuntime.start(options);
+  return {
+    mode: 'browser',
+    async status() {
+      const llm = runtime.info.llm;
+      if (!llm) return { llmConfigured: false, description: 'browser mode', hint: NO_LLM_MESSAGE };
+      const tools = runtime.info.tools.map((t) => t.name).join(', ');
+      return { llmConfigured: true, description: `browser mode: ${llm.model} at ${llm.baseUrl}; tools ${tools}; sessions in ${runtime.info.store}` };
+    },
+    listSessions: () => runtime.listSessions(),
+    createSession: () => runtime.createSession(),
+    getSession: (id) => runtime.getSession(id),
+    events: (id) => runtime.events(id),
+    async send(id, input, onEvent) {
+      const subscription = runtime.stream({ sessionId: id, capacity: 1000 });
+      const pump = (async () => {
+        for await (const event of subscription) {
+          onEvent(event);
+          if (event.type === 'turn.completed' || event.type === 'turn.failed' || event.type === 'turn.cancelled') return;
+        }
+      })();
+      try {
+        await runtime.process({ sessionId: id, input }).catch(() => undefined);
+        await pump;
+      } finally {
+        subscription.close();
+      }
+    },
+    async decide(id, callId, approved) {
+      runtime.decide(id, callId, { approved, by: 'browser user', ...(approved ? {} : { reason: 'denied in the web page' }) });
+    },
+    async cancel(id) {
+      runtime.cancel(id);
+    },
+    async deleteSession(id) {
+      await runtime.deleteSession(id);
+    },
+  };
+}
