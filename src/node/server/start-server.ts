@@ -1,0 +1,103 @@
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createToolCallAuthorizer } from '../../auth/create-tool-call-authorizer.js';
+import type { AgentboxConfig } from '../../config/config-schema.js';
+import { AgentboxError } from '../../errors/agentbox-error.js';
+import type { BaseRuntime } from '../../runtime/base-runtime.js';
+import { createServerApp, type ServerApp } from '../../server/create-server-app.js';
+import { createServerAuthorizer } from '../../server/create-server-authorizer.js';
+import type { DrainReport } from '../../server/turn-tracker.js';
+import { NodeRuntime } from '../node-runtime.js';
+import { createNodeStaticAssets } from './node-static-assets.js';
+import { createPrometheusMetrics } from './prometheus-metrics.js';
+
+export interface StartServerOptions {
+  config: AgentboxConfig;
+  /** Overrides `server.host` / `server.port` (port 0: any free port). */
+  host?: string;
+  port?: number;
+  /** A runtime to serve; default `NodeRuntime.init(config)` with tool calls authorized by RBAC. */
+  runtime?: BaseRuntime;
+  /** Folder holding `web/` and `dist-web/`; default the package root. */
+  assetsRoot?: string;
+  heartbeatMs?: number;
+}
+
+export interface RunningServer {
+  /** e.g. `http://127.0.0.1:8787` */
+  readonly url: string;
+  readonly app: ServerApp;
+  readonly runtime: BaseRuntime;
+  /**
+   * Graceful stop: no new connections or turns, running turns get `timeoutMs` to finish,
+   * the rest are cancelled (and recorded so), streams end, the store closes.
+   */
+  close(options?: { timeoutMs?: number }): Promise<DrainReport>;
+}
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** Whether a host name only reaches this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** `agentbox serve` without the command line: the service on a socket. */
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { config } = options;
+  const host = options.host ?? config.server.host;
+  const port = options.port ?? config.server.port;
+  if (config.server.apiKeys.length === 0 && !isLoopbackHost(host)) {
+    throw new AgentboxError(
+      'CONFIG_INVALID',
+      `refusing to listen on ${host} without API keys: local mode (no server.apiKeys) serves every request as the local admin, so it binds only to a loopback host such as 127.0.0.1. Add keys (agentbox serve hash-key <key>) or use --host 127.0.0.1`,
+    );
+  }
+  const authorizer = createServerAuthorizer(config.auth, config.server);
+  const runtime = options.runtime ?? (await NodeRuntime.init(config, { authorize: createToolCallAuthorizer(authorizer) }));
+  let app: ServerApp | undefined;
+  const metrics = createPrometheusMetrics({
+    events: runtime.stream({ overflow: 'drop-oldest', capacity: 10_000 }),
+    activeSessions: () => app?.activeTurns ?? 0,
+    openStreams: () => app?.openStreams ?? 0,
+  });
+  app = createServerApp({
+    runtime,
+    authorizer,
+    config: config.server,
+    agent: { maxSteps: config.agent.maxSteps, toolTimeoutMs: config.agent.toolTimeoutMs, ...(config.agent.system !== undefined ? { system: config.agent.system } : {}) },
+    metrics,
+    assets: createNodeStaticAssets(options.assetsRoot ?? packageRoot),
+    ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
+  });
+  const served = app;
+  const server = serve({ fetch: served.fetch, hostname: host, port });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', (error) => reject(new AgentboxError('CONFIG_INVALID', `cannot listen on ${host}:${port}: ${error.message}`, { cause: error })));
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<DrainReport> | undefined;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    app: served,
+    runtime,
+    close({ timeoutMs = 10_000 } = {}) {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+        http.closeIdleConnections?.();
+        const report = await served.shutdown({ timeoutMs });
+        http.closeAllConnections?.();
+        await closed;
+        metrics.close();
+        await runtime.close();
+        return report;
+      })();
+      return closing;
+    },
+  };
+}
