@@ -9,6 +9,7 @@ import { BaseRuntime } from '../../src/runtime/base-runtime.js';
 import { createServerApp, type ServerApp, type ServerAppOptions } from '../../src/server/create-server-app.js';
 import { createServerAuthorizer } from '../../src/server/create-server-authorizer.js';
 import { MemorySessionStore } from '../../src/store/memory-session-store.js';
+import { createPrometheusMetrics } from '../../src/node/server/prometheus-metrics.js';
 
 /** A real runtime (memory store, loopback LLM server, built-in tools + extras) behind the app. */
 export interface ServerHarness {
@@ -24,6 +25,8 @@ export interface HarnessOptions extends Partial<Omit<ServerAppOptions, 'runtime'
   config?: ServerConfigInput;
   auth?: AuthConfigInput;
   tools?: Tool[];
+  /** Serve Prometheus metrics derived from the runtime's bus, as `agentbox serve` does. */
+  prometheus?: boolean;
 }
 
 /** Keys used by tests: alice and bob are `user`s, admin is `admin`, reader may only read. */
@@ -53,7 +56,7 @@ export async function keyedConfig(extra: ServerConfigInput = {}): Promise<{ conf
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<ServerHarness> {
-  const { config = {}, auth = {}, tools = [], ...rest } = options;
+  const { config = {}, auth = {}, tools = [], prometheus = false, ...rest } = options;
   const llm = await startScriptedLlmServer();
   const authorizer = createServerAuthorizer(auth, serverConfigSchema.parse(config));
   const runtime = new BaseRuntime({
@@ -62,20 +65,26 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Server
     tools: [...builtinTools(), ...tools],
     authorize: createToolCallAuthorizer(authorizer),
   });
-  const server = createServerApp({ runtime, authorizer, config, ...rest });
+  let server: ServerApp | undefined;
+  const metrics = prometheus
+    ? createPrometheusMetrics({ events: runtime.stream({ overflow: 'drop-oldest' }), activeSessions: () => server?.activeTurns ?? 0, openStreams: () => server?.openStreams ?? 0 })
+    : undefined;
+  server = createServerApp({ runtime, authorizer, config, ...(metrics ? { metrics } : {}), ...rest });
+  const app = server;
   return {
     llm,
     runtime,
-    server,
+    server: app,
     call(path, init = {}) {
       const { key, json, ...request } = init;
       const headers = new Headers(request.headers);
       if (key) headers.set('authorization', `Bearer ${key}`);
       if (json !== undefined) headers.set('content-type', 'application/json');
-      return Promise.resolve(server.app.request(path, { ...request, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) }));
+      return Promise.resolve(app.app.request(path, { ...request, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) }));
     },
     async close() {
-      await server.shutdown({ timeoutMs: 1000 });
+      await app.shutdown({ timeoutMs: 1000 });
+      metrics?.close();
       await runtime.close();
       await llm.close();
     },
