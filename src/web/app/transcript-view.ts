@@ -12,6 +12,8 @@ export interface TranscriptActions {
 
 interface ToolCard {
   root: HTMLElement;
+  /** The policy's verdict, if a policy decided; an approval is shown after it. */
+  auth: string | undefined;
   permission: HTMLElement;
   result: HTMLElement;
   duration: HTMLElement;
@@ -23,6 +25,10 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
+}
+
+function withAuth(card: ToolCard, text: string): string {
+  return card.auth ? `${card.auth}; ${text}` : text;
 }
 
 function pretty(json: string): string {
@@ -78,7 +84,7 @@ export class TranscriptView {
       }
       case 'approval.requested': {
         const card = this.#card(event.callId, event.name, event.arguments);
-        card.permission.textContent = 'waiting for your approval';
+        card.permission.textContent = withAuth(card, 'waiting for your approval');
         card.root.classList.add('pending');
         this.#askApproval(card, event.callId, event.name);
         break;
@@ -88,7 +94,7 @@ export class TranscriptView {
         if (!card) break;
         card.approval?.remove();
         card.root.classList.remove('pending');
-        card.permission.textContent = `${event.approved ? 'approved' : 'denied'} by ${event.by}${event.reason ? `: ${event.reason}` : ''}`;
+        card.permission.textContent = withAuth(card, `${event.approved ? 'approved' : 'denied'} by ${event.by}${event.reason ? `: ${event.reason}` : ''}`);
         break;
       }
       case 'tool.started':
@@ -150,7 +156,7 @@ export class TranscriptView {
     const duration = row('Duration', element('span', 'tool-duration', '…'));
     root.append(heading, facts);
     this.#add(root, `Tool call ${name}`);
-    const card = { root, permission, result, duration };
+    const card = { root, auth, permission, result, duration };
     this.#tools.set(callId, card);
     // A new answer bubble after the card keeps the transcript in the order things happened.
     this.#answer = undefined;
