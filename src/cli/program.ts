@@ -4,7 +4,11 @@ import { registerAuthCommands } from './commands/auth.js';
 import { registerChatCommand } from './commands/chat.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerSessionCommands } from './commands/session.js';
+import { registerStatusCommand } from './commands/status.js';
+import { registerToolCommands } from './commands/tool.js';
+import { registerWasmCommands } from './commands/wasm.js';
 
 export const version = '0.1.0';
 
@@ -32,7 +36,11 @@ export function createProgram(): Command {
   registerRunCommand(program);
   registerChatCommand(program);
   registerSessionCommands(program);
+  registerToolCommands(program);
+  registerWasmCommands(program);
   registerConfigCommands(program);
+  registerStatusCommand(program);
+  registerServeCommand(program);
   registerAuthCommands(program, () => new CliContext(program).loadConfig());
   return program;
 }

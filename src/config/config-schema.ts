@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toolsConfigSchema } from './tools-config-schema.js';
 import { authConfigSchema } from '../auth/auth-config-schema.js';
 import { serverConfigSchema } from './server-config-schema.js';
 
@@ -53,6 +54,8 @@ export const configSchema = z
     auth: authConfigSchema,
     /** `agentbox serve`: host, port, hashed API keys, limits; see server-config-schema.ts. */
     server: serverConfigSchema,
+    /** WASM, script, file and HTTP tools; see tools-config-schema.ts. */
+    tools: toolsConfigSchema,
   })
   .prefault({});
 

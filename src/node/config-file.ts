@@ -121,9 +121,21 @@ function syntaxMessage(error: unknown, text: string): string {
 }
 
 function anchorStorePath(file: ConfigFile): void {
-  if (!isPlainObject(file.data) || !isPlainObject(file.data.store)) return;
-  const path = file.data.store.path;
-  if (typeof path === 'string' && path !== '' && path !== ':memory:' && !isAbsolute(path)) {
-    file.data.store.path = resolve(dirname(file.source), path);
+  if (!isPlainObject(file.data)) return;
+  const base = dirname(file.source);
+  const anchor = (holder: unknown, key: string): void => {
+    if (!isPlainObject(holder)) return;
+    const path = holder[key];
+    if (typeof path === 'string' && path !== '' && path !== ':memory:' && !isAbsolute(path)) holder[key] = resolve(base, path);
+  };
+  anchor(file.data.store, 'path');
+  const tools = file.data.tools;
+  if (!isPlainObject(tools)) return;
+  for (const entry of Array.isArray(tools.wasm) ? tools.wasm : []) {
+    anchor(entry, 'manifest');
+    anchor(entry, 'module');
   }
+  for (const entry of Array.isArray(tools.scripts) ? tools.scripts : []) anchor(entry, 'manifest');
+  const roots = isPlainObject(tools.fs) && Array.isArray(tools.fs.roots) ? tools.fs.roots : [];
+  for (const root of roots) anchor(root, 'path');
 }

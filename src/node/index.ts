@@ -8,3 +8,7 @@ export * from './node-runtime.js';
 export * from './tools/index.js';
 export * from './open-session-store.js';
 export * from './config-file.js';
+export * from './process-monitor.js';
+export * from './wasm/index.js';
+export * from './tools/load-configured-tools.js';
+export { createIsolateSandbox, type IsolateSandboxOptions } from './script/isolate-sandbox.js';

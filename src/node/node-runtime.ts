@@ -12,7 +12,9 @@ import { MemorySessionStore } from '../store/memory-session-store.js';
 import type { SessionStore } from '../store/session-store.js';
 import { BaseRuntime, type RuntimeOptions } from '../runtime/base-runtime.js';
 import { defaultStorePath } from './default-store-path.js';
+import { ProcessMonitor } from './process-monitor.js';
 import { SqliteSessionStore } from './sqlite-session-store.js';
+import { loadConfiguredTools, requireApproval } from './tools/load-configured-tools.js';
 
 export interface NodeRuntimeOverrides extends Partial<Omit<RuntimeOptions, 'store' | 'model' | 'tools'>> {
   store?: SessionStore;
@@ -33,10 +35,22 @@ export interface NodeRuntimeOverrides extends Partial<Omit<RuntimeOptions, 'stor
  */
 export class NodeRuntime extends BaseRuntime {
   readonly config: AgentboxConfig;
+  /** Process figures (CPU, memory, event-loop delay) for `agentbox status` and metrics. */
+  readonly monitor = new ProcessMonitor();
 
-  private constructor(config: AgentboxConfig, options: RuntimeOptions) {
+  private constructor(
+    config: AgentboxConfig,
+    options: RuntimeOptions,
+    private readonly releaseTools: () => Promise<void>,
+  ) {
     super(options);
     this.config = config;
+  }
+
+  override async close(): Promise<void> {
+    this.monitor.close();
+    await super.close();
+    await this.releaseTools();
   }
 
   /** The plan's `init(config)`: validates the config and opens the store. */
@@ -44,20 +58,29 @@ export class NodeRuntime extends BaseRuntime {
     const config = configSchema.parse(input);
     const { store: storeOverride, model, tools, extraTools, ...rest } = overrides;
     const authorizer = createAuthorizer(config.auth);
+    const configured = tools ? { tools: [], close: async () => undefined } : await loadConfiguredTools(config.tools);
+    let selected: Tool[];
+    try {
+      selected = requireApproval([...(tools ?? [...selectBuiltinTools(config.agent.tools), ...configured.tools]), ...(extraTools ?? [])], config.tools.requireApproval);
+    } catch (error) {
+      await configured.close();
+      throw error;
+    }
     const store = storeOverride ?? openStore(config);
     return new NodeRuntime(config, {
       store,
       defaultPrincipal: authorizer.config.defaultPrincipal ?? 'cli',
       authorize: createToolCallAuthorizer(authorizer),
+      cpuTime: processCpuMs,
       model: model ?? (() => createModel(config)),
-      tools: [...(tools ?? selectBuiltinTools(config.agent.tools)), ...(extraTools ?? [])],
+      tools: selected,
       maxSteps: config.agent.maxSteps,
       toolTimeoutMs: config.agent.toolTimeoutMs,
       ...(config.agent.system !== undefined ? { system: config.agent.system } : {}),
       ...(config.llm.temperature !== undefined ? { temperature: config.llm.temperature } : {}),
       ...(config.llm.maxTokens !== undefined ? { maxTokens: config.llm.maxTokens } : {}),
       ...rest,
-    });
+    }, configured.close);
   }
 }
 
@@ -108,4 +131,9 @@ function selectBuiltinTools(names: string[] | undefined): Tool[] {
     throw new AgentboxError('CONFIG_INVALID', `agent.tools names unknown tool(s) ${unknown.join(', ')}; built-in tools: ${known}`);
   }
   return all.filter((t) => names.includes(t.name));
+}
+
+function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }

@@ -6,7 +6,8 @@ import { SessionRecorder, systemClock, type Clock } from '../engine/session-reco
 import type { ListSessionsOptions, SessionStore } from '../store/session-store.js';
 import type { LanguageModel } from '../agent/llm/language-model.js';
 import { runTurn } from '../agent/run-turn.js';
-import type { Tool } from '../agent/tools/tool.js';
+import type { Tool, ToolResult } from '../agent/tools/tool.js';
+import type { EventPayload } from '../engine/events.js';
 import { ToolExecutor, type ApprovalDecision, type ApprovalRequest, type ToolExecutorOptions } from '../agent/tools/tool-executor.js';
 import { ToolRegistry } from '../agent/tools/tool-registry.js';
 import type { AgentRuntime, CreateSessionOptions, ProcessRequest } from './agent-runtime.js';
@@ -23,6 +24,8 @@ export interface RuntimeOptions {
   maxTokens?: number;
   defaultPrincipal?: string;
   authorize?: ToolExecutorOptions['authorize'];
+  /** Process CPU time in ms, for tool calls that report none (see ToolExecutorOptions). */
+  cpuTime?: () => number;
   bus?: EventBus;
   clock?: Clock;
   /** Generates session ids; default `crypto.randomUUID()`. */
@@ -58,6 +61,7 @@ export class BaseRuntime implements AgentRuntime {
       registry: this.tools,
       ...(options.toolTimeoutMs !== undefined ? { defaultTimeoutMs: options.toolTimeoutMs } : {}),
       ...(options.authorize ? { authorize: options.authorize } : {}),
+      ...(options.cpuTime ? { cpuTime: options.cpuTime } : {}),
     });
   }
 
@@ -113,6 +117,29 @@ export class BaseRuntime implements AgentRuntime {
       request.signal?.removeEventListener('abort', onAbort);
       this.active.delete(session.id);
     }
+  }
+
+  /**
+   * Runs one tool call outside any session, through the same validation, authorization,
+   * approval and limits as a model's call. `events` receives what would have been recorded.
+   */
+  async invokeTool(request: {
+    name: string;
+    arguments: string;
+    principal?: string;
+    signal?: AbortSignal;
+    onApproval?: ProcessRequest['onApproval'];
+    events?: (payload: EventPayload) => void;
+  }): Promise<ToolResult> {
+    const [result] = await this.executor.execute([{ id: 'direct', name: request.name, arguments: request.arguments }], {
+      sessionId: '',
+      principal: request.principal ?? this.options.defaultPrincipal ?? 'local',
+      step: 0,
+      signal: request.signal ?? new AbortController().signal,
+      emit: (payload) => request.events?.(payload),
+      ...(request.onApproval ? { requestApproval: request.onApproval } : {}),
+    });
+    return result as ToolResult;
   }
 
   stream(options?: SubscribeOptions): EventSubscription {

@@ -41,6 +41,11 @@ export interface ToolExecutorOptions {
   defaultTimeoutMs?: number;
   /** Longest output shown to the model; longer output is truncated with a marker. Default 64 KiB. */
   maxOutputChars?: number;
+  /**
+   * Process CPU time in ms (Node: from `process.cpuUsage()`), used for calls whose tool
+   * reports none; with calls in parallel it includes their neighbours' CPU.
+   */
+  cpuTime?: () => number;
   /** Checked before every call; absent means every registered tool is allowed. */
   authorize?: (request: ToolAuthRequest) => ToolAuthDecision | Promise<ToolAuthDecision>;
 }
@@ -168,24 +173,32 @@ export class ToolExecutor {
     const startWait = context.emit({ type: 'tool.started', step: context.step, callId: call.id, name: call.name, arguments: call.arguments });
     if (startWait) await startWait;
     const started = performance.now();
+    const usage: { cpuMs?: number; peakMemoryBytes?: number } = {};
+    const cpuBefore = this.options.cpuTime?.();
     let result: ToolResult;
     if (prepared.error || !prepared.tool || !prepared.args) {
       result = this.failure(call, prepared.error ?? new AgentboxError('TOOL_FAILED', 'tool could not be prepared'), 0);
     } else {
       try {
-        const value = await this.invoke(prepared, call, context);
+        const value = await this.invoke(prepared, call, context, usage);
         const durationMs = performance.now() - started;
         result = { callId: call.id, name: call.name, ok: true, value, output: this.render(value), durationMs };
       } catch (error) {
         result = this.failure(call, error, performance.now() - started);
       }
     }
-    const endWait = context.emit(completedEvent(result, context.step));
+    if (usage.cpuMs === undefined && cpuBefore !== undefined && this.options.cpuTime) usage.cpuMs = this.options.cpuTime() - cpuBefore;
+    const endWait = context.emit(completedEvent(result, context.step, usage));
     if (endWait) await endWait;
     return result;
   }
 
-  private async invoke(prepared: PreparedCall, call: ToolCall, context: ExecuteContext): Promise<unknown> {
+  private async invoke(
+    prepared: PreparedCall,
+    call: ToolCall,
+    context: ExecuteContext,
+    usage: { cpuMs?: number; peakMemoryBytes?: number },
+  ): Promise<unknown> {
     const tool = prepared.tool as Tool;
     const args = prepared.args as Record<string, unknown>;
     if (context.signal.aborted) throw new AgentboxError('CANCELLED', 'the turn was cancelled');
@@ -212,6 +225,7 @@ export class ToolExecutor {
           callId: call.id,
           principal: context.principal,
           ...(prepared.capabilities ? { capabilities: prepared.capabilities } : {}),
+          reportResources: (reported) => Object.assign(usage, reported),
         }),
       );
       return await Promise.race([execution, deadline]);
@@ -240,8 +254,10 @@ function toolError(error: unknown): SerializedError {
   return { code: 'TOOL_FAILED', message };
 }
 
-function completedEvent(result: ToolResult, step: number): EventPayload {
+function completedEvent(result: ToolResult, step: number, usage: { cpuMs?: number; peakMemoryBytes?: number }): EventPayload {
   const resources: ToolResourceUsage = { wallMs: result.durationMs };
+  if (usage.cpuMs !== undefined) resources.cpuMs = usage.cpuMs;
+  if (usage.peakMemoryBytes !== undefined) resources.peakMemoryBytes = usage.peakMemoryBytes;
   return {
     type: 'tool.completed',
     step,

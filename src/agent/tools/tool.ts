@@ -19,6 +19,11 @@ export interface ToolContext {
    * fs/http tools) then reach only that; absent, their own configuration applies.
    */
   capabilities?: Record<string, unknown>;
+  /**
+   * Sandboxed tools report what the call used (the guest's CPU time, its peak memory);
+   * recorded in the call's `tool.completed` event.
+   */
+  reportResources?: (usage: { cpuMs?: number; peakMemoryBytes?: number }) => void;
 }
 
 export interface Tool<Args = Record<string, unknown>, Result = unknown> {

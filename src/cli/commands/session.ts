@@ -3,21 +3,23 @@ import { Option, type Command } from 'commander';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import { CliContext } from '../cli-context.js';
 import { exportSession, formatSessionList, formatSessionText, type ExportFormat } from '../format-session.js';
-import type { NodeRuntime } from '../../node/node-runtime.js';
+import { openStore } from '../../node/node-runtime.js';
+import type { SessionStore } from '../../store/session-store.js';
 
-async function withRuntime<T>(command: Command, fn: (runtime: NodeRuntime) => Promise<T>): Promise<T> {
-  const context = new CliContext(command);
+/** Session commands need only the store: no model, no tools, no sandboxes to start. */
+async function withRuntime<T>(command: Command, fn: (store: SessionStore) => Promise<T>): Promise<T> {
+  const store = openStore(await new CliContext(command).loadConfig());
   try {
-    return await fn(await context.openRuntime());
+    return await fn(store);
   } finally {
-    await context.close();
+    await store.close();
   }
 }
 
-async function mustLoad(runtime: NodeRuntime, id: string) {
-  const session = await runtime.getSession(id);
+async function mustLoad(store: SessionStore, id: string) {
+  const session = await store.load(id);
   if (!session) throw new AgentboxError('SESSION_NOT_FOUND', `no session with id ${id} (see: agentbox session list)`);
-  return { session, events: await runtime.events(id) };
+  return { session, events: await store.events(id) };
 }
 
 export function registerSessionCommands(program: Command): void {
@@ -30,7 +32,7 @@ export function registerSessionCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((options: { limit: number; json?: boolean }, command: Command) =>
       withRuntime(command, async (runtime) => {
-        const sessions = await runtime.listSessions({ limit: options.limit });
+        const sessions = await runtime.list({ limit: options.limit });
         process.stdout.write(options.json ? `${JSON.stringify(sessions, null, 2)}\n` : formatSessionList(sessions));
       }),
     );
@@ -68,7 +70,7 @@ export function registerSessionCommands(program: Command): void {
     .argument('<id>', 'session id')
     .action((id: string, _options: unknown, command: Command) =>
       withRuntime(command, async (runtime) => {
-        if (!(await runtime.deleteSession(id))) throw new AgentboxError('SESSION_NOT_FOUND', `no session with id ${id}`);
+        if (!(await runtime.delete(id))) throw new AgentboxError('SESSION_NOT_FOUND', `no session with id ${id}`);
         process.stderr.write(`deleted ${id}\n`);
       }),
     );

@@ -74,21 +74,33 @@ async function run(request: IsolateRunRequest): Promise<void> {
   }, request.timeoutMs);
   let phase: 'load' | 'run' = 'load';
   let context: IsolatedVM.Context | undefined;
+  // Every handle made for this run: unreleased, they keep its context alive in the isolate.
+  const handles: Array<{ release(): void }> = [];
+  const keep = <T extends { release(): void }>(handle: T): T => {
+    handles.push(handle);
+    return handle;
+  };
   try {
-    context = await current.createContext();
+    // Setup uses ivm's synchronous calls: this process serves one run at a time, and each
+    // async call is a round trip to the isolate's thread. Only the call itself is async,
+    // since the guest may wait on host calls that arrive over IPC.
+    context = keep(current.createContextSync());
     // A Reference, not a Callback: a Callback cannot hand a promise back into the isolate.
-    const hostCall = new ivm.Reference((name: string, argsJson: string) => callHost(request.id, name, argsJson));
-    const runner = await context.evalClosure(HOST_BRIDGE, [hostCall, JSON.stringify(request.hostNames)], {
-      result: { reference: true },
-      timeout: remaining(),
-    });
-    const module = await current.compileModule(request.source, { filename: `file:///${request.filename}` });
-    await module.instantiate(context, (specifier) => {
+    const hostCall = keep(new ivm.Reference((name: string, argsJson: string) => callHost(request.id, name, argsJson)));
+    const runner = keep(
+      context.evalClosureSync(HOST_BRIDGE, [hostCall, JSON.stringify(request.hostNames)], {
+        result: { reference: true },
+        timeout: remaining(),
+      }),
+    );
+    const module = keep(current.compileModuleSync(request.source, { filename: `file:///${request.filename}` }));
+    module.instantiateSync(context, (specifier) => {
       throw new Error(`imports are not allowed in script tools (import of '${specifier}')`);
     });
-    await module.evaluate({ timeout: remaining() });
+    module.evaluateSync({ timeout: remaining() });
     phase = 'run';
-    const tagged: unknown = await runner.apply(undefined, [module.namespace.derefInto(), request.argsJson, request.maxOutputBytes], {
+    const namespace = keep(module.namespace);
+    const tagged: unknown = await runner.apply(undefined, [namespace.derefInto(), request.argsJson, request.maxOutputBytes], {
       timeout: remaining(),
       result: { promise: true, copy: true },
     });
@@ -100,8 +112,25 @@ async function run(request: IsolateRunRequest): Promise<void> {
   } finally {
     clearTimeout(timer);
     pendingHostCalls.clear();
-    if (context && !current.isDisposed) context.release();
+    if (!current.isDisposed) {
+      for (const handle of handles.reverse()) release(handle);
+      retireIfHeavy(current);
+    }
   }
+}
+
+function release(handle: { release(): void }): void {
+  try {
+    handle.release();
+  } catch {
+    // Already released, or its isolate is gone: nothing left to free.
+  }
+}
+
+/** A fresh isolate costs ~1.5 ms; one whose heap stays half full would fail the next run. */
+function retireIfHeavy(current: IsolatedVM.Isolate): void {
+  const { used_heap_size: used, heap_size_limit: limit } = current.getHeapStatisticsSync();
+  if (used > limit / 2) current.dispose();
 }
 
 function callHost(runId: number, name: string, argsJson: string): Promise<string> {

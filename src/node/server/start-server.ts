@@ -91,6 +91,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
         http.closeIdleConnections?.();
         const report = await served.shutdown({ timeoutMs });
+        // Streams are ending on their own (their last events still flushing): give them a
+        // moment, closing connections as they fall idle, then close whatever is left.
+        const deadline = Date.now() + 2_000;
+        let done = false;
+        void closed.then(() => (done = true));
+        while (!done && Date.now() < deadline) {
+          http.closeIdleConnections?.();
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
         http.closeAllConnections?.();
         await closed;
         metrics.close();

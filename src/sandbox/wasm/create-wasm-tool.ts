@@ -9,6 +9,7 @@ import type { WasmHost } from './wasm-host.js';
 import { type WasmManifest, type WasmManifestInput, parseWasmManifest } from './wasm-manifest.js';
 import { type LoadedWasmModule, type WasmModuleCache, defaultWasmModuleCache } from './wasm-module-cache.js';
 import type { WasiRunResult } from './run-wasi-module.js';
+import { narrowWasmCapabilities, wasmRequestedCapabilities } from './narrow-wasm-capabilities.js';
 
 /** How much of a failing tool's stderr is kept in its error. */
 export const STDERR_EXCERPT_CHARS = 2000;
@@ -64,21 +65,26 @@ export function createWasmTool(manifestInput: WasmManifestInput | WasmManifest, 
     description: manifest.description,
     parameters: manifest.parameters as JsonSchema,
     timeoutMs: caps.timeoutMs,
-    capabilities: { ...caps },
+    capabilities: { ...wasmRequestedCapabilities(caps) },
     async execute(args: Record<string, unknown>, context: ToolContext): Promise<unknown> {
-      const loaded = await load();
+      // Roles may narrow the manifest: fewer directories, read-only, less memory or time.
+      const granted = narrowWasmCapabilities(caps, context.capabilities);
+      const loaded = granted.memoryMb === caps.memoryMb ? await load() : await cache.load(bytes, { memoryMb: granted.memoryMb, label: `"${manifest.name}"` });
       const result = await options.pool.run({
         loaded,
         argv0: `${manifest.name}.wasm`,
         stdin: new TextEncoder().encode(JSON.stringify(args)),
         env: caps.env,
-        dirs: caps.dirs,
-        timeoutMs: caps.timeoutMs,
+        dirs: granted.dirs,
+        timeoutMs: granted.timeoutMs,
         maxOutputBytes: manifest.maxOutputBytes,
         clock: caps.clock,
         random: caps.random,
         signal: context.signal,
       });
+      // The guest runs alone on its worker thread, and linear memory never shrinks: its run
+      // time is its CPU time and its final size its peak.
+      context.reportResources?.({ cpuMs: result.durationMs, peakMemoryBytes: result.memoryBytes });
       return toValue(manifest, result);
     },
   };

@@ -12,3 +12,4 @@ export { WASI_MODULE, WASI_FUNCTIONS, type GrantedDirectory } from './create-was
 export * from './run-wasi-module.js';
 export * from './wasm-host.js';
 export * from './create-wasm-tool.js';
+export * from './narrow-wasm-capabilities.js';

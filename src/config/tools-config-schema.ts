@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * Tools beyond the built-ins, declared in the config file. Paths relative to the config
+ * file are anchored to its folder when the file is loaded.
+ */
+const approval = { needsApproval: z.boolean().optional() };
+
+export const toolsConfigSchema = z
+  .strictObject({
+    /** WASI tools: a manifest (JSON) and its module (default: `<manifest folder>/<folder name>.wasm`). */
+    wasm: z.array(z.strictObject({ manifest: z.string().min(1), module: z.string().min(1).optional(), ...approval })).default([]),
+    /** Script tools: a manifest (JSON) whose `source` is inline or whose `sourceFile` names a `.js` file. */
+    scripts: z.array(z.strictObject({ manifest: z.string().min(1), ...approval })).default([]),
+    /** `fs_read`, `fs_write`, `fs_list`, confined to these roots. */
+    fs: z
+      .strictObject({
+        roots: z.array(z.strictObject({ path: z.string().min(1), write: z.boolean().default(false) })).min(1),
+        maxBytes: z.number().int().positive().optional(),
+        ...approval,
+      })
+      .optional(),
+    /** `http_fetch`, only to these hosts (`api.example.com`, `*.example.com`, `host:port`). */
+    http: z
+      .strictObject({
+        hosts: z.array(z.string().min(1)).min(1),
+        maxBytes: z.number().int().positive().optional(),
+        timeoutMs: z.number().int().positive().optional(),
+        ...approval,
+      })
+      .optional(),
+    /** Names of tools (any kind) whose calls wait for a human approve/deny. */
+    requireApproval: z.array(z.string().min(1)).default([]),
+  })
+  .prefault({});
+
+export type ToolsConfig = z.output<typeof toolsConfigSchema>;
