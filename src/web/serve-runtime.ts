@@ -73,7 +73,7 @@ class EventForwarder {
 export function serveRuntime(endpoint: BridgeEndpoint, factory: RuntimeFactory): void {
   let runtime: AgentRuntime | undefined;
   let forwarder: EventForwarder | undefined;
-  const running = new Map<number, AbortController>();
+  const running = new Map<number, { controller: AbortController; sessionId: string }>();
   const post = (message: WorkerMessage): void => endpoint.postMessage(message);
   const ready = (): AgentRuntime => {
     if (!runtime) throw new AgentboxError('INVALID_INPUT', 'the worker runtime is not initialised: call init first');
@@ -89,10 +89,14 @@ export function serveRuntime(endpoint: BridgeEndpoint, factory: RuntimeFactory):
       return built.info;
     },
     process: async (params, id) => {
+      const local = ready();
+      // The session id is needed to cancel: an aborted signal alone does not end a wait for approval.
+      const { session: sessionOptions, ...rest } = params;
+      const sessionId = params.sessionId ?? (await local.createSession(sessionOptions)).id;
       const controller = new AbortController();
-      running.set(id, controller);
+      running.set(id, { controller, sessionId });
       try {
-        const session = await ready().process({ ...params, signal: controller.signal });
+        const session = await local.process({ ...rest, sessionId, signal: controller.signal });
         await forwarder?.reached(session.id, session.lastSeq);
         return session;
       } finally {
@@ -120,7 +124,12 @@ export function serveRuntime(endpoint: BridgeEndpoint, factory: RuntimeFactory):
   endpoint.addEventListener('message', (event: MessageEvent) => {
     const message = event.data as PageMessage;
     if (message.kind === 'ack') return forwarder?.grant(message.count);
-    if (message.kind === 'abort') return running.get(message.id)?.abort(new AgentboxError('CANCELLED', 'the turn was cancelled'));
+    if (message.kind === 'abort') {
+      const turn = running.get(message.id);
+      turn?.controller.abort(new AgentboxError('CANCELLED', 'the turn was cancelled'));
+      if (turn) runtime?.cancel(turn.sessionId);
+      return;
+    }
     const handler = handlers[message.method] as (params: unknown, id: number) => Promise<unknown>;
     Promise.resolve()
       .then(() => handler(message.params, message.id))
