@@ -92,13 +92,16 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         http.closeIdleConnections?.();
         const report = await served.shutdown({ timeoutMs });
         // Streams are ending on their own (their last events still flushing): give them a
-        // moment, closing connections as they fall idle, then close whatever is left.
+        // moment — until none is open, plus ~100 ms for the socket writes, 2 s at most —
+        // closing connections as they fall idle, then close whatever is left.
         const deadline = Date.now() + 2_000;
         let done = false;
+        let quietTicks = 0;
         void closed.then(() => (done = true));
-        while (!done && Date.now() < deadline) {
+        while (!done && Date.now() < deadline && quietTicks < 4) {
           http.closeIdleConnections?.();
           await new Promise((resolve) => setTimeout(resolve, 25));
+          quietTicks = served.openStreams === 0 ? quietTicks + 1 : 0;
         }
         http.closeAllConnections?.();
         await closed;
