@@ -2,6 +2,7 @@
  * What the page hands the worker to build its runtime. Plain data (it crosses a thread):
  * tool code is sent as WebAssembly bytes or a URL the worker fetches, never as functions.
  */
+import type { ScriptToolManifestInput } from '../sandbox/script/script-tool-manifest.js';
 import type { WasmManifestInput } from '../sandbox/wasm/wasm-manifest.js';
 
 export interface WebLlmConfig {
@@ -24,16 +25,8 @@ export interface WebWasmToolConfig {
   needsApproval?: boolean;
 }
 
-export interface WebScriptToolConfig {
-  name: string;
-  description: string;
-  parameters: Record<string, unknown>;
-  /** An ES module whose default export is `(args, host) => result` (see ScriptSandbox). */
-  source: string;
-  timeoutMs?: number;
-  memoryMb?: number;
-  needsApproval?: boolean;
-}
+/** A script tool: the same manifest as in Node (`source` inline); it runs in QuickJS in the worker. */
+export type WebScriptToolConfig = ScriptToolManifestInput;
 
 export interface WebRuntimeConfig {
   llm?: WebLlmConfig;

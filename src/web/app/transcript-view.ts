@@ -76,7 +76,9 @@ export class TranscriptView {
       case 'auth.allowed':
       case 'auth.denied': {
         const name = event.permission.replace(/^tool:invoke:/, '');
-        const text = `${event.type === 'auth.allowed' ? 'allowed' : 'denied'} for ${event.principal}${event.rule ? ` by rule ${event.rule}` : ''}: ${event.reason}`;
+        // The reason names the rule already; the rule alone is the fallback.
+        const why = event.reason ? `: ${event.reason}` : event.rule ? ` by rule ${event.rule}` : '';
+        const text = `${event.type === 'auth.allowed' ? 'allowed' : 'denied'} for ${event.principal}${why}`;
         const queue = this.#authByTool.get(name) ?? [];
         queue.push(text);
         this.#authByTool.set(name, queue);
