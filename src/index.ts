@@ -18,4 +18,3 @@ export * from './store/memory-session-store.js';
 export * from './config/index.js';
 export * from './config/resolve-llm-endpoint.js';
 export * from './auth/index.js';
-export * from './sandbox/wasm/index.js';

@@ -95,7 +95,8 @@ describe('createWasmTool', () => {
   it('passes JSON arguments on stdin and parses stdout', async () => {
     const tool = createWasmTool(baseManifest, echoGuest(), { pool });
     expect(await tool.execute({ a: [1, 'two'] }, context)).toEqual({ a: [1, 'two'] });
-    expect(tool.capabilities).toMatchObject({ memoryMb: 64, timeoutMs: 5000, clock: false, random: false, env: {}, dirs: [] });
+    // Stated in the RBAC vocabulary, so roles can be intersected with it.
+    expect(tool.capabilities).toEqual({ fsRoots: [], memoryMb: 64, timeoutMs: 5000 });
   });
 
   it('turns a non-zero exit into a tool error carrying truncated stderr', async () => {
