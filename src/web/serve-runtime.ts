@@ -99,6 +99,11 @@ export function serveRuntime(endpoint: BridgeEndpoint, factory: RuntimeFactory):
         const session = await local.process({ ...rest, sessionId, signal: controller.signal });
         await forwarder?.reached(session.id, session.lastSeq);
         return session;
+      } catch (error) {
+        // A failed turn's recorded events (turn.failed …) still reach the page before its error.
+        const stored = await local.getSession(sessionId).catch(() => undefined);
+        if (stored) await forwarder?.reached(stored.id, stored.lastSeq);
+        throw error;
       } finally {
         running.delete(id);
       }

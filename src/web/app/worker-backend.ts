@@ -20,18 +20,28 @@ export async function workerBackend(options: { workerUrl: string | URL; config: 
     events: (id) => runtime.events(id),
     async send(id, input, onEvent) {
       const subscription = runtime.stream({ sessionId: id, capacity: 1000 });
+      let started = false;
       const pump = (async () => {
         for await (const event of subscription) {
+          if (event.type === 'turn.started') started = true;
           onEvent(event);
           if (event.type === 'turn.completed' || event.type === 'turn.failed' || event.type === 'turn.cancelled') return;
         }
       })();
       try {
-        await runtime.process({ sessionId: id, input }).catch(() => undefined);
-        await pump;
-      } finally {
+        await runtime.process({ sessionId: id, input });
+      } catch (error) {
+        // The worker sent every recorded event before this error: show what is buffered, then
+        // end. A turn that started recorded its end (turn.failed/cancelled), which the pump
+        // shows; one refused before starting (busy session, bad input) has only this error.
         subscription.close();
+        await pump;
+        if (!started) throw error;
+        return;
       }
+      // The worker answers only after the turn's events were sent, so its end event is coming.
+      await pump;
+      subscription.close();
     },
     async decide(id, callId, approved) {
       runtime.decide(id, callId, { approved, by: 'browser user', ...(approved ? {} : { reason: 'denied in the web page' }) });
