@@ -188,7 +188,44 @@ describe('agentbox run', () => {
   });
 });
 
+describe('agentbox --verbose', () => {
+  it('writes structured JSON logs to stderr, never the API key', async () => {
+    llm.enqueue(calculatorCall, { type: 'text', text: 'logged' });
+    const result = await runCli(['run', '--verbose', 'hi'], { env });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('logged\n');
+    const lines = result.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.msg === 'runtime ready')).toMatchObject({ level: 20, name: 'agentbox' });
+    expect(lines.filter((l) => l.msg === 'llm call')).toHaveLength(2);
+    expect(lines.find((l) => l.msg === 'tool call')).toMatchObject({ tool: 'calculator', ok: true });
+    expect(result.stderr).not.toContain('sk-test-secret-123');
+  });
+});
+
 describe('agentbox chat', () => {
+  it('cancels the running answer on Ctrl-C and keeps the session usable', async () => {
+    llm.enqueue({ type: 'text', text: 'a very slow answer that goes on and on', chunks: 40, chunkDelayMs: 100 }, { type: 'text', text: 'quick one' });
+    const child = startCli(['chat'], { env });
+    let stdout = '';
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const sawText = new Promise<void>((resolve) => child.stdout?.setEncoding('utf8').on('data', (d: string) => ((stdout += d), resolve())));
+    child.stdin?.write('tell me slowly\n');
+    await sawText;
+    child.kill('SIGINT');
+    await expect.poll(() => stderr, { timeout: 5000 }).toContain('CANCELLED');
+    child.stdin?.write('and now quickly\n');
+    await expect.poll(() => stdout, { timeout: 5000 }).toContain('quick one');
+    child.stdin?.end('/exit\n');
+    const code = await new Promise((r) => child.on('close', r));
+    expect(code).toBe(0);
+    const id = sessionIdFrom(stderr);
+    const { session, events } = await storedSession(id);
+    expect(events.map((e) => e.type)).toContain('turn.cancelled');
+    expect(session.state).toBe('completed');
+    expect(session.messages.map((m) => m.role)).toEqual(['user', 'user', 'assistant']);
+  });
+
   it('runs one turn per line in a single session', async () => {
     llm.enqueue({ type: 'text', text: 'one' }, { type: 'text', text: 'two' });
     const result = await runCli(['chat'], { env, input: 'first\nsecond\n' });

@@ -3,6 +3,8 @@ import type { AgentboxConfig, AgentboxConfigInput } from '../config/config-schem
 import { loadConfig } from '../node/config-file.js';
 import { createLogger, type Logger } from '../node/logger.js';
 import { NodeRuntime } from '../node/node-runtime.js';
+import { logEvents } from '../node/log-events.js';
+import { redactConfig } from '../config/redact-config.js';
 
 /** Options every command accepts (declared on the root program). */
 export interface GlobalOptions {
@@ -83,7 +85,13 @@ export class CliContext {
   }
 
   openRuntime(): Promise<NodeRuntime> {
-    this.runtime ??= this.loadConfig().then((config) => NodeRuntime.init(config));
+    this.runtime ??= this.loadConfig().then(async (config) => {
+      const runtime = await NodeRuntime.init(config);
+      const logger = await this.log();
+      logger.debug({ llm: redactConfig(config).llm, store: config.store, tools: runtime.tools.list().map((t) => t.name) }, 'runtime ready');
+      logEvents(runtime.bus, logger);
+      return runtime;
+    });
     return this.runtime;
   }
 
