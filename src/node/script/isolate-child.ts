@@ -10,7 +10,7 @@
 import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type IsolatedVM from 'isolated-vm';
-import { GUEST_BOOTSTRAP_SOURCE } from '../../sandbox/script/guest-bootstrap.js';
+import { ISOLATE_GUEST_BRIDGE_SOURCE } from './isolate-guest-bridge.js';
 import {
   CATASTROPHIC_MARKER,
   type ChildMessage,
@@ -21,26 +21,32 @@ import {
 
 const ivm = createRequire(import.meta.url)(process.argv[2] ?? 'isolated-vm') as typeof IsolatedVM;
 
-/**
- * Runs in the isolate: wraps the host Reference as the bootstrap's `hostCall`, kept in a
- * closure. Host failures cross as `E<message>` text, since ivm does not keep an error's name.
- */
-const HOST_BRIDGE = `const hostRef = $0;
-const then = Promise.prototype.then;
-const NativeError = Error;
-const settle = (tagged) => {
-  if (tagged[0] === 'J') return tagged.slice(1);
-  const error = new NativeError(tagged.slice(1));
-  error.name = 'HostError';
-  throw error;
-};
-return (${GUEST_BOOTSTRAP_SOURCE})(
-  (name, argsJson) => Reflect.apply(then, hostRef.apply(undefined, [name, argsJson], { result: { promise: true } }), [settle]),
-  $1,
-);`;
-
+/** The isolate is kept between runs (each gets a fresh context) until a run fails hard. */
 let isolate: IsolatedVM.Isolate | undefined;
 let isolateMemoryMb = 0;
+/** The guest bridge, compiled once per isolate: a Script runs in any of its contexts. */
+let bridgeScript: IsolatedVM.Script | undefined;
+/**
+ * A fresh, never used context made while idle: creating one is most of a small run's cost
+ * (~0.25 ms), and this process has a core to itself while the parent waits.
+ */
+let spare: { owner: IsolatedVM.Isolate; context: IsolatedVM.Context } | undefined;
+
+function takeContext(current: IsolatedVM.Isolate): IsolatedVM.Context {
+  const ready = spare;
+  spare = undefined;
+  if (ready && ready.owner === current && !current.isDisposed) return ready.context;
+  return current.createContextSync();
+}
+
+function prepareSpare(): void {
+  if (spare || !isolate || isolate.isDisposed) return;
+  try {
+    spare = { owner: isolate, context: isolate.createContextSync() };
+  } catch {
+    spare = undefined;
+  }
+}
 const pendingHostCalls = new Map<number, (tagged: string) => void>();
 let nextCallId = 0;
 
@@ -54,16 +60,18 @@ function onCatastrophicError(message: string): void {
   process.kill(process.pid, 'SIGKILL');
 }
 
-function isolateFor(memoryMb: number): IsolatedVM.Isolate {
-  if (isolate && !isolate.isDisposed && isolateMemoryMb === memoryMb) return isolate;
-  if (isolate && !isolate.isDisposed) isolate.dispose();
-  isolate = new ivm.Isolate({ memoryLimit: memoryMb, onCatastrophicError });
-  isolateMemoryMb = memoryMb;
-  return isolate;
+function isolateFor(memoryMb: number): { current: IsolatedVM.Isolate; bridge: IsolatedVM.Script } {
+  if (!isolate || isolate.isDisposed || isolateMemoryMb !== memoryMb || !bridgeScript) {
+    if (isolate && !isolate.isDisposed) isolate.dispose();
+    isolate = new ivm.Isolate({ memoryLimit: memoryMb, onCatastrophicError });
+    isolateMemoryMb = memoryMb;
+    bridgeScript = isolate.compileScriptSync(ISOLATE_GUEST_BRIDGE_SOURCE, { filename: 'file:///agentbox-bootstrap.js' });
+  }
+  return { current: isolate, bridge: bridgeScript };
 }
 
 async function run(request: IsolateRunRequest): Promise<void> {
-  const current = isolateFor(request.memoryMb);
+  const { current, bridge } = isolateFor(request.memoryMb);
   const deadline = Date.now() + request.timeoutMs;
   const remaining = (): number => Math.max(1, deadline - Date.now());
   let timedOut = false;
@@ -82,28 +90,28 @@ async function run(request: IsolateRunRequest): Promise<void> {
   };
   try {
     // Setup uses ivm's synchronous calls: this process serves one run at a time, and each
-    // async call is a round trip to the isolate's thread. Only the call itself is async,
-    // since the guest may wait on host calls that arrive over IPC.
-    context = keep(current.createContextSync());
+    // async call is a round trip to the isolate's thread.
+    context = keep(takeContext(current));
     // A Reference, not a Callback: a Callback cannot hand a promise back into the isolate.
     const hostCall = keep(new ivm.Reference((name: string, argsJson: string) => callHost(request.id, name, argsJson)));
-    const runner = keep(
-      context.evalClosureSync(HOST_BRIDGE, [hostCall, JSON.stringify(request.hostNames)], {
-        result: { reference: true },
-        timeout: remaining(),
-      }),
+    const bootstrap = keep(bridge.runSync(context, { reference: true, timeout: remaining() }));
+    const control = keep(
+      bootstrap.applySync(undefined, [hostCall, JSON.stringify(request.hostNames)], { result: { reference: true }, timeout: remaining() }),
     );
     const module = keep(current.compileModuleSync(request.source, { filename: `file:///${request.filename}` }));
     module.instantiateSync(context, (specifier) => {
       throw new Error(`imports are not allowed in script tools (import of '${specifier}')`);
     });
-    module.evaluateSync({ timeout: remaining() });
+    // The tool's own code runs in async calls: under a fatal OOM, isolated-vm reports
+    // through this thread's event loop, which a synchronous call would keep blocked.
+    await module.evaluate({ timeout: remaining() });
     phase = 'run';
     const namespace = keep(module.namespace);
-    const tagged: unknown = await runner.apply(undefined, [namespace.derefInto(), request.argsJson, request.maxOutputBytes], {
-      timeout: remaining(),
-      result: { promise: true, copy: true },
-    });
+    await control.apply(undefined, ['start', namespace.derefInto(), request.argsJson, request.maxOutputBytes], { timeout: remaining() });
+    let tagged: unknown = control.applySync(undefined, ['poll'], { timeout: remaining() });
+    if (tagged === '') {
+      tagged = await control.apply(undefined, ['wait'], { timeout: remaining(), result: { promise: true, copy: true } });
+    }
     send({ type: 'done', id: request.id, tagged: typeof tagged === 'string' ? tagged : '' });
   } catch (error) {
     const failure = classify(error, phase, timedOut || Date.now() >= deadline);
@@ -116,6 +124,7 @@ async function run(request: IsolateRunRequest): Promise<void> {
       for (const handle of handles.reverse()) release(handle);
       retireIfHeavy(current);
     }
+    setImmediate(prepareSpare);
   }
 }
 

@@ -1,9 +1,10 @@
 /**
  * The code both backends run inside the sandbox before the tool's module. It takes the
- * intrinsics it needs before any tool code can replace them, removes globals a tool must
- * not have, builds the frozen `host` object, and returns the `run` function that parses
- * and freezes the arguments, calls the tool and encodes the result. Keeping it in one
- * place is what makes the two backends behave alike.
+ * intrinsics it needs before any tool code can replace them, builds the frozen `host`
+ * object, and returns the `run` function that parses and freezes the arguments, calls the
+ * tool and encodes the result. Keeping it in one place is what makes the two backends
+ * behave alike. It is compiled for every fresh context, so it is kept short: in QuickJS its
+ * compile time is a visible part of a call.
  */
 import { AgentboxError } from '../../errors/index.js';
 import type { JsonValue } from './script-sandbox.js';
@@ -20,53 +21,32 @@ export const GUEST_BOOTSTRAP_SOURCE = String.raw`(function (hostCall, hostNamesJ
   const parse = JSON.parse;
   const stringify = JSON.stringify;
   const freeze = Object.freeze;
-  const isFrozen = Object.isFrozen;
-  const keys = Object.keys;
-  const create = Object.create;
-  const apply = Reflect.apply;
   const then = Promise.prototype.then;
+  const apply = Reflect.apply;
   const NativePromise = Promise;
   const NativeString = String;
-  // V8 contexts carry these; WebAssembly memory is not counted by the isolate's limit.
-  for (const name of ['WebAssembly', 'SharedArrayBuffer', 'Atomics', 'console']) delete globalThis[name];
-
-  const host = create(null);
+  const host = Object.create(null);
   for (const name of parse(hostNamesJson)) {
-    host[name] = freeze(function (...args) {
-      return apply(then, hostCall(name, stringify(args)), [parse]);
-    });
+    host[name] = freeze((...args) => apply(then, hostCall(name, stringify(args)), [parse]));
   }
   freeze(host);
-
-  function deepFreeze(root) {
-    const stack = [root];
-    while (stack.length > 0) {
-      const value = stack[stack.length - 1];
-      stack.length -= 1;
-      if (typeof value !== 'object' || value === null || isFrozen(value)) continue;
-      freeze(value);
-      const names = keys(value);
-      for (let i = 0; i < names.length; i += 1) stack[stack.length] = value[names[i]];
-    }
-    return root;
-  }
-
-  return async function run(exportsOrPromise, argsJson, maxChars) {
-    const exported = exportsOrPromise instanceof NativePromise ? await exportsOrPromise : exportsOrPromise;
-    const fn = exported.default;
+  // A reviver sees every value, innermost first: freezing each freezes the whole tree.
+  const frozen = (key, value) => freeze(value);
+  return async function run(exported, argsJson, maxChars) {
+    const namespace = exported instanceof NativePromise ? await exported : exported;
+    const fn = namespace.default;
     if (typeof fn !== 'function') {
       throw new TypeError('the script must export a default function: export default function (args, host) { ... }');
     }
-    const value = await fn(deepFreeze(parse(argsJson)), host);
+    const value = await fn(parse(argsJson, frozen), host);
     let text;
     try {
       text = stringify(value === undefined ? null : value);
     } catch (error) {
       return 'S' + NativeString(error && error.message);
     }
-    if (typeof text !== 'string') return 'S' + 'a ' + typeof value + ' is not JSON';
-    if (text.length > maxChars) return 'L' + text.length;
-    return 'J' + text;
+    if (typeof text !== 'string') return 'Sa ' + typeof value + ' is not JSON';
+    return text.length > maxChars ? 'L' + text.length : 'J' + text;
   };
 })`;
 

@@ -10,7 +10,9 @@ export type HostCallOutcome = { ok: true; json: string } | { ok: false; message:
 const MAX_ERROR_CHARS = 1_000;
 
 export class HostCallBroker {
-  private readonly controller = new AbortController();
+  // Made on the first call: most runs make none, and an abort builds a DOMException.
+  private controller: AbortController | undefined;
+  private closed = false;
   private calls = 0;
   private inFlight = 0;
 
@@ -24,7 +26,7 @@ export class HostCallBroker {
   async call(name: string, argsJson: string): Promise<HostCallOutcome> {
     const fn = Object.hasOwn(this.host, name) ? this.host[name] : undefined;
     if (!fn) return { ok: false, message: `host capability '${name}' was not granted` };
-    if (this.controller.signal.aborted) return { ok: false, message: 'the script run has ended' };
+    if (this.closed) return { ok: false, message: 'the script run has ended' };
     this.calls += 1;
     if (this.calls > MAX_HOST_CALLS_PER_RUN) {
       return { ok: false, message: `a script may make at most ${MAX_HOST_CALLS_PER_RUN} host calls per run` };
@@ -33,6 +35,7 @@ export class HostCallBroker {
     try {
       const args = JSON.parse(argsJson) as unknown;
       if (!Array.isArray(args)) return { ok: false, message: 'host call arguments must be an array' };
+      this.controller ??= new AbortController();
       const value = await fn({ args: args as JsonValue[], signal: this.controller.signal });
       const json = JSON.stringify(value === undefined ? null : value);
       if (typeof json !== 'string') return { ok: false, message: `host capability '${name}' returned a non-JSON value` };
@@ -47,6 +50,7 @@ export class HostCallBroker {
 
   /** Ends the run for the capabilities: in-flight calls see their signal abort. */
   close(): void {
-    this.controller.abort();
+    this.closed = true;
+    this.controller?.abort();
   }
 }

@@ -120,8 +120,12 @@ export function describeScriptSandboxContract(
         expect(Date.now() - started).toBeLessThan(300 + 2_500);
       });
 
-      it('stops an infinite loop at module top level too', async () => {
+      it('stops an infinite loop at module top level, or after an await, too', async () => {
         await expectError(run('for (;;) {} export default () => 1', {}, { timeoutMs: 300 }), 'TOOL_TIMEOUT', /300 ms/);
+        await expectError(run('export default async () => { await null; for (;;) {} }', {}, { timeoutMs: 300 }), 'TOOL_TIMEOUT', /300 ms/);
+        const host: HostCapabilities = { ping: async () => 'pong' };
+        const afterHost = 'export default async (args, host) => { await host.ping(); for (;;) {} }';
+        await expectError(run(afterHost, {}, { timeoutMs: 300, host }), 'TOOL_TIMEOUT', /300 ms/);
       });
 
       it('stops a growing array with SANDBOX_MEMORY_LIMIT', async () => {
