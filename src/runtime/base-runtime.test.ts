@@ -107,6 +107,20 @@ describe('BaseRuntime.process', () => {
     expect(done.messages.find((m) => m.role === 'tool')?.content).toBe('{"result":391}');
   });
 
+  it('ends a turn waiting for approval when the caller aborts its signal', async () => {
+    const gated: Tool = { ...(builtinTools()[0] as Tool), needsApproval: true };
+    const { rt, store } = runtime([calc], { tools: [gated] });
+    const session = await rt.createSession();
+    const sub = rt.stream({ sessionId: session.id });
+    const controller = new AbortController();
+    const running = rt.process({ sessionId: session.id, input: 'go', signal: controller.signal });
+    for await (const e of sub) if (e.type === 'state.changed' && e.to === 'awaiting_approval') break;
+    controller.abort();
+    await expect(running).rejects.toSatisfy((e) => AgentboxError.isInstance(e) && e.code === 'CANCELLED');
+    expect((await store.load(session.id))?.state).toBe('cancelled');
+    expect(rt.pendingApprovals(session.id)).toEqual([]);
+  });
+
   it('refuses a second concurrent turn on one session, an empty message, and an unknown session', async () => {
     const { rt } = runtime([{ text: 'a' }]);
     await expect(rt.process({ input: '  ' })).rejects.toThrow('the user message is empty');

@@ -94,6 +94,10 @@ export class BaseRuntime implements AgentRuntime {
       throw new AgentboxError('SESSION_BUSY', `session ${session.id} is already running a turn`);
     }
     const turn: ActiveTurn = { controller: new AbortController(), approvals: new Map() };
+    // However the turn is aborted (cancel() or the caller's signal), waiting approvals end too.
+    turn.controller.signal.addEventListener('abort', () => {
+      for (const pending of [...turn.approvals.values()]) pending.resolve({ approved: false, by: 'system', reason: 'turn cancelled' });
+    });
     this.active.set(session.id, turn);
     const onAbort = (): void => turn.controller.abort(request.signal?.reason);
     request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -167,7 +171,6 @@ export class BaseRuntime implements AgentRuntime {
     const turn = this.active.get(sessionId);
     if (!turn) return false;
     turn.controller.abort(new AgentboxError('CANCELLED', 'the turn was cancelled'));
-    for (const pending of turn.approvals.values()) pending.resolve({ approved: false, by: 'system', reason: 'turn cancelled' });
     return true;
   }
 
