@@ -20,14 +20,17 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** Reads one request header by lower-case name. */
+export type HeaderReader = (name: string) => string | null | undefined;
+
 /** The key from `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
-export function presentedKey(headers: Headers): string | undefined {
-  const auth = headers.get('authorization');
+export function presentedKey(header: HeaderReader): string | undefined {
+  const auth = header('authorization');
   if (auth) {
     const match = /^Bearer\s+(.+)$/i.exec(auth.trim());
     return match?.[1]?.trim() || undefined;
   }
-  return headers.get('x-api-key')?.trim() || undefined;
+  return header('x-api-key')?.trim() || undefined;
 }
 
 export interface Authenticated {
@@ -41,10 +44,11 @@ export interface Authenticated {
  * request is `local`. Otherwise the key's hash is compared with every configured hash
  * (all of them, in constant time each), so neither a match's position nor a near miss shows.
  */
-export function createApiKeyAuthenticator(keys: readonly ApiKeyEntry[]): (headers: Headers) => Promise<Authenticated> {
-  if (keys.length === 0) return async () => ({ principal: 'local', keyId: 'local' });
-  return async (headers) => {
-    const key = presentedKey(headers);
+export function createApiKeyAuthenticator(keys: readonly ApiKeyEntry[]): (header: HeaderReader) => Promise<Authenticated> {
+  const local: Authenticated = { principal: 'local', keyId: 'local' };
+  if (keys.length === 0) return () => Promise.resolve(local);
+  return async (header) => {
+    const key = presentedKey(header);
     if (!key) throw new AgentboxError('UNAUTHENTICATED', 'an API key is required: send Authorization: Bearer <key>');
     const hash = await hashApiKey(key);
     let found: ApiKeyEntry | undefined;

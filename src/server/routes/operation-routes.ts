@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { AgentRuntime } from '../../runtime/agent-runtime.js';
 import { openApiDocument } from '../openapi-document.js';
+import type { HeaderReader } from '../api-key-auth.js';
 import type { AppEnv } from '../server-env.js';
 import type { ServerMetrics } from '../server-metrics.js';
 import { placeholderPage, safeAssetPath, type StaticAsset, type StaticAssets } from '../static-assets.js';
@@ -11,7 +12,7 @@ export interface OperationDeps {
   metrics: ServerMetrics | undefined;
   assets: StaticAssets | undefined;
   /** Authenticates a request outside /v1 (metrics need a key when keys are configured). */
-  requireKey: (headers: Headers) => Promise<string>;
+  requireKey: (header: HeaderReader) => Promise<string>;
   openStreams: () => number;
 }
 
@@ -29,7 +30,7 @@ export function registerOperationRoutes(app: Hono<AppEnv>, deps: OperationDeps):
   });
 
   app.get('/metrics', async (c) => {
-    await deps.requireKey(c.req.raw.headers);
+    await deps.requireKey((name) => c.req.header(name));
     if (!deps.metrics) throw new AgentboxError('NOT_FOUND', 'metrics are not enabled');
     const { contentType, body } = await deps.metrics.render();
     return c.body(body, 200, { 'content-type': contentType });

@@ -8,7 +8,7 @@ import {
   listSessionsQuerySchema,
   sessionParamsSchema,
 } from '../request-schemas.js';
-import { accessSession, requirePermission } from '../session-access.js';
+import { accessSession, decide, requirePermission } from '../session-access.js';
 import type { AppEnv, ServerDeps } from '../server-env.js';
 
 /** Create, list, get, delete sessions; decide approvals; cancel a running turn. */
@@ -30,7 +30,7 @@ export function registerSessionRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
   app.get('/v1/sessions', async (c) => {
     const principal = c.get('principal');
     const { limit, offset } = parseInput(listSessionsQuerySchema, c.req.query(), 'query');
-    const seesAll = authorizer.decide(principal, 'session:read:any').allowed;
+    const seesAll = decide(authorizer, principal, 'session:read:any').allowed;
     if (!seesAll) requirePermission(authorizer, principal, 'session:read:own');
     const data = await runtime.listSessions({ limit, offset, ...(seesAll ? {} : { owner: principal }) });
     return c.json({ data });

@@ -1,0 +1,77 @@
+/**
+ * HTTP service throughput: `GET /v1/sessions/:id` on the agentbox service (memory store and
+ * the default SQLite store) beside a bare Hono hello-world on @hono/node-server, measured by
+ * autocannon in the same run. The servers run in a child process so the load generator does
+ * not share their event loop. Target: ≥ 0.5× the bare requests/s.
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fmt, report } from './stats.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+if (process.argv[2] === 'serve') {
+  const { Hono } = await import('hono');
+  const { serve } = await import('@hono/node-server');
+  const { configSchema } = await import('../dist/config/config-schema.js');
+  const { startServer } = await import('../dist/node/server/start-server.js');
+  const { startScriptedLlmServer } = await import('../dist/node/testing/index.js');
+
+  const bare = new Hono().get('/hello', (c) => c.text('Hello Hono!'));
+  const bareServer = serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((resolve) => bareServer.once('listening', resolve));
+
+  const llm = await startScriptedLlmServer({
+    recordRequests: false,
+    fallback: (request) =>
+      request.body.messages?.at(-1)?.role === 'tool'
+        ? { type: 'text', text: 'The answer is 391.', chunks: 4 }
+        : { type: 'tool-calls', calls: [{ name: 'calculator', arguments: { expression: '17 * 23' } }] },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'agentbox-bench-http-'));
+  const targets = { bare: `http://127.0.0.1:${bareServer.address().port}/hello` };
+  const servers = [];
+  for (const [name, store] of [['memory', { kind: 'memory' }], ['sqlite', { kind: 'sqlite', path: join(dir, 'bench.db') }]]) {
+    const config = configSchema.parse({ llm: { baseUrl: llm.url, model: 'm' }, store, server: { rateLimit: { requestsPerMinute: 1e9 } } });
+    const running = await startServer({ config, port: 0 });
+    servers.push(running);
+    // A realistic session: one finished turn with a tool call (~16 stored events).
+    const { id } = await (await fetch(`${running.url}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"system":"You are terse."}' })).json();
+    const done = await fetch(`${running.url}/v1/sessions/${id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"input":"What is 17 * 23?"}' });
+    if (done.status !== 200) throw new Error(`turn failed: ${await done.text()}`);
+    targets[name] = `${running.url}/v1/sessions/${id}`;
+  }
+  process.send({ targets });
+  process.on('message', async () => {
+    for (const s of servers) await s.close({ timeoutMs: 100 });
+    bareServer.close();
+    await llm.close();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
+} else {
+  const autocannon = (await import('autocannon')).default;
+  const child = fork(fileURLToPath(import.meta.url), ['serve'], { stdio: 'inherit' });
+  const { targets } = await new Promise((resolve) => child.once('message', resolve));
+  const run = (url) => autocannon({ url, connections, duration: seconds, pipelining: 1 });
+  // Warm-up, then the measured runs, alternating.
+  for (const url of Object.values(targets)) await autocannon({ url, connections, duration: 2 });
+  const results = { bare: [], memory: [], sqlite: [] };
+  for (let round = 0; round < 2; round += 1) for (const [name, url] of Object.entries(targets)) results[name].push(await run(url));
+  const best = (rs) => rs.reduce((a, b) => (a.requests.average >= b.requests.average ? a : b));
+  const bare = best(results.bare);
+  const rows = {};
+  for (const [name, rs] of Object.entries(results)) {
+    const r = best(rs);
+    if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+    const label = name === 'bare' ? 'bare Hono hello-world (baseline)' : `agentbox GET /v1/sessions/:id, ${name} store`;
+    rows[label] = `${fmt(r.requests.average, 0)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  ratio ${fmt(r.requests.average / bare.requests.average, 2)}×`;
+  }
+  report(`HTTP service (${connections} connections, ${seconds} s per run, best of 2; target ≥ 0.5× bare req/s)`, rows);
+  child.send('stop');
+  await new Promise((resolve) => child.once('exit', resolve));
+}

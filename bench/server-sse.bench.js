@@ -1,0 +1,106 @@
+/**
+ * 1,000 concurrent SSE session streams held open while turns run: each stream is
+ * `GET /v1/sessions/:id/events` on its own session; a driver keeps turns running so events
+ * flow on every stream. Delivery delay = client receipt time − the event's `time` (set when
+ * it was recorded), so it covers store write, bus, SSE encoding, socket and client parsing.
+ * The server runs in a child process so its RSS is its own. Targets: p99 < 50 ms, RSS < 300 MB.
+ */
+import { fork } from 'node:child_process';
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { fmt, report, summarize } from './stats.js';
+
+const streams = Number(process.env.BENCH_STREAMS ?? 1000);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const concurrentTurns = Number(process.env.BENCH_TURNS ?? 20);
+
+if (process.argv[2] === 'serve') {
+  const { configSchema } = await import('../dist/config/config-schema.js');
+  const { startServer } = await import('../dist/node/server/start-server.js');
+  const { startScriptedLlmServer } = await import('../dist/node/testing/index.js');
+  // The LLM streams 10 deltas 5 ms apart: a turn is ~9 stored + 10 transient events.
+  const llm = await startScriptedLlmServer({ recordRequests: false, fallback: { type: 'text', text: 'streaming to a thousand listeners', chunks: 10, chunkDelayMs: 5 } });
+  const config = configSchema.parse({ llm: { baseUrl: llm.url, model: 'm' }, store: { kind: 'memory' }, server: { rateLimit: { requestsPerMinute: 1e9 } } });
+  const running = await startServer({ config, port: 0 });
+  let peakRss = 0;
+  setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50).unref();
+  process.send({ url: running.url });
+  process.on('message', async (message) => {
+    if (message === 'rss') return process.send({ peakRss, rss: process.memoryUsage().rss, openStreams: running.app.openStreams });
+    await running.close({ timeoutMs: 100 });
+    await llm.close();
+    process.exit(0);
+  });
+} else {
+  const child = fork(fileURLToPath(import.meta.url), ['serve'], { stdio: 'inherit' });
+  const { url } = await new Promise((resolve) => child.once('message', resolve));
+  const ask = () => new Promise((resolve) => { child.once('message', resolve); child.send('rss'); });
+  const post = async (path, body) => (await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+
+  const ids = [];
+  for (let i = 0; i < streams; i += 1) ids.push((await post('/v1/sessions', {})).id);
+
+  const delays = [];
+  let received = 0;
+  let measuring = false;
+  const sockets = [];
+  const open = (id) =>
+    new Promise((resolve, reject) => {
+      const req = request(`${url}/v1/sessions/${id}/events`, { headers: { accept: 'text/event-stream' } }, (res) => {
+        res.setEncoding('utf8');
+        let buffer = '';
+        res.on('data', (chunk) => {
+          const now = Date.now();
+          buffer += chunk;
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const at = block.indexOf('"time":');
+            if (at < 0) continue;
+            received += 1;
+            if (measuring) delays.push(now - Number.parseInt(block.slice(at + 7), 10));
+          }
+        });
+        resolve();
+      });
+      req.on('error', reject);
+      sockets.push(req);
+      req.end();
+    });
+  for (let i = 0; i < ids.length; i += 100) await Promise.all(ids.slice(i, i + 100).map(open));
+  const afterOpen = await ask();
+
+  // Drive turns round-robin over the sessions, `concurrentTurns` at a time.
+  let next = 0;
+  let turns = 0;
+  let stop = false;
+  const driver = async () => {
+    while (!stop) {
+      const id = ids[next++ % ids.length];
+      await post(`/v1/sessions/${id}/messages`, { input: 'go' });
+      turns += 1;
+    }
+  };
+  const drivers = Array.from({ length: concurrentTurns }, driver);
+  await new Promise((r) => setTimeout(r, 1000)); // warm-up
+  measuring = true;
+  const started = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  measuring = false;
+  const elapsed = (performance.now() - started) / 1000;
+  stop = true;
+  await Promise.all(drivers);
+  const { peakRss, openStreams } = await ask();
+  const s = summarize(delays);
+  report(`SSE fan-out (${streams} streams held open, ${concurrentTurns} turns at a time, ${seconds} s; targets: p99 < 50 ms, RSS < 300 MB)`, {
+    'streams open on the server': `${afterOpen.openStreams} after connect, ${openStreams} at the end`,
+    'events delivered (measured window)': `${delays.length} (${fmt(delays.length / elapsed, 0)} events/s, ${turns} turns in all)`,
+    'delivery delay': `p50 ${fmt(s.median, 0)} ms  p95 ${fmt(s.p95, 0)} ms  p99 ${fmt(s.p99, 0)} ms`,
+    'server RSS': `${fmt(afterOpen.rss / 2 ** 20, 0)} MB with streams idle, peak ${fmt(peakRss / 2 ** 20, 0)} MB`,
+  });
+  for (const req of sockets) req.destroy();
+  child.send('stop');
+  await new Promise((resolve) => child.once('exit', resolve));
+  if (received === 0) process.exitCode = 1;
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { constantTimeEqual, createApiKeyAuthenticator, hashApiKey, presentedKey } from './api-key-auth.js';
+import { RateLimiter } from './rate-limiter.js';
+
+const headers = (h: Record<string, string>) => (name: string) => h[name];
+
+describe('API keys', () => {
+  it('hashes with SHA-256 (a known vector)', async () => {
+    expect(await hashApiKey('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('compares in constant time, and only equal strings are equal', () => {
+    expect(constantTimeEqual('abcd', 'abcd')).toBe(true);
+    expect(constantTimeEqual('abcd', 'abce')).toBe(false);
+    expect(constantTimeEqual('abcd', 'abc')).toBe(false);
+  });
+
+  it('reads Bearer or X-API-Key', () => {
+    expect(presentedKey(headers({ authorization: 'Bearer  k1 ' }))).toBe('k1');
+    expect(presentedKey(headers({ 'x-api-key': 'k2' }))).toBe('k2');
+    expect(presentedKey(headers({ authorization: 'Basic k3' }))).toBeUndefined();
+    expect(presentedKey(headers({}))).toBeUndefined();
+  });
+
+  it('maps a key to its principal, rejects others, and is `local` with no keys', async () => {
+    const authenticate = createApiKeyAuthenticator([{ sha256: await hashApiKey('secret-one'), principal: 'ci' }]);
+    expect(await authenticate(headers({ authorization: 'Bearer secret-one' }))).toMatchObject({ principal: 'ci' });
+    await expect(authenticate(headers({ authorization: 'Bearer secret-two' }))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(authenticate(headers({}))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await createApiKeyAuthenticator([])(headers({}))).toEqual({ principal: 'local', keyId: 'local' });
+  });
+});
+
+describe('RateLimiter', () => {
+  it('allows a burst of perMinute, then refills at perMinute/60 per second', () => {
+    let now = 0;
+    const limiter = new RateLimiter(60, { now: () => now });
+    for (let i = 0; i < 60; i++) expect(limiter.take('k').allowed).toBe(true);
+    expect(limiter.take('k')).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect(limiter.take('other').allowed).toBe(true);
+    now += 1000;
+    expect(limiter.take('k').allowed).toBe(true);
+    expect(limiter.take('k').allowed).toBe(false);
+  });
+});
