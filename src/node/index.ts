@@ -12,3 +12,4 @@ export * from './process-monitor.js';
 export * from './wasm/index.js';
 export * from './tools/load-configured-tools.js';
 export { createIsolateSandbox, type IsolateSandboxOptions } from './script/isolate-sandbox.js';
+export * from './server/start-server.js';

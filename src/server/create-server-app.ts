@@ -27,6 +27,8 @@ export interface ServerAppOptions {
   runtime: BaseRuntime;
   /** Decides what each principal may do; in local mode it must know principal `local`. */
   authorizer: Authorizer;
+  /** What `/healthz` tells clients about the LLM endpoint (never the key). */
+  llm?: { configured: boolean; baseUrl: string; model: string; hint?: string };
   /** The `server` config section (defaults: local mode, 120 requests/min, 1 MiB bodies). */
   config?: ServerConfig | ServerConfigInput;
   /** Agent settings for `/v1/chat/completions` sessions (the runtime's own are private). */
@@ -119,7 +121,7 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   registerSessionRoutes(app, deps);
   registerMessageRoutes(app, deps);
   registerChatCompletionRoutes(app, deps);
-  registerOperationRoutes(app, { runtime, metrics: options.metrics, assets: options.assets, requireKey, openStreams: () => deps.streams.size });
+  registerOperationRoutes(app, { runtime, llm: options.llm, metrics: options.metrics, assets: options.assets, requireKey, openStreams: () => deps.streams.size });
 
   return {
     app,

@@ -28,16 +28,29 @@ export async function* streamCompletionAttempt(options: StreamCompletionAttemptO
   const controller = new AbortController();
   let timedOut = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  // The watchdog runs only while we wait on the server, never while our consumer holds a part.
+  let waitingSince: number | undefined;
+  // The watchdog counts only time spent waiting on the server, never time our consumer holds
+  // a part. It is armed and disarmed around every read, so it keeps one lazy timer instead of
+  // resetting a timer per chunk: when the timer fires it checks how long the current wait is.
+  const check = (): void => {
+    timer = undefined;
+    if (waitingSince === undefined) return;
+    const waited = performance.now() - waitingSince;
+    if (waited >= timeoutMs) {
+      timedOut = true;
+      controller.abort();
+      return;
+    }
+    timer = setTimeout(check, timeoutMs - waited);
+  };
   const watchdog = {
     arm: (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, timeoutMs);
+      waitingSince = performance.now();
+      timer ??= setTimeout(check, timeoutMs);
     },
-    disarm: (): void => clearTimeout(timer),
+    disarm: (): void => {
+      waitingSince = undefined;
+    },
   };
   const onAbort = (): void => controller.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -66,6 +79,7 @@ export async function* streamCompletionAttempt(options: StreamCompletionAttemptO
     throw classify(error);
   } finally {
     watchdog.disarm();
+    clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
   }
 

@@ -1,3 +1,4 @@
+import { configureLlmHint, resolveLlmEndpoint } from '../../config/resolve-llm-endpoint.js';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +68,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     runtime,
     authorizer,
     config: config.server,
+    llm: llmStatus(config),
     agent: { maxSteps: config.agent.maxSteps, toolTimeoutMs: config.agent.toolTimeoutMs, ...(config.agent.system !== undefined ? { system: config.agent.system } : {}) },
     metrics,
     assets: createNodeStaticAssets(options.assetsRoot ?? packageRoot),
@@ -111,5 +113,15 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
       })();
       return closing;
     },
+  };
+}
+
+function llmStatus(config: AgentboxConfig): { configured: boolean; baseUrl: string; model: string; hint?: string } {
+  const endpoint = resolveLlmEndpoint(config.llm);
+  return {
+    configured: !endpoint.isDefault,
+    baseUrl: endpoint.baseUrl,
+    model: endpoint.model,
+    ...(endpoint.isDefault ? { hint: `No LLM endpoint is configured; agentbox serve tries a local Ollama at ${endpoint.baseUrl}. ${configureLlmHint}` } : {}),
   };
 }

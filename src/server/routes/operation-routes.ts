@@ -8,6 +8,7 @@ import { placeholderPage, safeAssetPath, type StaticAsset, type StaticAssets } f
 import { AgentboxError } from '../../errors/agentbox-error.js';
 
 export interface OperationDeps {
+  llm?: { configured: boolean; baseUrl: string; model: string; hint?: string } | undefined;
   runtime: Pick<AgentRuntime, 'listSessions'>;
   metrics: ServerMetrics | undefined;
   assets: StaticAssets | undefined;
@@ -18,7 +19,7 @@ export interface OperationDeps {
 
 /** Health, readiness, metrics, the OpenAPI document and the web page. */
 export function registerOperationRoutes(app: Hono<AppEnv>, deps: OperationDeps): void {
-  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/healthz', (c) => c.json({ status: 'ok', ...(deps.llm ? { llm: deps.llm } : {}) }));
 
   app.get('/readyz', async (c) => {
     try {
