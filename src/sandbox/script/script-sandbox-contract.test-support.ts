@@ -93,6 +93,14 @@ export function describeScriptSandboxContract(
         await expectError(run('export default () => 1', {}, { host: badHost }), 'INVALID_INPUT', /not an identifier/);
       });
 
+      it('does not accumulate memory over many runs', async () => {
+        // Each run allocates ~1 MiB; leaked per-run state would pass a 16 MiB ceiling within 20 runs.
+        const source = 'export default (args) => new Array(args.n).fill(args.n).length';
+        for (let i = 0; i < 300; i += 1) {
+          await expect(run(source, { n: 100_000 }, { memoryMb: 16 })).resolves.toBe(100_000);
+        }
+      });
+
       it('runs concurrent calls independently', async () => {
         const host: HostCapabilities = { delay: async ({ args }) => new Promise((r) => setTimeout(() => r(args[0] ?? null), 20)) };
         const source = 'export default async (args, host) => ({ id: args.id, echoed: await host.delay(args.id * 10) })';
