@@ -38,6 +38,11 @@ export interface QuickJsInstancePoolOptions {
   wasmModule?: WebAssembly.Module;
   /** Idle instances kept for reuse, over all ceilings. Default 4. */
   maxIdle?: number;
+  /**
+   * Instances alive at once, busy or idle. Runs beyond it wait: each instance may grow to
+   * its ceiling, so this bounds the host memory scripts can take. Default 8.
+   */
+  maxInstances?: number;
 }
 
 export function maximumPagesFor(memoryMb: number): number {
@@ -81,25 +86,48 @@ async function createInstance(maximumPages: number, options: QuickJsInstancePool
 
 export class QuickJsInstancePool {
   private readonly idle: QuickJsInstance[] = [];
+  private readonly waiters: Array<() => void> = [];
   private readonly maxIdle: number;
+  private readonly maxInstances: number;
+  private busy = 0;
 
   constructor(private readonly options: QuickJsInstancePoolOptions = {}) {
     this.maxIdle = options.maxIdle ?? 4;
+    this.maxInstances = Math.max(1, options.maxInstances ?? 8);
   }
 
   async acquire(memoryMb: number): Promise<QuickJsInstance> {
     const maximumPages = maximumPagesFor(memoryMb);
-    const index = this.idle.findIndex((instance) => instance.maximumPages === maximumPages);
-    if (index >= 0) return this.idle.splice(index, 1)[0] as QuickJsInstance;
-    return createInstance(maximumPages, this.options);
+    for (;;) {
+      const index = this.idle.findIndex((instance) => instance.maximumPages === maximumPages);
+      if (index >= 0) {
+        this.busy += 1;
+        return this.idle.splice(index, 1)[0] as QuickJsInstance;
+      }
+      // An idle instance of another ceiling gives up its place to this one.
+      if (this.busy + this.idle.length >= this.maxInstances) this.idle.shift();
+      if (this.busy < this.maxInstances) {
+        this.busy += 1;
+        try {
+          return await createInstance(maximumPages, this.options);
+        } catch (error) {
+          this.release(undefined, false);
+          throw error;
+        }
+      }
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
   }
 
   /** Returns a healthy instance for reuse; an unhealthy one is left to the garbage collector. */
-  release(instance: QuickJsInstance, healthy: boolean): void {
-    if (!healthy || instance.atCeiling) return;
-    this.idle.push(instance);
-    // Oldest out first: they are the likeliest to hold a grown memory.
-    while (this.idle.length > this.maxIdle) this.idle.shift();
+  release(instance: QuickJsInstance | undefined, healthy: boolean): void {
+    this.busy -= 1;
+    if (instance && healthy && !instance.atCeiling) {
+      this.idle.push(instance);
+      // Oldest out first: they are the likeliest to hold a grown memory.
+      while (this.idle.length > this.maxIdle) this.idle.shift();
+    }
+    this.waiters.shift()?.();
   }
 
   clear(): void {

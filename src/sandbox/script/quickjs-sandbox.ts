@@ -53,7 +53,7 @@ class QuickJsSandbox implements ScriptSandbox {
     const prepared = prepareScriptRun(options);
     const instance = await this.pool.acquire(prepared.memoryMb);
     const outcome = await runInQuickJs(instance, prepared, this.maxStackBytes);
-    if (!this.closed) this.pool.release(instance, outcome.reusable);
+    this.pool.release(instance, outcome.reusable && !this.closed);
     if (outcome.error) throw outcome.error;
     return outcome.value as JsonValue;
   }

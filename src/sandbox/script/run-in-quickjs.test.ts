@@ -33,6 +33,26 @@ describe('runInQuickJs and the instance pool', () => {
     await expect(runInQuickJs(again, check, 192 * 1024)).resolves.toEqual({ value: 'undefined', reusable: true });
   });
 
+  it('makes runs beyond maxInstances wait for a free instance', async () => {
+    const sandbox = createQuickJsSandbox({ maxInstances: 1 });
+    let inFlight = 0;
+    let most = 0;
+    const host = {
+      hold: async () => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        inFlight -= 1;
+        return null;
+      },
+    };
+    const source = 'export default async (args, host) => { await host.hold(); return args.id; }';
+    const ids = await Promise.all([1, 2, 3].map((id) => sandbox.run({ ...limits, source, args: { id }, host })));
+    expect(ids).toEqual([1, 2, 3]);
+    expect(most).toBe(1);
+    await sandbox.close();
+  });
+
   it('raises a ceiling below the QuickJS floor to 16 MiB, and rounds up to whole pages', () => {
     expect(maximumPagesFor(4)).toBe(256);
     expect(maximumPagesFor(32)).toBe(512);
