@@ -113,7 +113,7 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
         case 'text-delta': {
           firstTokenMs ??= performance.now() - started;
           text += part.text;
-          const wait = recorder.record({ type: 'llm.text-delta', step, text: part.text });
+          const wait = recorder.recordTextDelta(step, part.text);
           if (wait) await wait;
           break;
         }

@@ -64,6 +64,18 @@ export class SessionRecorder {
     return undefined;
   }
 
+  /**
+   * The hot path of streaming: one text delta, built as a fixed-shape object (a spread of a
+   * payload costs more than the rest of the delivery).
+   */
+  recordTextDelta(step: number, text: string): Promise<void> | undefined {
+    if (this.failure) throw this.failure;
+    const event: AgentEvent = { type: 'llm.text-delta', sessionId: this.session.id, seq: 0, time: this.clock.now(), step, text };
+    if (this.queue.length === 0 && !this.flushing) return this.bus.publish(event);
+    this.queue.push(event);
+    return this.scheduleFlush();
+  }
+
   /** Records a lifecycle move; throws ILLEGAL_TRANSITION before writing if it is not allowed. */
   moveTo(to: SessionState): void {
     const from = this.session.state;
