@@ -11,5 +11,5 @@ export * from './config-file.js';
 export * from './process-monitor.js';
 export * from './wasm/index.js';
 export * from './tools/load-configured-tools.js';
-export { createIsolateSandbox, type IsolateSandboxOptions } from './script/isolate-sandbox.js';
+export * from './script/index.js';
 export * from './server/start-server.js';

@@ -4,7 +4,4 @@
  * and V8 isolate backend live in `agentbox/node`.
  */
 export * from './wasm/index.js';
-export * from './script/create-script-tool.js';
-export * from './script/quickjs-sandbox.js';
-export * from './script/script-sandbox.js';
-export * from './script/script-tool-manifest.js';
+export * from './script/index.js';

@@ -35,7 +35,7 @@ describe('createScriptTool', () => {
   it('turns a manifest into a Tool whose execute runs the source in the sandbox', async () => {
     const tool = createScriptTool({ ...base, capabilities: { timeoutMs: 2_000 } }, sandbox);
     expect(tool).toMatchObject({ name: 'word_count', description: base.description, parameters: base.parameters, timeoutMs: 3_000 });
-    expect(tool.capabilities).toEqual({ timeoutMs: 2_000, memoryMb: 64, backend: 'quickjs' });
+    expect(tool.capabilities).toEqual({ hosts: [], timeoutMs: 2_000, memoryMb: 64 });
     await expect(tool.execute({ text: 'one two  three' }, context())).resolves.toEqual({ words: 3 });
   });
 
@@ -71,6 +71,20 @@ describe('createScriptTool', () => {
     await expect(granted.execute({ path: `${server.origin}/hello` }, context())).resolves.toBe('hello from the host');
     await expect(granted.execute({ path: `http://localhost:${server.port}/private` }, context())).resolves.toMatch(/not allowed/);
     expect(server.requests).not.toContain('GET /private');
+  });
+
+  it('narrows host.fetch to the hosts the caller\'s roles grant', async () => {
+    const source = `export default async ({ path }, host) => {
+      if (!host.fetch) return 'no fetch';
+      try { return (await host.fetch(path)).body; } catch (e) { return e.message; }
+    }`;
+    const tool = createScriptTool({ ...base, parameters: { type: 'object' }, source, capabilities: { fetchHosts: [`127.0.0.1:${server.port}`] } }, sandbox);
+    expect(tool.capabilities).toMatchObject({ hosts: [`127.0.0.1:${server.port}`] });
+    const before = server.requests.length;
+    // The roles grant no host: the intersection is empty, so host.fetch is not there at all.
+    await expect(tool.execute({ path: `${server.origin}/hello` }, { ...context(), capabilities: { hosts: [] } })).resolves.toBe('no fetch');
+    await expect(tool.execute({ path: `${server.origin}/hello` }, { ...context(), capabilities: { hosts: [`127.0.0.1:${server.port}`] } })).resolves.toBe('hello from the host');
+    expect(server.requests.length).toBe(before + 1);
   });
 
   it('applies the manifest memory limit', async () => {

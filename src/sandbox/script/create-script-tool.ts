@@ -35,28 +35,32 @@ export function createScriptTool(
   const parsed = parseScriptToolManifest(manifest);
   const sandbox = pickSandbox(parsed, Array.isArray(sandboxes) ? sandboxes : [sandboxes as ScriptSandbox]);
   const { timeoutMs, memoryMb, fetchHosts } = parsed.capabilities;
-  const host: HostCapabilities =
-    fetchHosts && fetchHosts.length > 0
-      ? { fetch: createAllowListedFetch({ hosts: fetchHosts, timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}) }) }
-      : {};
+  const hostFor = (hosts: readonly string[], deadlineMs: number): HostCapabilities =>
+    hosts.length > 0 ? { fetch: createAllowListedFetch({ hosts: [...hosts], timeoutMs: deadlineMs, ...(options.fetch ? { fetch: options.fetch } : {}) }) } : {};
+  const host = hostFor(fetchHosts ?? [], timeoutMs);
   return {
     name: parsed.name,
     description: parsed.description,
     parameters: parsed.parameters,
     timeoutMs: timeoutMs + EXECUTOR_GRACE_MS,
     ...(parsed.needsApproval ? { needsApproval: true } : {}),
-    capabilities: { ...parsed.capabilities, backend: parsed.backend },
-    execute: (args, context) =>
-      sandbox.run({
+    // In the RBAC vocabulary, so the caller's roles can be intersected with it.
+    capabilities: { hosts: [...(fetchHosts ?? [])], memoryMb, timeoutMs },
+    execute: (args, context) => {
+      // Roles may narrow the manifest: fewer hosts for host.fetch, less memory or time.
+      const granted = context.capabilities as { hosts?: string[]; memoryMb?: number; timeoutMs?: number } | undefined;
+      const runTimeoutMs = Math.min(timeoutMs, granted?.timeoutMs ?? timeoutMs);
+      return sandbox.run({
         source: parsed.source,
         args,
-        timeoutMs,
-        memoryMb,
+        timeoutMs: runTimeoutMs,
+        memoryMb: Math.min(memoryMb, granted?.memoryMb ?? memoryMb),
         maxOutputBytes: parsed.maxOutputBytes,
-        host,
+        host: granted === undefined ? host : hostFor(Array.isArray(granted.hosts) ? granted.hosts : [], runTimeoutMs),
         signal: context.signal,
         filename: `${parsed.name}.js`,
-      }),
+      });
+    },
   };
 }
 
