@@ -45,6 +45,10 @@ if (process.argv[2] === 'serve') {
     if (done.status !== 200) throw new Error(`turn failed: ${await done.text()}`);
     targets[name] = `${running.url}/v1/sessions/${id}`;
   }
+  // A second baseline: bare Hono sending the same session JSON, so response size is equal.
+  const sessionJson = await (await fetch(targets.memory)).json();
+  bare.get('/session', (c) => c.json(sessionJson));
+  targets.bareJson = targets.bare.replace(/\/hello$/, '/session');
   process.send({ targets });
   process.on('message', async () => {
     for (const s of servers) await s.close({ timeoutMs: 100 });
@@ -60,7 +64,7 @@ if (process.argv[2] === 'serve') {
   const run = (url) => autocannon({ url, connections, duration: seconds, pipelining: 1 });
   // Warm-up, then the measured runs, alternating.
   for (const url of Object.values(targets)) await autocannon({ url, connections, duration: 2 });
-  const results = { bare: [], memory: [], sqlite: [] };
+  const results = { bare: [], bareJson: [], memory: [], sqlite: [] };
   for (let round = 0; round < 2; round += 1) for (const [name, url] of Object.entries(targets)) results[name].push(await run(url));
   const best = (rs) => rs.reduce((a, b) => (a.requests.average >= b.requests.average ? a : b));
   const bare = best(results.bare);
@@ -68,7 +72,12 @@ if (process.argv[2] === 'serve') {
   for (const [name, rs] of Object.entries(results)) {
     const r = best(rs);
     if (r.non2xx > 0 || r.errors > 0) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-    const label = name === 'bare' ? 'bare Hono hello-world (baseline)' : `agentbox GET /v1/sessions/:id, ${name} store`;
+    const label =
+      name === 'bare'
+        ? 'bare Hono hello-world (baseline)'
+        : name === 'bareJson'
+          ? 'bare Hono, same session JSON body'
+          : `agentbox GET /v1/sessions/:id, ${name} store`;
     rows[label] = `${fmt(r.requests.average, 0)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  ratio ${fmt(r.requests.average / bare.requests.average, 2)}×`;
   }
   report(`HTTP service (${connections} connections, ${seconds} s per run, best of 2; target ≥ 0.5× bare req/s)`, rows);

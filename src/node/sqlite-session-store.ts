@@ -10,6 +10,7 @@ import type { ListSessionsOptions, SessionStore } from '../store/session-store.j
 import { migrate } from './sqlite-schema.js';
 import { appendEvents, eventFromRow, loadSession } from './sqlite-session-log.js';
 import { prepareStatements, type Statements } from './sqlite-statements.js';
+import { SessionCache } from './session-cache.js';
 
 export interface SqliteSessionStoreOptions {
   /** How long a write waits for another process's write lock; default 5000 ms. */
@@ -37,6 +38,7 @@ export class SqliteSessionStore implements SessionStore {
   readonly #appendTx: (sessionId: string, events: readonly AgentEvent[]) => void;
   readonly #deleteTx: (sessionId: string) => boolean;
   readonly #loadTx: (sessionId: string) => Session | undefined;
+  readonly #cache = new SessionCache();
 
   private constructor(db: Database.Database, path: string) {
     this.#db = db;
@@ -82,10 +84,23 @@ export class SqliteSessionStore implements SessionStore {
 
   async append(sessionId: string, events: readonly AgentEvent[]): Promise<void> {
     this.#run('append', () => this.#appendTx(sessionId, events));
+    this.#cache.appended(sessionId, events);
   }
 
   async load(sessionId: string): Promise<Session | undefined> {
-    return this.#run('load', () => this.#loadTx(sessionId));
+    return this.#run('load', () => {
+      // One indexed lookup says whether the cached fold is current (another process may write).
+      const head = this.#sql.selectLastSeq.get(sessionId);
+      if (!head) {
+        this.#cache.forget(sessionId);
+        return undefined;
+      }
+      const cached = this.#cache.get(sessionId, head.last_seq);
+      if (cached) return cached;
+      const session = this.#loadTx(sessionId);
+      if (session) this.#cache.remember(session);
+      return session;
+    });
   }
 
   async events(sessionId: string, options?: { afterSeq?: number; limit?: number }): Promise<AgentEvent[]> {
@@ -108,6 +123,7 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async delete(sessionId: string): Promise<boolean> {
+    this.#cache.forget(sessionId);
     return this.#run('delete', () => this.#deleteTx(sessionId));
   }
 

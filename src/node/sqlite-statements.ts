@@ -49,6 +49,7 @@ type Statement<Params extends unknown[], Row = unknown> = Database.Statement<Par
 
 export interface Statements {
   selectHead: Statement<[string], SessionHeadRow>;
+  selectLastSeq: Statement<[string], { last_seq: number }>;
   selectSnapshot: Statement<[string], SnapshotRow>;
   selectEvents: Statement<[string, number, number], EventRow>;
   insertEvent: Statement<[string, number, string, number, string]>;
@@ -72,6 +73,7 @@ export function prepareStatements(db: Database.Database): Statements {
       `SELECT owner, state, title, created_at, updated_at, last_seq, snapshot_seq, snapshot_size, tail_size
        FROM sessions WHERE id = ?`,
     ),
+    selectLastSeq: db.prepare('SELECT last_seq FROM sessions WHERE id = ?'),
     selectSnapshot: db.prepare(
       `SELECT p.data, s.snapshot_seq, s.last_seq FROM sessions s JOIN snapshots p ON p.session_id = s.id
        WHERE s.id = ?`,
