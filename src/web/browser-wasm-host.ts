@@ -9,7 +9,7 @@
  */
 import { AgentboxError } from '../errors/agentbox-error.js';
 import { runWasiModule, type WasiRunResult } from '../sandbox/wasm/run-wasi-module.js';
-import type { WasmHost, WasmJob } from '../sandbox/wasm/wasm-host.js';
+import { wasiJobPayload, type WasmHost, type WasmJob } from '../sandbox/wasm/wasm-host.js';
 import { errorFromWire } from './runtime-bridge.js';
 import type { WasmJobMessage, WasmJobReply } from './wasm-job-protocol.js';
 
@@ -31,18 +31,7 @@ export class BrowserWasmHost implements WasmHost {
       throw new AgentboxError('INVALID_INPUT', 'directory grants are not available to WASM tools in the browser', { details: { dirs: job.dirs.map((d) => d.guest) } });
     }
     if (job.signal?.aborted) throw new AgentboxError('CANCELLED', 'the wasm job was cancelled before it started');
-    const message: WasmJobMessage = {
-      module: job.loaded.module,
-      memory: job.loaded.memory,
-      ceilingPages: job.loaded.ceilingPages,
-      argv0: job.argv0 ?? 'main.wasm',
-      args: job.args ?? [],
-      stdin: job.stdin ?? new Uint8Array(0),
-      env: job.env ?? {},
-      maxOutputBytes: job.maxOutputBytes,
-      clock: job.clock ?? false,
-      random: job.random ?? false,
-    };
+    const message: WasmJobMessage = wasiJobPayload(job);
     return this.isolated ? this.#inWorker(message, job) : this.#inThread(message, job);
   }
 

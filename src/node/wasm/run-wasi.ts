@@ -2,26 +2,17 @@
  * Runs any WASI command module once under the sandbox, for the CLI (`agentbox wasm run`)
  * and conformance tests: the same loader, limits and worker pool as WASM tools.
  */
-import { DEFAULT_WASM_MAX_OUTPUT_BYTES, type DirGrant, type WasiRunResult, type WasmModuleCache, defaultWasmModuleCache } from '../../sandbox/wasm/index.js';
+import { DEFAULT_WASM_MAX_OUTPUT_BYTES, type WasiRunResult, type WasmJob, type WasmModuleCache, defaultWasmModuleCache } from '../../sandbox/wasm/index.js';
 import { WasmWorkerPool } from './wasm-worker-pool.js';
 
-export interface RunWasiOptions {
+/** A job as `WasmHost.run` takes it, but from raw bytes: compiled here with the memory ceiling. */
+export interface RunWasiOptions extends Omit<WasmJob, 'loaded' | 'maxOutputBytes'> {
   /** The module's bytes. */
   module: Uint8Array;
   /** Label for errors, e.g. the file path. */
   label?: string;
-  argv0?: string;
-  args?: string[];
-  stdin?: Uint8Array;
-  env?: Record<string, string>;
-  dirs?: DirGrant[];
-  timeoutMs: number;
   memoryMb: number;
   maxOutputBytes?: number;
-  clock?: boolean;
-  random?: boolean;
-  onOutput?: (stream: 'stdout' | 'stderr', chunk: Uint8Array) => void;
-  signal?: AbortSignal;
   /** Reuse a pool; by default a one-worker pool is started and closed. */
   pool?: WasmWorkerPool;
   cache?: WasmModuleCache;

@@ -9,7 +9,7 @@ import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
 import type { Worker, ResourceLimits } from 'node:worker_threads';
 import { AgentboxError, type ErrorCode } from '../../errors/index.js';
-import type { WasiRunResult, WasmHost, WasmJob } from '../../sandbox/wasm/index.js';
+import { wasiJobPayload, type WasiRunResult, type WasmHost, type WasmJob } from '../../sandbox/wasm/index.js';
 import { wasmWorkerFactory } from './worker-source.js';
 import type { WorkerJobMessage, WorkerReply } from './wasm-worker-protocol.js';
 
@@ -173,22 +173,7 @@ export class WasmWorkerPool implements WasmHost {
     const { job } = task;
     slot.task = task;
     worker.ref();
-    const message: WorkerJobMessage = {
-      type: 'job',
-      id: task.id,
-      module: job.loaded.module,
-      memory: job.loaded.memory,
-      ceilingPages: job.loaded.ceilingPages,
-      argv0: job.argv0 ?? 'main.wasm',
-      args: job.args ?? [],
-      stdin: job.stdin ?? new Uint8Array(0),
-      env: job.env ?? {},
-      dirs: job.dirs ?? [],
-      maxOutputBytes: job.maxOutputBytes,
-      clock: job.clock ?? false,
-      random: job.random ?? false,
-      stream: job.onOutput !== undefined,
-    };
+    const message: WorkerJobMessage = { ...wasiJobPayload(job), type: 'job', id: task.id, dirs: job.dirs ?? [], stream: job.onOutput !== undefined };
     task.deadlineAt = performance.now() + job.timeoutMs;
     task.timer = setTimeout(() => void this.stop(slot, task, 'timeout'), job.timeoutMs);
     worker.postMessage(message);

@@ -1,21 +1,12 @@
 /** Messages between `WasmWorkerPool` and its workers (structured-clone safe). */
 import type { SerializedError } from '../../errors/index.js';
-import type { DirGrant, MemoryDeclaration, WasiRunResult } from '../../sandbox/wasm/index.js';
+import type { DirGrant, WasiJobPayload, WasiRunResult } from '../../sandbox/wasm/index.js';
 
-export interface WorkerJobMessage {
+/** The shared job payload plus what only Node's pool has: an id, directory grants, live output. */
+export interface WorkerJobMessage extends WasiJobPayload {
   type: 'job';
   id: number;
-  module: WebAssembly.Module;
-  memory: MemoryDeclaration;
-  ceilingPages: number;
-  argv0: string;
-  args: string[];
-  stdin: Uint8Array;
-  env: Record<string, string>;
   dirs: DirGrant[];
-  maxOutputBytes: number;
-  clock: boolean;
-  random: boolean;
   stream: boolean;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { DirGrant } from './wasm-manifest.js';
 import type { LoadedWasmModule } from './wasm-module-cache.js';
+import type { MemoryDeclaration } from './cap-wasm-memory.js';
 import type { WasiRunResult } from './run-wasi-module.js';
 
 export interface WasmJob {
@@ -31,4 +32,34 @@ export interface WasmHost {
    * CANCELLED when a limit stops it.
    */
   run(job: WasmJob): Promise<WasiRunResult>;
+}
+
+/** What a worker needs to run one job: structured-clone safe (no signal, no callbacks). */
+export interface WasiJobPayload {
+  module: WebAssembly.Module;
+  memory: MemoryDeclaration;
+  ceilingPages: number;
+  argv0: string;
+  args: string[];
+  stdin: Uint8Array;
+  env: Record<string, string>;
+  maxOutputBytes: number;
+  clock: boolean;
+  random: boolean;
+}
+
+/** The job with its defaults filled in, ready to post to a worker (Node pool or browser host). */
+export function wasiJobPayload(job: WasmJob): WasiJobPayload {
+  return {
+    module: job.loaded.module,
+    memory: job.loaded.memory,
+    ceilingPages: job.loaded.ceilingPages,
+    argv0: job.argv0 ?? 'main.wasm',
+    args: job.args ?? [],
+    stdin: job.stdin ?? new Uint8Array(0),
+    env: job.env ?? {},
+    maxOutputBytes: job.maxOutputBytes,
+    clock: job.clock ?? false,
+    random: job.random ?? false,
+  };
 }
