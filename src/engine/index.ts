@@ -5,3 +5,4 @@ export * from './messages.js';
 export * from './session.js';
 export * from './session-state.js';
 export * from './session-recorder.js';
+export * from './copy-json.js';

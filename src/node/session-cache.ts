@@ -1,3 +1,4 @@
+import { copyJson } from '../engine/copy-json.js';
 import type { AgentEvent } from '../engine/events.js';
 import { applyEvent, type Session } from '../engine/session.js';
 
@@ -21,13 +22,13 @@ export class SessionCache {
     }
     this.#entries.delete(sessionId);
     this.#entries.set(sessionId, cached);
-    return structuredClone(cached);
+    return copyJson(cached);
   }
 
   /** Keeps a private copy of a session just loaded. */
   remember(session: Session): void {
     this.#entries.delete(session.id);
-    this.#entries.set(session.id, structuredClone(session));
+    this.#entries.set(session.id, copyJson(session));
     if (this.#entries.size > this.capacity) this.#entries.delete(this.#entries.keys().next().value as string);
   }
 
@@ -40,7 +41,7 @@ export class SessionCache {
       this.#entries.delete(sessionId);
       return;
     }
-    for (const event of structuredClone(events.filter((e) => e.seq > 0))) applyEvent(cached, event);
+    for (const event of copyJson(events.filter((e) => e.seq > 0))) applyEvent(cached, event);
   }
 
   forget(sessionId: string): void {

@@ -1,3 +1,4 @@
+import { copyJson } from '../engine/copy-json.js';
 import { AgentboxError } from '../errors/agentbox-error.js';
 import type { AgentEvent } from '../engine/events.js';
 import { applyEvent, emptySession, summarize, type Session, type SessionSummary } from '../engine/session.js';
@@ -15,7 +16,7 @@ interface Entry {
  * A session store in memory: for tests, the browser without IndexedDB, and `store.kind:
  * memory`. Nothing survives the process.
  *
- * Everything going in and out is deep-copied (`structuredClone`), so neither the events a
+ * Everything going in and out is deep-copied (`copyJson`), so neither the events a
  * caller appended nor the session it loaded can be mutated to corrupt the store.
  * Transient events are dropped on append (see `prepareAppend`).
  *
@@ -34,7 +35,7 @@ export class MemorySessionStore implements SessionStore {
     const position = entry ? entry.snapshot : { lastSeq: 0, state: 'idle' as const };
     const accepted = prepareAppend(sessionId, position, events);
     if (accepted.length === 0) return;
-    const copies = structuredClone(accepted);
+    const copies = copyJson(accepted);
     const target = entry ?? { events: [], snapshot: emptySession(sessionId) };
     // prepareAppend already proved the transitions legal, so this fold cannot stop halfway.
     for (const event of copies) {
@@ -47,7 +48,7 @@ export class MemorySessionStore implements SessionStore {
   async load(sessionId: string): Promise<Session | undefined> {
     this.#assertOpen();
     const entry = this.#sessions.get(sessionId);
-    return entry ? structuredClone(entry.snapshot) : undefined;
+    return entry ? copyJson(entry.snapshot) : undefined;
   }
 
   async events(sessionId: string, options?: { afterSeq?: number; limit?: number }): Promise<AgentEvent[]> {
@@ -57,7 +58,7 @@ export class MemorySessionStore implements SessionStore {
     if (!entry) return [];
     // seq n sits at index n - 1: the log is contiguous from 1.
     const end = limit === undefined ? undefined : afterSeq + limit;
-    return structuredClone(entry.events.slice(afterSeq, end));
+    return copyJson(entry.events.slice(afterSeq, end));
   }
 
   async list(options?: ListSessionsOptions): Promise<SessionSummary[]> {
