@@ -5,6 +5,9 @@ import { isTransient, type AgentEvent, type EventPayload } from './events.js';
 import { applyEvent, type Session } from './session.js';
 import { transition, type SessionState } from './session-state.js';
 
+/** Microtask hops the writer waits before taking a batch (each costs well under a µs). */
+const BATCH_HOPS = 12;
+
 export interface Clock {
   now(): number;
 }
@@ -103,8 +106,10 @@ export class SessionRecorder {
 
   private async drain(): Promise<void> {
     try {
-      // Let the caller's synchronous run finish adding to this batch.
-      await undefined;
+      // Let the caller finish adding to this batch: its synchronous run, and the few
+      // microtask hops of the awaits between two steps (an async return takes several). A
+      // real wait (the network, a tool's I/O) outlasts these, so the batch is written then.
+      for (let hop = 0; hop < BATCH_HOPS; hop += 1) await undefined;
       // The last emptiness check and clearing `flushing` happen in one synchronous step, so
       // an event recorded meanwhile always finds either a running drain or none.
       while (this.queue.length > 0) {

@@ -72,6 +72,13 @@ export class BaseRuntime implements AgentRuntime {
   }
 
   async createSession(options: CreateSessionOptions = {}): Promise<Session> {
+    const recorder = this.startSession(options);
+    await recorder.flush();
+    return recorder.session;
+  }
+
+  /** Records `session.created` without waiting: a turn started at once shares its first write. */
+  private startSession(options: CreateSessionOptions = {}): SessionRecorder {
     const id = this.options.newId?.() ?? crypto.randomUUID();
     const recorder = new SessionRecorder(emptySession(id), this.store, this.bus, this.clock);
     const system = options.system ?? this.options.system;
@@ -81,15 +88,17 @@ export class BaseRuntime implements AgentRuntime {
       metadata: options.metadata ?? {},
       ...(system ? { system } : {}),
     });
-    await recorder.flush();
-    return recorder.session;
+    return recorder;
   }
 
   async process(request: ProcessRequest): Promise<Session> {
     if (typeof request.input !== 'string' || request.input.trim() === '') {
       throw new AgentboxError('INVALID_INPUT', 'the user message is empty');
     }
-    const session = request.sessionId ? await this.mustLoad(request.sessionId) : await this.createSession(request.session);
+    const recorder = request.sessionId
+      ? new SessionRecorder(await this.mustLoad(request.sessionId), this.store, this.bus, this.clock)
+      : this.startSession(request.session);
+    const session = recorder.session;
     if (this.active.has(session.id)) {
       throw new AgentboxError('SESSION_BUSY', `session ${session.id} is already running a turn`);
     }
@@ -102,7 +111,6 @@ export class BaseRuntime implements AgentRuntime {
     const onAbort = (): void => turn.controller.abort(request.signal?.reason);
     request.signal?.addEventListener('abort', onAbort, { once: true });
     if (request.signal?.aborted) onAbort();
-    const recorder = new SessionRecorder(session, this.store, this.bus, this.clock);
     try {
       await runTurn({
         recorder,
