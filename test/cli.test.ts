@@ -253,6 +253,34 @@ describe('agentbox session and config errors', () => {
     expect(result.stderr).toContain(file);
   });
 
+  it('shows the merged config with the API key redacted, and names where a value came from', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agentbox-config-'));
+    writeFileSync(join(dir, 'agentbox.config.yaml'), 'llm:\n  model: from-file\n  timeoutMs: 5000\nagent:\n  maxSteps: 4\n');
+    const result = await runCli(['config', 'show', '--json', '--max-steps', '7'], { env, cwd: dir });
+    expect(result.code).toBe(0);
+    const config = JSON.parse(result.stdout) as { llm: Record<string, unknown>; agent: Record<string, unknown> };
+    // file < environment < flags
+    expect(config.llm).toMatchObject({ model: 'test-model', timeoutMs: 5000, apiKey: '[redacted]', baseUrl: llm.url });
+    expect(config.agent.maxSteps).toBe(7);
+    expect(result.stdout).not.toContain('sk-test-secret-123');
+  });
+
+  it('validates a config file: the path when it is valid, the key and the file when not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agentbox-config-'));
+    const good = join(dir, 'good.toml');
+    writeFileSync(good, '[llm]\nmodel = "x"\n[store]\nkind = "memory"\n');
+    const ok = await runCli(['config', 'validate', good], { env });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe(`${good} is valid\n`);
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'agent:\n  maxStep: 3\n');
+    const invalid = await runCli(['config', 'validate', bad], { env });
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain(bad);
+    expect(invalid.stderr).toContain('agent');
+    expect(invalid.stderr).toContain('maxStep');
+  });
+
   it('prints help with the exit codes', async () => {
     const result = await runCli(['--help'], { env });
     expect(result.code).toBe(0);

@@ -1,9 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { redactConfig } from '../../config/redact-config.js';
-import { resolveConfig } from '../../config/resolve-config.js';
 import { resolveLlmEndpoint } from '../../config/resolve-llm-endpoint.js';
-import { loadConfigFile } from '../../node/config-file.js';
+import { loadConfig } from '../../node/config-file.js';
 import { CliContext } from '../cli-context.js';
 
 export function registerConfigCommands(program: Command): void {
@@ -35,8 +34,8 @@ export function registerConfigCommands(program: Command): void {
         return;
       }
       const path = resolve(file);
-      const loaded = await loadConfigFile(path);
-      resolveConfig({ file: { data: loaded, source: path } });
+      // The file alone: no environment or flags mixed in, so every error is the file's.
+      await loadConfig({ cwd: process.cwd(), configPath: path, env: {}, flags: {} });
       process.stdout.write(`${path} is valid\n`);
     });
 }
