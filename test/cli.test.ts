@@ -236,6 +236,19 @@ describe('agentbox chat', () => {
 });
 
 describe('agentbox session and config errors', () => {
+  it('exports to a file and deletes a session with its events', async () => {
+    llm.enqueue({ type: 'text', text: 'to be deleted' });
+    const id = sessionIdFrom((await runCli(['run', 'temporary'], { env })).stderr);
+    const file = join(mkdtempSync(join(tmpdir(), 'agentbox-export-')), 'out.jsonl');
+    expect((await runCli(['session', 'export', id, '--format', 'jsonl', '-o', file], { env })).code).toBe(0);
+    expect(readFileSync(file, 'utf8').trim().split('\n').length).toBeGreaterThan(3);
+    const deleted = await runCli(['session', 'delete', id], { env });
+    expect(deleted.code).toBe(0);
+    expect(deleted.stderr).toContain(`deleted ${id}`);
+    expect((await runCli(['session', 'show', id], { env })).code).toBe(6);
+    expect((await runCli(['session', 'delete', id], { env })).code).toBe(6);
+  });
+
   it('exits 6 for an unknown session', async () => {
     const result = await runCli(['session', 'show', '00000000-0000-0000-0000-000000000000'], { env });
     expect(result.code).toBe(6);
