@@ -19,6 +19,7 @@ function clip(text: string, max = 200): string {
  */
 export class EventRenderer {
   private atLineStart = true;
+  private waiting = false;
 
   constructor(
     private readonly out: RenderTarget,
@@ -29,7 +30,15 @@ export class EventRenderer {
   handle(event: AgentEvent): void {
     const color = Boolean(this.err.isTTY);
     const showTools = this.options.showTools ?? true;
+    if (this.waiting && event.type !== 'llm.tool-call-delta') this.clearWaiting();
     switch (event.type) {
+      case 'llm.started':
+        // On a terminal, show that the model is being waited for; cleared by what comes next.
+        if (color && this.atLineStart) {
+          this.err.write(dim(color, '… waiting for the model'));
+          this.waiting = true;
+        }
+        break;
       case 'llm.text-delta':
         this.out.write(event.text);
         this.atLineStart = event.text.endsWith('\n');
@@ -59,6 +68,11 @@ export class EventRenderer {
       default:
         break;
     }
+  }
+
+  private clearWaiting(): void {
+    this.err.write('\r\x1b[K');
+    this.waiting = false;
   }
 
   /** Ends the answer's line so the shell prompt starts clean. */
