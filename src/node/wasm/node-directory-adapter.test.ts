@@ -1,10 +1,13 @@
 import { describe, it, expect, beforeEach, afterEach, afterAll } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wasi } from '@bjorn3/browser_wasi_shim';
 import { WasmModuleCache, type DirGrant } from '../../sandbox/wasm/index.js';
+import { createWasi } from '../../sandbox/wasm/create-wasi.js';
 import { readFileGuest, writeFileGuest } from '../../sandbox/wasm/testing/wasi-test-guests.js';
+import { NodeDirectoryAdapter } from './node-directory-adapter.js';
 import { WasmWorkerPool } from './wasm-worker-pool.js';
 
 const cache = new WasmModuleCache();
@@ -84,5 +87,56 @@ describe('NodeDirectoryAdapter through the worker pool', () => {
       code: 'INVALID_INPUT',
       message: expect.stringContaining(missing),
     });
+  });
+});
+
+describe('special files in a grant', () => {
+  // A FIFO used to block the worker inside read(2)/open(2), where termination cannot reach
+  // it: the call outlived its deadline forever and the pool lost the worker for good.
+  it('refuses to read a FIFO instead of blocking the worker', async () => {
+    execFileSync('mkfifo', [join(root, 'pipe')]);
+    const started = performance.now();
+    const result = await run(readFileGuest('pipe'));
+    expect(result.exitCode).toBe(wasi.ERRNO_ACCES);
+    expect(performance.now() - started).toBeLessThan(4_000);
+    expect(pool.stats().workers).toBe(1);
+    expect(await run(readFileGuest('inside.txt'))).toEqual({ exitCode: 0, stdout: 'inside data' });
+  });
+
+  it('refuses to write a FIFO instead of blocking the worker', async () => {
+    execFileSync('mkfifo', [join(root, 'pipe')]);
+    const started = performance.now();
+    // The write lands in the host's copy; writing it back at the end of the run is refused.
+    await run(writeFileGuest('pipe', 'x'));
+    expect(performance.now() - started).toBeLessThan(4_000);
+    expect(statSync(join(root, 'pipe')).isFIFO()).toBe(true);
+    expect(pool.stats().workers).toBe(1);
+    expect(await run(readFileGuest('inside.txt'))).toEqual({ exitCode: 0, stdout: 'inside data' });
+  });
+});
+
+describe('file times through the Node adapter', () => {
+  function mtimeOfFreshFile(clock: boolean): bigint {
+    const context = createWasi({
+      argv0: 'guest', args: [], env: {}, stdin: new Uint8Array(0),
+      dirs: [{ guest: '/data', adapter: new NodeDirectoryAdapter(root), write: true }],
+      maxOutputBytes: 1024, maxFileBytes: 1 << 20, maxOpenFileBytes: 2 << 20, clock, random: false, onOutput: undefined,
+    });
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    context.wasi.inst = { exports: { memory } };
+    const call = (name: string, ...args: Array<number | bigint>): number => (context.imports[name] as (...a: Array<number | bigint>) => number)(...args);
+    new Uint8Array(memory.buffer).set(new TextEncoder().encode('fresh'), 512);
+    // Create the file (the guest's own write), then read its modification time back.
+    expect(call('path_open', 3, 0, 512, 5, wasi.OFLAGS_CREAT, 1n << 6n, 0n, 0, 24)).toBe(wasi.ERRNO_SUCCESS);
+    expect(call('path_filestat_get', 3, 0, 512, 5, 4096)).toBe(wasi.ERRNO_SUCCESS);
+    return new DataView(memory.buffer).getBigUint64(4096 + 48, true);
+  }
+
+  it('reports 0 without the clock grant: writing a file and reading its mtime is a clock', () => {
+    expect(mtimeOfFreshFile(false)).toBe(0n);
+  });
+
+  it('reports the real time with the clock grant', () => {
+    expect(mtimeOfFreshFile(true)).toBeGreaterThan(BigInt(Date.now() - 60_000) * 1_000_000n);
   });
 });

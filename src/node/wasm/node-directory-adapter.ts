@@ -3,7 +3,12 @@
  * refused absolute paths and `..` above the root; here every path is resolved on disk
  * with `realpath` and must stay under the root's own real path, so a symlink inside the
  * grant that points outside (or a dangling one that would create a file outside) is
- * refused with NOTCAPABLE. Writes open with O_NOFOLLOW on the resolved path.
+ * refused with NOTCAPABLE. Reads and writes open with O_NOFOLLOW on the resolved path.
+ *
+ * Only regular files are read or written: a FIFO (or device) planted in the grant would
+ * block `read`/`open` inside the worker, and a thread stuck in a system call cannot be
+ * terminated at the deadline, so the pool would lose that worker for good. Opening with
+ * O_NONBLOCK and checking the descriptor (not the path) closes that, swaps included.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -26,6 +31,10 @@ function translate(error: unknown): DirectoryAccessError {
   if (error instanceof DirectoryAccessError) return error;
   const code = (error as NodeJS.ErrnoException).code ?? '';
   return new DirectoryAccessError(NODE_CODES[code] ?? 'IO', (error as Error).message);
+}
+
+function assertRegularFile(fd: number): void {
+  if (!fs.fstatSync(fd).isFile()) throw new DirectoryAccessError('ACCES', 'not a regular file');
 }
 
 export class NodeDirectoryAdapter implements DirectoryAdapter {
@@ -87,7 +96,14 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
 
   readFile(parts: GuestPath): Uint8Array {
     try {
-      return fs.readFileSync(this.resolve(parts));
+      const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
+      const fd = fs.openSync(this.resolve(parts), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+      try {
+        assertRegularFile(fd);
+        return fs.readFileSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
     } catch (error) {
       throw translate(error);
     }
@@ -96,10 +112,13 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
   writeFile(parts: GuestPath, data: Uint8Array): void {
     try {
       const target = this.resolve(parts);
-      const { O_WRONLY, O_CREAT, O_TRUNC, O_NOFOLLOW } = fs.constants;
-      const fd = fs.openSync(target, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0o644);
+      // No O_TRUNC: the content is cut only once the descriptor is known to be a regular file.
+      const { O_WRONLY, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
+      const fd = fs.openSync(target, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0o644);
       try {
-        fs.writeSync(fd, data);
+        assertRegularFile(fd);
+        fs.ftruncateSync(fd, 0);
+        for (let written = 0; written < data.byteLength; ) written += fs.writeSync(fd, data, written, data.byteLength - written, written);
       } finally {
         fs.closeSync(fd);
       }

@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import type { Worker, ResourceLimits } from 'node:worker_threads';
 import { AgentboxError, type ErrorCode } from '../../errors/index.js';
 import { wasiJobPayload, type WasiRunResult, type WasmHost, type WasmJob } from '../../sandbox/wasm/index.js';
+import { terminateWithin } from './terminate-within.js';
 import { wasmWorkerFactory } from './worker-source.js';
 import type { WorkerJobMessage, WorkerReply } from './wasm-worker-protocol.js';
 
@@ -47,6 +48,9 @@ interface Slot {
   online: boolean;
   task: Task | undefined;
 }
+
+/** How long a stop waits for a worker to go; see {@link terminateWithin}. */
+const TERMINATE_GRACE_MS = 1_000;
 
 export class WasmWorkerPool implements WasmHost {
   private readonly slots: Slot[];
@@ -139,7 +143,7 @@ export class WasmWorkerPool implements WasmHost {
         slot.online = false;
         slot.task = undefined;
         if (task) this.settle(task, new AgentboxError('CANCELLED', 'wasm worker pool closed'));
-        await worker?.terminate();
+        if (worker) await terminateWithin(worker, TERMINATE_GRACE_MS);
       }),
     );
   }
@@ -237,7 +241,9 @@ export class WasmWorkerPool implements WasmHost {
     slot.online = false;
     slot.task = undefined;
     const from = reason === 'timeout' ? (task.deadlineAt ?? performance.now()) : performance.now();
-    await worker.terminate();
+    // A worker that ignores termination must not keep the process alive either.
+    worker.unref();
+    await terminateWithin(worker, TERMINATE_GRACE_MS);
     const stopMs = performance.now() - from;
     if (reason === 'timeout') {
       this.counters.timeouts++;

@@ -27,6 +27,8 @@ export interface CreateWasiOptions {
   dirs: readonly GrantedDirectory[];
   maxOutputBytes: number;
   maxFileBytes: number;
+  /** Content of all open files together, held in host memory; see `OpenFileBudget`. */
+  maxOpenFileBytes: number;
   clock: boolean;
   random: boolean;
   onOutput: ((stream: 'stdout' | 'stderr', chunk: Uint8Array) => void) | undefined;
@@ -47,7 +49,10 @@ export function createWasi(options: CreateWasiOptions): WasiContext {
   const stdout = new CappedOutputFd('stdout', options.maxOutputBytes, onOutput && ((c) => onOutput('stdout', c)));
   const stderr = new CappedOutputFd('stderr', options.maxOutputBytes, onOutput && ((c) => onOutput('stderr', c)));
   const stdin = new OpenFile(new File(options.stdin, { readonly: true }));
-  const preopens = options.dirs.map((d) => new GrantedDirectoryFd({ adapter: d.adapter, writable: d.write, maxFileBytes: options.maxFileBytes }, [], d.guest));
+  const budget = { limitBytes: options.maxOpenFileBytes, heldBytes: 0 };
+  const preopens = options.dirs.map(
+    (d) => new GrantedDirectoryFd({ adapter: d.adapter, writable: d.write, maxFileBytes: options.maxFileBytes, budget, clock: options.clock }, [], d.guest),
+  );
   const env = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
   const host = new WASI([options.argv0, ...options.args], env, [stdin, stdout, stderr, ...preopens], { debug: false });
   const base = host.wasiImport;

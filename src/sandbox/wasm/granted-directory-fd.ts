@@ -18,9 +18,10 @@ function inodeOf(path: GuestPath): bigint {
   return hash;
 }
 
-function toFilestat(path: GuestPath, stat: DirectoryEntryStat): wasi.Filestat {
+function toFilestat(path: GuestPath, stat: DirectoryEntryStat, clock: boolean): wasi.Filestat {
   const filestat = new wasi.Filestat(inodeOf(path), stat.kind === 'directory' ? wasi.FILETYPE_DIRECTORY : wasi.FILETYPE_REGULAR_FILE, BigInt(stat.size));
-  const time = BigInt(Math.max(0, Math.floor(stat.modifiedMs))) * 1_000_000n;
+  // Without the clock grant times read 0: writing a file and reading its mtime would be a clock.
+  const time = clock ? BigInt(Math.max(0, Math.floor(stat.modifiedMs))) * 1_000_000n : 0n;
   filestat.mtim = time;
   filestat.atim = time;
   filestat.ctim = time;
@@ -96,7 +97,7 @@ export class GrantedDirectoryFd extends Fd {
     try {
       const stat = this.root.adapter.stat(path);
       if (stat === null) return { ret: wasi.ERRNO_NOENT, filestat: null };
-      return { ret: wasi.ERRNO_SUCCESS, filestat: toFilestat(path, stat) };
+      return { ret: wasi.ERRNO_SUCCESS, filestat: toFilestat(path, stat, this.root.clock) };
     } catch (error) {
       return { ret: errnoFromError(error), filestat: null };
     }
@@ -120,8 +121,13 @@ export class GrantedDirectoryFd extends Fd {
       if (stat === null && !create) return { ret: wasi.ERRNO_NOENT, fd_obj: null };
       if ((stat === null || wantsWrite) && !this.root.writable) return { ret: wasi.ERRNO_ROFS, fd_obj: null };
       if (stat !== null && stat.size > this.root.maxFileBytes) return { ret: wasi.ERRNO_FBIG, fd_obj: null };
+      const { budget } = this.root;
+      if (stat !== null && !truncate && budget.heldBytes + stat.size > budget.limitBytes) return { ret: wasi.ERRNO_NOMEM, fd_obj: null };
       if (stat === null) this.root.adapter.writeFile(path, new Uint8Array(0));
       const data = stat === null || truncate ? new Uint8Array(0) : this.root.adapter.readFile(path);
+      // The file may have grown on the host since the stat.
+      if (data.byteLength > this.root.maxFileBytes) return { ret: wasi.ERRNO_FBIG, fd_obj: null };
+      if (budget.heldBytes + data.byteLength > budget.limitBytes) return { ret: wasi.ERRNO_NOMEM, fd_obj: null };
       const fd = new GrantedFileFd(this.root, path, data, { readonly: !wantsWrite, append, truncated: truncate && stat !== null });
       return { ret: wasi.ERRNO_SUCCESS, fd_obj: fd };
     } catch (error) {

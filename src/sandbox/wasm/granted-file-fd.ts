@@ -7,15 +7,31 @@ import { File, OpenFile, wasi } from '@bjorn3/browser_wasi_shim';
 import { type DirectoryAdapter, type GuestPath, DirectoryAccessError } from './directory-adapter.js';
 import { errnoFromError } from './directory-errno.js';
 
+/**
+ * Bytes of file content held in host memory by all open files of one run. Each open file
+ * is a whole copy, so without a shared budget a guest opening one large file again and
+ * again (or growing many) could exhaust the host's memory, which no WASM memory cap sees.
+ */
+export interface OpenFileBudget {
+  limitBytes: number;
+  heldBytes: number;
+}
+
 export interface GrantedRoot {
   adapter: DirectoryAdapter;
   writable: boolean;
   /** Largest file a guest may open or grow, in bytes (files are held in host memory). */
   maxFileBytes: number;
+  /** Shared by every grant of the run. */
+  budget: OpenFileBudget;
+  /** Report real modification times; off unless the clock is granted (an mtime is a clock). */
+  clock: boolean;
 }
 
 export class GrantedFileFd extends OpenFile {
   private dirty = false;
+  /** What this descriptor holds against the run's budget. */
+  private held = 0;
 
   constructor(
     private readonly root: GrantedRoot,
@@ -24,6 +40,7 @@ export class GrantedFileFd extends OpenFile {
     options: { readonly: boolean; append: boolean; truncated: boolean },
   ) {
     super(new File(data, { readonly: options.readonly }));
+    this.reserve(data.byteLength);
     this.dirty = options.truncated;
     if (options.append) this.fd_seek(0n, wasi.WHENCE_END);
   }
@@ -32,15 +49,43 @@ export class GrantedFileFd extends OpenFile {
     return size > BigInt(this.root.maxFileBytes);
   }
 
+  /**
+   * Accounts for the file growing to `size` bytes; false when the run's budget cannot
+   * cover it. Shrinking keeps the reservation until close (the old buffer may live on).
+   */
+  private reserve(size: number): boolean {
+    const more = size - this.held;
+    if (more <= 0) return true;
+    const { budget } = this.root;
+    if (budget.heldBytes + more > budget.limitBytes) return false;
+    budget.heldBytes += more;
+    this.held = size;
+    return true;
+  }
+
+  /** The errno for growing to `end`, or SUCCESS once reserved. */
+  private grow(end: bigint): number {
+    if (end < 0n) return wasi.ERRNO_INVAL;
+    if (this.tooBig(end)) return wasi.ERRNO_FBIG;
+    if (!this.reserve(Math.max(Number(end), this.file.data.byteLength))) return wasi.ERRNO_NOMEM;
+    return wasi.ERRNO_SUCCESS;
+  }
+
   override fd_write(data: Uint8Array): { ret: number; nwritten: number } {
-    if (this.tooBig(this.file_pos + BigInt(data.byteLength))) return { ret: wasi.ERRNO_FBIG, nwritten: 0 };
+    if (this.file.readonly) return { ret: wasi.ERRNO_BADF, nwritten: 0 };
+    const ret = this.grow(this.file_pos + BigInt(data.byteLength));
+    if (ret !== wasi.ERRNO_SUCCESS) return { ret, nwritten: 0 };
     const result = super.fd_write(data);
     if (result.ret === wasi.ERRNO_SUCCESS) this.dirty = true;
     return result;
   }
 
   override fd_pwrite(data: Uint8Array, offset: bigint): { ret: number; nwritten: number } {
-    if (this.tooBig(offset + BigInt(data.byteLength))) return { ret: wasi.ERRNO_FBIG, nwritten: 0 };
+    if (this.file.readonly) return { ret: wasi.ERRNO_BADF, nwritten: 0 };
+    // WASI offsets are unsigned; the shim receives them as signed i64.
+    if (offset < 0n) return { ret: wasi.ERRNO_INVAL, nwritten: 0 };
+    const ret = this.grow(offset + BigInt(data.byteLength));
+    if (ret !== wasi.ERRNO_SUCCESS) return { ret, nwritten: 0 };
     const result = super.fd_pwrite(data, offset);
     if (result.ret === wasi.ERRNO_SUCCESS) this.dirty = true;
     return result;
@@ -48,14 +93,17 @@ export class GrantedFileFd extends OpenFile {
 
   override fd_filestat_set_size(size: bigint): number {
     if (this.file.readonly) return wasi.ERRNO_BADF;
-    if (this.tooBig(size)) return wasi.ERRNO_FBIG;
+    const ret = this.grow(size);
+    if (ret !== wasi.ERRNO_SUCCESS) return ret;
     this.dirty = true;
     return super.fd_filestat_set_size(size);
   }
 
   override fd_allocate(offset: bigint, len: bigint): number {
     if (this.file.readonly) return wasi.ERRNO_BADF;
-    if (this.tooBig(offset + len)) return wasi.ERRNO_FBIG;
+    if (offset < 0n || len < 0n) return wasi.ERRNO_INVAL;
+    const ret = this.grow(offset + len);
+    if (ret !== wasi.ERRNO_SUCCESS) return ret;
     this.dirty = true;
     return super.fd_allocate(offset, len);
   }
@@ -84,6 +132,9 @@ export class GrantedFileFd extends OpenFile {
   }
 
   override fd_close(): number {
-    return this.flush();
+    const ret = this.flush();
+    this.root.budget.heldBytes -= this.held;
+    this.held = 0;
+    return ret;
   }
 }

@@ -25,6 +25,8 @@ export interface RunWasiModuleOptions {
   dirs?: readonly GrantedDirectory[];
   maxOutputBytes: number;
   maxFileBytes?: number;
+  /** All open files together (host memory); default twice `maxFileBytes`, room to copy a largest file. */
+  maxOpenFileBytes?: number;
   clock?: boolean;
   random?: boolean;
   /** Live pass-through of output; when set, the result's stdout/stderr are empty. */
@@ -58,6 +60,7 @@ export async function runWasiModule(options: RunWasiModuleOptions): Promise<Wasi
     dirs: options.dirs ?? [],
     maxOutputBytes: options.maxOutputBytes,
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    maxOpenFileBytes: options.maxOpenFileBytes ?? 2 * (options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES),
     clock: options.clock ?? false,
     random: options.random ?? false,
     onOutput: options.onOutput,
