@@ -109,18 +109,19 @@ export const authConfigSchema = z
     const unknown = (role: string) => `unknown role "${role}" (defined: ${known.join(', ')})`;
     for (const [id, principal] of Object.entries(config.principals)) {
       principal.roles.forEach((role, i) => {
-        if (!(role in config.roles)) ctx.addIssue({ code: 'custom', path: ['principals', id, 'roles', i], message: unknown(role) });
+        if (!Object.hasOwn(config.roles, role)) ctx.addIssue({ code: 'custom', path: ['principals', id, 'roles', i], message: unknown(role) });
       });
     }
     for (const [name, role] of Object.entries(config.roles)) {
       role.inherits.forEach((parent, i) => {
-        if (!(parent in config.roles)) ctx.addIssue({ code: 'custom', path: ['roles', name, 'inherits', i], message: unknown(parent) });
+        if (!Object.hasOwn(config.roles, parent)) ctx.addIssue({ code: 'custom', path: ['roles', name, 'inherits', i], message: unknown(parent) });
       });
     }
     for (const cycle of findCycles(config.roles)) {
       ctx.addIssue({ code: 'custom', path: ['roles', cycle[0] as string, 'inherits'], message: `inheritance cycle: ${cycle.join(' → ')}` });
     }
-    if (!(config.defaultPrincipal in config.principals)) {
+    // hasOwn, not `in`: "constructor" or "toString" must not pass as a defined name.
+    if (!Object.hasOwn(config.principals, config.defaultPrincipal)) {
       ctx.addIssue({ code: 'custom', path: ['defaultPrincipal'], message: `unknown principal "${config.defaultPrincipal}"` });
     }
   })
@@ -150,8 +151,9 @@ function findCycles(roles: Record<string, RoleConfig>): string[][] {
       cycles.push([...stack.slice(at), name]);
       return;
     }
-    if (done.has(name) || !roles[name]) return;
-    for (const parent of roles[name].inherits) visit(parent, [...stack, name]);
+    const role = Object.hasOwn(roles, name) ? roles[name] : undefined;
+    if (done.has(name) || !role) return;
+    for (const parent of role.inherits) visit(parent, [...stack, name]);
     done.add(name);
   };
   for (const name of Object.keys(roles)) visit(name, []);

@@ -64,6 +64,10 @@ interface HeldRole {
 export function createAuthorizer(input: AuthConfigInput | AuthConfig = {}): Authorizer {
   const config = parseAuthConfig(input as AuthConfigInput);
   const rolesCache = new Map<string, HeldRole[]>();
+  // Own keys only: principal ids come from requests, and "constructor", "toString" or
+  // "__proto__" must not be found on Object.prototype as a principal or a role.
+  const isPrincipal = (id: string): boolean => Object.hasOwn(config.principals, id);
+  const roleNamed = (name: string): RoleConfig | undefined => (Object.hasOwn(config.roles, name) ? config.roles[name] : undefined);
 
   const heldRoles = (principal: string): HeldRole[] => {
     const cached = rolesCache.get(principal);
@@ -71,16 +75,16 @@ export function createAuthorizer(input: AuthConfigInput | AuthConfig = {}): Auth
     const held: HeldRole[] = [];
     const seen = new Set<string>();
     // Breadth-first, so direct roles come before inherited ones in explanations.
-    const queue: { name: string; via: string[] }[] = (config.principals[principal]?.roles ?? []).map((name) => ({ name, via: [] }));
+    const queue: { name: string; via: string[] }[] = (isPrincipal(principal) ? (config.principals[principal]?.roles ?? []) : []).map((name) => ({ name, via: [] }));
     for (let next = queue.shift(); next; next = queue.shift()) {
-      const role = config.roles[next.name];
+      const role = roleNamed(next.name);
       if (!role || seen.has(next.name)) continue;
       seen.add(next.name);
       held.push({ name: next.name, role, via: next.via });
       for (const parent of role.inherits) queue.push({ name: parent, via: [...next.via, next.name] });
     }
     // Only known principals are cached: ids from requests must not grow memory without bound.
-    if (principal in config.principals) rolesCache.set(principal, held);
+    if (isPrincipal(principal)) rolesCache.set(principal, held);
     return held;
   };
 
@@ -90,7 +94,7 @@ export function createAuthorizer(input: AuthConfigInput | AuthConfig = {}): Auth
     const roles = held.map((h) => h.name);
     const malformed = checkPermission(permission);
     if (malformed) return { decision: { ...base, allowed: false, reason: `malformed permission: ${malformed}` }, roles, matches: [] };
-    if (!(principal in config.principals)) {
+    if (!isPrincipal(principal)) {
       return { decision: { ...base, allowed: false, reason: `unknown principal "${principal}"` }, roles, matches: [] };
     }
     const implied = impliedBy(permission);
