@@ -1,10 +1,10 @@
 /**
- * The code both backends run inside the sandbox before the tool's module. It takes the
+ * The code the V8 backend runs inside the sandbox before the tool's module. It takes the
  * intrinsics it needs before any tool code can replace them, builds the frozen `host`
  * object, and returns the `run` function that parses and freezes the arguments, calls the
- * tool and encodes the result. Keeping it in one place is what makes the two backends
- * behave alike. It is compiled for every fresh context, so it is kept short: in QuickJS its
- * compile time is a visible part of a call.
+ * tool and encodes the result. The QuickJS backend takes the same steps from the host
+ * (quickjs-guest.ts), since compiling this in every fresh context is slow there; the
+ * shared contract suite keeps the two alike. Both decode results with the helpers below.
  */
 import { AgentboxError } from '../../errors/index.js';
 import type { JsonValue } from './script-sandbox.js';
@@ -57,22 +57,30 @@ export function decodeGuestOutput(tagged: unknown, maxOutputBytes: number): Json
   }
   const body = tagged.slice(1);
   switch (tagged[0]) {
-    case 'J': {
-      // A UTF-16 unit is at least one UTF-8 byte, so the guest's length check was a lower
-      // bound; this is the exact one.
-      const bytes = utf8Length(body);
-      if (bytes > maxOutputBytes) throw scriptOutputError(bytes, maxOutputBytes);
-      return JSON.parse(body) as JsonValue;
-    }
+    case 'J':
+      return parseResultJson(body, maxOutputBytes);
     case 'L':
       throw scriptOutputError(Number(body), maxOutputBytes);
     case 'S':
-      throw new AgentboxError('TOOL_FAILED', `script result is not JSON-serializable: ${body}`, {
-        details: { reason: 'result-not-json' },
-      });
+      throw resultNotJsonError(body);
     default:
       throw new AgentboxError('TOOL_FAILED', 'script sandbox returned a malformed result', { details: { reason: 'protocol' } });
   }
+}
+
+/** Parses a run's JSON result, refusing it past the byte limit. */
+export function parseResultJson(json: string, maxOutputBytes: number): JsonValue {
+  // A UTF-16 unit is at least one UTF-8 byte, so the guest's length check was a lower
+  // bound; this is the exact one.
+  const bytes = utf8Length(json);
+  if (bytes > maxOutputBytes) throw scriptOutputError(bytes, maxOutputBytes);
+  return JSON.parse(json) as JsonValue;
+}
+
+export function resultNotJsonError(reason: string): AgentboxError {
+  return new AgentboxError('TOOL_FAILED', `script result is not JSON-serializable: ${reason}`, {
+    details: { reason: 'result-not-json' },
+  });
 }
 
 export function utf8Length(text: string): number {

@@ -15,14 +15,21 @@ export interface ErrorContext {
 
 /** Reads and disposes `handle`. */
 export function readQuickJsError(ctx: QuickJSContext, handle: QuickJSHandle, at: ErrorContext): AgentboxError {
-  let info: GuestErrorInfo;
+  return guestErrorFor(readGuestErrorInfo(ctx, handle), at);
+}
+
+/** What the guest threw, as plain data; disposes `handle`. */
+export function readGuestErrorInfo(ctx: QuickJSContext, handle: QuickJSHandle): GuestErrorInfo {
   try {
-    info = describe(ctx, handle);
+    return describe(ctx, handle);
   } catch {
-    info = { name: 'Error', message: '(unreadable error)' };
+    return { name: 'Error', message: '(unreadable error)' };
   } finally {
     handle.dispose();
   }
+}
+
+export function guestErrorFor(info: GuestErrorInfo, at: ErrorContext): AgentboxError {
   if (at.atCeiling || (info.name === 'InternalError' && info.message === 'out of memory')) return scriptMemoryError(at.memoryMb);
   if (info.name === 'InternalError' && info.message === 'stack overflow') return scriptStackOverflowError();
   return scriptThrewError(info, at.phase);

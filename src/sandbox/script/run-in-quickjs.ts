@@ -1,18 +1,26 @@
 /**
- * One script run in a QuickJS instance: a fresh runtime and context, the shared guest
- * bootstrap, the tool's module, then a loop that runs pending jobs and waits for host
+ * One script run in a QuickJS instance: a fresh runtime and context, the guest setup
+ * (quickjs-guest.ts), the tool's module, then a loop that runs pending jobs and waits for host
  * calls until the result settles or the deadline passes. The interrupt handler enforces
  * the deadline inside synchronous guest code, where no host timer can fire.
  */
 import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten';
 import { AgentboxError } from '../../errors/index.js';
-import { decodeGuestOutput, GUEST_BOOTSTRAP_SOURCE } from './guest-bootstrap.js';
+import { parseResultJson, resultNotJsonError } from './guest-bootstrap.js';
 import { HostCallBroker } from './host-call-broker.js';
 import type { PreparedScriptRun } from './prepare-script-run.js';
+import { newHostObject, readArguments, stringifyResult, takeIntrinsics, type GuestIntrinsics } from './quickjs-guest.js';
 import type { QuickJsInstance } from './quickjs-instance-pool.js';
-import { readQuickJsError } from './read-quickjs-error.js';
+import { guestErrorFor, readGuestErrorInfo, readQuickJsError } from './read-quickjs-error.js';
 import type { JsonValue } from './script-sandbox.js';
-import { scriptCancelledError, scriptMemoryError, scriptStackOverflowError, scriptTimeoutError } from './script-errors.js';
+import {
+  scriptCancelledError,
+  scriptMemoryError,
+  scriptOutputError,
+  scriptStackOverflowError,
+  scriptThrewError,
+  scriptTimeoutError,
+} from './script-errors.js';
 
 export interface QuickJsRunOutcome {
   value?: JsonValue;
@@ -61,32 +69,58 @@ class QuickJsRunSession {
     runtime.setModuleLoader((name) => ({ error: new Error(`imports are not allowed in script tools (import of '${name}')`) }));
     const ctx = runtime.newContext();
     this.context = ctx;
+    const keep = (handle: QuickJSHandle): QuickJSHandle => this.keep(handle);
 
-    const hostCall = this.keep(ctx.newFunction('hostCall', (name, args) => this.hostCall(ctx, ctx.getString(name), ctx.getString(args))));
-    const bootstrap = this.keep(ctx.unwrapResult(ctx.evalCode(GUEST_BOOTSTRAP_SOURCE, 'agentbox-bootstrap.js')));
-    const names = this.keep(ctx.newString(JSON.stringify(this.run.hostNames)));
-    const runner = this.keep(ctx.unwrapResult(ctx.callFunction(bootstrap, ctx.undefined, hostCall, names)));
+    // Everything that needs the context's intrinsics happens before the tool's code runs.
+    const intrinsics = takeIntrinsics(ctx, keep);
+    const args = readArguments(ctx, intrinsics, this.run.argsJson, keep);
+    const onCall = (name: string, argsJson: string): QuickJSHandle => this.hostCall(ctx, intrinsics, name, argsJson);
+    const host = newHostObject(ctx, { names: this.run.hostNames, intrinsics, onCall, keep });
 
     const loaded = ctx.evalCode(this.run.source, this.run.filename, { type: 'module' });
     if (loaded.error) throw this.guestError(loaded.error, 'load');
-    const exported = this.keep(loaded.value);
-    const argsJson = this.keep(ctx.newString(this.run.argsJson));
-    const maxChars = this.keep(ctx.newNumber(this.run.maxOutputBytes));
-    const called = ctx.callFunction(runner, ctx.undefined, exported, argsJson, maxChars);
+    // A module with top-level await evaluates to a promise of its namespace.
+    const namespace = await this.settle(this.keep(loaded.value), 'load');
+    const fn = this.keep(ctx.getProp(namespace, 'default'));
+    if (ctx.typeof(fn) !== 'function') {
+      throw scriptThrewError({ name: 'TypeError', message: 'the script must export a default function: export default function (args, host) { ... }' }, 'run');
+    }
+    const called = ctx.callFunction(fn, ctx.undefined, args, host);
     if (called.error) throw this.guestError(called.error, 'run');
-    const promise = this.keep(called.value);
+    const value = await this.settle(this.adopt(ctx, intrinsics, this.keep(called.value)), 'run');
+    return this.encode(ctx, intrinsics, value);
+  }
 
+  /**
+   * What `await value` would see: a non-promise object may still be a thenable, so it
+   * goes through the intrinsic `Promise.resolve`, as the guest's own `await` would.
+   */
+  private adopt(ctx: QuickJSContext, intrinsics: GuestIntrinsics, value: QuickJSHandle): QuickJSHandle {
+    const kind = ctx.typeof(value);
+    if (kind !== 'object' && kind !== 'function') return value;
+    const state = ctx.getPromiseState(value);
+    if (state.type === 'fulfilled' && state.notAPromise) {
+      const resolved = ctx.callFunction(intrinsics.promiseResolve, intrinsics.promise, value);
+      if (resolved.error) throw this.guestError(resolved.error, 'run');
+      return this.keep(resolved.value);
+    }
+    // Already a promise: settle() reads it again; drop the copy of its outcome read here.
+    if (state.type === 'fulfilled') state.value.dispose();
+    else if (state.type === 'rejected') state.error.dispose();
+    return value;
+  }
+
+  /** Runs jobs and waits for host calls until `handle` (a promise, or not) settles. */
+  private async settle(handle: QuickJSHandle, phase: 'load' | 'run'): Promise<QuickJSHandle> {
+    const ctx = this.context as QuickJSContext;
+    const runtime = this.runtime as QuickJSRuntime;
     for (;;) {
       if (this.shouldStop()) throw this.stopError();
       const jobs = runtime.executePendingJobs();
-      if (jobs.error) throw this.guestError(jobs.error, 'run');
-      const state = ctx.getPromiseState(promise);
-      if (state.type === 'fulfilled') {
-        const tagged = this.readOutput(ctx, state.value);
-        state.value.dispose();
-        return decodeGuestOutput(tagged, this.run.maxOutputBytes);
-      }
-      if (state.type === 'rejected') throw this.guestError(state.error, 'run');
+      if (jobs.error) throw this.guestError(jobs.error, phase);
+      const state = ctx.getPromiseState(handle);
+      if (state.type === 'fulfilled') return state.notAPromise ? handle : this.keep(state.value);
+      if (state.type === 'rejected') throw this.guestError(state.error, phase);
       if (this.deferreds.size === 0 && !runtime.hasPendingJob()) {
         throw new AgentboxError('TOOL_FAILED', 'script never finished: it awaits a promise nothing can settle', {
           details: { reason: 'never-settles' },
@@ -94,6 +128,24 @@ class QuickJsRunSession {
       }
       await this.waitForWork();
     }
+  }
+
+  private encode(ctx: QuickJSContext, intrinsics: GuestIntrinsics, value: QuickJSHandle): JsonValue {
+    // The guest's length check is on UTF-16 units, a lower bound on the UTF-8 bytes.
+    const text = stringifyResult(ctx, intrinsics, value, this.run.maxOutputBytes);
+    if ('json' in text) return parseResultJson(text.json, this.run.maxOutputBytes);
+    if ('length' in text) throw scriptOutputError(text.length, this.run.maxOutputBytes);
+    if ('notJson' in text) throw resultNotJsonError(text.notJson);
+    // What stringify threw: a cycle or a BigInt is the result's fault; running out of time
+    // or memory on the way is not.
+    if (this.shouldStop()) {
+      text.error.dispose();
+      throw this.stopError();
+    }
+    const info = readGuestErrorInfo(ctx, text.error);
+    const error = guestErrorFor(info, { atCeiling: this.instance.atCeiling, memoryMb: this.run.memoryMb, phase: 'run' });
+    if (error.details?.reason !== 'script-error') throw error;
+    throw resultNotJsonError(info.message);
   }
 
   /** Maps a throw out of `execute` (our errors, or the WASM call itself failing) to the run's error. */
@@ -143,26 +195,30 @@ class QuickJsRunSession {
     return readQuickJsError(ctx, handle, { atCeiling: this.instance.atCeiling, memoryMb: this.run.memoryMb, phase });
   }
 
-  private hostCall(ctx: QuickJSContext, name: string, argsJson: string): QuickJSHandle {
+  private hostCall(ctx: QuickJSContext, intrinsics: GuestIntrinsics, name: string, argsJson: string): QuickJSHandle {
     const deferred = ctx.newPromise();
     this.deferreds.add(deferred);
     void this.broker.call(name, argsJson).then((outcome) => {
       if (this.finished) return;
-      const settled = outcome.ok ? ctx.newString(outcome.json) : ctx.newError({ name: 'HostError', message: outcome.message });
-      if (outcome.ok) deferred.resolve(settled);
-      else deferred.reject(settled);
-      settled.dispose();
+      const settled = outcome.ok ? this.parseInGuest(ctx, intrinsics, outcome.json) : { error: ctx.newError({ name: 'HostError', message: outcome.message }) };
+      if ('value' in settled) deferred.resolve(settled.value);
+      else deferred.reject(settled.error);
+      ('value' in settled ? settled.value : settled.error).dispose();
       this.deferreds.delete(deferred);
       this.wake();
     });
     return deferred.handle;
   }
 
-  private readOutput(ctx: QuickJSContext, handle: QuickJSHandle): unknown {
-    if (ctx.typeof(handle) !== 'string') return undefined;
-    // The bootstrap bounded the length already; this guards the copy out of the sandbox anyway.
-    const length = ctx.getLength(handle) ?? 0;
-    return length > this.run.maxOutputBytes + 1 ? `L${length}` : ctx.getString(handle);
+  /** The host's JSON result as a guest value, parsed by the intrinsic `JSON.parse`. */
+  private parseInGuest(ctx: QuickJSContext, intrinsics: GuestIntrinsics, json: string): { value: QuickJSHandle } | { error: QuickJSHandle } {
+    const text = ctx.newString(json);
+    try {
+      const parsed = ctx.callFunction(intrinsics.parse, ctx.undefined, text);
+      return parsed.error ? { error: parsed.error } : { value: parsed.value };
+    } finally {
+      text.dispose();
+    }
   }
 
   private waitForWork(): Promise<void> {

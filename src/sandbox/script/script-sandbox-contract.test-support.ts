@@ -86,6 +86,30 @@ export function describeScriptSandboxContract(
         await expectError(run('export default () => () => 1'), 'TOOL_FAILED', /not JSON/);
       });
 
+      it('awaits a top-level await and a thenable result, as `await` would', async () => {
+        await expect(run('const base = await Promise.resolve(40); export default () => base + 2')).resolves.toBe(42);
+        await expect(run('export default () => ({ then(resolve) { resolve({ via: "then" }); } })')).resolves.toEqual({ via: 'then' });
+        await expectError(run('export default () => ({ then(resolve, reject) { reject(new RangeError("no")); } })'), 'TOOL_FAILED', /RangeError: no/);
+        await expectError(run('await Promise.reject(new Error("at load")); export default () => 1'), 'TOOL_FAILED', /at load/);
+      });
+
+      it('keeps its own JSON, Object.freeze and Promise when the script replaces them', async () => {
+        const host: HostCapabilities = { echo: async ({ args }) => ({ got: args }) };
+        const source = `
+          globalThis.JSON = { parse: () => 'forged', stringify: () => '"forged"' };
+          Object.freeze = (value) => value;
+          Promise.resolve = () => 'forged';
+          export default async (args, host) => ({ frozen: Object.isFrozen(args.list), echoed: await host.echo(args.list), n: args.n });`;
+        await expect(run(source, { list: [1], n: 2 }, { host })).resolves.toEqual({ frozen: true, echoed: { got: [[1]] }, n: 2 });
+      });
+
+      it('reports what a toJSON threw, and refuses host-call arguments that are not JSON in the guest', async () => {
+        await expectError(run('export default () => ({ toJSON() { throw new Error("no json here"); } })'), 'TOOL_FAILED', /not JSON-serializable: no json here/);
+        const host: HostCapabilities = { echo: async () => 'never called' };
+        const source = 'export default (args, host) => { try { host.echo(1n); return "called"; } catch (e) { return e.name; } }';
+        await expect(run(source, {}, { host })).resolves.toBe('TypeError');
+      });
+
       it('refuses invalid run options before touching the sandbox', async () => {
         await expectError(run('export default () => 1', {}, { timeoutMs: 0 }), 'INVALID_INPUT', /timeoutMs/);
         await expectError(run('export default () => 1', { big: 1n }), 'INVALID_INPUT', /JSON-serializable/);
