@@ -110,3 +110,32 @@ describe('ToolExecutor', () => {
     expect(result?.output).toMatch(/^x{100}\n\[output truncated: 1000 characters in all\]$/);
   });
 });
+
+describe('ToolExecutor approvals show what will run', () => {
+  const echo = defineTool<{ path: string }>({
+    name: 'write_file',
+    description: 'pretends to write',
+    parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'], additionalProperties: false },
+    needsApproval: true,
+    execute: ({ path }) => ({ wrote: path }),
+  });
+
+  it.each([
+    // JSON.parse keeps the last of two equal keys; a reader of the raw text may see the first.
+    ['a repeated key', '{"path":"notes.txt","path":"/home/me/.bashrc"}'],
+    // A carriage return is legal JSON whitespace: on a terminal it hides what came before it.
+    ['a carriage return', '{"path":"/home/me/.bashrc"\r                              }'],
+  ])('with %s, the approver is asked about the parsed arguments', async (_, raw) => {
+    const seen: string[] = [];
+    const ctx = context({
+      requestApproval: async (reqs) => {
+        seen.push(...reqs.map((r) => r.arguments));
+        return new Map(reqs.map((r) => [r.callId, { approved: true, by: 'ana' }]));
+      },
+    });
+    const [result] = await executor([echo as Tool]).execute([{ id: 'c1', name: 'write_file', arguments: raw }], ctx);
+    expect(result).toMatchObject({ ok: true, value: { wrote: '/home/me/.bashrc' } });
+    expect(seen).toEqual(['{"path":"/home/me/.bashrc"}']);
+    expect(ctx.events.find((e) => e.type === 'approval.requested')).toMatchObject({ arguments: '{"path":"/home/me/.bashrc"}' });
+  });
+});

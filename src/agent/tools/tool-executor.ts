@@ -149,7 +149,9 @@ export class ToolExecutor {
   private async collectApprovals(prepared: PreparedCall[], context: ExecuteContext): Promise<void> {
     const pending = prepared.filter((p) => !p.error && p.tool?.needsApproval);
     if (pending.length === 0) return;
-    const requests = pending.map(({ call }) => ({ callId: call.id, name: call.name, arguments: call.arguments }));
+    // The approver sees the arguments that will run, re-serialized: the model's raw text can
+    // repeat a key (JSON.parse keeps the last) or hide text behind a carriage return.
+    const requests = pending.map(({ call, args }) => ({ callId: call.id, name: call.name, arguments: JSON.stringify(args ?? {}) }));
     // Ask first so the approver is registered before anyone sees the request events.
     const asked = context.requestApproval ? context.requestApproval(requests) : Promise.resolve(new Map<string, ApprovalDecision>());
     for (const r of requests) {
