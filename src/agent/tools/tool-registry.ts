@@ -1,5 +1,6 @@
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import type { ToolDefinition } from '../llm/language-model.js';
+import { findUnsafeSchemaPattern } from './find-unsafe-schema-pattern.js';
 import type { Tool } from './tool.js';
 
 const validName = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -15,6 +16,15 @@ export class ToolRegistry {
   register(tool: Tool): this {
     if (!validName.test(tool.name)) {
       throw new AgentboxError('INVALID_INPUT', `tool name '${tool.name}' must match ${validName}`);
+    }
+    // Arguments are validated on the host's thread, outside any sandbox deadline.
+    const unsafe = findUnsafeSchemaPattern(tool.parameters);
+    if (unsafe) {
+      throw new AgentboxError(
+        'INVALID_INPUT',
+        `tool '${tool.name}': the schema pattern ${JSON.stringify(unsafe.pattern)} at ${unsafe.path} repeats a repeat and can take exponential time; rewrite it without a quantified group that contains "*", "+" or "{n,}"`,
+        { details: { path: unsafe.path, pattern: unsafe.pattern } },
+      );
     }
     if (this.tools.has(tool.name)) throw new AgentboxError('INVALID_INPUT', `tool '${tool.name}' is already registered`);
     this.tools.set(tool.name, tool);
