@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import type { ApprovalDecision, ApprovalRequest } from '../../agent/tools/tool-executor.js';
 import type { Session } from '../../engine/session.js';
 import { chatCompletionRequestSchema, splitConversation } from '../chat/chat-completion-request.js';
 import { chunkObject, completionObject, usageChunkObject, type CompletionMeta } from '../chat/chat-completion-objects.js';
@@ -28,7 +29,7 @@ export function registerChatCompletionRoutes(app: Hono<AppEnv>, deps: ServerDeps
     const subscription = body.stream ? runtime.stream({ sessionId, capacity: deps.streamCapacity, overflow: 'close' }) : undefined;
     let turn: Promise<Session>;
     try {
-      turn = deps.turns.start(sessionId, () => runtime.process({ sessionId, input, principal }));
+      turn = deps.turns.start(sessionId, () => runtime.process({ sessionId, input, principal, onApproval: denyApprovals }));
     } catch (error) {
       subscription?.close();
       await store.delete(sessionId);
@@ -68,6 +69,11 @@ export function registerChatCompletionRoutes(app: Hono<AppEnv>, deps: ServerDeps
       }
     });
   });
+}
+
+/** The session is ephemeral and unreachable by the approval route: waiting would be forever. */
+async function denyApprovals(requests: readonly ApprovalRequest[]): Promise<Map<string, ApprovalDecision>> {
+  return new Map(requests.map((r) => [r.callId, { approved: false, by: 'system', reason: 'approvals are not available through /v1/chat/completions' }]));
 }
 
 function finalText(session: Session): string {
