@@ -1,3 +1,4 @@
+import { safeUrl } from '../../agent/llm/create-redactor.js';
 import type { Command } from 'commander';
 import { resolveLlmEndpoint } from '../../config/resolve-llm-endpoint.js';
 import { CliContext } from '../cli-context.js';
@@ -19,7 +20,7 @@ export function registerStatusCommand(program: Command): void {
         const status = {
           version: program.version(),
           node: process.version,
-          llm: { baseUrl: endpoint.baseUrl, model: endpoint.model, configured: !endpoint.isDefault },
+          llm: { baseUrl: safeUrl(endpoint.baseUrl), model: endpoint.model, configured: !endpoint.isDefault },
           store: runtime.config.store,
           sessions: sessions.length,
           tools: runtime.tools.list().map((t) => t.name),

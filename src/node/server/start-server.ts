@@ -1,3 +1,4 @@
+import { safeUrl } from '../../agent/llm/create-redactor.js';
 import { configureLlmHint, resolveLlmEndpoint } from '../../config/resolve-llm-endpoint.js';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -120,7 +121,8 @@ function llmStatus(config: AgentboxConfig): { configured: boolean; baseUrl: stri
   const endpoint = resolveLlmEndpoint(config.llm);
   return {
     configured: !endpoint.isDefault,
-    baseUrl: endpoint.baseUrl,
+    // /healthz is unauthenticated: no userinfo or query (gateway keys) from the URL.
+    baseUrl: safeUrl(endpoint.baseUrl),
     model: endpoint.model,
     ...(endpoint.isDefault ? { hint: `No LLM endpoint is configured; agentbox serve tries a local Ollama at ${endpoint.baseUrl}. ${configureLlmHint}` } : {}),
   };
