@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -187,6 +187,40 @@ describe('fs tools under effective capabilities', () => {
         code: 'TOOL_PATH_DENIED',
         message: expect.stringMatching(/no file roots/),
       });
+    }
+  });
+});
+
+describe('fs_list against a directory swapped for a symlink', () => {
+  it('never lists the outside directory, however the swap is timed', async () => {
+    const swapped = path.join(root, 'swapped');
+    const parked = path.join(root, 'parked');
+    mkdirSync(swapped);
+    writeFileSync(path.join(swapped, 'inside-only.txt'), 'x');
+    // A second process swaps root/swapped between a real directory and a symlink to `outside`.
+    const swapper = spawn(process.execPath, [
+      '-e',
+      `const fs = require('fs');
+       const [dir, parked, outside] = process.argv.slice(1);
+       for (const end = Date.now() + 4000; Date.now() < end; ) {
+         try { fs.renameSync(dir, parked); fs.symlinkSync(outside, dir); fs.unlinkSync(dir); fs.renameSync(parked, dir); } catch {}
+       }`,
+      swapped,
+      parked,
+      outside,
+    ]);
+    try {
+      const { fs_list } = tools();
+      let listed = 0;
+      for (let i = 0; i < 300 && swapper.exitCode === null; i++) {
+        const result = await run(fs_list, { path: 'swapped' }).catch(() => undefined);
+        if (!result) continue;
+        listed++;
+        expect((result as { entries: Array<{ name: string }> }).entries.map((e) => e.name)).not.toContain('secret.txt');
+      }
+      expect(listed).toBeGreaterThan(0);
+    } finally {
+      swapper.kill();
     }
   });
 });
