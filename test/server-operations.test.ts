@@ -90,6 +90,18 @@ describe('operations routes', () => {
     expect((await h.call('/healthz')).status).toBe(200);
   });
 
+  it('routes added through `routes` run behind the same key check, and are counted', async () => {
+    const { config, auth } = await keyedConfig();
+    h = await startHarness({ prometheus: true, config, auth });
+    h.server.routes.get('/v1/extra/:name', (c) => c.json({ hello: c.req.param('name'), principal: c.get('principal') }));
+    expect((await h.call('/v1/extra/x')).status).toBe(401);
+    const ok = await h.call('/v1/extra/x', { key: keys.alice });
+    expect(await ok.json()).toEqual({ hello: 'x', principal: 'alice' });
+    const text = await (await h.call('/metrics', { key: keys.admin })).text();
+    expect(text).toContain('agentbox_http_requests_total{method="GET",route="/v1/extra/:name",status="401"} 1');
+    expect(text).toContain('agentbox_http_requests_total{method="GET",route="/v1/extra/:name",status="200"} 1');
+  });
+
   it('serves a placeholder page when the web page is not built', async () => {
     h = await startHarness({ assets: createNodeStaticAssets(mkdtempSync(join(tmpdir(), 'agentbox-web-'))) });
     const res = await h.call('/');

@@ -42,4 +42,15 @@ describe('RateLimiter', () => {
     expect(limiter.take('k').allowed).toBe(true);
     expect(limiter.take('k').allowed).toBe(false);
   });
+
+  it('stays bounded: past 10,000 keys full buckets are pruned, and the key that triggered it still pays', () => {
+    let now = 0;
+    const limiter = new RateLimiter(1, { now: () => now });
+    for (let i = 0; i < 10_000; i++) limiter.take(`k${i}`);
+    now += 60_000; // every bucket is full again
+    expect(limiter.take('new').allowed).toBe(true);
+    expect(limiter.take('new').allowed).toBe(false);
+    expect(limiter.take('k0').allowed).toBe(true);
+    expect(limiter.take('k0').allowed).toBe(false);
+  });
 });

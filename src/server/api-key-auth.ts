@@ -39,14 +39,16 @@ export interface Authenticated {
   keyId: string;
 }
 
+/** Who every request is in local mode (no keys configured). */
+export const localIdentity: Readonly<Authenticated> = Object.freeze({ principal: 'local', keyId: 'local' });
+
 /**
  * Turns request headers into a principal. With no keys configured: local mode, every
  * request is `local`. Otherwise the key's hash is compared with every configured hash
  * (all of them, in constant time each), so neither a match's position nor a near miss shows.
  */
 export function createApiKeyAuthenticator(keys: readonly ApiKeyEntry[]): (header: HeaderReader) => Promise<Authenticated> {
-  const local: Authenticated = { principal: 'local', keyId: 'local' };
-  if (keys.length === 0) return () => Promise.resolve(local);
+  if (keys.length === 0) return () => Promise.resolve(localIdentity);
   return async (header) => {
     const key = presentedKey(header);
     if (!key) throw new AgentboxError('UNAUTHENTICATED', 'an API key is required: send Authorization: Bearer <key>');

@@ -2,7 +2,6 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
-import { routePath } from 'hono/route';
 import type { Authorizer } from '../auth/authorizer.js';
 import { createToolCallAuthorizer } from '../auth/create-tool-call-authorizer.js';
 import { serverConfigSchema, type ServerConfig, type ServerConfigInput } from '../config/server-config-schema.js';
@@ -13,6 +12,7 @@ import { MemorySessionStore } from '../store/memory-session-store.js';
 import { createApiKeyAuthenticator, type HeaderReader } from './api-key-auth.js';
 import { errorResponse } from './http-error.js';
 import { RateLimiter } from './rate-limiter.js';
+import { RequestGuard, type GuardedRoutes } from './request-guard.js';
 import { registerChatCompletionRoutes } from './routes/chat-completion-routes.js';
 import { registerMessageRoutes } from './routes/message-routes.js';
 import { registerOperationRoutes } from './routes/operation-routes.js';
@@ -43,7 +43,13 @@ export interface ServerAppOptions {
 }
 
 export interface ServerApp {
+  /**
+   * The Hono app. Routes added to it directly run without auth, limits or metrics (there is
+   * no `app.use` middleware to catch them): add routes through `routes` instead.
+   */
   readonly app: Hono<AppEnv>;
+  /** Adds routes behind the same guard as the built-in ones (API key under /v1, limits, metrics). */
+  readonly routes: GuardedRoutes;
   /** The portable `fetch(Request) → Response` entry point. */
   readonly fetch: (request: Request) => Response | Promise<Response>;
   readonly activeTurns: number;
@@ -87,44 +93,38 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   const authenticate = createApiKeyAuthenticator(config.apiKeys);
   const limiter = new RateLimiter(config.rateLimit.requestsPerMinute, options.clock);
 
-  const app = new Hono<AppEnv>();
-  app.onError((error) => errorResponse(error instanceof HTTPException && error.status === 413 ? tooLarge(config) : error));
-  app.notFound((c) => errorResponse(new AgentboxError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`)));
+  const toResponse = (error: unknown): Response => errorResponse(error instanceof HTTPException && error.status === 413 ? tooLarge(config) : error);
+  const guard = new RequestGuard({
+    authenticate: config.apiKeys.length === 0 ? undefined : authenticate,
+    limiter,
+    requestsPerMinute: config.rateLimit.requestsPerMinute,
+    bodyLimit: bodyLimit({ maxSize: config.bodyLimitBytes, onError: () => Promise.reject(tooLarge(config)) }),
+    cors: config.corsOrigins
+      ? cors({ origin: config.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'X-API-Key'], exposeHeaders: ['Retry-After'] })
+      : undefined,
+    metrics: options.metrics,
+    toResponse,
+  });
 
-  if (options.metrics) {
-    const metrics = options.metrics;
-    app.use('*', async (c, next) => {
-      const started = performance.now();
-      await next();
-      const route = routePath(c, -1);
-      metrics.observeRequest({ method: c.req.method, route: route === '*' || route === '/v1/*' ? 'unmatched' : route, status: c.res.status, seconds: (performance.now() - started) / 1000 });
-    });
-  }
-  if (config.corsOrigins) app.use('*', cors({ origin: config.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'X-API-Key'], exposeHeaders: ['Retry-After'] }));
+  // No `app.use`: auth, limits, CORS and metrics run inside each route's handler (see
+  // RequestGuard), so Hono calls every route directly instead of composing a middleware chain.
+  const app = new Hono<AppEnv>();
+  app.onError(toResponse);
+  app.notFound(guard.notFound((c) => new AgentboxError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`)));
+  const routes = guard.routes(app);
 
   // Headers are read through `c.req.header`, not `c.req.raw`: on Node, touching `raw`
   // builds a full Request (and an AbortSignal) per request — a third of the cost of a GET.
   const requireKey = async (header: HeaderReader): Promise<string> => (await authenticate(header)).principal;
-  app.use('/v1/*', async (c, next) => {
-    const { principal, keyId } = await authenticate((name) => c.req.header(name));
-    const decision = limiter.take(keyId);
-    if (!decision.allowed) {
-      throw new AgentboxError('RATE_LIMITED', `rate limit of ${config.rateLimit.requestsPerMinute} requests per minute exceeded; retry in ${decision.retryAfterSeconds} s`, {
-        details: { retryAfterSeconds: decision.retryAfterSeconds },
-      });
-    }
-    c.set('principal', principal);
-    await next();
-  });
-  app.on(['POST', 'PUT', 'PATCH'], '/v1/*', bodyLimit({ maxSize: config.bodyLimitBytes, onError: () => Promise.reject(tooLarge(config)) }));
 
-  registerSessionRoutes(app, deps);
-  registerMessageRoutes(app, deps);
-  registerChatCompletionRoutes(app, deps);
-  registerOperationRoutes(app, { runtime, llm: options.llm, metrics: options.metrics, assets: options.assets, requireKey, openStreams: () => deps.streams.size });
+  registerSessionRoutes(routes, deps);
+  registerMessageRoutes(routes, deps);
+  registerChatCompletionRoutes(routes, deps);
+  registerOperationRoutes(routes, { runtime, llm: options.llm, metrics: options.metrics, assets: options.assets, requireKey, openStreams: () => deps.streams.size });
 
   return {
     app,
+    routes,
     fetch: (request) => app.fetch(request),
     get activeTurns() {
       return deps.turns.size;

@@ -9,6 +9,7 @@ export * from './api-key-auth.js';
 export * from './http-error.js';
 export * from './openapi-document.js';
 export * from './rate-limiter.js';
+export type { GuardedRoutes, RouteHandler } from './request-guard.js';
 export * from './server-metrics.js';
 export * from './static-assets.js';
 export type { DrainReport } from './turn-tracker.js';

@@ -6,6 +6,9 @@ export interface RateDecision {
   retryAfterSeconds: number;
 }
 
+/** Shared by every allowed request: a decision is read, never changed. */
+const allowed: RateDecision = Object.freeze({ allowed: true, retryAfterSeconds: 0 });
+
 interface Bucket {
   tokens: number;
   at: number;
@@ -28,14 +31,17 @@ export class RateLimiter {
 
   take(key: string): RateDecision {
     const now = this.clock.now();
-    const bucket = this.buckets.get(key) ?? { tokens: this.perMinute, at: now };
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      // Pruned before the insert, so the new bucket (full, hence prunable) is kept.
+      if (this.buckets.size >= 10_000) this.prune();
+      this.buckets.set(key, (bucket = { tokens: this.perMinute, at: now }));
+    }
     bucket.tokens = Math.min(this.perMinute, bucket.tokens + (now - bucket.at) * this.perMs);
     bucket.at = now;
-    this.buckets.set(key, bucket);
-    if (this.buckets.size > 10_000) this.prune();
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
-      return { allowed: true, retryAfterSeconds: 0 };
+      return allowed;
     }
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / this.perMs / 1000)) };
   }

@@ -30,7 +30,9 @@ export const eventsQuerySchema = z.object({
 });
 
 /** Session ids are ours (UUIDs by default) but any store-safe token is accepted. */
-export const sessionIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,200}$/, 'not a valid session id');
+export const sessionIdPattern = /^[A-Za-z0-9_.:-]{1,200}$/;
+export const sessionIdMessage = 'not a valid session id';
+export const sessionIdSchema = z.string().regex(sessionIdPattern, sessionIdMessage);
 
 export const sessionParamsSchema = z.object({ id: sessionIdSchema });
 export const approvalParamsSchema = z.object({ id: sessionIdSchema, callId: z.string().min(1).max(200) });

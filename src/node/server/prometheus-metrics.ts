@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventSubscription } from '../../engine/event-bus.js';
 import type { AgentEvent } from '../../engine/events.js';
-import type { RequestSample, ServerMetrics } from '../../server/server-metrics.js';
+import type { RequestObserver, RequestSample, ServerMetrics } from '../../server/server-metrics.js';
 
 export interface PrometheusMetricsOptions {
   /**
@@ -20,8 +20,15 @@ export interface PrometheusMetricsOptions {
 
 export interface PrometheusMetrics extends ServerMetrics {
   readonly registry: Registry;
+  requestObserver(method: string, route: string): RequestObserver;
   /** Stops consuming events. */
   close(): void;
+}
+
+interface RequestSeries {
+  readonly labels: { method: string; route: string; status: string };
+  /** Requests not yet added to the counter. */
+  pending: number;
 }
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -32,7 +39,22 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions): Prom
   const registers = [registry];
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
 
-  const requests = new Counter({ name: 'agentbox_http_requests_total', help: 'HTTP requests by method, route and status', labelNames: ['method', 'route', 'status'], registers });
+  // Per request only the histogram is touched: the request counter is the same count,
+  // kept in plain numbers per series and added to the counter when it is scraped.
+  const series: RequestSeries[] = [];
+  new Counter({
+    name: 'agentbox_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers,
+    collect() {
+      for (const one of series) {
+        if (one.pending === 0) continue;
+        this.inc(one.labels, one.pending);
+        one.pending = 0;
+      }
+    },
+  });
   const requestSeconds = new Histogram({ name: 'agentbox_http_request_duration_seconds', help: 'HTTP request latency until the response starts', labelNames: ['method', 'route', 'status'], buckets: latencyBuckets, registers });
   const llmCalls = new Counter({ name: 'agentbox_llm_calls_total', help: 'LLM calls by model and outcome', labelNames: ['model', 'outcome'], registers });
   const llmTokens = new Counter({ name: 'agentbox_llm_tokens_total', help: 'LLM tokens by model and kind (prompt, completion)', labelNames: ['model', 'kind'], registers });
@@ -75,13 +97,33 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions): Prom
     }
   })();
 
+  // One observer per (method, route), each with its label sets per status made once.
+  const observers = new Map<string, RequestObserver>();
+  const requestObserver = (method: string, route: string): RequestObserver => {
+    const key = `${method} ${route}`;
+    let observer = observers.get(key);
+    if (observer) return observer;
+    const byStatus = new Map<number, RequestSeries>();
+    observer = (status, seconds) => {
+      let one = byStatus.get(status);
+      if (!one) {
+        one = { labels: { method, route, status: String(status) }, pending: 0 };
+        byStatus.set(status, one);
+        series.push(one);
+      }
+      one.pending += 1;
+      requestSeconds.observe(one.labels, seconds);
+    };
+    observers.set(key, observer);
+    return observer;
+  };
+
   return {
     registry,
     observeRequest(sample: RequestSample) {
-      const labels = { method: sample.method, route: sample.route, status: String(sample.status) };
-      requests.inc(labels);
-      requestSeconds.observe(labels, sample.seconds);
+      requestObserver(sample.method, sample.route)(sample.status, sample.seconds);
     },
+    requestObserver,
     async render() {
       return { contentType: registry.contentType, body: await registry.metrics() };
     },

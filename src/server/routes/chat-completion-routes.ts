@@ -1,4 +1,3 @@
-import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { ApprovalDecision, ApprovalRequest } from '../../agent/tools/tool-executor.js';
 import type { Session } from '../../engine/session.js';
@@ -8,17 +7,18 @@ import { seedChatSession } from '../chat/seed-chat-session.js';
 import { errorResponseParts } from '../http-error.js';
 import { parseInput, readJsonBody } from '../parse-input.js';
 import { requirePermission } from '../session-access.js';
-import type { AppEnv, ServerDeps } from '../server-env.js';
+import type { GuardedRoutes } from '../request-guard.js';
+import type { ServerDeps } from '../server-env.js';
 
 /**
  * `POST /v1/chat/completions`, OpenAI-compatible, backed by an agentbox agent: the last user
  * message is the input, earlier messages the history of an ephemeral session (deleted after
  * the request). The agent's tool calls happen here; the client sees only the final answer.
  */
-export function registerChatCompletionRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
+export function registerChatCompletionRoutes(routes: GuardedRoutes, deps: ServerDeps): void {
   const { runtime, store } = deps.chat;
 
-  app.post('/v1/chat/completions', async (c) => {
+  routes.post('/v1/chat/completions', async (c) => {
     const principal = c.get('principal');
     const body = parseInput(chatCompletionRequestSchema, await readJsonBody(c.req.raw), 'body');
     requirePermission(deps.authorizer, principal, 'session:write:own');

@@ -1,23 +1,23 @@
-import type { Hono } from 'hono';
 import type { EventSubscription } from '../../engine/event-bus.js';
 import type { AgentEvent } from '../../engine/events.js';
 import type { Session } from '../../engine/session.js';
-import { parseInput, readJsonBody } from '../parse-input.js';
-import { eventsQuerySchema, lastEventIdSchema, postMessageBodySchema, sessionParamsSchema } from '../request-schemas.js';
+import { parseInput, parseSessionId, readJsonBody } from '../parse-input.js';
+import { eventsQuerySchema, lastEventIdSchema, postMessageBodySchema } from '../request-schemas.js';
 import { accessSession } from '../session-access.js';
 import { sessionEventStream } from '../session-event-stream.js';
-import type { AppEnv, ServerDeps } from '../server-env.js';
+import type { GuardedRoutes } from '../request-guard.js';
+import type { ServerDeps } from '../server-env.js';
 import { sseEventsResponse, wantsEventStream } from '../sse-response.js';
 import { z } from 'zod';
 
 const lastEventIdHeaderSchema = z.object({ 'last-event-id': lastEventIdSchema.optional() });
 
 /** Posting a user message (answer streamed or as JSON) and subscribing to a session's events. */
-export function registerMessageRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
+export function registerMessageRoutes(routes: GuardedRoutes, deps: ServerDeps): void {
   const { runtime } = deps;
 
-  app.post('/v1/sessions/:id/messages', async (c) => {
-    const { id } = parseInput(sessionParamsSchema, c.req.param(), 'params');
+  routes.post('/v1/sessions/:id/messages', async (c) => {
+    const id = parseSessionId(c.req.param('id'));
     const { input } = parseInput(postMessageBodySchema, await readJsonBody(c.req.raw), 'body');
     const principal = c.get('principal');
     await accessSession(deps, principal, id, 'write');
@@ -45,8 +45,8 @@ export function registerMessageRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
     return sseEventsResponse(c, { events: turnEvents(subscription, turn, progress), stop: () => subscription.close(), streams: deps.streams, heartbeatMs: deps.heartbeatMs });
   });
 
-  app.get('/v1/sessions/:id/events', async (c) => {
-    const { id } = parseInput(sessionParamsSchema, c.req.param(), 'params');
+  routes.get('/v1/sessions/:id/events', async (c) => {
+    const id = parseSessionId(c.req.param('id'));
     const query = parseInput(eventsQuerySchema, c.req.query(), 'query');
     const headers = parseInput(lastEventIdHeaderSchema, { 'last-event-id': c.req.header('last-event-id') }, 'headers');
     await accessSession(deps, c.get('principal'), id, 'read');

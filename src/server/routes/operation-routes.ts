@@ -1,8 +1,7 @@
-import type { Hono } from 'hono';
 import type { AgentRuntime } from '../../runtime/agent-runtime.js';
 import { openApiDocument } from '../openapi-document.js';
 import type { HeaderReader } from '../api-key-auth.js';
-import type { AppEnv } from '../server-env.js';
+import type { GuardedRoutes } from '../request-guard.js';
 import type { ServerMetrics } from '../server-metrics.js';
 import { placeholderPage, safeAssetPath, type StaticAsset, type StaticAssets } from '../static-assets.js';
 import { AgentboxError } from '../../errors/agentbox-error.js';
@@ -18,10 +17,10 @@ export interface OperationDeps {
 }
 
 /** Health, readiness, metrics, the OpenAPI document and the web page. */
-export function registerOperationRoutes(app: Hono<AppEnv>, deps: OperationDeps): void {
-  app.get('/healthz', (c) => c.json({ status: 'ok', ...(deps.llm ? { llm: deps.llm } : {}) }));
+export function registerOperationRoutes(routes: GuardedRoutes, deps: OperationDeps): void {
+  routes.get('/healthz', (c) => c.json({ status: 'ok', ...(deps.llm ? { llm: deps.llm } : {}) }));
 
-  app.get('/readyz', async (c) => {
+  routes.get('/readyz', async (c) => {
     try {
       await deps.runtime.listSessions({ limit: 1 });
       return c.json({ status: 'ready' });
@@ -30,24 +29,24 @@ export function registerOperationRoutes(app: Hono<AppEnv>, deps: OperationDeps):
     }
   });
 
-  app.get('/metrics', async (c) => {
+  routes.get('/metrics', async (c) => {
     await deps.requireKey((name) => c.req.header(name));
     if (!deps.metrics) throw new AgentboxError('NOT_FOUND', 'metrics are not enabled');
     const { contentType, body } = await deps.metrics.render();
     return c.body(body, 200, { 'content-type': contentType });
   });
 
-  app.get('/openapi.json', (c) => c.json(openApiDocument()));
+  routes.get('/openapi.json', (c) => c.json(openApiDocument()));
 
   const serve = (asset: StaticAsset, cache: string): Response =>
     new Response(asset.body, { headers: { 'content-type': asset.contentType, 'cache-control': cache, 'x-content-type-options': 'nosniff' } });
 
-  app.get('/', async (c) => {
+  routes.get('/', async (c) => {
     const page = await deps.assets?.get('index.html');
     return page ? serve(page, 'no-cache') : c.html(placeholderPage);
   });
 
-  app.get('/assets/*', async (c) => {
+  routes.get('/assets/*', async (c) => {
     const path = safeAssetPath(c.req.path.slice('/assets/'.length));
     const asset = path ? await deps.assets?.get(`assets/${path}`) : undefined;
     if (!asset) throw new AgentboxError('NOT_FOUND', `no asset ${c.req.path}`);

@@ -1,21 +1,20 @@
-import type { Hono } from 'hono';
 import { AgentboxError } from '../../errors/agentbox-error.js';
-import { parseInput, readJsonBody } from '../parse-input.js';
+import { parseInput, parseSessionId, readJsonBody } from '../parse-input.js';
 import {
   approvalBodySchema,
   approvalParamsSchema,
   createSessionBodySchema,
   listSessionsQuerySchema,
-  sessionParamsSchema,
 } from '../request-schemas.js';
 import { accessSession, decide, requirePermission } from '../session-access.js';
-import type { AppEnv, ServerDeps } from '../server-env.js';
+import type { GuardedRoutes } from '../request-guard.js';
+import type { ServerDeps } from '../server-env.js';
 
 /** Create, list, get, delete sessions; decide approvals; cancel a running turn. */
-export function registerSessionRoutes(app: Hono<AppEnv>, deps: ServerDeps): void {
+export function registerSessionRoutes(routes: GuardedRoutes, deps: ServerDeps): void {
   const { runtime, authorizer } = deps;
 
-  app.post('/v1/sessions', async (c) => {
+  routes.post('/v1/sessions', async (c) => {
     const principal = c.get('principal');
     const body = parseInput(createSessionBodySchema, await readJsonBody(c.req.raw), 'body');
     requirePermission(authorizer, principal, 'session:write:own');
@@ -27,7 +26,7 @@ export function registerSessionRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
     return c.json(session, 201);
   });
 
-  app.get('/v1/sessions', async (c) => {
+  routes.get('/v1/sessions', async (c) => {
     const principal = c.get('principal');
     const { limit, offset } = parseInput(listSessionsQuerySchema, c.req.query(), 'query');
     const seesAll = decide(authorizer, principal, 'session:read:any').allowed;
@@ -36,20 +35,20 @@ export function registerSessionRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
     return c.json({ data });
   });
 
-  app.get('/v1/sessions/:id', async (c) => {
-    const { id } = parseInput(sessionParamsSchema, c.req.param(), 'params');
+  routes.get('/v1/sessions/:id', async (c) => {
+    const id = parseSessionId(c.req.param('id'));
     return c.json(await accessSession(deps, c.get('principal'), id, 'read'));
   });
 
-  app.delete('/v1/sessions/:id', async (c) => {
-    const { id } = parseInput(sessionParamsSchema, c.req.param(), 'params');
+  routes.delete('/v1/sessions/:id', async (c) => {
+    const id = parseSessionId(c.req.param('id'));
     await accessSession(deps, c.get('principal'), id, 'delete');
     if (deps.turns.has(id)) throw new AgentboxError('SESSION_BUSY', `session ${id} is running a turn; cancel it first`);
     await runtime.deleteSession(id);
     return c.body(null, 204);
   });
 
-  app.post('/v1/sessions/:id/approvals/:callId', async (c) => {
+  routes.post('/v1/sessions/:id/approvals/:callId', async (c) => {
     const { id, callId } = parseInput(approvalParamsSchema, c.req.param(), 'params');
     const body = parseInput(approvalBodySchema, await readJsonBody(c.req.raw), 'body');
     const principal = c.get('principal');
@@ -59,8 +58,8 @@ export function registerSessionRoutes(app: Hono<AppEnv>, deps: ServerDeps): void
     return c.json({ callId, approved: body.approved });
   });
 
-  app.post('/v1/sessions/:id/cancel', async (c) => {
-    const { id } = parseInput(sessionParamsSchema, c.req.param(), 'params');
+  routes.post('/v1/sessions/:id/cancel', async (c) => {
+    const id = parseSessionId(c.req.param('id'));
     await accessSession(deps, c.get('principal'), id, 'write');
     return c.json({ cancelled: runtime.cancel(id) });
   });

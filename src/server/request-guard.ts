@@ -1,0 +1,153 @@
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { AgentboxError } from '../errors/agentbox-error.js';
+import { localIdentity, type Authenticated, type HeaderReader } from './api-key-auth.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { AppEnv } from './server-env.js';
+import type { RequestObserver, ServerMetrics } from './server-metrics.js';
+
+/** A route's own work, after the guard has let the request in. */
+export type RouteHandler<P extends string = string> = (c: Context<AppEnv, P>) => Response | Promise<Response>;
+
+/** Registers routes that run behind the guard. */
+export interface GuardedRoutes {
+  get<P extends string>(path: P, handler: RouteHandler<P>): void;
+  post<P extends string>(path: P, handler: RouteHandler<P>): void;
+  delete<P extends string>(path: P, handler: RouteHandler<P>): void;
+}
+
+export interface RequestGuardOptions {
+  /** Turns headers into a principal; undefined in local mode (every request is `local`). */
+  authenticate: ((header: HeaderReader) => Promise<Authenticated>) | undefined;
+  limiter: RateLimiter;
+  /** For the 429 message. */
+  requestsPerMinute: number;
+  /** Runs on POST, PUT and PATCH under /v1 (Hono's `bodyLimit`). */
+  bodyLimit: MiddlewareHandler;
+  /** Hono's `cors`, when origins are configured; runs first, so preflights need no key. */
+  cors?: MiddlewareHandler | undefined;
+  metrics?: ServerMetrics | undefined;
+  /** The response for anything thrown (the one error-to-status mapping). */
+  toResponse: (error: unknown) => Response;
+}
+
+/** What a request must pass, decided once per route (per request only for unmatched paths). */
+interface Scope {
+  /** Under /v1: a key (outside local mode) and the rate limit. */
+  keyed: boolean;
+  /** A body method under /v1: the body limit. */
+  limited: boolean;
+}
+
+/**
+ * Everything a request goes through besides its route — CORS, authentication, rate limit,
+ * body limit, error responses, request metrics — run inside each route's one handler
+ * rather than as `app.use` middleware. Why: Hono calls a route with a single handler
+ * directly, but chains two or more through nested async frames (koa-style compose);
+ * on `GET /v1/sessions/:id` that chain cost ~2 µs of CPU and a third of the throughput.
+ * The order is the old middleware order: metrics around CORS around auth around the body
+ * limit around the route; an error at any step is answered there, so CORS headers and
+ * metrics cover error responses too.
+ *
+ * @example
+ * const guard = new RequestGuard({ authenticate, limiter, requestsPerMinute: 120, bodyLimit, toResponse: errorResponse });
+ * guard.routes(app).get('/v1/sessions/:id', (c) => c.json({ id: c.req.param('id') }));
+ * app.notFound(guard.notFound(() => new AgentboxError('NOT_FOUND', 'no route')));
+ */
+export class RequestGuard {
+  constructor(private readonly options: RequestGuardOptions) {}
+
+  /** Route registration on `app`, each handler wrapped by the guard. */
+  routes(app: Hono<AppEnv>): GuardedRoutes {
+    const add =
+      (method: 'GET' | 'POST' | 'DELETE') =>
+      <P extends string>(path: P, handler: RouteHandler<P>): void => {
+        const scope = scopeOf(method, path);
+        const observe = this.options.metrics?.requestObserver?.(method, path);
+        app.on(method, path, (c: Context<AppEnv, P>) => this.#run(c, scope, c.req.method === method ? observe : undefined, path, handler));
+      };
+    return { get: add('GET'), post: add('POST'), delete: add('DELETE') };
+  }
+
+  /** The not-found handler: unmatched paths under /v1 still need a key and count against the limit. */
+  notFound(error: (c: Context<AppEnv>) => AgentboxError): (c: Context<AppEnv>) => Promise<Response> {
+    return (c) =>
+      this.#run(c, scopeOf(c.req.method, c.req.path), undefined, 'unmatched', (cc) => {
+        throw error(cc);
+      });
+  }
+
+  async #run<P extends string>(c: Context<AppEnv, P>, scope: Scope, observe: RequestObserver | undefined, route: string, handler: RouteHandler<P>): Promise<Response> {
+    const { metrics, cors } = this.options;
+    const started = metrics ? performance.now() : 0;
+    let res: Response;
+    try {
+      res = cors ? await this.#withCors(c, cors, scope, handler) : await this.#enter(c, scope, handler);
+    } catch (error) {
+      res = this.options.toResponse(error);
+    }
+    if (metrics) {
+      const seconds = (performance.now() - started) / 1000;
+      if (observe) observe(res.status, seconds);
+      else metrics.observeRequest({ method: c.req.method, route, status: res.status, seconds });
+    }
+    return res;
+  }
+
+  /** As Hono's compose would: CORS headers set before the route merge into its response. */
+  async #withCors<P extends string>(c: Context<AppEnv, P>, cors: MiddlewareHandler, scope: Scope, handler: RouteHandler<P>): Promise<Response> {
+    const early = await cors(c, async () => {
+      let res: Response;
+      try {
+        res = await this.#enter(c, scope, handler);
+      } catch (error) {
+        res = this.options.toResponse(error);
+      }
+      c.res = res;
+    });
+    return early ?? c.res;
+  }
+
+  /** Admission, then the route. Not async: in local mode no promise is made before the route's. */
+  #enter<P extends string>(c: Context<AppEnv, P>, scope: Scope, handler: RouteHandler<P>): Response | Promise<Response> {
+    if (scope.keyed) {
+      const { authenticate } = this.options;
+      if (authenticate) {
+        return authenticate((name) => c.req.header(name)).then((who) => {
+          this.#admit(c, who);
+          return this.#route(c, scope, handler);
+        });
+      }
+      this.#admit(c, localIdentity);
+    }
+    return this.#route(c, scope, handler);
+  }
+
+  /** The rate limit, then the principal for the route. */
+  #admit<P extends string>(c: Context<AppEnv, P>, who: Authenticated): void {
+    const decision = this.options.limiter.take(who.keyId);
+    if (!decision.allowed) {
+      throw new AgentboxError('RATE_LIMITED', `rate limit of ${this.options.requestsPerMinute} requests per minute exceeded; retry in ${decision.retryAfterSeconds} s`, {
+        details: { retryAfterSeconds: decision.retryAfterSeconds },
+      });
+    }
+    c.set('principal', who.principal);
+  }
+
+  #route<P extends string>(c: Context<AppEnv, P>, scope: Scope, handler: RouteHandler<P>): Response | Promise<Response> {
+    return scope.limited ? this.#limitBody(c, handler) : handler(c);
+  }
+
+  async #limitBody<P extends string>(c: Context<AppEnv, P>, handler: RouteHandler<P>): Promise<Response> {
+    let res: Response | undefined;
+    const early = await this.options.bodyLimit(c, async () => {
+      res = await handler(c);
+    });
+    // bodyLimit either calls next or rejects (its onError throws): one of the two is set.
+    return (early ?? res) as Response;
+  }
+}
+
+function scopeOf(method: string, path: string): Scope {
+  const keyed = path === '/v1' || path.startsWith('/v1/');
+  return { keyed, limited: keyed && (method === 'POST' || method === 'PUT' || method === 'PATCH') };
+}
