@@ -10,7 +10,8 @@
 import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type IsolatedVM from 'isolated-vm';
-import { ISOLATE_GUEST_BRIDGE_SOURCE } from './isolate-guest-bridge.js';
+import { compileBridge, prepareContext, releaseAll, type PreparedContext } from './isolate-context.js';
+import { ENTRY_MODULE_SOURCE, START_MODULE, START_MODULE_SOURCE, TOOL_MODULE } from './isolate-guest-bridge.js';
 import {
   CATASTROPHIC_MARKER,
   type ChildMessage,
@@ -27,26 +28,29 @@ let isolateMemoryMb = 0;
 /** The guest bridge, compiled once per isolate: a Script runs in any of its contexts. */
 let bridgeScript: IsolatedVM.Script | undefined;
 /**
- * A fresh, never used context made while idle: creating one is most of a small run's cost
- * (~0.25 ms), and this process has a core to itself while the parent waits.
+ * A fresh context with the bridge run in it, made right after the previous run answered:
+ * making one is most of a small run's cost (~0.22 ms), and doing it then overlaps it with
+ * the parent's turnaround. A run takes it only if it is for the same isolate.
  */
-let spare: { owner: IsolatedVM.Isolate; context: IsolatedVM.Context } | undefined;
+let spare: PreparedContext | undefined;
 
-function takeContext(current: IsolatedVM.Isolate): IsolatedVM.Context {
+function takeContext(current: IsolatedVM.Isolate, bridge: IsolatedVM.Script): PreparedContext {
   const ready = spare;
   spare = undefined;
-  if (ready && ready.owner === current && !current.isDisposed) return ready.context;
-  return current.createContextSync();
+  if (ready && ready.owner === current && !current.isDisposed) return ready;
+  if (ready) releaseAll(ready.handles);
+  return prepareContext(ivm, current, bridge, callHost);
 }
 
 function prepareSpare(): void {
-  if (spare || !isolate || isolate.isDisposed) return;
+  if (spare || !isolate || isolate.isDisposed || !bridgeScript) return;
   try {
-    spare = { owner: isolate, context: isolate.createContextSync() };
+    spare = prepareContext(ivm, isolate, bridgeScript, callHost);
   } catch {
     spare = undefined;
   }
 }
+
 const pendingHostCalls = new Map<number, (tagged: string) => void>();
 let nextCallId = 0;
 
@@ -65,7 +69,7 @@ function isolateFor(memoryMb: number): { current: IsolatedVM.Isolate; bridge: Is
     if (isolate && !isolate.isDisposed) isolate.dispose();
     isolate = new ivm.Isolate({ memoryLimit: memoryMb, onCatastrophicError });
     isolateMemoryMb = memoryMb;
-    bridgeScript = isolate.compileScriptSync(ISOLATE_GUEST_BRIDGE_SOURCE, { filename: 'file:///agentbox-bootstrap.js' });
+    bridgeScript = compileBridge(isolate);
   }
   return { current: isolate, bridge: bridgeScript };
 }
@@ -81,7 +85,6 @@ async function run(request: IsolateRunRequest): Promise<void> {
     current.dispose();
   }, request.timeoutMs);
   let phase: 'load' | 'run' = 'load';
-  let context: IsolatedVM.Context | undefined;
   // Every handle made for this run: unreleased, they keep its context alive in the isolate.
   const handles: Array<{ release(): void }> = [];
   const keep = <T extends { release(): void }>(handle: T): T => {
@@ -89,26 +92,28 @@ async function run(request: IsolateRunRequest): Promise<void> {
     return handle;
   };
   try {
-    // Setup uses ivm's synchronous calls: this process serves one run at a time, and each
-    // async call is a round trip to the isolate's thread.
-    context = keep(takeContext(current));
-    // A Reference, not a Callback: a Callback cannot hand a promise back into the isolate.
-    const hostCall = keep(new ivm.Reference((name: string, argsJson: string) => callHost(request.id, name, argsJson)));
-    const bootstrap = keep(bridge.runSync(context, { reference: true, timeout: remaining() }));
-    const control = keep(
-      bootstrap.applySync(undefined, [hostCall, JSON.stringify(request.hostNames)], { result: { reference: true }, timeout: remaining() }),
-    );
-    const module = keep(current.compileModuleSync(request.source, { filename: `file:///${request.filename}` }));
-    module.instantiateSync(context, (specifier) => {
+    const prepared = takeContext(current, bridge);
+    handles.push(...prepared.handles);
+    prepared.bind(request.id);
+    const { context, control } = prepared;
+    // Module setup uses ivm's synchronous calls: this process serves one run at a time,
+    // and each async call is a round trip to the isolate's thread.
+    const tool = keep(current.compileModuleSync(request.source, { filename: `file:///${request.filename}` }));
+    const start = keep(current.compileModuleSync(START_MODULE_SOURCE, { filename: 'file:///agentbox-start.js' }));
+    const entry = keep(current.compileModuleSync(ENTRY_MODULE_SOURCE, { filename: 'file:///agentbox-entry.js' }));
+    entry.instantiateSync(context, (specifier, referrer) => {
+      if (referrer === entry && specifier === START_MODULE) return start;
+      if (referrer === entry && specifier === TOOL_MODULE) return tool;
       throw new Error(`imports are not allowed in script tools (import of '${specifier}')`);
     });
-    // The tool's own code runs in async calls: under a fatal OOM, isolated-vm reports
-    // through this thread's event loop, which a synchronous call would keep blocked.
-    await module.evaluate({ timeout: remaining() });
+    control.applySync(undefined, ['arm', request.argsJson, request.maxOutputBytes, JSON.stringify(request.hostNames)]);
+    // The tool's own code (its top level, then its default export up to its first wait)
+    // runs in this one async call: under a fatal OOM, isolated-vm reports through this
+    // thread's event loop, which a synchronous call would keep blocked.
+    await entry.evaluate({ timeout: remaining() });
     phase = 'run';
-    const namespace = keep(module.namespace);
-    await control.apply(undefined, ['start', namespace.derefInto(), request.argsJson, request.maxOutputBytes], { timeout: remaining() });
     let tagged: unknown = control.applySync(undefined, ['poll'], { timeout: remaining() });
+    if (tagged === null) throw new TopLevelAwaitError();
     if (tagged === '') {
       tagged = await control.apply(undefined, ['wait'], { timeout: remaining(), result: { promise: true, copy: true } });
     }
@@ -121,18 +126,11 @@ async function run(request: IsolateRunRequest): Promise<void> {
     clearTimeout(timer);
     pendingHostCalls.clear();
     if (!current.isDisposed) {
-      for (const handle of handles.reverse()) release(handle);
+      releaseAll(handles.reverse());
       retireIfHeavy(current);
     }
-    setImmediate(prepareSpare);
-  }
-}
-
-function release(handle: { release(): void }): void {
-  try {
-    handle.release();
-  } catch {
-    // Already released, or its isolate is gone: nothing left to free.
+    // After 'done' went out, so the parent's turnaround and this overlap.
+    prepareSpare();
   }
 }
 
@@ -146,11 +144,19 @@ function callHost(runId: number, name: string, argsJson: string): Promise<string
   const callId = (nextCallId += 1);
   return new Promise<string>((resolve) => {
     pendingHostCalls.set(callId, resolve);
-    send({ type: 'host-call', id: runId, callId, name: String(name), argsJson: String(argsJson) });
+    send({ type: 'host-call', id: runId, callId, name, argsJson });
   });
 }
 
+/** The entry module finished without starting the run: the tool's top level is still waiting. */
+class TopLevelAwaitError extends Error {
+  constructor() {
+    super("the script's top-level await never settles");
+  }
+}
+
 function classify(error: unknown, phase: 'load' | 'run', pastDeadline: boolean): IsolateFailure {
+  if (error instanceof TopLevelAwaitError) return { kind: 'guest', phase: 'load', name: 'Error', message: error.message };
   const name = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
   const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack.slice(0, 2_000) : undefined;

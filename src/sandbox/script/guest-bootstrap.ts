@@ -11,28 +11,35 @@ import type { JsonValue } from './script-sandbox.js';
 import { scriptOutputError } from './script-errors.js';
 
 /**
- * An expression: `function (hostCall, hostNamesJson) → run`, where
- * `hostCall(name, argsJson) → Promise<resultJson>` is the one host function, and
- * `run(exportsOrPromise, argsJson, maxChars) → Promise<string>` resolves to a tagged
- * string: `J<json>`, `L<length>` (too large) or `S<message>` (not JSON-serializable).
+ * An expression: `function (hostCall) → run`, where `hostCall(name, argsJson) →
+ * Promise<resultJson>` is the one host function, and `run(exportsOrPromise, argsJson,
+ * maxChars, hostNamesJson) → Promise<string>` resolves to a tagged string: `J<json>`,
+ * `L<length>` (too large) or `S<message>` (not JSON-serializable). It may be run in a
+ * context made ahead of the call, so everything per call (the granted host names
+ * included) is an argument of `run`, built only from the intrinsics taken here.
  */
-export const GUEST_BOOTSTRAP_SOURCE = String.raw`(function (hostCall, hostNamesJson) {
+export const GUEST_BOOTSTRAP_SOURCE = String.raw`(function (hostCall) {
   'use strict';
   const parse = JSON.parse;
   const stringify = JSON.stringify;
   const freeze = Object.freeze;
+  const create = Object.create;
   const then = Promise.prototype.then;
   const apply = Reflect.apply;
   const NativePromise = Promise;
   const NativeString = String;
-  const host = Object.create(null);
-  for (const name of parse(hostNamesJson)) {
-    host[name] = freeze((...args) => apply(then, hostCall(name, stringify(args)), [parse]));
-  }
-  freeze(host);
   // A reviver sees every value, innermost first: freezing each freezes the whole tree.
   const frozen = (key, value) => freeze(value);
-  return async function run(exported, argsJson, maxChars) {
+  return async function run(exported, argsJson, maxChars, hostNamesJson) {
+    // Built when the call starts, after the tool's top level ran: an index loop over a
+    // fresh array, since the tool may have replaced Array.prototype[Symbol.iterator].
+    const host = create(null);
+    const names = parse(hostNamesJson);
+    for (let i = 0; i < names.length; i += 1) {
+      const name = names[i];
+      host[name] = freeze((...args) => apply(then, hostCall(name, stringify(args)), [parse]));
+    }
+    freeze(host);
     const namespace = exported instanceof NativePromise ? await exported : exported;
     const fn = namespace.default;
     if (typeof fn !== 'function') {
