@@ -53,6 +53,27 @@ describe('sessions API, local mode', () => {
     expect(body.session.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
   });
 
+  it('GET serves the session as it is now: a new turn shows at once, with an exact Content-Length', async () => {
+    h = await startHarness();
+    const { id } = (await (await h.call('/v1/sessions', { method: 'POST', json: {} })).json()) as { id: string };
+    const get = async () => {
+      const res = await h!.call(`/v1/sessions/${id}`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect(res.headers.get('content-type')).toBe('application/json');
+      expect(Number(res.headers.get('content-length'))).toBe(bytes.byteLength);
+      return JSON.parse(new TextDecoder().decode(bytes)) as { lastSeq: number; messages: Array<{ content: string }> };
+    };
+    const before = await get();
+    expect(await get()).toEqual(before);
+    h.llm.enqueue({ type: 'text', text: 'héllo ✓' });
+    expect((await h.call(`/v1/sessions/${id}/messages`, { method: 'POST', json: { input: 'hi' } })).status).toBe(200);
+    const after = await get();
+    expect(after.lastSeq).toBeGreaterThan(before.lastSeq);
+    expect(after.messages.at(-1)?.content).toBe('héllo ✓');
+    expect((await h.call(`/v1/sessions/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await h.call(`/v1/sessions/${id}`)).status).toBe(404);
+  });
+
   it('maps an LLM failure to 502 with the LLM error code, and records the turn as failed', async () => {
     h = await startHarness();
     h.llm.enqueue({ type: 'error', status: 401, message: 'bad key' });

@@ -5,7 +5,13 @@ import type { AgentRuntime } from '../runtime/agent-runtime.js';
 
 export type SessionAction = 'read' | 'write' | 'delete';
 
-const memo = new WeakMap<Authorizer, Map<string, AuthDecision>>();
+/** Decisions by principal, then permission: two lookups, no key string built per request. */
+interface DecisionCache {
+  byPrincipal: Map<string, Map<string, AuthDecision>>;
+  size: number;
+}
+
+const memo = new WeakMap<Authorizer, DecisionCache>();
 
 /**
  * `authorizer.decide`, memoized: an authorizer's config never changes, and a session GET
@@ -14,12 +20,23 @@ const memo = new WeakMap<Authorizer, Map<string, AuthDecision>>();
  */
 export function decide(authorizer: Authorizer, principal: string, permission: string): AuthDecision {
   let cache = memo.get(authorizer);
-  if (!cache || cache.size > 10_000) memo.set(authorizer, (cache = new Map()));
-  const key = `${principal}\u0000${permission}`;
-  let decision = cache.get(key);
-  if (!decision) cache.set(key, (decision = authorizer.decide(principal, permission)));
+  if (!cache || cache.size > 10_000) memo.set(authorizer, (cache = { byPrincipal: new Map(), size: 0 }));
+  let decisions = cache.byPrincipal.get(principal);
+  if (!decisions) cache.byPrincipal.set(principal, (decisions = new Map()));
+  let decision = decisions.get(permission);
+  if (!decision) {
+    decisions.set(permission, (decision = authorizer.decide(principal, permission)));
+    cache.size += 1;
+  }
   return decision;
 }
+
+/** The permission strings of each action, made once rather than per request. */
+const permissions: Record<SessionAction, { own: string; any: string }> = {
+  read: { own: 'session:read:own', any: 'session:read:any' },
+  write: { own: 'session:write:own', any: 'session:write:any' },
+  delete: { own: 'session:delete:own', any: 'session:delete:any' },
+};
 
 /** Throws FORBIDDEN (403) unless the principal holds the permission. */
 export function requirePermission(authorizer: Authorizer, principal: string, permission: string): void {
@@ -39,12 +56,12 @@ export async function accessSession(
   action: SessionAction,
 ): Promise<Session> {
   const session = await deps.runtime.getSession(sessionId);
-  const notFound = (): AgentboxError => new AgentboxError('SESSION_NOT_FOUND', `no session with id ${sessionId}`);
-  if (!session) throw notFound();
-  if (session.owner === principal) {
-    requirePermission(deps.authorizer, principal, `session:${action}:own`);
+  if (session?.owner === principal) {
+    requirePermission(deps.authorizer, principal, permissions[action].own);
     return session;
   }
-  if (!decide(deps.authorizer, principal, `session:${action}:any`).allowed) throw notFound();
+  if (!session || !decide(deps.authorizer, principal, permissions[action].any).allowed) {
+    throw new AgentboxError('SESSION_NOT_FOUND', `no session with id ${sessionId}`);
+  }
   return session;
 }

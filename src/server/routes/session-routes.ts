@@ -6,6 +6,7 @@ import {
   createSessionBodySchema,
   listSessionsQuerySchema,
 } from '../request-schemas.js';
+import { SessionJsonCache } from '../session-json-cache.js';
 import { accessSession, decide, requirePermission } from '../session-access.js';
 import type { GuardedRoutes } from '../request-guard.js';
 import type { ServerDeps } from '../server-env.js';
@@ -13,6 +14,8 @@ import type { ServerDeps } from '../server-env.js';
 /** Create, list, get, delete sessions; decide approvals; cancel a running turn. */
 export function registerSessionRoutes(routes: GuardedRoutes, deps: ServerDeps): void {
   const { runtime, authorizer } = deps;
+  // The JSON of sessions served by GET, reused while each is at the same version.
+  const json = new SessionJsonCache();
 
   routes.post('/v1/sessions', async (c) => {
     const principal = c.get('principal');
@@ -37,7 +40,7 @@ export function registerSessionRoutes(routes: GuardedRoutes, deps: ServerDeps): 
 
   routes.get('/v1/sessions/:id', async (c) => {
     const id = parseSessionId(c.req.param('id'));
-    return c.json(await accessSession(deps, c.get('principal'), id, 'read'));
+    return json.response(await accessSession(deps, c.get('principal'), id, 'read'));
   });
 
   routes.delete('/v1/sessions/:id', async (c) => {
@@ -45,6 +48,7 @@ export function registerSessionRoutes(routes: GuardedRoutes, deps: ServerDeps): 
     await accessSession(deps, c.get('principal'), id, 'delete');
     if (deps.turns.has(id)) throw new AgentboxError('SESSION_BUSY', `session ${id} is running a turn; cancel it first`);
     await runtime.deleteSession(id);
+    json.forget(id);
     return c.body(null, 204);
   });
 
