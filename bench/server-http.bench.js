@@ -3,23 +3,28 @@
  * the default SQLite store) beside a bare Hono hello-world on @hono/node-server, measured by
  * autocannon in the same run. The servers run in a child process so the load generator does
  * not share their event loop. Target: ≥ 0.5× the bare requests/s.
+ *
+ * BENCH_BASELINE=<another checkout, built> adds that build's servers to the same run (rows
+ * marked "baseline build"), for before/after figures measured side by side.
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fmt, report } from './stats.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const baselineDist = process.env.BENCH_BASELINE ? join(process.env.BENCH_BASELINE, 'dist') : undefined;
 
 if (process.argv[2] === 'serve') {
   const { Hono } = await import('hono');
   const { serve } = await import('@hono/node-server');
   const { configSchema } = await import('../dist/config/config-schema.js');
-  const { startServer } = await import('../dist/node/server/start-server.js');
   const { startScriptedLlmServer } = await import('../dist/node/testing/index.js');
+  const builds = [['', (await import('../dist/node/server/start-server.js')).startServer]];
+  if (baselineDist) builds.push([' (baseline build)', (await import(pathToFileURL(join(baselineDist, 'node/server/start-server.js')).href)).startServer]);
 
   const bare = new Hono().get('/hello', (c) => c.text('Hello Hono!'));
   const bareServer = serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' });
@@ -35,7 +40,11 @@ if (process.argv[2] === 'serve') {
   const dir = mkdtempSync(join(tmpdir(), 'agentbox-bench-http-'));
   const targets = { bare: `http://127.0.0.1:${bareServer.address().port}/hello` };
   const servers = [];
-  for (const [name, store] of [['memory', { kind: 'memory' }], ['sqlite', { kind: 'sqlite', path: join(dir, 'bench.db') }]]) {
+  const variants = builds.flatMap(([build, startServer], i) => [
+    { name: `memory${build}`, startServer, store: { kind: 'memory' } },
+    { name: `sqlite${build}`, startServer, store: { kind: 'sqlite', path: join(dir, `bench-${i}.db`) } },
+  ]);
+  for (const { name, startServer, store } of variants) {
     const config = configSchema.parse({ llm: { baseUrl: llm.url, model: 'm' }, store, server: { rateLimit: { requestsPerMinute: 1e9 } } });
     const running = await startServer({ config, port: 0 });
     servers.push(running);
@@ -64,8 +73,10 @@ if (process.argv[2] === 'serve') {
   const run = (url) => autocannon({ url, connections, duration: seconds, pipelining: 1 });
   // Warm-up, then the measured runs, alternating.
   for (const url of Object.values(targets)) await autocannon({ url, connections, duration: 2 });
-  const results = { bare: [], bareJson: [], memory: [], sqlite: [] };
-  for (let round = 0; round < 2; round += 1) for (const [name, url] of Object.entries(targets)) results[name].push(await run(url));
+  // Rows in this order: the two baselines first.
+  const names = ['bare', 'bareJson', ...Object.keys(targets).filter((name) => !name.startsWith('bare'))];
+  const results = Object.fromEntries(names.map((name) => [name, []]));
+  for (let round = 0; round < 2; round += 1) for (const name of names) results[name].push(await run(targets[name]));
   const best = (rs) => rs.reduce((a, b) => (a.requests.average >= b.requests.average ? a : b));
   const bare = best(results.bare);
   const rows = {};
@@ -77,7 +88,7 @@ if (process.argv[2] === 'serve') {
         ? 'bare Hono hello-world (baseline)'
         : name === 'bareJson'
           ? 'bare Hono, same session JSON body'
-          : `agentbox GET /v1/sessions/:id, ${name} store`;
+          : `agentbox GET /v1/sessions/:id, ${name.replace(/^(\w+)/, '$1 store')}`;
     rows[label] = `${fmt(r.requests.average, 0)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  ratio ${fmt(r.requests.average / bare.requests.average, 2)}×`;
   }
   report(`HTTP service (${connections} connections, ${seconds} s per run, best of 2; target ≥ 0.5× bare req/s)`, rows);
