@@ -42,6 +42,32 @@ describe('startServer (a real socket)', () => {
     }
   });
 
+  it('with API keys: a valid key gets in (hashed by node:crypto), a wrong or missing one gets 401', async () => {
+    const { sha256Hex } = await import('../src/node/server/sha256-hex.js');
+    const config = configSchema.parse({
+      llm: { baseUrl: llm.url, model: 'm', maxRetries: 0 },
+      store: { kind: 'memory' },
+      server: { apiKeys: [{ sha256: sha256Hex('clé-secrète'), principal: 'ci' }] },
+      auth: { principals: { ci: { roles: ['user'] } } },
+    });
+    const running = await startServer({ config, port: 0 });
+    try {
+      const auth = (key: string): RequestInit => ({ headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
+      const created = await fetch(`${running.url}/v1/sessions`, { ...auth('clé-secrète'), method: 'POST', body: '{}' });
+      expect(created.status).toBe(201);
+      const { id, owner } = (await created.json()) as { id: string; owner: string };
+      expect(owner).toBe('ci');
+      expect((await fetch(`${running.url}/v1/sessions/${id}`, auth('clé-secrète'))).status).toBe(200);
+      expect((await fetch(`${running.url}/v1/sessions/${id}`, { headers: { 'x-api-key': 'clé-secrète' } })).status).toBe(200);
+      expect((await fetch(`${running.url}/v1/sessions/${id}`, auth('clé-secrètE'))).status).toBe(401);
+      expect((await fetch(`${running.url}/v1/sessions/${id}`)).status).toBe(401);
+      expect((await fetch(`${running.url}/metrics`)).status).toBe(401);
+      expect((await fetch(`${running.url}/metrics`, auth('clé-secrète'))).status).toBe(200);
+    } finally {
+      await running.close({ timeoutMs: 1000 });
+    }
+  });
+
   it('refuses a non-loopback host in local mode, with a clear error', async () => {
     const config = configSchema.parse({ store: { kind: 'memory' } });
     await expect(startServer({ config, host: '0.0.0.0', port: 0 })).rejects.toThrow(/refusing to listen on 0\.0\.0\.0 without API keys/);

@@ -29,6 +29,18 @@ describe('API keys', () => {
     await expect(authenticate(headers({}))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     expect(await createApiKeyAuthenticator([])(headers({}))).toEqual({ principal: 'local', keyId: 'local' });
   });
+
+  it('hashes with the hasher it is given, which may answer synchronously', async () => {
+    const hashed: string[] = [];
+    const hash = (key: string): string => {
+      hashed.push(key);
+      return key === 'secret-one' ? 'f'.repeat(64) : '0'.repeat(64);
+    };
+    const authenticate = createApiKeyAuthenticator([{ sha256: 'f'.repeat(64), principal: 'ci' }], { hash });
+    expect(await authenticate(headers({ 'x-api-key': 'secret-one' }))).toEqual({ principal: 'ci', keyId: 'f'.repeat(64) });
+    await expect(authenticate(headers({ authorization: 'Bearer secret-two' }))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(hashed).toEqual(['secret-one', 'secret-two']);
+  });
 });
 
 describe('RateLimiter', () => {

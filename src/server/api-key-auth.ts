@@ -12,6 +12,13 @@ export async function hashApiKey(key: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * Hex SHA-256 of a key, as `hashApiKey` computes it. May answer synchronously: the Node
+ * service hashes with node:crypto, which costs ~1 µs against ~15 µs for a Web Crypto
+ * digest (a promise and a thread-pool job per request).
+ */
+export type KeyHasher = (key: string) => string | Promise<string>;
+
 /** Compares two equal-length hex strings without an early exit, so timing says nothing. */
 export function constantTimeEqual(a: string, b: string): boolean {
   let diff = a.length ^ b.length;
@@ -47,12 +54,13 @@ export const localIdentity: Readonly<Authenticated> = Object.freeze({ principal:
  * request is `local`. Otherwise the key's hash is compared with every configured hash
  * (all of them, in constant time each), so neither a match's position nor a near miss shows.
  */
-export function createApiKeyAuthenticator(keys: readonly ApiKeyEntry[]): (header: HeaderReader) => Promise<Authenticated> {
+export function createApiKeyAuthenticator(keys: readonly ApiKeyEntry[], options: { hash?: KeyHasher } = {}): (header: HeaderReader) => Promise<Authenticated> {
   if (keys.length === 0) return () => Promise.resolve(localIdentity);
+  const hashKey = options.hash ?? hashApiKey;
   return async (header) => {
     const key = presentedKey(header);
     if (!key) throw new AgentboxError('UNAUTHENTICATED', 'an API key is required: send Authorization: Bearer <key>');
-    const hash = await hashApiKey(key);
+    const hash = await hashKey(key);
     let found: ApiKeyEntry | undefined;
     for (const entry of keys) if (constantTimeEqual(hash, entry.sha256) && !found) found = entry;
     if (!found) throw new AgentboxError('UNAUTHENTICATED', 'the API key is not valid');

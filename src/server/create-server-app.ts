@@ -9,7 +9,7 @@ import type { Clock } from '../engine/session-recorder.js';
 import { AgentboxError } from '../errors/agentbox-error.js';
 import { BaseRuntime } from '../runtime/base-runtime.js';
 import { MemorySessionStore } from '../store/memory-session-store.js';
-import { createApiKeyAuthenticator, type HeaderReader } from './api-key-auth.js';
+import { createApiKeyAuthenticator, type HeaderReader, type KeyHasher } from './api-key-auth.js';
 import { errorResponse } from './http-error.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RequestGuard, type GuardedRoutes } from './request-guard.js';
@@ -36,6 +36,8 @@ export interface ServerAppOptions {
   metrics?: ServerMetrics;
   assets?: StaticAssets;
   clock?: Clock;
+  /** Hashes presented API keys (default Web Crypto); the Node service passes a synchronous one. */
+  hashKey?: KeyHasher;
   /** Idle SSE heartbeat period (default 15 s). */
   heartbeatMs?: number;
   /** Events buffered per SSE client before a stalled one is cut off (default 1024). */
@@ -90,7 +92,7 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
     heartbeatMs: options.heartbeatMs ?? 15_000,
     streamCapacity: options.streamCapacity ?? 1024,
   };
-  const authenticate = createApiKeyAuthenticator(config.apiKeys);
+  const authenticate = createApiKeyAuthenticator(config.apiKeys, options.hashKey ? { hash: options.hashKey } : {});
   const limiter = new RateLimiter(config.rateLimit.requestsPerMinute, options.clock);
 
   const toResponse = (error: unknown): Response => errorResponse(error instanceof HTTPException && error.status === 413 ? tooLarge(config) : error);

@@ -14,6 +14,7 @@ import type { DrainReport } from '../../server/turn-tracker.js';
 import { NodeRuntime } from '../node-runtime.js';
 import { createNodeStaticAssets } from './node-static-assets.js';
 import { createPrometheusMetrics } from './prometheus-metrics.js';
+import { sha256Hex } from './sha256-hex.js';
 
 export interface StartServerOptions {
   config: AgentboxConfig;
@@ -72,6 +73,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     llm: llmStatus(config),
     agent: { maxSteps: config.agent.maxSteps, toolTimeoutMs: config.agent.toolTimeoutMs, ...(config.agent.system !== undefined ? { system: config.agent.system } : {}) },
     metrics,
+    hashKey: sha256Hex,
     assets: createNodeStaticAssets(options.assetsRoot ?? packageRoot),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });
