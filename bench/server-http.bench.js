@@ -5,9 +5,10 @@
  * not share their event loop. Target: ≥ 0.5× the bare requests/s.
  *
  * BENCH_BASELINE=<another checkout, built> adds that build's servers to the same run (rows
- * marked "baseline build"), for before/after figures measured side by side.
+ * marked "baseline"), for before/after figures measured side by side.
  */
 import { fork } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ if (process.argv[2] === 'serve') {
   const { configSchema } = await import('../dist/config/config-schema.js');
   const { startScriptedLlmServer } = await import('../dist/node/testing/index.js');
   const builds = [['', (await import('../dist/node/server/start-server.js')).startServer]];
-  if (baselineDist) builds.push([' (baseline build)', (await import(pathToFileURL(join(baselineDist, 'node/server/start-server.js')).href)).startServer]);
+  if (baselineDist) builds.push([' (baseline)', (await import(pathToFileURL(join(baselineDist, 'node/server/start-server.js')).href)).startServer]);
 
   const bare = new Hono().get('/hello', (c) => c.text('Hello Hono!'));
   const bareServer = serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' });
@@ -38,26 +39,37 @@ if (process.argv[2] === 'serve') {
         : { type: 'tool-calls', calls: [{ name: 'calculator', arguments: { expression: '17 * 23' } }] },
   });
   const dir = mkdtempSync(join(tmpdir(), 'agentbox-bench-http-'));
-  const targets = { bare: `http://127.0.0.1:${bareServer.address().port}/hello` };
+  const targets = { bare: { url: `http://127.0.0.1:${bareServer.address().port}/hello` } };
   const servers = [];
+  // A deployment off loopback must have API keys: one variant pays for checking one per request.
+  const key = 'bench-api-key';
+  const keyed = { server: { apiKeys: [{ sha256: createHash('sha256').update(key).digest('hex'), principal: 'bench' }] }, auth: { principals: { bench: { roles: ['user'] } } } };
   const variants = builds.flatMap(([build, startServer], i) => [
     { name: `memory${build}`, startServer, store: { kind: 'memory' } },
+    { name: `memory, API key${build}`, startServer, store: { kind: 'memory' }, keyed: true },
     { name: `sqlite${build}`, startServer, store: { kind: 'sqlite', path: join(dir, `bench-${i}.db`) } },
   ]);
-  for (const { name, startServer, store } of variants) {
-    const config = configSchema.parse({ llm: { baseUrl: llm.url, model: 'm' }, store, server: { rateLimit: { requestsPerMinute: 1e9 } } });
+  for (const { name, startServer, store, keyed: withKey } of variants) {
+    const config = configSchema.parse({
+      llm: { baseUrl: llm.url, model: 'm' },
+      store,
+      ...(withKey ? { auth: keyed.auth } : {}),
+      server: { rateLimit: { requestsPerMinute: 1e9 }, ...(withKey ? keyed.server : {}) },
+    });
     const running = await startServer({ config, port: 0 });
     servers.push(running);
+    const headers = withKey ? { authorization: `Bearer ${key}` } : {};
     // A realistic session: one finished turn with a tool call (~16 stored events).
-    const { id } = await (await fetch(`${running.url}/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"system":"You are terse."}' })).json();
-    const done = await fetch(`${running.url}/v1/sessions/${id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"input":"What is 17 * 23?"}' });
+    const post = (path, body) => fetch(`${running.url}${path}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+    const { id } = await (await post('/v1/sessions', '{"system":"You are terse."}')).json();
+    const done = await post(`/v1/sessions/${id}/messages`, '{"input":"What is 17 * 23?"}');
     if (done.status !== 200) throw new Error(`turn failed: ${await done.text()}`);
-    targets[name] = `${running.url}/v1/sessions/${id}`;
+    targets[name] = { url: `${running.url}/v1/sessions/${id}`, headers };
   }
   // A second baseline: bare Hono sending the same session JSON, so response size is equal.
-  const sessionJson = await (await fetch(targets.memory)).json();
+  const sessionJson = await (await fetch(targets.memory.url)).json();
   bare.get('/session', (c) => c.json(sessionJson));
-  targets.bareJson = targets.bare.replace(/\/hello$/, '/session');
+  targets.bareJson = { url: targets.bare.url.replace(/\/hello$/, '/session') };
   process.send({ targets });
   process.on('message', async () => {
     for (const s of servers) await s.close({ timeoutMs: 100 });
@@ -70,9 +82,9 @@ if (process.argv[2] === 'serve') {
   const autocannon = (await import('autocannon')).default;
   const child = fork(fileURLToPath(import.meta.url), ['serve'], { stdio: 'inherit' });
   const { targets } = await new Promise((resolve) => child.once('message', resolve));
-  const run = (url) => autocannon({ url, connections, duration: seconds, pipelining: 1 });
+  const run = ({ url, headers }, duration = seconds) => autocannon({ url, headers, connections, duration, pipelining: 1 });
   // Warm-up, then the measured runs, alternating.
-  for (const url of Object.values(targets)) await autocannon({ url, connections, duration: 2 });
+  for (const target of Object.values(targets)) await run(target, 2);
   // Rows in this order: the two baselines first.
   const names = ['bare', 'bareJson', ...Object.keys(targets).filter((name) => !name.startsWith('bare'))];
   const results = Object.fromEntries(names.map((name) => [name, []]));
@@ -88,10 +100,10 @@ if (process.argv[2] === 'serve') {
         ? 'bare Hono hello-world (baseline)'
         : name === 'bareJson'
           ? 'bare Hono, same session JSON body'
-          : `agentbox GET /v1/sessions/:id, ${name.replace(/^(\w+)/, '$1 store')}`;
+          : `agentbox, ${name.replace(/^(\w+)/, '$1 store')}`;
     rows[label] = `${fmt(r.requests.average, 0)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  ratio ${fmt(r.requests.average / bare.requests.average, 2)}×`;
   }
-  report(`HTTP service (${connections} connections, ${seconds} s per run, best of 2; target ≥ 0.5× bare req/s)`, rows);
+  report(`HTTP service: GET /v1/sessions/:id against bare Hono (${connections} connections, ${seconds} s per run, best of 2; target ≥ 0.5× bare req/s)`, rows);
   child.send('stop');
   await new Promise((resolve) => child.once('exit', resolve));
 }
