@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -83,6 +83,18 @@ describe('fs tools inside the roots', () => {
     const result = await run(tools({ maxBytes: 1024 }).fs_read, { path: 'big.txt' });
     expect(result).toMatchObject({ size: 100_000, truncated: true });
     expect((result as { content: string }).content).toBe('x'.repeat(1024));
+  });
+});
+
+describe('fs tools and hard links', () => {
+  it('refuse to read or write a file hard-linked from outside the root, and change nothing outside', async () => {
+    linkSync(secret, path.join(root, 'hard-link'));
+    const before = outsideSnapshot();
+    const t = tools();
+    await expect(run(t.fs_read, { path: 'hard-link' })).rejects.toMatchObject({ code: 'TOOL_PATH_DENIED', message: expect.stringContaining('hard links') });
+    await expect(run(t.fs_write, { path: 'hard-link', content: 'owned' })).rejects.toMatchObject({ code: 'TOOL_PATH_DENIED' });
+    expect(outsideSnapshot()).toEqual(before);
+    expect(readFileSync(secret, 'utf8')).toBe('TOP SECRET');
   });
 });
 

@@ -46,7 +46,10 @@ export function createFsWriteTool(options: { roots: FsRootCapability[]; maxBytes
         const handle = await open(resolved.real, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644);
         try {
           await assertOpenedInside(handle.fd, resolved, 'write');
-          if (!(await handle.stat()).isFile()) throw new AgentboxError('TOOL_FAILED', `cannot write "${requested}": not a regular file`);
+          const stat = await handle.stat();
+          if (!stat.isFile()) throw new AgentboxError('TOOL_FAILED', `cannot write "${requested}": not a regular file`);
+          // A hard link inside a root may share its data with a file outside it: paths cannot tell.
+          if (stat.nlink > 1) throw new AgentboxError('TOOL_PATH_DENIED', `cannot write "${requested}": the file has other hard links, which may lie outside the granted roots`);
           await handle.truncate(0);
           await handle.write(bytes, 0, bytes.length, 0);
         } finally {
