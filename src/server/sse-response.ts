@@ -12,9 +12,18 @@ export interface SseEventsOptions {
   heartbeatMs: number;
 }
 
-/** One agent event as an SSE message: event name = type, `id` = seq for stored events. */
-export function writeEvent(stream: SSEStreamingApi, event: AgentEvent): Promise<void> {
-  return stream.writeSSE({ event: event.type, data: JSON.stringify(event), ...(event.seq > 0 ? { id: String(event.seq) } : {}) });
+/** The SSE text of one agent event: event name = type, `id` = seq for stored events. */
+export function sseEventText(event: AgentEvent): string {
+  // Formatted here rather than by `writeSSE`, which splits the data into lines and checks
+  // every field with regexes (and an extra promise) per message: JSON.stringify never emits
+  // CR or LF, an event type is one of our names and seq a number, so none can break a line.
+  const id = event.seq > 0 ? `id: ${event.seq}\n` : '';
+  return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n${id}\n`;
+}
+
+/** One agent event as an SSE message. */
+export async function writeEvent(stream: SSEStreamingApi, event: AgentEvent): Promise<void> {
+  await stream.write(sseEventText(event));
 }
 
 /**
