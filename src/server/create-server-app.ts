@@ -46,10 +46,11 @@ export interface ServerAppOptions {
 
 export interface ServerApp {
   /**
-   * The Hono app. Routes added to it directly run without auth, limits or metrics (there is
-   * no `app.use` middleware to catch them): add routes through `routes` instead.
+   * Serves one request in-process (tests, embedding): `await server.request('/healthz')`.
+   * The Hono app itself is not exposed: a route added to it directly would skip the guard
+   * (auth, limits, metrics), so routes are added only through `routes`.
    */
-  readonly app: Hono<AppEnv>;
+  request(path: string, init?: RequestInit): Promise<Response>;
   /** Adds routes behind the same guard as the built-in ones (API key under /v1, limits, metrics). */
   readonly routes: GuardedRoutes;
   /** The portable `fetch(Request) → Response` entry point. */
@@ -66,7 +67,7 @@ export interface ServerApp {
  *
  * @example
  * const server = createServerApp({ runtime, authorizer: createServerAuthorizer(config) });
- * const res = await server.app.request('/v1/sessions', { method: 'POST', body: '{}' });
+ * const res = await server.request('/v1/sessions', { method: 'POST', body: '{}' });
  */
 export function createServerApp(options: ServerAppOptions): ServerApp {
   const config = serverConfigSchema.parse(options.config ?? {});
@@ -125,7 +126,7 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   registerOperationRoutes(routes, { runtime, llm: options.llm, metrics: options.metrics, assets: options.assets, requireKey, openStreams: () => deps.streams.size });
 
   return {
-    app,
+    request: async (path, init) => app.request(path, init),
     routes,
     fetch: (request) => app.fetch(request),
     get activeTurns() {

@@ -80,7 +80,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Server
       const headers = new Headers(request.headers);
       if (key) headers.set('authorization', `Bearer ${key}`);
       if (json !== undefined) headers.set('content-type', 'application/json');
-      return Promise.resolve(app.app.request(path, { ...request, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) }));
+      return Promise.resolve(app.request(path, { ...request, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) }));
     },
     async close() {
       await app.shutdown({ timeoutMs: 1000 });
