@@ -103,10 +103,6 @@ export class BaseRuntime implements AgentRuntime {
       throw new AgentboxError('SESSION_BUSY', `session ${session.id} is already running a turn`);
     }
     const turn: ActiveTurn = { controller: new AbortController(), approvals: new Map() };
-    // However the turn is aborted (cancel() or the caller's signal), waiting approvals end too.
-    turn.controller.signal.addEventListener('abort', () => {
-      for (const pending of [...turn.approvals.values()]) pending.resolve({ approved: false, by: 'system', reason: 'turn cancelled' });
-    });
     this.active.set(session.id, turn);
     const onAbort = (): void => turn.controller.abort(request.signal?.reason);
     request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -212,7 +208,11 @@ export class BaseRuntime implements AgentRuntime {
   }
 
   private async waitForDecisions(turn: ActiveTurn, requests: ApprovalRequest[]): Promise<Map<string, ApprovalDecision>> {
-    const entries = await Promise.all(
+    // However the turn is aborted (cancel() or the caller's signal), waiting approvals end too.
+    const endWaits = (): void => {
+      for (const pending of [...turn.approvals.values()]) pending.resolve({ approved: false, by: 'system', reason: 'turn cancelled' });
+    };
+    const waits = Promise.all(
       requests.map(
         (request) =>
           new Promise<[string, ApprovalDecision]>((resolve) => {
@@ -226,6 +226,13 @@ export class BaseRuntime implements AgentRuntime {
           }),
       ),
     );
-    return new Map(entries);
+    const signal = turn.controller.signal;
+    if (signal.aborted) endWaits();
+    else signal.addEventListener('abort', endWaits, { once: true });
+    try {
+      return new Map(await waits);
+    } finally {
+      signal.removeEventListener('abort', endWaits);
+    }
   }
 }

@@ -3,7 +3,7 @@ import { AgentboxError, type SerializedError } from '../../errors/agentbox-error
 import type { EventPayload, ToolResourceUsage } from '../../engine/events.js';
 import type { ToolCall } from '../../engine/messages.js';
 import { parseToolArguments } from './parse-tool-arguments.js';
-import type { Tool, ToolResult } from './tool.js';
+import type { Tool, ToolContext, ToolResult } from './tool.js';
 import type { ToolRegistry } from './tool-registry.js';
 
 /** An authorization verdict; failures are data, not exceptions. */
@@ -203,37 +203,41 @@ export class ToolExecutor {
   ): Promise<unknown> {
     const tool = prepared.tool as Tool;
     const args = prepared.args as Record<string, unknown>;
-    if (context.signal.aborted) throw new AgentboxError('CANCELLED', 'the turn was cancelled');
+    const turn = context.signal;
+    if (turn.aborted) throw new AgentboxError('CANCELLED', 'the turn was cancelled');
     const timeoutMs = tool.timeoutMs ?? this.defaultTimeoutMs;
-    const controller = new AbortController();
-    const onAbort = (): void => controller.abort(context.signal.reason);
-    context.signal.addEventListener('abort', onAbort, { once: true });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new AgentboxError('TOOL_TIMEOUT', `tool '${tool.name}' did not finish within ${timeoutMs} ms`, {
-          details: { timeoutMs },
-        });
-        controller.abort(error);
-        reject(error);
-      }, timeoutMs);
-      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-    });
+    // The call's own signal is made only if the tool reads it: most tools never do, and an
+    // AbortController plus its listeners is a measurable share of a fast call.
+    let controller: AbortController | undefined;
+    let stop: ((error: unknown) => void) | undefined;
+    const ended = new Promise<never>((_, reject) => (stop = reject));
+    const onTurnAbort = (): void => {
+      controller?.abort(turn.reason);
+      stop?.(new AgentboxError('CANCELLED', 'the turn was cancelled'));
+    };
+    turn.addEventListener('abort', onTurnAbort, { once: true });
+    const timer = setTimeout(() => {
+      const error = new AgentboxError('TOOL_TIMEOUT', `tool '${tool.name}' did not finish within ${timeoutMs} ms`, { details: { timeoutMs } });
+      controller?.abort(error);
+      stop?.(error);
+    }, timeoutMs);
+    const toolContext: ToolContext = {
+      get signal(): AbortSignal {
+        controller ??= new AbortController();
+        return controller.signal;
+      },
+      sessionId: context.sessionId,
+      callId: call.id,
+      principal: context.principal,
+      ...(prepared.capabilities ? { capabilities: prepared.capabilities } : {}),
+      reportResources: (reported) => Object.assign(usage, reported),
+    };
     try {
-      const execution = Promise.resolve().then(() =>
-        tool.execute(args, {
-          signal: controller.signal,
-          sessionId: context.sessionId,
-          callId: call.id,
-          principal: context.principal,
-          ...(prepared.capabilities ? { capabilities: prepared.capabilities } : {}),
-          reportResources: (reported) => Object.assign(usage, reported),
-        }),
-      );
-      return await Promise.race([execution, deadline]);
+      const execution = Promise.resolve().then(() => tool.execute(args, toolContext));
+      return await Promise.race([execution, ended]);
     } finally {
       clearTimeout(timer);
-      context.signal.removeEventListener('abort', onAbort);
+      turn.removeEventListener('abort', onTurnAbort);
     }
   }
 
