@@ -4,7 +4,7 @@
  * asked for is not granted.
  */
 import { z } from 'zod';
-import { AgentboxError } from '../../errors/index.js';
+import { parseInputWith } from '../../errors/index.js';
 import { DEFAULT_SCRIPT_MAX_OUTPUT_BYTES, DEFAULT_SCRIPT_MEMORY_MB, DEFAULT_SCRIPT_TIMEOUT_MS } from './script-sandbox.js';
 
 const hostEntry = z
@@ -43,9 +43,5 @@ export type ScriptToolManifestInput = z.input<typeof scriptToolManifestSchema>;
  * e.g. `capabilities.fetchHosts.0: must be host, host:port or *.domain`.
  */
 export function parseScriptToolManifest(input: unknown, source = 'script tool manifest'): ScriptToolManifest {
-  const result = scriptToolManifestSchema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
-  const lines = issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n');
-  throw new AgentboxError('INVALID_INPUT', `invalid ${source}:\n${lines}`, { details: { issues } });
+  return parseInputWith(scriptToolManifestSchema, input, source);
 }

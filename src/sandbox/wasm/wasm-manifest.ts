@@ -4,7 +4,7 @@
  * granted; the defaults are the tightest limits that still run ordinary tools.
  */
 import { z } from 'zod';
-import { AgentboxError } from '../../errors/index.js';
+import { parseInputWith } from '../../errors/index.js';
 
 export const DEFAULT_WASM_MEMORY_MB = 64;
 export const DEFAULT_WASM_TIMEOUT_MS = 5_000;
@@ -47,9 +47,5 @@ export type WasmManifestInput = z.input<typeof wasmManifestSchema>;
  * e.g. `capabilities.memoryMb: Too big: expected number to be <=4096`.
  */
 export function parseWasmManifest(input: unknown, source = 'WASM tool manifest'): WasmManifest {
-  const result = wasmManifestSchema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
-  const lines = issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n');
-  throw new AgentboxError('INVALID_INPUT', `invalid ${source}:\n${lines}`, { details: { issues } });
+  return parseInputWith(wasmManifestSchema, input, source);
 }
