@@ -74,6 +74,11 @@ describe('the agent loop with sandboxed tools and permissions', () => {
       expect(events.filter((e) => e.type === 'auth.allowed')).toHaveLength(2);
       const wasmCall = events.find((e) => e.type === 'tool.completed' && e.name === 'text_stats');
       expect(wasmCall?.type === 'tool.completed' && wasmCall.resources?.peakMemoryBytes).toBeGreaterThan(0);
+      expect(wasmCall?.type === 'tool.completed' && wasmCall.resources?.cpuMs).toBeGreaterThanOrEqual(0);
+      const scriptCall = events.find((e) => e.type === 'tool.completed' && e.name === 'slugify');
+      // QuickJS's linear memory starts at 16 MiB: its peak is at least that.
+      expect(scriptCall?.type === 'tool.completed' && scriptCall.resources?.peakMemoryBytes).toBeGreaterThanOrEqual(16 * 1024 * 1024);
+      expect(scriptCall?.type === 'tool.completed' && scriptCall.resources?.cpuMs).toBeGreaterThanOrEqual(0);
       expect(readFileSync(join(dir, 'secret.txt'), 'utf8')).toBe('top secret');
     } finally {
       await runtime.close();

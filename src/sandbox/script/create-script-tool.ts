@@ -59,6 +59,7 @@ export function createScriptTool(
         host: granted === undefined ? host : hostFor(Array.isArray(granted.hosts) ? granted.hosts : [], runTimeoutMs),
         signal: context.signal,
         filename: `${parsed.name}.js`,
+        ...(context.reportResources ? { onResources: context.reportResources } : {}),
       });
     },
   };

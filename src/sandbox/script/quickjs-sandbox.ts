@@ -53,6 +53,8 @@ class QuickJsSandbox implements ScriptSandbox {
     const prepared = prepareScriptRun(options);
     const instance = await this.pool.acquire(prepared.memoryMb);
     const outcome = await runInQuickJs(instance, prepared, this.maxStackBytes);
+    // Linear memory never shrinks: its size is the instance's high-water mark, this run included.
+    options.onResources?.({ peakMemoryBytes: instance.memory.buffer.byteLength });
     this.pool.release(instance, outcome.reusable && !this.closed);
     if (outcome.error) throw outcome.error;
     return outcome.value as JsonValue;

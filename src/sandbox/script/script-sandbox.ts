@@ -63,6 +63,8 @@ export interface ScriptRunOptions {
   signal?: AbortSignal;
   /** Name shown in the guest's stack traces, e.g. the tool name. */
   filename?: string;
+  /** Receives what the run used, where the backend can tell (QuickJS: its linear memory). */
+  onResources?: (usage: { cpuMs?: number; peakMemoryBytes?: number }) => void;
 }
 
 /**
