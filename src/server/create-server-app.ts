@@ -20,6 +20,7 @@ import { registerSessionRoutes } from './routes/session-routes.js';
 import type { AppEnv, ServerDeps } from './server-env.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { StaticAssets } from './static-assets.js';
+import { SessionEventHub } from './session-event-hub.js';
 import { StreamRegistry } from './stream-registry.js';
 import { TurnTracker, type DrainReport } from './turn-tracker.js';
 
@@ -89,8 +90,8 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
     authorizer,
     config,
     turns: new TurnTracker(),
-    streams: new StreamRegistry(),
-    heartbeatMs: options.heartbeatMs ?? 15_000,
+    streams: new StreamRegistry(options.heartbeatMs ?? 15_000),
+    sessionEvents: new SessionEventHub(() => runtime.stream({ capacity: 1024, overflow: 'block' })),
     streamCapacity: options.streamCapacity ?? 1024,
   };
   const authenticate = createApiKeyAuthenticator(config.apiKeys, options.hashKey ? { hash: options.hashKey } : {});

@@ -2,6 +2,7 @@ import type { Authorizer } from '../auth/authorizer.js';
 import type { BaseRuntime } from '../runtime/base-runtime.js';
 import type { ServerConfig } from '../config/server-config-schema.js';
 import type { SessionStore } from '../store/session-store.js';
+import type { SessionEventHub } from './session-event-hub.js';
 import type { StreamRegistry } from './stream-registry.js';
 import type { TurnTracker } from './turn-tracker.js';
 
@@ -20,9 +21,10 @@ export interface ServerDeps {
   authorizer: Authorizer;
   config: ServerConfig;
   turns: TurnTracker;
+  /** Open SSE streams; its timer sends the heartbeat comments that keep proxies from closing idle ones. */
   streams: StreamRegistry;
-  /** Comment lines on idle SSE streams keep proxies from closing them. */
-  heartbeatMs: number;
+  /** Live session events for the SSE streams of `GET /v1/sessions/:id/events`. */
+  sessionEvents: SessionEventHub;
   /** Events buffered per SSE client before a slow client is cut off. */
   streamCapacity: number;
 }

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
-import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
+import type { SSEStreamingApi } from 'hono/streaming';
 import type { AgentEvent } from '../engine/events.js';
-import { errorResponseParts } from './http-error.js';
+import { SseStream } from './sse-stream.js';
 import type { StreamRegistry } from './stream-registry.js';
 
 export interface SseEventsOptions {
@@ -9,8 +9,11 @@ export interface SseEventsOptions {
   /** Stops the event source (the client went away, or the server is shutting down). */
   stop: () => void;
   streams: StreamRegistry;
-  heartbeatMs: number;
+  /** Events queued for a client that is not reading before it is cut off. */
+  capacity: number;
 }
+
+const encoder = new TextEncoder();
 
 /** The SSE text of one agent event: event name = type, `id` = seq for stored events. */
 export function sseEventText(event: AgentEvent): string {
@@ -21,35 +24,42 @@ export function sseEventText(event: AgentEvent): string {
   return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n${id}\n`;
 }
 
-/** One agent event as an SSE message. */
+/** The UTF-8 bytes of `sseEventText(event)`, as an SSE response body carries them. */
+export function sseEventBytes(event: AgentEvent): Uint8Array {
+  return encoder.encode(sseEventText(event));
+}
+
+/** One agent event as an SSE message on a Hono SSE stream. */
 export async function writeEvent(stream: SSEStreamingApi, event: AgentEvent): Promise<void> {
   await stream.write(sseEventText(event));
 }
 
 /**
- * Streams agent events as Server-Sent Events. Writes wait for the socket (backpressure
- * reaches the bounded subscription, whose `close` policy then cuts a stalled client off);
- * a failure ends the stream with an `error` event carrying `{ code, message }`.
+ * Streams agent events as Server-Sent Events, one event per read of the client: the source
+ * is pulled only as fast as the socket drains (backpressure reaches the bounded
+ * subscription, whose `close` policy then cuts a stalled client off); a failure ends the
+ * stream with an `error` event carrying `{ code, message }`.
  */
-export function sseEventsResponse(c: Context, options: SseEventsOptions): Response {
-  c.header('X-Accel-Buffering', 'no');
-  return streamSSE(c, async (stream) => {
-    const unregister = options.streams.add(options.stop);
-    stream.onAbort(options.stop);
-    const heartbeat = setInterval(() => void stream.write(': heartbeat\n\n'), options.heartbeatMs);
-    try {
-      for await (const event of options.events) {
-        await writeEvent(stream, event);
-        if (stream.aborted) break;
-      }
-    } catch (error) {
-      if (!stream.aborted) await stream.writeSSE({ event: 'error', data: JSON.stringify(errorResponseParts(error).body) });
-    } finally {
-      clearInterval(heartbeat);
-      unregister();
-      options.stop();
-    }
+export function sseEventsResponse(options: SseEventsOptions): Response {
+  const events = options.events[Symbol.asyncIterator]();
+  const stream = new SseStream({
+    streams: options.streams,
+    capacity: options.capacity,
+    source: {
+      async pull(out) {
+        const next = await events.next();
+        if (next.done) out.end();
+        else out.send(sseEventBytes(next.value));
+      },
+      // The iterator ends after what the stopped source holds; then `pull` ends the stream.
+      stop: options.stop,
+      release() {
+        options.stop();
+        void events.return?.()?.catch(() => undefined);
+      },
+    },
   });
+  return stream.response;
 }
 
 /** Whether the client asked for an event stream. */

@@ -47,7 +47,8 @@ export function registerChatCompletionRoutes(routes: GuardedRoutes, deps: Server
 
     c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (stream) => {
-      const unregister = deps.streams.add(() => subscription.close());
+      // Counted and ended on shutdown like any stream; no heartbeat (a completion is one turn).
+      const unregister = deps.streams.add({ close: () => subscription.close(), heartbeat: () => undefined });
       stream.onAbort(() => subscription.close());
       const send = (value: unknown): Promise<void> => stream.writeSSE({ data: JSON.stringify(value) });
       try {

@@ -42,7 +42,7 @@ export function registerMessageRoutes(routes: GuardedRoutes, deps: ServerDeps): 
       subscription.close();
     };
     void turn.then(settle, settle);
-    return sseEventsResponse(c, { events: turnEvents(subscription, turn, progress), stop: () => subscription.close(), streams: deps.streams, heartbeatMs: deps.heartbeatMs });
+    return sseEventsResponse({ events: turnEvents(subscription, turn, progress), stop: () => subscription.close(), streams: deps.streams, capacity: deps.streamCapacity });
   });
 
   routes.get('/v1/sessions/:id/events', async (c) => {
@@ -54,9 +54,14 @@ export function registerMessageRoutes(routes: GuardedRoutes, deps: ServerDeps): 
     if (!wantsEventStream(c) && (c.req.header('accept') ?? '').includes('application/json')) {
       return c.json({ data: await runtime.events(id, { afterSeq }) });
     }
-    const subscription = runtime.stream({ sessionId: id, capacity: deps.streamCapacity, overflow: 'close' });
-    const events = sessionEventStream({ subscription, afterSeq, backlog: (after, limit) => runtime.events(id, { afterSeq: after, limit }) });
-    return sseEventsResponse(c, { events, stop: () => subscription.close(), streams: deps.streams, heartbeatMs: deps.heartbeatMs });
+    return sessionEventStream({
+      sessionId: id,
+      hub: deps.sessionEvents,
+      afterSeq,
+      backlog: (after, limit) => runtime.events(id, { afterSeq: after, limit }),
+      streams: deps.streams,
+      capacity: deps.streamCapacity,
+    });
   });
 }
 
