@@ -3,7 +3,9 @@
  * `GET /v1/sessions/:id/events` on its own session; a driver keeps turns running so events
  * flow on every stream. Delivery delay = client receipt time − the event's `time` (set when
  * it was recorded), so it covers store write, bus, SSE encoding, socket and client parsing.
- * The server runs in a child process so its RSS is its own. Targets: p99 < 50 ms, RSS < 300 MB.
+ * The server runs in a child process so its RSS is its own (the scripted LLM in another), with
+ * --expose-gc so the bench can also say how much of its peak was garbage.
+ * Targets: p99 < 50 ms, RSS < 300 MB.
  */
 import { fork } from 'node:child_process';
 import { request } from 'node:http';
@@ -14,13 +16,19 @@ const streams = Number(process.env.BENCH_STREAMS ?? 1000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const concurrentTurns = Number(process.env.BENCH_TURNS ?? 20);
 
-if (process.argv[2] === 'serve') {
-  const { configSchema } = await import('../dist/config/config-schema.js');
-  const { startServer } = await import('../dist/node/server/start-server.js');
+if (process.argv[2] === 'llm') {
   const { startScriptedLlmServer } = await import('../dist/node/testing/index.js');
   // The LLM streams 10 deltas 5 ms apart: a turn is ~9 stored + 10 transient events.
   const llm = await startScriptedLlmServer({ recordRequests: false, fallback: { type: 'text', text: 'streaming to a thousand listeners', chunks: 10, chunkDelayMs: 5 } });
-  const config = configSchema.parse({ llm: { baseUrl: llm.url, model: 'm' }, store: { kind: 'memory' }, server: { rateLimit: { requestsPerMinute: 1e9 } } });
+  process.send({ url: llm.url });
+  process.on('message', async () => {
+    await llm.close();
+    process.exit(0);
+  });
+} else if (process.argv[2] === 'serve') {
+  const { configSchema } = await import('../dist/config/config-schema.js');
+  const { startServer } = await import('../dist/node/server/start-server.js');
+  const config = configSchema.parse({ llm: { baseUrl: process.argv[3], model: 'm' }, store: { kind: 'memory' }, server: { rateLimit: { requestsPerMinute: 1e9 } } });
   const running = await startServer({ config, port: 0 });
   // The peak is sampled as is (garbage included: that is what the machine must hold); the
   // breakdown at the peak and the figures after a forced GC say how much of it was garbage.
@@ -37,11 +45,13 @@ if (process.argv[2] === 'serve') {
       return process.send({ peak, rss, afterGc: process.memoryUsage(), openStreams: running.app.openStreams });
     }
     await running.close({ timeoutMs: 100 });
-    await llm.close();
     process.exit(0);
   });
 } else {
-  const child = fork(fileURLToPath(import.meta.url), ['serve'], { stdio: 'inherit', execArgv: ['--expose-gc'] });
+  const self = fileURLToPath(import.meta.url);
+  const llm = fork(self, ['llm'], { stdio: 'inherit' });
+  const llmUrl = (await new Promise((resolve) => llm.once('message', resolve))).url;
+  const child = fork(self, ['serve', llmUrl], { stdio: 'inherit', execArgv: ['--expose-gc'] });
   const { url } = await new Promise((resolve) => child.once('message', resolve));
   const ask = (message = 'rss') => new Promise((resolve) => { child.once('message', resolve); child.send(message); });
   const post = async (path, body) => (await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
@@ -115,5 +125,7 @@ if (process.argv[2] === 'serve') {
   for (const req of sockets) req.destroy();
   child.send('stop');
   await new Promise((resolve) => child.once('exit', resolve));
+  llm.send('stop');
+  await new Promise((resolve) => llm.once('exit', resolve));
   if (received === 0) process.exitCode = 1;
 }
