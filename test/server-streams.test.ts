@@ -77,6 +77,35 @@ describe('SSE streams', () => {
     expect(((await after.json()) as { data: Array<{ seq: number }> }).data.map((e) => e.seq)).toEqual(all.filter((s) => s > lastId));
   });
 
+  it("serves many streams of a session from one bus subscription, each with every event", async () => {
+    h = await startHarness();
+    h.llm.enqueue({ type: 'text', text: 'heard by three', chunks: 3 });
+    const id = await newSession();
+    const streams = await Promise.all([0, 0, 1].map((after) => h.call(`/v1/sessions/${id}/events`, { headers: { ...sse, 'last-event-id': String(after) } })));
+    expect(h.server.openStreams).toBe(3);
+    expect(h.runtime.bus.subscriberCount).toBe(1);
+    const reading = streams.map((res) => collectSse(res, isTurnEnd));
+    expect((await h.call(`/v1/sessions/${id}/messages`, { method: 'POST', json: { input: 'hi' } })).status).toBe(200);
+    const [a, b, c] = await Promise.all(reading);
+    const all = await storedSeqs(id);
+    expect(a!.filter((m) => m.id).map((m) => Number(m.id))).toEqual(all);
+    expect(b).toEqual(a);
+    expect(c!.filter((m) => m.id).map((m) => Number(m.id))).toEqual(all.slice(1));
+    expect(a!.filter((m) => m.event === 'llm.text-delta').map((m) => parse(m).text).join('')).toBe('heard by three');
+    await until(() => h.server.openStreams === 0);
+    expect(h.runtime.bus.subscriberCount).toBe(0);
+  });
+
+  it('streams with CORS headers when origins are configured', async () => {
+    h = await startHarness({ config: { corsOrigins: ['https://app.example'] } });
+    const id = await newSession();
+    const res = await h.call(`/v1/sessions/${id}/events`, { headers: { ...sse, origin: 'https://app.example' } });
+    expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const [first] = await collectSse(res, () => true);
+    expect(first?.event).toBe('session.created');
+  });
+
   it('sends heartbeat comments on an idle stream', async () => {
     h = await startHarness({ heartbeatMs: 30 });
     const id = await newSession();

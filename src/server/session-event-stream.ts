@@ -72,6 +72,8 @@ class SessionEventFeed implements SseSource, SessionEventListener {
       this.index += 1;
       this.lastSeq = event.seq;
       this.stream.send(sseEventBytes(event));
+      // The backlog's end is queued: live events need not wait for the client to read it.
+      if (this.lastPage && this.index === page.length && this.stream.isOpen) this.goLive();
       return undefined;
     }
     if (this.lastPage) {
