@@ -15,6 +15,9 @@ import { fmt, gc, report, summarize } from './stats.js';
 const streams = Number(process.env.BENCH_STREAMS ?? 1000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const concurrentTurns = Number(process.env.BENCH_TURNS ?? 20);
+// Streams are spread over this many sessions (default one each); fewer sessions means each
+// event fans out to several streams, which share its encoded bytes.
+const sessions = Math.min(streams, Number(process.env.BENCH_SESSIONS ?? streams));
 
 if (process.argv[2] === 'llm') {
   const { startScriptedLlmServer } = await import('../dist/node/testing/index.js');
@@ -57,7 +60,7 @@ if (process.argv[2] === 'llm') {
   const post = async (path, body) => (await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
 
   const ids = [];
-  for (let i = 0; i < streams; i += 1) ids.push((await post('/v1/sessions', {})).id);
+  for (let i = 0; i < sessions; i += 1) ids.push((await post('/v1/sessions', {})).id);
 
   const delays = [];
   let received = 0;
@@ -87,7 +90,8 @@ if (process.argv[2] === 'llm') {
       sockets.push(req);
       req.end();
     });
-  for (let i = 0; i < ids.length; i += 100) await Promise.all(ids.slice(i, i + 100).map(open));
+  const targets = Array.from({ length: streams }, (_, i) => ids[i % sessions]);
+  for (let i = 0; i < targets.length; i += 100) await Promise.all(targets.slice(i, i + 100).map(open));
   const afterOpen = await ask('rss-gc');
 
   // Drive turns round-robin over the sessions, `concurrentTurns` at a time.
@@ -114,7 +118,7 @@ if (process.argv[2] === 'llm') {
   const end = await ask('rss-gc');
   const s = summarize(delays);
   const mb = (bytes) => fmt(bytes / 2 ** 20, 0);
-  report(`SSE fan-out (${streams} streams held open, ${concurrentTurns} turns at a time, ${seconds} s; targets: p99 < 50 ms, RSS < 300 MB)`, {
+  report(`SSE fan-out (${streams} streams held open${sessions < streams ? ` on ${sessions} sessions` : ''}, ${concurrentTurns} turns at a time, ${seconds} s; targets: p99 < 50 ms, RSS < 300 MB)`, {
     'streams open on the server': `${afterOpen.openStreams} after connect, ${openStreams} at the end`,
     'events delivered (measured window)': `${delays.length} (${fmt(delays.length / elapsed, 0)} events/s, ${turns} turns in all)`,
     'delivery delay': `p50 ${fmt(s.median, 0)} ms  p95 ${fmt(s.p95, 0)} ms  p99 ${fmt(s.p99, 0)} ms`,
