@@ -26,7 +26,8 @@ const server = await startScriptedLlmServer({
 /** The baseline: what a careful person writes by hand with fetch and no framework. */
 async function handWritten() {
   const messages = [{ role: 'user', content: 'What is 17 * 23?' }];
-  const tools = [{ type: 'function', function: { name: 'calculator', description: 'calc', parameters: { type: 'object', properties: { expression: { type: 'string' } } } } }];
+  // The same tool definitions agentbox sends, so both make the same requests.
+  const tools = builtinTools().map(({ name, description, parameters }) => ({ type: 'function', function: { name, description, parameters } }));
   for (let step = 0; step < 2; step += 1) {
     const response = await fetch(`${server.url}/chat/completions`, {
       method: 'POST',

@@ -77,7 +77,10 @@ export async function startScriptedLlmServer(options: ScriptedLlmServerOptions =
     const entry = queue.shift() ?? fallback;
     const script = typeof entry === 'function' ? await entry(request) : entry;
     const closed = new AbortController();
-    res.on('close', () => closed.abort());
+    // Only a client that went away aborts the script (an AbortError per finished response is waste).
+    res.on('close', () => {
+      if (!res.writableFinished) closed.abort();
+    });
     const context = {
       id: `chatcmpl-scripted-${request.index + 1}`,
       model: typeof body.model === 'string' ? body.model : defaultModel,
