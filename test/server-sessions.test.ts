@@ -225,6 +225,17 @@ describe('sessions API, API keys and RBAC', () => {
     expect((await h.call('/v1/sessions', { key: keys.alice })).status).toBe(200);
   });
 
+  it('rate-limits failed authentications, without slowing valid keys', async () => {
+    const { config, auth } = await keyedConfig({ rateLimit: { requestsPerMinute: 3 } });
+    h = await startHarness({ config, auth });
+    for (let i = 0; i < 3; i++) expect((await h.call('/v1/sessions', { key: `guess-${i}` })).status).toBe(401);
+    const limited = await h.call('/v1/sessions', { key: 'guess-4' });
+    expect(limited.status).toBe(429);
+    expect((await errorOf(limited)).code).toBe('RATE_LIMITED');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await h.call('/v1/sessions', { key: keys.alice })).status).toBe(200);
+  });
+
   it('refuses to start when a key names an unknown principal', async () => {
     const { config } = await keyedConfig();
     await expect(startHarness({ config, auth: {} })).rejects.toThrow(/server\.apiKeys\.0\.principal: unknown principal "alice"/);

@@ -5,6 +5,9 @@ import type { RateLimiter } from './rate-limiter.js';
 import type { AppEnv } from './server-env.js';
 import type { RequestObserver, ServerMetrics } from './server-metrics.js';
 
+/** The rate-limit bucket of failed authentications (a NUL cannot start a key id). */
+const failedAuthBucket = '\u0000failed-auth';
+
 /** A route's own work, after the guard has let the request in. */
 export type RouteHandler<P extends string = string> = (c: Context<AppEnv, P>) => Response | Promise<Response>;
 
@@ -112,10 +115,18 @@ export class RequestGuard {
     if (scope.keyed) {
       const { authenticate } = this.options;
       if (authenticate) {
-        return authenticate((name) => c.req.header(name)).then((who) => {
-          this.#admit(c, who);
-          return this.#route(c, scope, handler);
-        });
+        return authenticate((name) => c.req.header(name)).then(
+          (who) => {
+            this.#admit(c, who);
+            return this.#route(c, scope, handler);
+          },
+          (error: unknown) => {
+            // Failed attempts share one bucket, so guessing keys runs into the rate limit
+            // too (valid keys keep their own buckets and are never slowed by it).
+            if (AgentboxError.isInstance(error) && error.code === 'UNAUTHENTICATED') this.#limit(failedAuthBucket);
+            throw error;
+          },
+        );
       }
       this.#admit(c, localIdentity);
     }
@@ -124,13 +135,17 @@ export class RequestGuard {
 
   /** The rate limit, then the principal for the route. */
   #admit<P extends string>(c: Context<AppEnv, P>, who: Authenticated): void {
-    const decision = this.options.limiter.take(who.keyId);
+    this.#limit(who.keyId);
+    c.set('principal', who.principal);
+  }
+
+  #limit(bucket: string): void {
+    const decision = this.options.limiter.take(bucket);
     if (!decision.allowed) {
       throw new AgentboxError('RATE_LIMITED', `rate limit of ${this.options.requestsPerMinute} requests per minute exceeded; retry in ${decision.retryAfterSeconds} s`, {
         details: { retryAfterSeconds: decision.retryAfterSeconds },
       });
     }
-    c.set('principal', who.principal);
   }
 
   #route<P extends string>(c: Context<AppEnv, P>, scope: Scope, handler: RouteHandler<P>): Response | Promise<Response> {
