@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/config-error.js';
@@ -49,6 +49,13 @@ describe('config files', () => {
     const cwd = project({ 'agentbox.config.toml': '', 'agentbox.config.yaml': '', '.agentboxrc.json': '{}' });
     expect(findConfigFile(cwd)).toBe(join(cwd, 'agentbox.config.yaml'));
     expect(findConfigFile(project({}))).toBeUndefined();
+  });
+
+  it('reads ~/ in paths as the home folder and other relative paths as relative to the file', async () => {
+    const dir = project({ 'agentbox.config.yaml': 'store:\n  path: ~/.agentbox/sessions.db\ntools:\n  fs:\n    roots: [{ path: data }]\n' });
+    const config = await loadConfig({ cwd: dir, env: {}, flags: {} });
+    expect(config.store.path).toBe(join(homedir(), '.agentbox/sessions.db'));
+    expect(config.tools.fs?.roots[0]?.path).toBe(join(dir, 'data'));
   });
 
   it('applies file < environment < flags', async () => {

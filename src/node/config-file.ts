@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { parse as parseYaml, YAMLError } from 'yaml';
@@ -126,7 +127,11 @@ function anchorStorePath(file: ConfigFile): void {
   const anchor = (holder: unknown, key: string): void => {
     if (!isPlainObject(holder)) return;
     const path = holder[key];
-    if (typeof path === 'string' && path !== '' && path !== ':memory:' && !isAbsolute(path)) holder[key] = resolve(base, path);
+    if (typeof path !== 'string' || path === '' || path === ':memory:') return;
+    // `~/…` means the home folder, as a user writing the file expects; other relative paths
+    // are relative to the file.
+    if (path === '~' || path.startsWith('~/')) holder[key] = join(homedir(), path.slice(1));
+    else if (!isAbsolute(path)) holder[key] = resolve(base, path);
   };
   anchor(file.data.store, 'path');
   const tools = file.data.tools;
