@@ -6,6 +6,7 @@ import type { FsRootCapability } from '../../auth/capabilities.js';
 import { fsFailure, stringArgument } from './fs-errors.js';
 import { assertOpenedInside, resolveInRoots } from './resolve-in-roots.js';
 import { effectiveFsRoots } from './tool-capabilities.js';
+import { pathParameters, readOnlyRootCapabilities } from './path-parameters.js';
 
 export interface FsListEntry {
   name: string;
@@ -25,13 +26,8 @@ export function createFsListTool(options: { roots: FsRootCapability[]; maxEntrie
   return {
     name: 'fs_list',
     description: `List a directory (at most ${options.maxEntries} entries). Roots: ${options.roots.map((r) => r.path).join(', ')}; "." is the first root.`,
-    parameters: {
-      type: 'object',
-      properties: { path: { type: 'string', description: 'Directory path, relative to the first root or absolute inside a root.' } },
-      required: ['path'],
-      additionalProperties: false,
-    },
-    capabilities: { fsRoots: options.roots.map((r) => ({ path: r.path, write: false })) },
+    parameters: pathParameters('Directory path, relative to the first root or absolute inside a root.'),
+    capabilities: readOnlyRootCapabilities(options.roots),
     async execute(args, context) {
       const requested = stringArgument(args, 'path');
       const resolved = await resolveInRoots(effectiveFsRoots(options.roots, context), requested, 'read');

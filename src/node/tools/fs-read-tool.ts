@@ -6,6 +6,7 @@ import type { FsRootCapability } from '../../auth/capabilities.js';
 import { fsFailure, stringArgument } from './fs-errors.js';
 import { assertOpenedInside, resolveInRoots } from './resolve-in-roots.js';
 import { effectiveFsRoots } from './tool-capabilities.js';
+import { pathParameters, readOnlyRootCapabilities } from './path-parameters.js';
 
 export interface FsReadResult {
   path: string;
@@ -24,13 +25,8 @@ export function createFsReadTool(options: { roots: FsRootCapability[]; maxBytes:
   return {
     name: 'fs_read',
     description: `Read a UTF-8 text file (at most ${options.maxBytes} bytes). Roots: ${options.roots.map((r) => r.path).join(', ')}; relative paths start at the first.`,
-    parameters: {
-      type: 'object',
-      properties: { path: { type: 'string', description: 'File path, relative to the first root or absolute inside a root.' } },
-      required: ['path'],
-      additionalProperties: false,
-    },
-    capabilities: { fsRoots: options.roots.map((r) => ({ path: r.path, write: false })) },
+    parameters: pathParameters('File path, relative to the first root or absolute inside a root.'),
+    capabilities: readOnlyRootCapabilities(options.roots),
     async execute(args, context) {
       const requested = stringArgument(args, 'path');
       const resolved = await resolveInRoots(effectiveFsRoots(options.roots, context), requested, 'read');
