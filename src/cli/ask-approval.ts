@@ -5,7 +5,13 @@ import type { ApprovalDecision, ApprovalRequest } from '../agent/tools/tool-exec
  * Approval for gated tool calls on a terminal: asks y/n on stderr. Without a terminal
  * (piped input, CI) calls are denied unless `--yes` was given.
  */
-export function terminalApprover(options: { yes?: boolean; input?: NodeJS.ReadableStream & { isTTY?: boolean }; output?: NodeJS.WritableStream }) {
+export function terminalApprover(options: {
+  yes?: boolean;
+  input?: NodeJS.ReadableStream & { isTTY?: boolean };
+  output?: NodeJS.WritableStream;
+  /** Called before a question is printed (so a renderer can clear its status line). */
+  beforeAsk?: () => void;
+}) {
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stderr;
   return async (requests: ApprovalRequest[]): Promise<Map<string, ApprovalDecision>> => {
@@ -19,6 +25,7 @@ export function terminalApprover(options: { yes?: boolean; input?: NodeJS.Readab
         decisions.set(request.callId, { approved: false, by: 'cli', reason: 'no terminal to ask for approval (use --yes to approve)' });
         continue;
       }
+      options.beforeAsk?.();
       const rl = createInterface({ input, output });
       try {
         const answer = await rl.question(`Allow ${request.name}(${request.arguments})? [y/N] `);

@@ -33,4 +33,16 @@ describe('EventRenderer', () => {
     expect(err.chunks.at(-1)).toBe('\r\x1b[K');
     expect(out.chunks).toEqual(['hi']);
   });
+
+  it('makes way for a prompt: clears the waiting line once, and does not clear again later', () => {
+    const out = sink(true);
+    const err = sink(true);
+    const r = new EventRenderer(out, err);
+    r.handle(ev({ type: 'llm.started', step: 1, model: 'm' }));
+    r.makeWayForPrompt();
+    const cleared = err.chunks.filter((c) => c === '\r\x1b[K').length;
+    expect(cleared).toBe(1);
+    r.handle(ev({ type: 'approval.requested', step: 1, callId: 'c', name: 'calculator', arguments: '{}' }));
+    expect(err.chunks.filter((c) => c === '\r\x1b[K').length).toBe(1);
+  });
 });

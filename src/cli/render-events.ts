@@ -75,6 +75,12 @@ export class EventRenderer {
     this.waiting = false;
   }
 
+  /** Makes way for a prompt on the terminal (approvals): the waiting line goes, the line ends. */
+  makeWayForPrompt(): void {
+    if (this.waiting) this.clearWaiting();
+    this.endLine();
+  }
+
   /** Ends the answer's line so the shell prompt starts clean. */
   endLine(): void {
     if (!this.atLineStart) this.out.write('\n');

@@ -55,7 +55,7 @@ export function registerChatCommand(program: Command): void {
                 signal: turn.signal,
                 onSession: (id) => (sessionId = id),
                 onEvent: (e) => renderer.handle(e),
-                onApproval: terminalApprover({ ...(options.yes ? { yes: true } : {}) }),
+                onApproval: terminalApprover({ ...(options.yes ? { yes: true } : {}), beforeAsk: () => renderer.makeWayForPrompt() }),
               });
               sessionId = session.id;
             } catch (error) {

@@ -38,7 +38,7 @@ export function registerRunCommand(program: Command): void {
           runtime,
           input,
           ...(options.session ? { sessionId: options.session } : {}),
-          onApproval: terminalApprover({ ...(options.yes ? { yes: true } : {}) }),
+          onApproval: terminalApprover({ ...(options.yes ? { yes: true } : {}), ...(renderer ? { beforeAsk: () => renderer.makeWayForPrompt() } : {}) }),
           ...(renderer ? { onEvent: (e) => renderer.handle(e) } : {}),
         });
         if (options.json) process.stdout.write(`${JSON.stringify(session, null, 2)}\n`);
