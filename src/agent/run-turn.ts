@@ -68,7 +68,8 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
         requestApproval: async (requests) => {
           const asked = options.requestApproval ? options.requestApproval(requests) : Promise.resolve(new Map<string, ApprovalDecision>());
           recorder.moveTo('awaiting_approval');
-          const decisions = await asked;
+          // A cancelled turn stops waiting, whatever the approver (a prompt, a UI) is doing.
+          const decisions = await untilAborted(asked, signal, () => new Map(requests.map((r) => [r.callId, { approved: false, by: 'system', reason: 'turn cancelled' }])));
           recorder.moveTo('running_tools');
           return decisions;
         },
@@ -170,4 +171,17 @@ async function closeFailedTurn(recorder: SessionRecorder, turn: number, error: u
   } catch {
     // The store itself failed; the original error is the one worth reporting.
   }
+}
+
+/** `promise`, or `fallback()` as soon as `signal` aborts, whichever comes first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, fallback: () => T): Promise<T> {
+  if (signal.aborted) return Promise.resolve(fallback());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => resolve(fallback());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => (signal.removeEventListener('abort', onAbort), resolve(value)),
+      (error: unknown) => (signal.removeEventListener('abort', onAbort), reject(error)),
+    );
+  });
 }

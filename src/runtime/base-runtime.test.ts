@@ -121,6 +121,28 @@ describe('BaseRuntime.process', () => {
     expect(rt.pendingApprovals(session.id)).toEqual([]);
   });
 
+  it('stops waiting on an approver that never answers when the turn is cancelled', async () => {
+    const gated: Tool = { ...(builtinTools()[0] as Tool), needsApproval: true };
+    const { rt, store } = runtime([calc], { tools: [gated] });
+    const session = await rt.createSession();
+    const controller = new AbortController();
+    let asked = 0;
+    const running = rt.process({
+      sessionId: session.id,
+      input: 'go',
+      signal: controller.signal,
+      onApproval: () => ((asked += 1), new Promise(() => undefined)),
+    });
+    const sub = rt.stream({ sessionId: session.id });
+    for await (const e of sub) if (e.type === 'state.changed' && e.to === 'awaiting_approval') break;
+    controller.abort();
+    await expect(running).rejects.toSatisfy((e) => AgentboxError.isInstance(e) && e.code === 'CANCELLED');
+    expect(asked).toBe(1);
+    const events = await store.events(session.id);
+    expect(events.find((e) => e.type === 'approval.decided')).toMatchObject({ approved: false, reason: 'turn cancelled' });
+    expect((await store.load(session.id))?.state).toBe('cancelled');
+  });
+
   it('refuses a second concurrent turn on one session, an empty message, and an unknown session', async () => {
     const { rt } = runtime([{ text: 'a' }]);
     await expect(rt.process({ input: '  ' })).rejects.toThrow('the user message is empty');

@@ -47,6 +47,7 @@ export function registerChatCommand(program: Command): void {
             process.stderr.write('(new session)\n');
           } else if (input) {
             turn = new AbortController();
+            const turnSignal = turn.signal;
             try {
               const session = await runStreamingTurn({
                 runtime,
@@ -55,7 +56,12 @@ export function registerChatCommand(program: Command): void {
                 signal: turn.signal,
                 onSession: (id) => (sessionId = id),
                 onEvent: (e) => renderer.handle(e),
-                onApproval: terminalApprover({ ...(options.yes ? { yes: true } : {}), beforeAsk: () => renderer.makeWayForPrompt() }),
+                onApproval: terminalApprover({
+                  ...(options.yes ? { yes: true } : {}),
+                  beforeAsk: () => renderer.makeWayForPrompt(),
+                  // Ctrl-C during the question cancels the turn, and the question with it.
+                  ask: (question) => new Promise((resolve) => rl.question(question, { signal: turnSignal }, resolve)),
+                }),
               });
               sessionId = session.id;
             } catch (error) {
