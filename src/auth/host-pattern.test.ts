@@ -51,3 +51,20 @@ describe('hostAllowed', () => {
     expect(hostAllowed([], 'x', 80)).toBe(false);
   });
 });
+
+describe('host patterns compare hosts in canonical form', () => {
+  it('treats numeric IPv4 forms as the address they spell, in patterns and URLs alike', () => {
+    expect(parseHostPattern('2130706433')).toEqual({ host: '127.0.0.1' });
+    expect(parseHostPattern('0x7f.1:80')).toEqual({ host: '127.0.0.1', port: 80 });
+    const host = new URL('http://0x7f000001/').hostname;
+    expect(hostAllowed(['127.0.0.1'], host, 80)).toBe(true);
+    expect(hostAllowed(['2130706433'], '127.0.0.1', 80)).toBe(true);
+    expect(hostAllowed(['127.0.0.2'], host, 80)).toBe(false);
+  });
+
+  it('compresses IPv6 and ignores a trailing dot and case', () => {
+    expect(parseHostPattern('[0:0:0:0:0:0:0:1]:9')).toEqual({ host: '::1', port: 9 });
+    expect(hostAllowed(['[::1]'], new URL('http://[0::0:1]/').hostname, 80)).toBe(true);
+    expect(hostAllowed(['Example.COM.'], new URL('http://example.com./').hostname, 80)).toBe(true);
+  });
+});

@@ -8,8 +8,10 @@
  * - `*` — every host;
  * - IPv6 literals in brackets: `[::1]`, `[::1]:8080`.
  *
- * Hosts compare case-insensitively and without a trailing dot. A pattern with no port
- * covers every port: granting a host grants the host, as it does in a browser's allow list.
+ * Hosts compare case-insensitively and without a trailing dot. IP addresses compare in
+ * their canonical form, as the URL parser writes them: `2130706433`, `0x7f.1` and
+ * `127.0.0.1` are one host, `[0:0::1]` and `[::1]` another. A pattern with no port covers
+ * every port: granting a host grants the host, as it does in a browser's allow list.
  */
 
 export interface HostPattern {
@@ -34,6 +36,9 @@ export function parseHostPattern(text: string): HostPattern | string {
     if (after !== '' && !after.startsWith(':')) return `"${text}": unexpected text after "]"`;
     portText = after === '' ? undefined : after.slice(1);
     if (!/^[0-9a-f:.]+$/.test(host) || !host.includes(':')) return `"${text}": not an IPv6 address`;
+    const canonical = canonicalHost(`[${host}]`);
+    if (canonical === undefined) return `"${text}": not an IPv6 address`;
+    host = canonical;
   } else {
     const parts = lowered.split(':');
     if (parts.length > 2) return `"${text}": IPv6 addresses go in brackets, e.g. "[::1]"`;
@@ -41,6 +46,7 @@ export function parseHostPattern(text: string): HostPattern | string {
     portText = parts[1];
     const reason = checkHostName(host);
     if (reason) return `"${text}": ${reason}`;
+    if (!host.startsWith('*')) host = canonicalHost(host) ?? host;
   }
   if (portText === undefined) return { host };
   const port = Number(portText);
@@ -55,6 +61,15 @@ function checkHostName(host: string): string | undefined {
   if (labels.some((l) => l.includes('*'))) return '"*" is allowed only as a whole pattern or as a leading "*."';
   if (labels.some((l) => !labelPattern.test(l))) return 'not a valid host name';
   return undefined;
+}
+
+/** The host as the URL parser writes it (numeric IPv4 forms expanded, IPv6 compressed), unbracketed. */
+function canonicalHost(host: string): string | undefined {
+  try {
+    return normalizeHost(new URL(`http://${host}/`).hostname);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Normalizes a concrete host name as found in a parsed URL (`URL.hostname`). */

@@ -1,10 +1,8 @@
 import type { Tool } from '../../agent/tools/tool.js';
 import { parseHostPattern } from '../../auth/host-pattern.js';
-import { AgentboxError } from '../../errors/agentbox-error.js';
 import { ConfigError } from '../../errors/config-error.js';
-import { checkFetchUrl } from './check-fetch-url.js';
-import { parseFetchArguments, type HttpFetchArgs } from './parse-fetch-arguments.js';
-import { readCappedBody } from './read-capped-body.js';
+import { guardedFetch } from '../../agent/tools/fetch/guarded-fetch.js';
+import { fetchMethods, parseFetchRequest, type FetchRequestInput } from '../../agent/tools/fetch/parse-fetch-request.js';
 import { effectiveHosts } from './tool-capabilities.js';
 
 export interface HttpFetchToolOptions {
@@ -31,13 +29,17 @@ export interface HttpFetchResult {
   redirects: string[];
 }
 
-const redirectStatuses = new Set([301, 302, 303, 307, 308]);
-/** Dropped when a redirect leaves the origin, as browsers do: they are for the first server only. */
-const credentialHeaders = ['authorization', 'cookie', 'proxy-authorization'];
+export interface HttpFetchArgs {
+  url: string;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
 
 /**
- * `http_fetch`: one HTTP(S) request to a granted host. Redirects are followed by hand so
- * every hop is checked against the allow list; a hop to any other host is refused.
+ * `http_fetch`: one HTTP(S) request to a granted host, through the guarded fetch
+ * (`src/agent/tools/fetch/`): every redirect hop is checked against the allow list, and
+ * credentials never follow a redirect to another origin.
  *
  * @example
  * const tool = createHttpFetchTool({ hosts: ['api.github.com'], timeoutMs: 10_000 });
@@ -58,7 +60,7 @@ export function createHttpFetchTool(options: HttpFetchToolOptions): Tool<HttpFet
       type: 'object',
       properties: {
         url: { type: 'string', description: 'An http or https URL on an allowed host.' },
-        method: { type: 'string', enum: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] },
+        method: { type: 'string', enum: [...fetchMethods] },
         headers: { type: 'object', additionalProperties: { type: 'string' } },
         body: { type: 'string' },
       },
@@ -67,45 +69,16 @@ export function createHttpFetchTool(options: HttpFetchToolOptions): Tool<HttpFet
     },
     capabilities: { hosts: [...options.hosts], timeoutMs },
     async execute(rawArgs, context) {
-      const hosts = effectiveHosts(options.hosts, context);
-      const args = parseFetchArguments(rawArgs as unknown as Record<string, unknown>, maxBytes);
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = AbortSignal.any([context.signal, timeout]);
-      let { method, body } = args;
-      const headers = new Headers(args.headers);
-      let url = args.url;
-      const redirects: string[] = [];
-      try {
-        for (;;) {
-          checkFetchUrl(url, hosts);
-          const response = await fetch(url, { method, headers, body, redirect: 'manual', signal });
-          const location = response.headers.get('location');
-          if (!redirectStatuses.has(response.status) || location === null) {
-            const bytes = await readCappedBody(response, maxBytes, url.href);
-            const responseHeaders: Record<string, string> = {};
-            response.headers.forEach((value, key) => (responseHeaders[key] = value));
-            return { url: url.href, status: response.status, headers: responseHeaders, body: new TextDecoder().decode(bytes), redirects };
-          }
-          await response.body?.cancel().catch(() => undefined);
-          if (redirects.length >= maxRedirects) throw new AgentboxError('TOOL_FAILED', `more than ${maxRedirects} redirects, last to ${location}`);
-          const next = new URL(location, url);
-          // As fetch does: 303, and 301/302 after a POST, become a GET without a body.
-          if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
-            if (method !== 'HEAD') method = 'GET';
-            body = undefined;
-            headers.delete('content-type');
-          }
-          if (next.origin !== url.origin) for (const name of credentialHeaders) headers.delete(name);
-          redirects.push(next.href);
-          url = next;
-        }
-      } catch (error) {
-        if (AgentboxError.isInstance(error)) throw error;
-        if (timeout.aborted) throw new AgentboxError('TOOL_TIMEOUT', `http_fetch to ${url.host} took longer than ${timeoutMs} ms`, { cause: error });
-        if (context.signal.aborted) throw new AgentboxError('CANCELLED', 'http_fetch was cancelled', { cause: error });
-        const cause = (error as Error & { cause?: Error }).cause;
-        throw new AgentboxError('TOOL_FAILED', `cannot fetch ${url.href}: ${cause?.message ?? (error as Error).message}`, { cause: error });
-      }
+      const request = parseFetchRequest(rawArgs as unknown as FetchRequestInput, { maxBytes, caller: 'http_fetch' });
+      const result = await guardedFetch(request, {
+        hosts: effectiveHosts(options.hosts, context),
+        maxResponseBytes: maxBytes,
+        timeoutMs,
+        maxRedirects,
+        caller: 'http_fetch',
+        signal: context.signal,
+      });
+      return { ...result, body: new TextDecoder().decode(result.body) };
     },
   };
 }

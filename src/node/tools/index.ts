@@ -8,4 +8,3 @@ export * from './fs-list-tool.js';
 export * from './fs-read-tool.js';
 export * from './fs-write-tool.js';
 export * from './http-fetch-tool.js';
-export type { HttpFetchArgs } from './parse-fetch-arguments.js';

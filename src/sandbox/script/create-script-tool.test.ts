@@ -69,7 +69,7 @@ describe('createScriptTool', () => {
     await expect(without.execute({ path: `${server.origin}/hello` }, context())).resolves.toBe('no fetch');
     const granted = createScriptTool({ ...base, parameters, source, capabilities: { fetchHosts: [`127.0.0.1:${server.port}`] } }, sandbox);
     await expect(granted.execute({ path: `${server.origin}/hello` }, context())).resolves.toBe('hello from the host');
-    await expect(granted.execute({ path: `http://localhost:${server.port}/private` }, context())).resolves.toMatch(/not allowed/);
+    await expect(granted.execute({ path: `http://localhost:${server.port}/private` }, context())).resolves.toMatch(/host denied: localhost:\d+ is not among the granted hosts/);
     expect(server.requests).not.toContain('GET /private');
   });
 

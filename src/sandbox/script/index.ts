@@ -15,4 +15,3 @@ export {
   type ScriptCapabilities,
 } from './script-tool-manifest.js';
 export { createAllowListedFetch, type AllowListedFetchOptions, type GuestFetchResponse } from './allow-listed-fetch.js';
-export { isUrlAllowed } from './host-allow-list.js';

@@ -277,23 +277,26 @@ export function describeScriptSandboxContract(
         const other = `http://localhost:${server.port}`;
         const source = `export default async (args, host) => {
           const ok = await host.fetch(args.origin + '/json');
-          const posted = await host.fetch(args.origin + '/echo', { method: 'POST', body: 'hi', headers: { 'x-test': 'yes', host: 'evil' } });
+          const posted = await host.fetch(args.origin + '/echo', { method: 'POST', body: 'hi', headers: { 'x-test': 'yes' } });
           const refused = [];
           for (const url of [args.other + '/secret', 'http://127.0.0.1:${server.port}@localhost:${server.port}/secret2',
             args.origin + '/redirect?to=' + encodeURIComponent(args.other + '/secret3'), args.origin + '/big', 'file:///etc/passwd']) {
             try { await host.fetch(url); refused.push('reached ' + url); } catch (e) { refused.push(e.name + ': ' + e.message); }
           }
+          try { await host.fetch(args.origin + '/secret4', { headers: { host: 'evil' } }); refused.push('reached with a host header'); }
+          catch (e) { refused.push(e.name + ': ' + e.message); }
           return { status: ok.status, items: JSON.parse(ok.body).items, posted: JSON.parse(posted.body), refused,
             globalFetch: typeof globalThis.fetch };
         }`;
         const result = (await run(source, { origin: server.origin, other }, { host: { fetch: fetchCap } })) as Record<string, unknown>;
         expect(result).toMatchObject({ status: 200, items: [1, 2, 3], posted: { method: 'POST', body: 'hi', header: 'yes' }, globalFetch: 'undefined' });
         const refused = result.refused as string[];
-        expect(refused[0]).toMatch(/HostError: fetch to localhost:\d+ is not allowed/);
-        expect(refused[1]).toMatch(/HostError: fetch: URLs with credentials are not allowed/);
-        expect(refused[2]).toMatch(/HostError: fetch to localhost:\d+ is not allowed/);
-        expect(refused[3]).toMatch(/HostError: fetch: response body is larger than 1048576 bytes/);
-        expect(refused[4]).toMatch(/HostError: fetch to .* is not allowed/);
+        expect(refused[0]).toMatch(/HostError: host denied: localhost:\d+ is not among the granted hosts/);
+        expect(refused[1]).toMatch(/HostError: credentials in the URL are not accepted/);
+        expect(refused[2]).toMatch(/HostError: host denied: localhost:\d+ is not among the granted hosts/);
+        expect(refused[3]).toMatch(/HostError: fetch: the response body from .* declares 2097152 bytes; at most 1048576 are read/);
+        expect(refused[4]).toMatch(/HostError: host denied: only http and https/);
+        expect(refused[5]).toMatch(/HostError: header "host" is set by fetch itself/);
         expect(server.requests.filter((r) => r.includes('secret'))).toEqual([]);
         expect(server.requests).toContain('GET /redirect');
       });

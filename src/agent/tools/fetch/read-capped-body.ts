@@ -1,15 +1,23 @@
-import { AgentboxError } from '../../errors/agentbox-error.js';
+import { AgentboxError } from '../../../errors/agentbox-error.js';
+
+export interface ReadCappedBodyOptions {
+  maxBytes: number;
+  /** For messages. */
+  url: string;
+  caller: string;
+}
 
 /**
  * Reads a response body but stops — and cancels the stream, so the server stops sending —
  * as soon as it passes `maxBytes`. Counts decoded bytes, so a compressed bomb is capped
  * by what it expands to.
  */
-export async function readCappedBody(response: Response, maxBytes: number, url: string): Promise<Uint8Array> {
+export async function readCappedBody(response: Response, options: ReadCappedBodyOptions): Promise<Uint8Array> {
+  const { maxBytes } = options;
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
-    throw tooLarge(url, maxBytes, `declares ${declared} bytes`);
+    throw tooLarge(options, `declares ${declared} bytes`);
   }
   if (!response.body) return new Uint8Array(0);
   const reader = response.body.getReader();
@@ -21,7 +29,7 @@ export async function readCappedBody(response: Response, maxBytes: number, url: 
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw tooLarge(url, maxBytes, `passed ${maxBytes} bytes`);
+      throw tooLarge(options, `is larger than ${maxBytes} bytes`);
     }
     chunks.push(value);
   }
@@ -34,8 +42,10 @@ export async function readCappedBody(response: Response, maxBytes: number, url: 
   return body;
 }
 
-function tooLarge(url: string, maxBytes: number, what: string): AgentboxError {
-  return new AgentboxError('TOOL_RESPONSE_TOO_LARGE', `the response from ${url} ${what}; http_fetch reads at most ${maxBytes}`, {
-    details: { url, maxBytes },
-  });
+function tooLarge(options: ReadCappedBodyOptions, what: string): AgentboxError {
+  return new AgentboxError(
+    'TOOL_RESPONSE_TOO_LARGE',
+    `${options.caller}: the response body from ${options.url} ${what}; at most ${options.maxBytes} are read`,
+    { details: { url: options.url, maxBytes: options.maxBytes } },
+  );
 }

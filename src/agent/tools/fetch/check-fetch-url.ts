@@ -1,5 +1,5 @@
-import { hostAllowed } from '../../auth/host-pattern.js';
-import { AgentboxError } from '../../errors/agentbox-error.js';
+import { hostAllowed } from '../../../auth/host-pattern.js';
+import { AgentboxError } from '../../../errors/agentbox-error.js';
 
 /**
  * Refuses a URL `http_fetch` may not fetch: a scheme other than http(s), credentials in
