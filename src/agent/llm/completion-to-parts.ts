@@ -1,4 +1,5 @@
 import { LlmError } from '../../errors/index.js';
+import type { Redact } from './create-redactor.js';
 import type { StreamPart } from './language-model.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import type { OpenAICompletion } from './openai-wire.js';
@@ -12,14 +13,14 @@ import { toUsage } from './to-usage.js';
 export function completionToParts(options: {
   text: string;
   url: string;
-  redact: (text: string) => string;
+  redact: Redact;
 }): StreamPart[] {
   const { text, url, redact } = options;
   let completion: OpenAICompletion;
   try {
     completion = JSON.parse(text) as OpenAICompletion;
   } catch {
-    throw new LlmError('LLM_PROTOCOL', `the LLM at ${url} answered with invalid JSON: ${redact(text.slice(0, 200))}`);
+    throw new LlmError('LLM_PROTOCOL', `the LLM at ${url} answered with invalid JSON: ${redact(text, 200)}`);
   }
   const choice = Array.isArray(completion?.choices) ? completion.choices.find((c) => (c.index ?? 0) === 0) : undefined;
   if (!choice?.message) {
@@ -27,7 +28,7 @@ export function completionToParts(options: {
     const reason = typeof error === 'string' ? error : error?.message;
     throw new LlmError(
       'LLM_PROTOCOL',
-      `the LLM at ${url} answered without a message${reason ? `: ${redact(reason)}` : ' (no choices[0].message)'}`,
+      `the LLM at ${url} answered without a message${reason ? `: ${redact(reason, 2_000)}` : ' (no choices[0].message)'}`,
     );
   }
   const parts: StreamPart[] = [];

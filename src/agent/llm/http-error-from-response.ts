@@ -1,4 +1,5 @@
 import { LlmError } from '../../errors/index.js';
+import type { Redact } from './create-redactor.js';
 import { parseRetryAfter } from './parse-retry-after.js';
 
 /** Statuses worth retrying: timeout, conflict, rate limit, and server-side failures. */
@@ -16,7 +17,7 @@ const MAX_ERROR_BODY_CHARS = 2_000;
 export async function httpErrorFromResponse(options: {
   response: Response;
   url: string;
-  redact: (text: string) => string;
+  redact: Redact;
 }): Promise<LlmError> {
   const { response, url, redact } = options;
   const status = response.status;
@@ -26,7 +27,7 @@ export async function httpErrorFromResponse(options: {
   } catch {
     // The status alone is still a useful error.
   }
-  const serverMessage = redact(extractMessage(body) ?? (body.trim().slice(0, MAX_ERROR_BODY_CHARS) || response.statusText));
+  const serverMessage = redact(extractMessage(body) ?? (body.trim() || response.statusText), MAX_ERROR_BODY_CHARS);
   const hint = hintFor(status);
   const retryAfterMs = parseRetryAfter(response.headers);
   return new LlmError(

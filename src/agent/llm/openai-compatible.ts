@@ -48,7 +48,8 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
   }
   const endpoint = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
   const url = safeUrl(endpoint);
-  const redact = createRedactor(options.apiKey);
+  // Extra headers (Azure's `api-key`, a gateway token) are as secret as the key.
+  const redact = createRedactor([options.apiKey, ...Object.values(options.headers ?? {}).filter((v) => v.length >= 8)]);
   const timeoutMs = options.timeoutMs ?? 120_000;
   const maxRetries = options.maxRetries ?? 3;
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));

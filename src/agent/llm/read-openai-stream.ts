@@ -1,6 +1,7 @@
 import { createParser, type ParseError } from 'eventsource-parser';
 import { LlmError } from '../../errors/index.js';
 import type { Usage } from '../../engine/messages.js';
+import type { Redact } from './create-redactor.js';
 import type { StreamPart } from './language-model.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import type { OpenAIStreamChunk } from './openai-wire.js';
@@ -14,7 +15,7 @@ export interface ReadOpenAIStreamOptions {
   body: ReadableStream<Uint8Array>;
   /** Endpoint as shown in errors (already free of credentials). */
   url: string;
-  redact: (text: string) => string;
+  redact: Redact;
   /** Armed around each read, so the idle timeout counts only time spent waiting on the server. */
   watchdog?: { arm(): void; disarm(): void };
 }
@@ -58,7 +59,7 @@ export async function* readOpenAIStream(options: ReadOpenAIStreamOptions): Async
         const chunk = parseChunk(data, url, redact);
         if (chunk.error !== undefined) {
           const message = typeof chunk.error === 'string' ? chunk.error : (chunk.error.message ?? 'unknown error');
-          throw protocolError(`the LLM at ${url} reported an error mid-stream: ${redact(message)}`, false);
+          throw protocolError(`the LLM at ${url} reported an error mid-stream: ${redact(message, 2_000)}`, false);
         }
         if (chunk.usage) usage = toUsage(chunk.usage);
         // We never ask for n > 1, so only choice 0 matters.
@@ -88,14 +89,14 @@ export async function* readOpenAIStream(options: ReadOpenAIStreamOptions): Async
   yield { type: 'finish', finishReason: mapFinishReason(finishReason, toolCalls.size > 0) };
 }
 
-function parseChunk(data: string, url: string, redact: (text: string) => string): OpenAIStreamChunk {
+function parseChunk(data: string, url: string, redact: Redact): OpenAIStreamChunk {
   try {
     const parsed: unknown = JSON.parse(data);
     if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as OpenAIStreamChunk;
   } catch {
     // Reported below with the offending line.
   }
-  const excerpt = redact(data.length > 200 ? `${data.slice(0, 200)}…` : data);
+  const excerpt = redact(data, 200);
   throw protocolError(`the LLM at ${url} sent a malformed stream event (not a JSON object): ${excerpt}`, false);
 }
 

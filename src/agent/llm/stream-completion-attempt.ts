@@ -1,6 +1,7 @@
 import { AgentboxError, LlmError } from '../../errors/index.js';
 import { completionToParts } from './completion-to-parts.js';
 import { httpErrorFromResponse } from './http-error-from-response.js';
+import type { Redact } from './create-redactor.js';
 import type { StreamPart } from './language-model.js';
 import { readOpenAIStream } from './read-openai-stream.js';
 import { cancelledError } from './retry.js';
@@ -15,7 +16,7 @@ export interface StreamCompletionAttemptOptions {
   timeoutMs: number;
   fetch: typeof fetch;
   signal?: AbortSignal;
-  redact: (text: string) => string;
+  redact: Redact;
 }
 
 /**
