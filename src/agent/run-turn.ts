@@ -125,7 +125,7 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
           break;
         }
         case 'tool-call':
-          calls.push({ ...part.call, id: part.call.id || `call_${step}_${part.index}` });
+          calls.push({ ...part.call, id: uniqueCallId(part.call.id || `call_${step}_${part.index}`, calls) });
           break;
         case 'usage':
           usage = part.usage;
@@ -184,4 +184,18 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, fallback: () 
       (error: unknown) => (signal.removeEventListener('abort', onAbort), reject(error)),
     );
   });
+}
+
+/**
+ * A model may repeat a tool-call id within one answer (some local models number every call
+ * `call_0`). Approvals, results and events are keyed by id, so a repeat would make one
+ * decision answer two calls and leave the turn waiting. The repeat gets a fresh id; the
+ * assistant message is recorded with it, so the model sees each result matched to its call.
+ */
+function uniqueCallId(id: string, earlier: readonly ToolCall[]): string {
+  if (!earlier.some((call) => call.id === id)) return id;
+  for (let n = 2; ; n += 1) {
+    const candidate = `${id}_${n}`;
+    if (!earlier.some((call) => call.id === candidate)) return candidate;
+  }
 }
