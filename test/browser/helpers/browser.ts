@@ -1,6 +1,9 @@
 /**
- * One real browser per test file: Debian's chromium driven by playwright-core, headless,
- * with a fresh profile in a temp dir. Never downloads a browser.
+ * One real browser per test file, driven by playwright-core, headless, with a fresh
+ * profile in a temp dir. Never downloads a browser: it uses the system's chromium when
+ * there is one, else the Chromium that `npm ci` installed inside `@sparticuz/chromium`
+ * (unpacked to the temp dir on first use). `AGENTBOX_TEST_CHROMIUM=bundled` forces the
+ * npm one, a path forces that binary.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 
 const FLAGS = [
   '--headless',
@@ -29,13 +32,20 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+/** Which Chromium the tests drive. */
+export async function chromiumPath(): Promise<string> {
+  const wanted = process.env.AGENTBOX_TEST_CHROMIUM;
+  if (wanted && wanted !== 'bundled') return wanted;
+  if (wanted !== 'bundled' && existsSync(SYSTEM_CHROMIUM)) return SYSTEM_CHROMIUM;
+  const { default: bundled } = await import('@sparticuz/chromium');
+  return bundled.executablePath();
+}
+
 export async function launchBrowser(): Promise<TestBrowser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`${CHROMIUM_PATH} is missing: install it with apt-get install -y chromium (.ci/run does)`);
-  }
+  const executablePath = await chromiumPath();
   const profile = await mkdtemp(join(tmpdir(), 'agentbox-chromium-'));
   // --user-data-dir is what launchPersistentContext passes; playwright forbids it in args.
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
+  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: FLAGS });
   const errors: string[] = [];
   return {
     context,
