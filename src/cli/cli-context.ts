@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
 import type { AgentboxConfig, AgentboxConfigInput } from '../config/config-schema.js';
-import { loadConfig } from '../node/config-file.js';
-import { createLogger, type Logger } from '../node/logger.js';
-import { NodeRuntime } from '../node/node-runtime.js';
-import { logEvents } from '../node/log-events.js';
-import { redactConfig } from '../config/redact-config.js';
+import type { Logger } from '../node/logger.js';
+import type { NodeRuntime } from '../node/node-runtime.js';
 
 /** Options every command accepts (declared on the root program). */
 export interface GlobalOptions {
@@ -71,21 +68,32 @@ export class CliContext {
     return this.command.optsWithGlobals<GlobalOptions>();
   }
 
+  // What a command needs is imported when it first needs it: `agentbox --help` and the
+  // commands that open no runtime skip the runtime, the store and the sandboxes.
   loadConfig(): Promise<AgentboxConfig> {
     const { config } = this.options;
-    this.config ??= Promise.resolve(
+    this.config ??= import('../node/config-file.js').then(({ loadConfig }) =>
       loadConfig({ cwd: process.cwd(), ...(config ? { configPath: config } : {}), env: this.env, flags: flagsToConfig(this.options) }),
     );
     return this.config;
   }
 
   async log(): Promise<Logger> {
-    this.logger ??= createLogger((await this.loadConfig()).log.level);
+    const level = (await this.loadConfig()).log.level;
+    if (!this.logger) {
+      const { createLogger } = await import('../node/logger.js');
+      this.logger ??= createLogger(level);
+    }
     return this.logger;
   }
 
   openRuntime(): Promise<NodeRuntime> {
     this.runtime ??= this.loadConfig().then(async (config) => {
+      const [{ NodeRuntime }, { logEvents }, { redactConfig }] = await Promise.all([
+        import('../node/node-runtime.js'),
+        import('../node/log-events.js'),
+        import('../config/redact-config.js'),
+      ]);
       const runtime = await NodeRuntime.init(config);
       const logger = await this.log();
       logger.debug({ llm: redactConfig(config).llm, store: config.store, tools: runtime.tools.list().map((t) => t.name) }, 'runtime ready');

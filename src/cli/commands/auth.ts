@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { AuthConfig } from '../../auth/auth-config-schema.js';
-import { createAuthorizer, type AuthExplanation } from '../../auth/authorizer.js';
+import type { AuthExplanation } from '../../auth/authorizer.js';
 import { ExitCode } from '../exit-codes.js';
 
 export interface AuthCommandOutput {
@@ -31,6 +31,7 @@ export function registerAuthCommands(
     .argument('<permission>', 'concrete permission, e.g. tool:invoke:fs_read, session:read:any, workflow:run')
     .option('--json', 'print the decision, roles and matching rules as JSON')
     .action(async (principal: string, permission: string, options: { json?: boolean }) => {
+      const { createAuthorizer } = await import('../../auth/authorizer.js');
       const authorizer = createAuthorizer((await getConfig()).auth);
       const explanation = authorizer.explain(principal, permission);
       const { decision, roles, matches } = explanation;

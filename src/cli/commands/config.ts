@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { redactConfig } from '../../config/redact-config.js';
 import { resolveLlmEndpoint } from '../../config/resolve-llm-endpoint.js';
-import { loadConfig } from '../../node/config-file.js';
 import { CliContext } from '../cli-context.js';
 
 export function registerConfigCommands(program: Command): void {
@@ -35,6 +34,7 @@ export function registerConfigCommands(program: Command): void {
       }
       const path = resolve(file);
       // The file alone: no environment or flags mixed in, so every error is the file's.
+      const { loadConfig } = await import('../../node/config-file.js');
       await loadConfig({ cwd: process.cwd(), configPath: path, env: {}, flags: {} });
       process.stdout.write(`${path} is valid\n`);
     });

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { AgentboxError } from '../../errors/agentbox-error.js';
-import { startServer } from '../../node/server/start-server.js';
-import { hashApiKey } from '../../server/api-key-auth.js';
 import { CliContext } from '../cli-context.js';
 
 interface ServeOptions {
@@ -26,6 +24,8 @@ export function registerServeCommand(program: Command): void {
     .action(async (options: ServeOptions, command: Command) => {
       const context = new CliContext(command);
       const config = await context.loadConfig();
+      // Imported here, not at the top: every other command starts faster without the server.
+      const { startServer } = await import('../../node/server/start-server.js');
       const running = await startServer({
         config,
         ...(options.port !== undefined ? { port: options.port } : {}),
@@ -51,6 +51,7 @@ export function registerServeCommand(program: Command): void {
     .action(async (key: string, options: { principal: string }) => {
       const secret = key === '-' ? (await readStdin()).trim() : key;
       if (secret.length < 16) throw new AgentboxError('INVALID_INPUT', 'an API key should be at least 16 characters (e.g. openssl rand -hex 32)');
+      const { hashApiKey } = await import('../../server/api-key-auth.js');
       const sha256 = await hashApiKey(secret);
       process.stdout.write(`${sha256}\n`);
       process.stderr.write(`config:\n  server:\n    apiKeys:\n      - { sha256: ${sha256}, principal: ${options.principal} }\n`);

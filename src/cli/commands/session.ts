@@ -3,11 +3,11 @@ import { Option, type Command } from 'commander';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import { CliContext } from '../cli-context.js';
 import { exportSession, formatSessionList, formatSessionText, type ExportFormat } from '../format-session.js';
-import { openStore } from '../../node/node-runtime.js';
 import type { SessionStore } from '../../store/session-store.js';
 
 /** Session commands need only the store: no model, no tools, no sandboxes to start. */
 async function withRuntime<T>(command: Command, fn: (store: SessionStore) => Promise<T>): Promise<T> {
+  const { openStore } = await import('../../node/node-runtime.js');
   const store = openStore(await new CliContext(command).loadConfig());
   try {
     return await fn(store);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { createAuthorizer } from '../../auth/authorizer.js';
 import { toolPermission } from '../../auth/create-tool-call-authorizer.js';
 import type { Capabilities } from '../../auth/capabilities.js';
 import { AgentboxError } from '../../errors/agentbox-error.js';
@@ -51,6 +50,7 @@ export function registerToolCommands(program: Command): void {
     .action((name: string, options: { principal?: string }, command: Command) =>
       withRuntime(command, async (runtime) => {
         const found = mustFind(runtime, name);
+        const { createAuthorizer } = await import('../../auth/authorizer.js');
         const authorizer = createAuthorizer(runtime.config.auth);
         const principal = options.principal ?? runtime.config.auth.defaultPrincipal ?? 'cli';
         const decision = authorizer.decide(principal, toolPermission(name));

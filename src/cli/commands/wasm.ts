@@ -11,7 +11,6 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { AgentboxError } from '../../errors/index.js';
 import type { DirGrant } from '../../sandbox/wasm/index.js';
-import { runWasi } from '../../node/wasm/index.js';
 
 export interface WasmCommandIo {
   stdout: { write(chunk: Uint8Array | string): unknown };
@@ -102,6 +101,7 @@ async function runCommand(modulePath: string, args: string[], flags: RunFlags, i
     const module = await readFile(modulePath).catch((error: NodeJS.ErrnoException) => {
       throw new AgentboxError('WASM_LOAD_FAILED', `cannot read ${modulePath}: ${error.code ?? error.message}`);
     });
+    const { runWasi } = await import('../../node/wasm/index.js');
     const result = await runWasi({
       module,
       label: modulePath,
