@@ -1,39 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { Validator } from '@cfworker/json-schema';
 import { afterEach, describe, expect, it } from 'vitest';
+import { expectValid, openAiValidator } from './helpers/openai-spec.js';
 import { collectSse, startHarness, type ServerHarness } from './helpers/server-harness.js';
 
 let h: ServerHarness;
 afterEach(async () => h?.close());
 
-/** OpenAI's spec mixes OpenAPI 3.0 `nullable` into JSON Schema: turn it into `type: [..., 'null']`. */
-function normalize(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(normalize);
-  if (typeof node !== 'object' || node === null) return node;
-  const out: Record<string, unknown> = {};
-  // Examples are data, not schema (some carry `$id`s the validator would take as schema URIs).
-  for (const [k, v] of Object.entries(node)) if (k !== 'example' && k !== 'examples' && k !== '$id') out[k] = normalize(v);
-  if (out.nullable === true) {
-    if (typeof out.type === 'string') out.type = [out.type, 'null'];
-    if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
-    delete out.nullable;
-  }
-  return out;
-}
-
-const spec = normalize(JSON.parse(readFileSync('/work/shared/specs/openai-openapi.json', 'utf8'))) as { components: unknown };
-function validatorFor(name: string): Validator {
-  return new Validator({ $ref: `#/components/schemas/${name}`, components: spec.components } as never, '2020-12', false);
-}
-const responseValidator = validatorFor('CreateChatCompletionResponse');
-const chunkValidator = validatorFor('CreateChatCompletionStreamResponse');
-const requestValidator = validatorFor('CreateChatCompletionRequest');
-
-function expectValid(validator: Validator, value: unknown): void {
-  const result = validator.validate(value);
-  expect(result.errors.slice(0, 3), JSON.stringify(value)).toEqual([]);
-  expect(result.valid).toBe(true);
-}
+const responseValidator = openAiValidator('CreateChatCompletionResponse');
+const chunkValidator = openAiValidator('CreateChatCompletionStreamResponse');
+const requestValidator = openAiValidator('CreateChatCompletionRequest');
 
 const chat = (body: unknown, headers: Record<string, string> = {}): Promise<Response> =>
   h.call('/v1/chat/completions', { method: 'POST', json: body, headers });

@@ -15,6 +15,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { RequestGuard, type GuardedRoutes } from './request-guard.js';
 import { registerChatCompletionRoutes } from './routes/chat-completion-routes.js';
 import { registerMessageRoutes } from './routes/message-routes.js';
+import { registerModelRoutes } from './routes/model-routes.js';
 import { registerOperationRoutes } from './routes/operation-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
 import type { AppEnv, ServerDeps } from './server-env.js';
@@ -124,6 +125,7 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   registerSessionRoutes(routes, deps);
   registerMessageRoutes(routes, deps);
   registerChatCompletionRoutes(routes, deps);
+  registerModelRoutes(routes, deps);
   registerOperationRoutes(routes, { runtime, llm: options.llm, metrics: options.metrics, assets: options.assets, requireKey, openStreams: () => deps.streams.size });
 
   return {

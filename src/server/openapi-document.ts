@@ -60,6 +60,7 @@ function build(): Json {
         PostMessageRequest: body(postMessageBodySchema),
         ApprovalRequest: body(approvalBodySchema),
         CreateChatCompletionRequest: body(chatCompletionRequestSchema),
+        Model: { type: 'object', required: ['id', 'object', 'created', 'owned_by'], properties: { id: { type: 'string' }, object: { const: 'model' }, created: { type: 'integer' }, owned_by: { type: 'string' } } },
       },
       responses: Object.fromEntries(Object.entries(errorDescriptions).map(([s, d]) => [`E${s}`, json(ref('Error'), d)])),
     },
@@ -117,6 +118,13 @@ function build(): Json {
           requestBody: { required: true, content: { 'application/json': { schema: ref('CreateChatCompletionRequest') } } },
           responses: { '200': { description: 'a chat.completion, or chat.completion.chunk events ending with [DONE] when stream is true', content: { 'application/json': { schema: { type: 'object' } }, 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(400, 403, 413, 502, ...authErrors) },
         },
+      },
+      '/v1/models': {
+        get: { summary: 'OpenAI-compatible: the model the agent answers as', responses: { '200': json({ type: 'object', required: ['object', 'data'], properties: { object: { const: 'list' }, data: { type: 'array', items: ref('Model') } } }), ...errors(...authErrors) } },
+      },
+      '/v1/models/{model}': {
+        parameters: [{ name: 'model', in: 'path', required: true, schema: { type: 'string' } }],
+        get: { summary: 'OpenAI-compatible: one model', responses: { '200': json(ref('Model')), ...errors(404, ...authErrors) } },
       },
       '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json({ type: 'object' }) } } },
       '/healthz': { get: { summary: 'The process is alive', security: [], responses: { '200': json({ type: 'object' }) } } },
