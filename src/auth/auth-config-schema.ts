@@ -92,6 +92,7 @@ export const builtinRoles: Readonly<Record<string, RoleConfig>> = {
 
 export const builtinPrincipals: Readonly<Record<string, PrincipalConfig>> = {
   cli: { description: 'the local command-line user', roles: ['admin'] },
+  browser: { description: 'the user of a page running the agent in a Web Worker', roles: ['admin'] },
 };
 
 export const authConfigSchema = z

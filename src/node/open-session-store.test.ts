@@ -12,12 +12,12 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 describe('openSessionStore', () => {
   it('opens memory for kind memory or path :memory:', async () => {
-    expect(openSessionStore({ kind: 'memory' })).toBeInstanceOf(MemorySessionStore);
-    expect(openSessionStore({ kind: 'sqlite', path: ':memory:' })).toBeInstanceOf(MemorySessionStore);
+    expect(await openSessionStore({ kind: 'memory' })).toBeInstanceOf(MemorySessionStore);
+    expect(await openSessionStore({ kind: 'sqlite', path: ':memory:' })).toBeInstanceOf(MemorySessionStore);
   });
 
   it('opens SQLite at the default path under AGENTBOX_HOME, creating it', async () => {
-    const store = openSessionStore({ kind: 'sqlite' }, { AGENTBOX_HOME: join(home, 'nested') });
+    const store = await openSessionStore({ kind: 'sqlite' }, { AGENTBOX_HOME: join(home, 'nested') });
     expect(store).toBeInstanceOf(SqliteSessionStore);
     await store.append('s1', sessionLog('s1').created());
     await store.close();

@@ -5,14 +5,14 @@ describe('createWorkerRuntimeFactory', () => {
   it('says script tools are not available when the build has no script backend', async () => {
     const factory = createWorkerRuntimeFactory();
     const script = { name: 'echo', description: 'echo', parameters: {}, source: 'export default (a) => a' };
-    await expect(factory({ store: { kind: 'memory' }, scriptTools: [script] })).rejects.toMatchObject({
+    await expect(factory({ store: { kind: 'memory' }, tools: { scripts: [script] } })).rejects.toMatchObject({
       code: 'CONFIG_INVALID',
       message: 'script tools are not available in this build',
     });
   });
 
   it('builds without an LLM endpoint, and every turn then fails saying how to configure one', async () => {
-    const { runtime, info } = await createWorkerRuntimeFactory()({ store: { kind: 'memory' }, agent: { approve: ['calculator'] } });
+    const { runtime, info } = await createWorkerRuntimeFactory()({ store: { kind: 'memory' }, tools: { requireApproval: ['calculator'] } });
     expect(info.llm).toBeUndefined();
     expect(info.scriptTools).toBe(false);
     expect(info.tools).toContainEqual(expect.objectContaining({ name: 'calculator', needsApproval: true }));
@@ -25,6 +25,6 @@ describe('createWorkerRuntimeFactory', () => {
   it('rejects unknown built-in tool names and WASM tools without bytes or url', async () => {
     const factory = createWorkerRuntimeFactory();
     await expect(factory({ store: { kind: 'memory' }, agent: { tools: ['calculater'] } })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
-    await expect(factory({ store: { kind: 'memory' }, wasmTools: [{ manifest: { name: 'x', description: 'x', parameters: {} } }] })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(factory({ store: { kind: 'memory' }, tools: { wasm: [{ manifest: { name: 'x', description: 'x', parameters: {} } }] } })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
 });

@@ -1,20 +1,15 @@
 /**
- * What the page hands the worker to build its runtime. Plain data (it crosses a thread):
- * tool code is sent as WebAssembly bytes or a URL the worker fetches, never as functions.
+ * What the page hands the worker to build its runtime: the same keys as Node's config file
+ * (`llm`, `agent`, `auth`, `tools.requireApproval`), validated by the same schema, plus what
+ * only a browser has. Plain data (it crosses a thread): tool code is sent as WebAssembly
+ * bytes, a URL the worker fetches, or inline script source — never as functions.
  */
+import type { AgentboxConfigInput } from '../config/config-schema.js';
 import type { ScriptToolManifestInput } from '../sandbox/script/script-tool-manifest.js';
 import type { WasmManifestInput } from '../sandbox/wasm/wasm-manifest.js';
 
-export interface WebLlmConfig {
-  /** OpenAI-compatible base URL including `/v1`; the worker calls it with `fetch` (CORS applies). */
-  baseUrl?: string;
-  apiKey?: string;
-  model?: string;
-  timeoutMs?: number;
-  maxRetries?: number;
-  temperature?: number;
-  maxTokens?: number;
-}
+type ConfigInput = NonNullable<AgentboxConfigInput>;
+export type WebLlmConfig = NonNullable<ConfigInput['llm']>;
 
 export interface WebWasmToolConfig {
   manifest: WasmManifestInput;
@@ -30,21 +25,18 @@ export type WebScriptToolConfig = ScriptToolManifestInput;
 
 export interface WebRuntimeConfig {
   llm?: WebLlmConfig;
-  agent?: {
-    system?: string;
-    maxSteps?: number;
-    toolTimeoutMs?: number;
-    /** Built-in tools to enable; default all. */
-    tools?: string[];
+  /** `system`, `maxSteps`, `toolTimeoutMs`, `tools` (built-ins to enable; default all). */
+  agent?: ConfigInput['agent'];
+  /** Roles and principals; the default principal is `browser` (admin: the page's user is its operator). */
+  auth?: ConfigInput['auth'];
+  tools?: {
     /** Names of tools whose calls wait for the user's approval. */
-    approve?: string[];
+    requireApproval?: string[];
+    wasm?: WebWasmToolConfig[];
+    scripts?: WebScriptToolConfig[];
   };
   /** `indexeddb` (default) keeps sessions across reloads; `memory` forgets them with the worker. */
   store?: { kind?: 'indexeddb' | 'memory'; name?: string };
-  wasmTools?: WebWasmToolConfig[];
-  scriptTools?: WebScriptToolConfig[];
-  /** Owner of new sessions; default `browser`. */
-  principal?: string;
 }
 
 /** What `init` reports back, so the page can show what it is running against. */

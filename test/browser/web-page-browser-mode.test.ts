@@ -88,11 +88,12 @@ describe('the web page in browser mode', () => {
     const card = page.locator('.tool-call[data-name="calculator"]').last();
     const approve = card.getByRole('button', { name: 'Approve' });
     await approve.waitFor();
-    expect(await card.locator('.tool-permission').textContent()).toBe('waiting for your approval');
+    // RBAC decides first (the page's user is principal `browser`), then the person.
+    expect(await card.locator('.tool-permission').textContent()).toMatch(/^allowed for browser: .*; waiting for your approval$/);
     expect(await card.locator('.tool-result').textContent()).toBe('…');
     await approve.click();
     await waitTurnEnd(page);
-    expect(await card.locator('.tool-permission').textContent()).toBe('approved by browser user');
+    expect(await card.locator('.tool-permission').textContent()).toMatch(/; approved by browser user$/);
     expect(await card.locator('.tool-result').textContent()).toContain('42');
     expect(await card.getByRole('button').count()).toBe(0);
 
@@ -101,7 +102,7 @@ describe('the web page in browser mode', () => {
     const second = page.locator('.tool-call[data-name="calculator"]').last();
     await second.getByRole('button', { name: 'Deny' }).click();
     await waitTurnEnd(page);
-    expect(await second.locator('.tool-permission').textContent()).toMatch(/^denied by browser user/);
+    expect(await second.locator('.tool-permission').textContent()).toMatch(/; denied by browser user/);
     expect(await second.locator('.tool-result').textContent()).toContain('TOOL_DENIED');
     await page.close();
   });

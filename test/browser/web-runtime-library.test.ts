@@ -65,7 +65,7 @@ describe('agentbox-web.js with the worker bundle', () => {
     const result = await page.evaluate(
       async ({ baseUrl, tools }) => {
         const w = window as unknown as { startRuntime: (config: unknown) => Promise<{ info: unknown; process: (r: unknown) => Promise<{ state: string; messages: Array<{ role: string; name?: string; content: string }> }>; close: () => Promise<void> }> };
-        const runtime = await w.startRuntime({ llm: { baseUrl, model: 'scripted', maxRetries: 0 }, store: { kind: 'memory' }, scriptTools: tools });
+        const runtime = await w.startRuntime({ llm: { baseUrl, model: 'scripted', maxRetries: 0 }, store: { kind: 'memory' }, tools: { scripts: tools } });
         const session = await runtime.process({ input: 'shout and spin' });
         await runtime.close();
         return { info: runtime.info, state: session.state, tools: session.messages.filter((m) => m.role === 'tool') };
@@ -104,7 +104,7 @@ describe('agentbox-web.js with the worker bundle', () => {
     const outcome = (await page.evaluate(async () => {
       const w = window as unknown as { startRuntime: (config: unknown) => Promise<{ close: () => Promise<void> }> };
       try {
-        const runtime = await w.startRuntime({ store: { kind: 'memory' }, wasmTools: [{ manifest: { name: 'ghost', description: 'missing', parameters: {} }, url: '/assets/tools/ghost.wasm' }] });
+        const runtime = await w.startRuntime({ store: { kind: 'memory' }, tools: { wasm: [{ manifest: { name: 'ghost', description: 'missing', parameters: {} }, url: '/assets/tools/ghost.wasm' }] } });
         await runtime.close();
         return { ok: true, value: null };
       } catch (error) {

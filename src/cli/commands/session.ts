@@ -7,8 +7,8 @@ import type { SessionStore } from '../../store/session-store.js';
 
 /** Session commands need only the store: no model, no tools, no sandboxes to start. */
 async function withRuntime<T>(command: Command, fn: (store: SessionStore) => Promise<T>): Promise<T> {
-  const { openStore } = await import('../../node/node-runtime.js');
-  const store = openStore(await new CliContext(command).loadConfig());
+  const { openSessionStore } = await import('../../node/open-session-store.js');
+  const store = await openSessionStore((await new CliContext(command).loadConfig()).store);
   try {
     return await fn(store);
   } finally {

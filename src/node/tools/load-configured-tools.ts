@@ -84,15 +84,6 @@ export async function loadConfiguredTools(config: ToolsConfig): Promise<Configur
   }
 }
 
-/** Marks configured tools (any kind) as needing approval. */
-export function requireApproval(tools: Tool[], names: readonly string[]): Tool[] {
-  const unknown = names.filter((n) => !tools.some((t) => t.name === n));
-  if (unknown.length > 0) {
-    throw new AgentboxError('CONFIG_INVALID', `tools.requireApproval names unknown tool(s): ${unknown.join(', ')}`);
-  }
-  return tools.map((t) => (names.includes(t.name) ? { ...t, needsApproval: true } : t));
-}
-
 async function readManifest(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {

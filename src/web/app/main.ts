@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const assets = new URL('./', import.meta.url);
   let backend: ChatBackend;
   if (settings.mode === 'browser') {
-    const config = { ...settings.config, wasmTools: await wasmTools(assets) };
+    const config = { ...settings.config, tools: { ...settings.config.tools, wasm: await wasmTools(assets) } };
     backend = await workerBackend({ workerUrl: new URL('agentbox-worker.js', assets), config });
   } else {
     backend = serverBackend(settings.apiKey ? { apiKey: settings.apiKey } : {});

@@ -20,7 +20,7 @@ export function readSettings(search: string): PageSettings {
       ...(get('model') ? { model: get('model') } : {}),
       ...(get('llmKey') ? { apiKey: get('llmKey') } : {}),
     },
-    agent: { ...(approve ? { approve } : {}) },
+    tools: { ...(approve ? { requireApproval: approve } : {}) },
     store: { kind: params.get('store') === 'memory' ? 'memory' : 'indexeddb' },
   };
   return { mode, config, ...(get('apiKey') ? { apiKey: get('apiKey') } : {}) };

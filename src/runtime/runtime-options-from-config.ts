@@ -1,0 +1,65 @@
+import type { LanguageModel } from '../agent/llm/language-model.js';
+import type { Tool } from '../agent/tools/tool.js';
+import { createAuthorizer, type Authorizer } from '../auth/authorizer.js';
+import { createToolCallAuthorizer } from '../auth/create-tool-call-authorizer.js';
+import type { AgentboxConfig } from '../config/config-schema.js';
+import type { SessionStore } from '../store/session-store.js';
+import type { RuntimeOptions } from './base-runtime.js';
+import { createModelFromConfig, type UnconfiguredLlm } from './create-model-from-config.js';
+import { requireApproval, selectBuiltinTools } from './select-tools.js';
+
+/** What only the platform can provide; everything else comes from the config. */
+export interface PlatformParts {
+  /** The session store the platform opened for `config.store`. */
+  store: SessionStore;
+  /** Tools the platform built from the config's tool sources (WASM, scripts, files, HTTP). */
+  configuredTools?: readonly Tool[];
+  /** See `UnconfiguredLlm`; default: try the local Ollama. */
+  unconfiguredLlm?: UnconfiguredLlm;
+  /** Process CPU time in ms, where the platform can measure it. */
+  cpuTime?: () => number;
+}
+
+/** Overrides a library user may pass beside the config. */
+export interface RuntimeOverrides extends Partial<Omit<RuntimeOptions, 'store' | 'model' | 'tools'>> {
+  model?: LanguageModel;
+  /** Replaces the built-in and configured tools. */
+  tools?: readonly Tool[];
+  /** Added to the tool set. */
+  extraTools?: readonly Tool[];
+}
+
+export interface ConfiguredRuntime {
+  options: RuntimeOptions;
+  authorizer: Authorizer;
+}
+
+/**
+ * The one wiring from a validated config to runtime options, for Node, the Web Worker and
+ * the service alike: RBAC for every tool call, the built-ins `agent.tools` names plus the
+ * platform's configured tools, `tools.requireApproval`, the model, the agent's limits.
+ *
+ * @example
+ * const { options } = runtimeOptionsFromConfig(configSchema.parse(input), { store: new MemorySessionStore() });
+ * const runtime = new BaseRuntime(options);
+ */
+export function runtimeOptionsFromConfig(config: AgentboxConfig, parts: PlatformParts, overrides: RuntimeOverrides = {}): ConfiguredRuntime {
+  const { model, tools, extraTools, ...rest } = overrides;
+  const authorizer = createAuthorizer(config.auth);
+  const chosen = [...(tools ?? [...selectBuiltinTools(config.agent.tools), ...(parts.configuredTools ?? [])]), ...(extraTools ?? [])];
+  const options: RuntimeOptions = {
+    store: parts.store,
+    defaultPrincipal: authorizer.config.defaultPrincipal,
+    authorize: createToolCallAuthorizer(authorizer),
+    model: model ?? (() => createModelFromConfig(config, parts.unconfiguredLlm)),
+    tools: requireApproval(chosen, config.tools.requireApproval),
+    maxSteps: config.agent.maxSteps,
+    toolTimeoutMs: config.agent.toolTimeoutMs,
+    ...(parts.cpuTime ? { cpuTime: parts.cpuTime } : {}),
+    ...(config.agent.system !== undefined ? { system: config.agent.system } : {}),
+    ...(config.llm.temperature !== undefined ? { temperature: config.llm.temperature } : {}),
+    ...(config.llm.maxTokens !== undefined ? { maxTokens: config.llm.maxTokens } : {}),
+    ...rest,
+  };
+  return { options, authorizer };
+}
