@@ -12,17 +12,21 @@ export interface SymlinkSwapper {
 /**
  * Races a path lookup from a second process: for `ms` milliseconds it swaps `dir` between
  * the real directory and a symlink to `target` (rename away, symlink in, unlink, rename
- * back), as an attacker with write access inside a root would. It stops by itself.
+ * back), as an attacker with write access inside a root would. `holdMs` keeps each state
+ * (real directory, symlink) that long, to land more swaps between a check and a use.
+ * It stops by itself.
  */
-export function startSymlinkSwapper(options: { dir: string; target: string; ms: number }): SymlinkSwapper {
+export function startSymlinkSwapper(options: { dir: string; target: string; ms: number; holdMs?: number }): SymlinkSwapper {
   const parked = `${options.dir}.parked`;
   const child: ChildProcess = spawn(process.execPath, [
     '-e',
     `const fs = require('fs');
-     const [dir, parked, target, ms] = process.argv.slice(1);
+     const [dir, parked, target, ms, holdMs] = process.argv.slice(1);
+     const hold = () => { for (const until = performance.now() + Number(holdMs); performance.now() < until; ); };
      for (const end = Date.now() + Number(ms); Date.now() < end; ) {
+       hold();
        try { fs.renameSync(dir, parked); } catch { continue; }
-       try { fs.symlinkSync(target, dir); fs.unlinkSync(dir); } catch {}
+       try { fs.symlinkSync(target, dir); hold(); fs.unlinkSync(dir); } catch {}
        try { fs.renameSync(parked, dir); } catch {
          // The victim created a directory of its own at dir while the real one was parked.
          try { fs.rmSync(dir, { recursive: true, force: true }); fs.renameSync(parked, dir); } catch {}
@@ -32,6 +36,7 @@ export function startSymlinkSwapper(options: { dir: string; target: string; ms: 
     parked,
     options.target,
     String(options.ms),
+    String(options.holdMs ?? 0),
   ], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {

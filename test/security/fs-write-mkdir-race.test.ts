@@ -32,14 +32,14 @@ afterEach(() => rmSync(base, { recursive: true, force: true }));
 describe('fs_write racing a directory swapped for a symlink', () => {
   it('creates no file or directory outside the root', async () => {
     const fsWrite = createFsTools({ roots: [{ path: root, write: true }] }).find((t) => t.name === 'fs_write')!;
-    const swapper = startSymlinkSwapper({ dir: path.join(root, 'a'), target: outside, ms: RACE_MS + 500 });
+    const swapper = startSymlinkSwapper({ dir: path.join(root, 'a'), target: outside, ms: RACE_MS + 500, holdMs: 0.2 });
     let written = 0;
     let attempt = 0;
     try {
-      for (const end = Date.now() + RACE_MS; Date.now() < end && swapper.running(); attempt++) {
-        // A fresh name each time, so every call has to create its parents.
-        const target = `a/b${attempt}/c/file.txt`;
-        if (await Promise.resolve(fsWrite.execute({ path: target, content: 'x' }, context)).then(() => true, () => false)) written++;
+      for (const end = Date.now() + RACE_MS; Date.now() < end && swapper.running(); ) {
+        // Fresh names each time, so every call has to create its parents; a few in flight widen the race.
+        const calls = Array.from({ length: 4 }, () => fsWrite.execute({ path: `a/b${attempt++}/c/file.txt`, content: 'x' }, context));
+        for (const ok of await Promise.all(calls.map((c) => Promise.resolve(c).then(() => true, () => false)))) if (ok) written++;
       }
     } finally {
       await swapper.stop();
