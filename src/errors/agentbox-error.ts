@@ -14,7 +14,7 @@ export type ErrorCode =
   | 'TOOL_TIMEOUT'
   | 'TOOL_FAILED'
   | 'TOOL_DENIED'
-  /** A native file tool was asked for a path outside its granted roots (or to write a read-only one). */
+  /** A native file tool was asked for a path outside its granted roots (or to write a read-only one); also a path that changed into a symlink while it was being opened below a root. */
   | 'TOOL_PATH_DENIED'
   /** `http_fetch` was asked for (or redirected to) a host or scheme it was not granted. */
   | 'TOOL_HOST_DENIED'

@@ -1,8 +1,8 @@
-import { constants } from 'node:fs';
-import { lstat, open, opendir } from 'node:fs/promises';
-import path from 'node:path';
+import { lstat, opendir } from 'node:fs/promises';
 import type { Tool } from '../../agent/tools/tool.js';
 import type { FsRootCapability } from '../../auth/capabilities.js';
+import { openDirectoryBeneath } from '../fs/open-beneath.js';
+import type { OpenDirectory } from '../fs/open-directory.js';
 import { fsFailure, stringArgument } from './fs-errors.js';
 import { assertOpenedInside, resolveInRoots } from './resolve-in-roots.js';
 import { effectiveFsRoots } from './tool-capabilities.js';
@@ -33,33 +33,31 @@ export function createFsListTool(options: { roots: FsRootCapability[]; maxEntrie
       const resolved = await resolveInRoots(effectiveFsRoots(options.roots, context), requested, 'read');
       const entries: FsListEntry[] = [];
       let truncated = false;
-      // The directory is opened once and re-checked, then listed through that descriptor
-      // (Linux: /proc/self/fd/N), so a directory swapped for a symlink after the check
-      // cannot make the listing — names and sizes — come from outside the roots.
-      let handle;
+      // The directory is opened once, by walking from the root's descriptor, and listed
+      // through that descriptor (Linux: /proc/self/fd/N), so a directory swapped for a
+      // symlink cannot make the listing — names and sizes — come from outside the roots.
+      let dir: OpenDirectory;
       try {
-        handle = await open(resolved.real, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+        dir = openDirectoryBeneath(resolved.target);
       } catch (error) {
         throw fsFailure('list', requested, error);
       }
       try {
-        await assertOpenedInside(handle.fd, resolved, 'read');
-        const viaDescriptor = `/proc/self/fd/${handle.fd}`;
-        const where = await lstat(viaDescriptor).then(() => viaDescriptor, () => resolved.real);
-        const dir = await opendir(where);
-        for await (const dirent of dir) {
+        await assertOpenedInside(dir.fd, resolved, 'read');
+        const listing = await opendir(dir.self());
+        for await (const dirent of listing) {
           if (entries.length >= options.maxEntries) {
             truncated = true;
             break;
           }
-          const stat = await lstat(path.join(where, dirent.name));
+          const stat = await lstat(dir.entry(dirent.name));
           const type = stat.isSymbolicLink() ? 'symlink' : stat.isDirectory() ? 'directory' : stat.isFile() ? 'file' : 'other';
           entries.push({ name: dirent.name, type, size: type === 'file' ? stat.size : 0 });
         }
       } catch (error) {
         throw fsFailure('list', requested, error);
       } finally {
-        await handle.close();
+        dir.close();
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       return { path: resolved.real, entries, truncated };

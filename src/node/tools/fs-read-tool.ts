@@ -1,8 +1,9 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import type { Tool } from '../../agent/tools/tool.js';
 import type { FsRootCapability } from '../../auth/capabilities.js';
+import { openFileBeneath } from '../fs/open-beneath.js';
+import { close, fstat, read } from './fs-descriptor-io.js';
 import { fsFailure, stringArgument } from './fs-errors.js';
 import { assertOpenedInside, resolveInRoots } from './resolve-in-roots.js';
 import { effectiveFsRoots } from './tool-capabilities.js';
@@ -30,13 +31,16 @@ export function createFsReadTool(options: { roots: FsRootCapability[]; maxBytes:
     async execute(args, context) {
       const requested = stringArgument(args, 'path');
       const resolved = await resolveInRoots(effectiveFsRoots(options.roots, context), requested, 'read');
-      // O_NONBLOCK: opening a FIFO planted in the root must not hang the call.
-      const handle = await open(resolved.real, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((error: unknown) => {
-        throw fsFailure('read', requested, error);
-      });
+      let fd: number;
       try {
-        await assertOpenedInside(handle.fd, resolved, 'read');
-        const stat = await handle.stat();
+        // Walked from the root's descriptor; O_NONBLOCK (added there) keeps a planted FIFO from hanging the call.
+        fd = openFileBeneath(resolved.target, { flags: constants.O_RDONLY });
+      } catch (error) {
+        throw fsFailure('read', requested, error);
+      }
+      try {
+        await assertOpenedInside(fd, resolved, 'read');
+        const stat = await fstat(fd);
         if (stat.isDirectory()) throw new AgentboxError('TOOL_FAILED', `cannot read "${requested}": it is a directory (use fs_list)`);
         if (!stat.isFile()) throw new AgentboxError('TOOL_FAILED', `cannot read "${requested}": not a regular file`);
         // A hard link inside a root may share its data with a file outside it: paths cannot tell.
@@ -44,7 +48,7 @@ export function createFsReadTool(options: { roots: FsRootCapability[]; maxBytes:
         const buffer = Buffer.alloc(Math.min(stat.size, options.maxBytes));
         let filled = 0;
         while (filled < buffer.length) {
-          const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, filled);
+          const { bytesRead } = await read(fd, buffer, filled, buffer.length - filled, filled);
           if (bytesRead === 0) break;
           filled += bytesRead;
         }
@@ -52,7 +56,7 @@ export function createFsReadTool(options: { roots: FsRootCapability[]; maxBytes:
       } catch (error) {
         throw fsFailure('read', requested, error);
       } finally {
-        await handle.close();
+        await close(fd);
       }
     },
   };

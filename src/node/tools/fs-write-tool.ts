@@ -1,9 +1,9 @@
 import { constants } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
-import path from 'node:path';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import type { Tool } from '../../agent/tools/tool.js';
 import type { FsRootCapability } from '../../auth/capabilities.js';
+import { openFileBeneath } from '../fs/open-beneath.js';
+import { close, fstat, ftruncate, write } from './fs-descriptor-io.js';
 import { fsFailure, stringArgument } from './fs-errors.js';
 import { assertOpenedInside, resolveInRoots } from './resolve-in-roots.js';
 import { effectiveFsRoots } from './tool-capabilities.js';
@@ -15,7 +15,8 @@ export interface FsWriteResult {
 
 /**
  * `fs_write`: creates or replaces a text file inside a writable root, creating missing
- * parent directories. Everything is checked before the first byte changes on disk.
+ * parent directories one at a time, each below the root when it is made (never `mkdir -p`
+ * by path). Everything is checked before the first byte changes on disk.
  */
 export function createFsWriteTool(options: { roots: FsRootCapability[]; maxBytes: number }): Tool<{ path: string; content: string }, FsWriteResult> {
   const writable = options.roots.filter((r) => r.write);
@@ -41,19 +42,18 @@ export function createFsWriteTool(options: { roots: FsRootCapability[]; maxBytes
       }
       const resolved = await resolveInRoots(effectiveFsRoots(options.roots, context), requested, 'write');
       try {
-        await mkdir(path.dirname(resolved.real), { recursive: true });
         // No O_TRUNC: the old content is cut only after the descriptor is re-checked.
-        const handle = await open(resolved.real, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o644);
+        const fd = openFileBeneath(resolved.target, { flags: constants.O_WRONLY | constants.O_CREAT, mode: 0o644, createParents: true });
         try {
-          await assertOpenedInside(handle.fd, resolved, 'write');
-          const stat = await handle.stat();
+          await assertOpenedInside(fd, resolved, 'write');
+          const stat = await fstat(fd);
           if (!stat.isFile()) throw new AgentboxError('TOOL_FAILED', `cannot write "${requested}": not a regular file`);
           // A hard link inside a root may share its data with a file outside it: paths cannot tell.
           if (stat.nlink > 1) throw new AgentboxError('TOOL_PATH_DENIED', `cannot write "${requested}": the file has other hard links, which may lie outside the granted roots`);
-          await handle.truncate(0);
-          await handle.write(bytes, 0, bytes.length, 0);
+          await ftruncate(fd, 0);
+          for (let written = 0; written < bytes.length; ) written += (await write(fd, bytes, written, bytes.length - written, written)).bytesWritten;
         } finally {
-          await handle.close();
+          await close(fd);
         }
       } catch (error) {
         throw fsFailure('write', requested, error);

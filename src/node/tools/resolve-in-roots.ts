@@ -1,13 +1,17 @@
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { AgentboxError } from '../../errors/agentbox-error.js';
-import type { FsRootCapability } from '../../auth/capabilities.js';
+import type { BeneathTarget } from '../fs/open-beneath.js';
+import { pathDenied as denied } from '../fs/path-denied.js';
+import type { BoundedFsRoot } from './tool-capabilities.js';
 
 /** A granted root as it is on disk right now. */
 export interface RealRoot {
   /** `realpath` of the root: no symlinks, so plain prefix comparison is sound. */
   real: string;
   write: boolean;
+  /** `realpath` of the configured root it lies in, which `real` was checked to stay inside. */
+  base: string;
 }
 
 export interface ResolvedPath {
@@ -15,6 +19,8 @@ export interface ResolvedPath {
   real: string;
   /** The roots in force for this call, for re-checking after open. */
   roots: RealRoot[];
+  /** Where to open it: `real` as names below its configured root, for `openFileBeneath` and friends. */
+  target: BeneathTarget;
 }
 
 /**
@@ -24,14 +30,16 @@ export interface ResolvedPath {
  * Why realpath and not a string check: `..`, absolute paths, a symlink at the target or
  * at any parent, and case variants of the root all reduce to "where is this really";
  * comparing real paths answers that once. The part of the path that does not exist yet
- * cannot contain symlinks, so it is appended as is.
+ * cannot contain symlinks, so it is appended as is. A root narrowed by a role grant is
+ * resolved too and must stay inside the configured root it came from.
  *
  * A process that can write inside the root could still swap a directory for a symlink
- * between this check and the open; callers therefore open with O_NOFOLLOW and re-check
- * the opened descriptor with {@link assertOpenedInside}.
+ * between this check and the open; callers therefore open `target` by walking from the
+ * configured root's descriptor (`src/node/fs/open-beneath.ts`), which refuses a symlink
+ * at any step, and re-check the opened descriptor with {@link assertOpenedInside}.
  */
 export async function resolveInRoots(
-  roots: readonly FsRootCapability[],
+  roots: readonly BoundedFsRoot[],
   requested: unknown,
   access: 'read' | 'write',
 ): Promise<ResolvedPath> {
@@ -45,18 +53,18 @@ export async function resolveInRoots(
   const inside = realRoots.filter((r) => isInside(real, r.real));
   const where = roots.map((r) => r.path).join(', ');
   if (inside.length === 0) throw denied(`"${requested}" is outside the granted roots (${where})`, { path: requested });
-  if (access === 'write' && !inside.some((r) => r.write)) {
-    throw denied(`"${requested}" is in a read-only root (${where})`, { path: requested });
-  }
-  return { real, roots: realRoots };
+  const chosen = access === 'write' ? inside.find((r) => r.write) : inside[0];
+  if (!chosen) throw denied(`"${requested}" is in a read-only root (${where})`, { path: requested });
+  const components = path.relative(chosen.base, real).split(path.sep).filter((c) => c !== '');
+  return { real, roots: realRoots, target: { root: chosen.base, components } };
 }
 
 /**
  * Re-checks an open descriptor on Linux through `/proc/self/fd`, which names the file
- * actually opened, closing the race between resolving and opening. Elsewhere the check
- * before opening (plus O_NOFOLLOW) stands alone.
+ * actually opened. The walk that opened it already stayed below the configured root; this
+ * also holds it to the (possibly narrower) granted root. Elsewhere the walk stands alone.
  */
-export async function assertOpenedInside(fd: number, resolved: ResolvedPath, access: 'read' | 'write'): Promise<void> {
+export async function assertOpenedInside(fd: number, resolved: Pick<ResolvedPath, 'roots'>, access: 'read' | 'write'): Promise<void> {
   let opened: string;
   try {
     opened = await readlink(`/proc/self/fd/${fd}`);
@@ -72,11 +80,14 @@ export function isInside(child: string, parent: string): boolean {
   return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }
 
-async function realRootsOf(roots: readonly FsRootCapability[]): Promise<RealRoot[]> {
+async function realRootsOf(roots: readonly BoundedFsRoot[]): Promise<RealRoot[]> {
   const out: RealRoot[] = [];
   for (const root of roots) {
     try {
-      out.push({ real: await realpath(path.resolve(root.path)), write: root.write === true });
+      const real = await realpath(path.resolve(root.path));
+      const base = root.within === undefined ? real : await realpath(path.resolve(root.within));
+      // A sub-root that is (or became) a symlink out of its configured root grants nothing.
+      if (isInside(real, base)) out.push({ real, write: root.write === true, base });
     } catch {
       // A root that does not exist grants nothing; it must not fail the other roots.
     }
@@ -107,10 +118,6 @@ async function realPathAllowingMissingTail(lexical: string, requested: string): 
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw denied(`"${requested}" goes through a dangling symlink`, { path: requested });
     throw failed(requested, error);
   }
-}
-
-function denied(message: string, details?: Record<string, unknown>): AgentboxError {
-  return new AgentboxError('TOOL_PATH_DENIED', `path denied: ${message}`, details ? { details } : {});
 }
 
 function failed(requested: string, cause: unknown): AgentboxError {

@@ -1,15 +1,33 @@
 import { intersectCapabilities, type Capabilities, type FsRootCapability } from '../../auth/capabilities.js';
+import { normalizePath, pathInside } from '../../auth/capability-path.js';
 import type { ToolContext } from '../../agent/tools/tool.js';
+
+/** A root a call may reach, with the configured root it was narrowed from. */
+export interface BoundedFsRoot extends FsRootCapability {
+  /**
+   * The configured root this one lies in (itself when not narrowed). Grants are compared
+   * as text; on disk the root's real path must stay inside this one's, and files are
+   * opened by walking from it, so a sub-root that is (or becomes) a symlink cannot lead out.
+   */
+  within?: string;
+}
 
 /**
  * What a native tool may reach on this call: its own configuration, narrowed by the
  * call's effective capabilities when the executor passed them. A malformed capability
  * object narrows to nothing: fail closed.
  */
-export function effectiveFsRoots(configured: readonly FsRootCapability[], context: Pick<ToolContext, 'capabilities'>): FsRootCapability[] {
-  if (context.capabilities === undefined) return [...configured];
+export function effectiveFsRoots(configured: readonly FsRootCapability[], context: Pick<ToolContext, 'capabilities'>): BoundedFsRoot[] {
+  if (context.capabilities === undefined) return configured.map((r) => ({ ...r, within: r.path }));
   const granted = readCapabilities(context.capabilities);
-  return intersectCapabilities({ fsRoots: [...configured] }, granted).fsRoots ?? [];
+  const narrowed = intersectCapabilities({ fsRoots: [...configured] }, granted).fsRoots ?? [];
+  const out: BoundedFsRoot[] = [];
+  for (const root of narrowed) {
+    // The intersection only ever narrows, so some configured root holds each result.
+    const within = configured.find((c) => pathInside(normalizePath(root.path), normalizePath(c.path)));
+    if (within) out.push({ ...root, within: within.path });
+  }
+  return out;
 }
 
 export function effectiveHosts(configured: readonly string[], context: Pick<ToolContext, 'capabilities'>): string[] {

@@ -3,7 +3,16 @@
  * refused absolute paths and `..` above the root; here every path is resolved on disk
  * with `realpath` and must stay under the root's own real path, so a symlink inside the
  * grant that points outside (or a dangling one that would create a file outside) is
- * refused with NOTCAPABLE. Reads and writes open with O_NOFOLLOW on the resolved path.
+ * refused with NOTCAPABLE.
+ *
+ * The resolved path is then opened by walking from the root's descriptor one component
+ * at a time without following symlinks (`src/node/fs/open-beneath.ts`), and the root
+ * must still be the directory granted (device and inode pinned at construction). So a
+ * directory swapped for a symlink between the check and the open fails the call instead
+ * of leading out — for reads, writes, listings and every change alike. Where /proc is
+ * absent each open is verified after the fact instead, which narrows the race but cannot
+ * close it. A file with other hard links is refused like a symlink out: a link inside
+ * the grant may share its data with a file outside it, and no path can tell.
  *
  * Only regular files are read or written: a FIFO (or device) planted in the grant would
  * block `read`/`open` inside the worker, and a thread stuck in a system call cannot be
@@ -12,7 +21,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { AgentboxError } from '../../errors/agentbox-error.js';
 import { DirectoryAccessError, type DirectoryAdapter, type DirectoryEntryStat, type DirectoryErrorCode, type GuestPath } from '../../sandbox/wasm/index.js';
+import { type FileIdentity, identityOf } from '../fs/file-identity.js';
+import { type BeneathTarget, openDirectoryBeneath, openFileBeneath, withParentBeneath } from '../fs/open-beneath.js';
 
 const NODE_CODES: Record<string, DirectoryErrorCode> = {
   ENOENT: 'NOENT',
@@ -23,27 +35,40 @@ const NODE_CODES: Record<string, DirectoryErrorCode> = {
   EACCES: 'ACCES',
   EPERM: 'ACCES',
   ELOOP: 'NOTCAPABLE',
+  EMLINK: 'NOTCAPABLE',
   EROFS: 'ROFS',
   EFBIG: 'FBIG',
 };
 
 function translate(error: unknown): DirectoryAccessError {
   if (error instanceof DirectoryAccessError) return error;
+  if (AgentboxError.isInstance(error) && error.code === 'TOOL_PATH_DENIED') return new DirectoryAccessError('NOTCAPABLE', error.message);
   const code = (error as NodeJS.ErrnoException).code ?? '';
   return new DirectoryAccessError(NODE_CODES[code] ?? 'IO', (error as Error).message);
 }
 
-function assertRegularFile(fd: number): void {
-  if (!fs.fstatSync(fd).isFile()) throw new DirectoryAccessError('ACCES', 'not a regular file');
+/** A regular file with no other name: what a guest may read or write through `fd`. */
+function assertConfinedFile(fd: number): void {
+  const stat = fs.fstatSync(fd);
+  if (!stat.isFile()) throw new DirectoryAccessError('ACCES', 'not a regular file');
+  if (stat.nlink > 1) throw hardLinked();
+}
+
+function hardLinked(): DirectoryAccessError {
+  return new DirectoryAccessError('NOTCAPABLE', 'the file has other hard links, which may lie outside the granted directory');
 }
 
 export class NodeDirectoryAdapter implements DirectoryAdapter {
   private readonly root: string;
+  /** The directory granted: a root path later swapped for another directory is refused. */
+  private readonly identity: FileIdentity;
 
   /** `hostRoot` must be an existing directory. */
   constructor(hostRoot: string) {
     this.root = fs.realpathSync(hostRoot);
-    if (!fs.statSync(this.root).isDirectory()) throw new Error(`not a directory: ${hostRoot}`);
+    const stat = fs.statSync(this.root, { bigint: true });
+    if (!stat.isDirectory()) throw new Error(`not a directory: ${hostRoot}`);
+    this.identity = identityOf(stat);
   }
 
   private inside(real: string): boolean {
@@ -77,16 +102,25 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
     return path.join(parent, parts[parts.length - 1] as string);
   }
 
+  /** `parts` resolved and checked, as names below the root to walk. */
+  private target(parts: GuestPath): BeneathTarget {
+    const real = this.resolve(parts);
+    return { root: this.root, rootIdentity: this.identity, components: path.relative(this.root, real).split(path.sep).filter((c) => c !== '') };
+  }
+
   stat(parts: GuestPath): DirectoryEntryStat | null {
-    let real: string;
+    let target: BeneathTarget;
     try {
-      real = this.resolve(parts);
+      target = this.target(parts);
     } catch (error) {
       if (error instanceof DirectoryAccessError && error.code === 'NOENT') return null;
       throw error;
     }
     try {
-      const stat = fs.statSync(real);
+      const stat = target.components.length === 0 ? this.statRoot(target) : withParentBeneath(target, (parent, name) => fs.lstatSync(parent.entry(name)));
+      // The resolved path holds no symlinks; one there now was swapped in since.
+      if (stat.isSymbolicLink()) throw new DirectoryAccessError('NOTCAPABLE', 'the path changed into a symlink');
+      if (stat.isFile() && stat.nlink > 1) throw hardLinked();
       return { kind: stat.isDirectory() ? 'directory' : 'file', size: stat.size, modifiedMs: stat.mtimeMs };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
@@ -94,12 +128,20 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
     }
   }
 
+  private statRoot(target: BeneathTarget): fs.Stats {
+    const dir = openDirectoryBeneath(target);
+    try {
+      return fs.fstatSync(dir.fd);
+    } finally {
+      dir.close();
+    }
+  }
+
   readFile(parts: GuestPath): Uint8Array {
     try {
-      const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
-      const fd = fs.openSync(this.resolve(parts), O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+      const fd = openFileBeneath(this.target(parts), { flags: fs.constants.O_RDONLY });
       try {
-        assertRegularFile(fd);
+        assertConfinedFile(fd);
         return fs.readFileSync(fd);
       } finally {
         fs.closeSync(fd);
@@ -111,12 +153,10 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
 
   writeFile(parts: GuestPath, data: Uint8Array): void {
     try {
-      const target = this.resolve(parts);
-      // No O_TRUNC: the content is cut only once the descriptor is known to be a regular file.
-      const { O_WRONLY, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
-      const fd = fs.openSync(target, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0o644);
+      // No O_TRUNC: the content is cut only once the descriptor is known to be a lone regular file.
+      const fd = openFileBeneath(this.target(parts), { flags: fs.constants.O_WRONLY | fs.constants.O_CREAT, mode: 0o644 });
       try {
-        assertRegularFile(fd);
+        assertConfinedFile(fd);
         fs.ftruncateSync(fd, 0);
         for (let written = 0; written < data.byteLength; ) written += fs.writeSync(fd, data, written, data.byteLength - written, written);
       } finally {
@@ -129,8 +169,14 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
 
   list(parts: GuestPath): Array<{ name: string; kind: 'file' | 'directory' }> {
     try {
-      const dir = this.resolve(parts);
-      return fs.readdirSync(dir, { withFileTypes: true }).map((entry) => {
+      const dir = openDirectoryBeneath(this.target(parts));
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir.self(), { withFileTypes: true });
+      } finally {
+        dir.close();
+      }
+      return entries.map((entry) => {
         let kind: 'file' | 'directory' = entry.isDirectory() ? 'directory' : 'file';
         if (entry.isSymbolicLink()) kind = this.stat([...parts, entry.name])?.kind ?? 'file';
         return { name: entry.name, kind };
@@ -142,7 +188,9 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
 
   makeDirectory(parts: GuestPath): void {
     try {
-      fs.mkdirSync(this.resolve(parts));
+      const target = this.target(parts);
+      if (target.components.length === 0) throw new DirectoryAccessError('EXIST', 'the granted directory exists');
+      withParentBeneath(target, (parent, name) => fs.mkdirSync(parent.entry(name)));
     } catch (error) {
       throw translate(error);
     }
@@ -150,9 +198,12 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
 
   removeFile(parts: GuestPath): void {
     try {
-      const target = this.resolve(parts);
-      if (fs.statSync(target).isDirectory()) throw new DirectoryAccessError('ISDIR', 'is a directory');
-      fs.unlinkSync(target);
+      const target = this.target(parts);
+      if (target.components.length === 0) throw new DirectoryAccessError('ISDIR', 'is a directory');
+      withParentBeneath(target, (parent, name) => {
+        if (fs.lstatSync(parent.entry(name)).isDirectory()) throw new DirectoryAccessError('ISDIR', 'is a directory');
+        fs.unlinkSync(parent.entry(name));
+      });
     } catch (error) {
       throw translate(error);
     }
@@ -160,9 +211,9 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
 
   removeDirectory(parts: GuestPath): void {
     try {
-      const target = this.resolve(parts);
-      if (target === this.root) throw new DirectoryAccessError('ACCES', 'cannot remove the granted root');
-      fs.rmdirSync(target);
+      const target = this.target(parts);
+      if (target.components.length === 0) throw new DirectoryAccessError('ACCES', 'cannot remove the granted root');
+      withParentBeneath(target, (parent, name) => fs.rmdirSync(parent.entry(name)));
     } catch (error) {
       throw translate(error);
     }
@@ -170,7 +221,12 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
 
   rename(from: GuestPath, to: GuestPath): void {
     try {
-      fs.renameSync(this.resolve(from), this.resolve(to));
+      const source = this.target(from);
+      const destination = this.target(to);
+      if (source.components.length === 0 || destination.components.length === 0) throw new DirectoryAccessError('ACCES', 'cannot rename the granted root');
+      withParentBeneath(source, (fromParent, fromName) =>
+        withParentBeneath(destination, (toParent, toName) => fs.renameSync(fromParent.entry(fromName), toParent.entry(toName))),
+      );
     } catch (error) {
       throw translate(error);
     }

@@ -8,6 +8,7 @@ import { Fd, wasi } from '@bjorn3/browser_wasi_shim';
 import { type DirectoryEntryStat, type GuestPath, resolveGuestPath } from './directory-adapter.js';
 import { errnoFromCode, errnoFromError } from './directory-errno.js';
 import { type GrantedRoot, GrantedFileFd } from './granted-file-fd.js';
+import { WasiFilestat } from './wasi-filestat.js';
 
 type Resolved = { ret: number; path: GuestPath | null };
 
@@ -19,7 +20,7 @@ function inodeOf(path: GuestPath): bigint {
 }
 
 function toFilestat(path: GuestPath, stat: DirectoryEntryStat, clock: boolean): wasi.Filestat {
-  const filestat = new wasi.Filestat(inodeOf(path), stat.kind === 'directory' ? wasi.FILETYPE_DIRECTORY : wasi.FILETYPE_REGULAR_FILE, BigInt(stat.size));
+  const filestat = new WasiFilestat(inodeOf(path), stat.kind === 'directory' ? wasi.FILETYPE_DIRECTORY : wasi.FILETYPE_REGULAR_FILE, BigInt(stat.size));
   // Without the clock grant times read 0: writing a file and reading its mtime would be a clock.
   const time = clock ? BigInt(Math.max(0, Math.floor(stat.modifiedMs))) * 1_000_000n : 0n;
   filestat.mtim = time;

@@ -1,0 +1,22 @@
+/**
+ * A preview1 `filestat` that lands where guests read it. The shim's `Filestat` (0.4.x)
+ * writes atim/mtim/ctim at offsets 38/46/52 instead of 40/48/56: the times overlap each
+ * other and the top of `size`, so a guest read a scrambled mtime (a fresh file "from
+ * 2019" or from centuries ahead, depending on the clock's low bytes) and, with the clock
+ * granted, a size with garbage in its top 16 bits.
+ */
+import { wasi } from '@bjorn3/browser_wasi_shim';
+
+export class WasiFilestat extends wasi.Filestat {
+  /** Layout of `filestat` in wasi_snapshot_preview1: 64 bytes, 8-aligned. */
+  override write_bytes(view: DataView, ptr: number): void {
+    view.setBigUint64(ptr, this.dev, true);
+    view.setBigUint64(ptr + 8, this.ino, true);
+    view.setUint8(ptr + 16, this.filetype);
+    view.setBigUint64(ptr + 24, this.nlink, true);
+    view.setBigUint64(ptr + 32, this.size, true);
+    view.setBigUint64(ptr + 40, this.atim, true);
+    view.setBigUint64(ptr + 48, this.mtim, true);
+    view.setBigUint64(ptr + 56, this.ctim, true);
+  }
+}
