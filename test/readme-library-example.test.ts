@@ -31,7 +31,7 @@ describe('README library example', () => {
 
   it('adds a custom tool with extraTools, its arguments validated before execute', async () => {
     let seen: unknown;
-    const weather = defineTool<{ city: string }>({
+    const weather = defineTool({
       name: 'weather',
       description: 'Current weather for a city',
       parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },

@@ -141,3 +141,30 @@ describe('ToolExecutor approvals show what will run', () => {
     expect(ctx.events.find((e) => e.type === 'approval.requested')).toMatchObject({ arguments: '{"path":"/home/me/.bashrc"}' });
   });
 });
+
+describe('defineTool with a zod schema', () => {
+  it('offers the model the JSON Schema, validates against it, and runs execute on the parsed value with defaults', async () => {
+    const { z } = await import('zod');
+    const seen: unknown[] = [];
+    const search = defineTool({
+      name: 'search',
+      description: 'search',
+      parameters: z.object({ query: z.string().min(1), limit: z.number().int().default(10) }),
+      execute: (args) => {
+        seen.push(args);
+        return args.limit;
+      },
+    });
+    expect(search.parameters).toMatchObject({ type: 'object', properties: { query: { type: 'string', minLength: 1 } }, required: ['query'] });
+    const [ok, bad] = await executor([search as Tool]).execute(
+      [
+        { id: 'a', name: 'search', arguments: '{"query":"cats"}' },
+        { id: 'b', name: 'search', arguments: '{"query":""}' },
+      ],
+      context(),
+    );
+    expect(ok).toMatchObject({ ok: true, value: 10 });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'TOOL_ARGS_INVALID' } });
+    expect(seen).toEqual([{ query: 'cats', limit: 10 }]);
+  });
+});

@@ -3,6 +3,9 @@
  * sandbox, MCP servers. The executor validates, authorizes and limits; a tool only executes.
  */
 
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import { z } from 'zod';
+
 /** A JSON Schema document (draft 2020-12 or 7) describing a tool's arguments. */
 export type JsonSchema = { [key: string]: unknown };
 
@@ -51,7 +54,62 @@ export type ToolResult =
       durationMs: number;
     };
 
-/** Helper that keeps the argument type of a tool's execute in step with its schema. */
-export function defineTool<Args = Record<string, unknown>, Result = unknown>(tool: Tool<Args, Result>): Tool<Args, Result> {
-  return tool;
+/** A zod schema, recognized by shape so a duplicated copy of zod works too. */
+type ZodSchema = z.ZodType;
+
+/** What `parameters` may be in `defineTool`: a JSON Schema (`as const` for inference) or a zod schema. */
+export type ToolParameters = JSONSchema | ZodSchema;
+
+/** The argument type a `parameters` schema describes. */
+export type ArgsOf<P> = P extends ZodSchema ? z.output<P> : P extends JSONSchema ? FromSchema<P> : Record<string, unknown>;
+
+/** A tool as `defineTool` takes it: `execute`'s arguments follow from `parameters`. */
+export interface DefineToolInput<P extends ToolParameters, Result> extends Omit<Tool<ArgsOf<P>, Result>, 'parameters'> {
+  parameters: P;
+}
+
+/**
+ * A tool whose argument type is given explicitly. `execute` is a property here, not a
+ * method, so its parameter is checked strictly: an `execute` that contradicts the schema
+ * cannot slip through this overload.
+ */
+export type ExplicitToolInput<Args, Result> = Omit<Tool<Args, Result>, 'execute'> & {
+  execute: (args: Args, context: ToolContext) => Promise<Result> | Result;
+};
+
+/**
+ * Defines a tool whose `execute` arguments are typed from its `parameters`: a JSON Schema
+ * written `as const`, or a zod schema (turned into JSON Schema for the model; its parse,
+ * with defaults and transforms, runs before `execute`). With an explicit type argument,
+ * that type is used as is.
+ *
+ * @example
+ * const weather = defineTool({
+ *   name: 'weather',
+ *   description: 'Current weather for a city',
+ *   parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false } as const,
+ *   execute: async ({ city }) => fetchWeather(city), // city: string
+ * });
+ */
+export function defineTool<const P extends ToolParameters, Result = unknown>(tool: DefineToolInput<P, Result>): Tool<ArgsOf<P>, Result>;
+export function defineTool<Args = Record<string, unknown>, Result = unknown>(tool: ExplicitToolInput<NoInfer<Args>, Result>): Tool<Args, Result>;
+export function defineTool(tool: DefineToolInput<ToolParameters, unknown> | Tool): Tool<unknown, unknown> {
+  const { parameters } = tool;
+  if (!isZodSchema(parameters)) return tool as Tool<unknown, unknown>;
+  const execute = tool.execute as (args: unknown, context: ToolContext) => unknown;
+  return {
+    ...tool,
+    parameters: toolJsonSchema(parameters),
+    execute: (args, context) => execute(parameters.parse(args), context),
+  };
+}
+
+/** What the model is shown: the schema of the input (a field with a default is optional), no `$schema`. */
+function toolJsonSchema(schema: ZodSchema): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input', unrepresentable: 'any' });
+  return rest;
+}
+
+function isZodSchema(value: unknown): value is ZodSchema {
+  return typeof value === 'object' && value !== null && '_zod' in value && typeof (value as { parse?: unknown }).parse === 'function';
 }

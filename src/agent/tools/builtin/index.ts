@@ -7,5 +7,5 @@ export { evaluateExpression } from './evaluate-expression.js';
 
 /** The portable built-in tools, enabled by default. */
 export function builtinTools(): Tool[] {
-  return [calculatorTool as Tool, currentTimeTool as Tool];
+  return [calculatorTool, currentTimeTool];
 }
