@@ -86,7 +86,8 @@ describe('the QuickJS worker pool', () => {
     expect(settled.status).toBe('rejected');
     expect((settled as PromiseRejectedResult).reason).toMatchObject({ code: 'TOOL_TIMEOUT', message: expect.stringMatching(/did not finish within 300 ms \(its worker was stopped and replaced\)/) });
     expect(performance.now() - started).toBeLessThan(300 + 2_500);
-    expect(stallMs).toBeLessThan(250);
+    // On this thread the sort would have held it for seconds; a loaded machine may add a little.
+    expect(stallMs).toBeLessThan(1_000);
     expect(sandbox.stats()).toMatchObject({ terminated: 1 });
     await expect(sandbox.run({ ...limits, source: 'export default () => "fresh worker"' })).resolves.toBe('fresh worker');
     expect(sandbox.stats()).toMatchObject({ workers: 1, busy: 0, queued: 0 });
@@ -119,6 +120,7 @@ describe('the QuickJS worker pool', () => {
     const { host, most, inFlight, release } = holdingHost();
     const source = 'export default async (args, host) => { await host.hold(args.id); return args.id; }';
     const runs = [1, 2, 3, 4, 5].map((id) => sandbox.run({ ...limits, source, args: { id }, host, sessionId: 's' }));
+    for (const run of runs) run.catch(() => undefined); // a failing assertion must not leave them unhandled
     await until(() => inFlight() === 2);
     expect(sandbox.stats()).toMatchObject({ busy: 2, queued: 3 });
     await expect(releaseUntilSettled(runs, release)).resolves.toEqual([1, 2, 3, 4, 5]);
@@ -131,12 +133,13 @@ describe('the QuickJS worker pool', () => {
     const source = 'export default async (args, host) => { await host.hold(args.tag); return args.tag; }';
     const run = (tag: string, sessionId: string): Promise<unknown> => sandbox.run({ ...limits, source, args: { tag }, host, sessionId });
     const runs = [run('a1', 'a'), run('a2', 'a'), run('a3', 'a'), run('b1', 'b')];
+    for (const pending of runs) pending.catch(() => undefined); // a failing assertion must not leave them unhandled
     await until(() => inFlight() === 2);
     // Three workers, but session a holds only one: b1 overtook a2 and a3.
-    expect(started).toEqual(['a1', 'b1']);
+    expect([...started].sort()).toEqual(['a1', 'b1']);
     expect(sandbox.stats()).toMatchObject({ busy: 2, queued: 2 });
     await expect(releaseUntilSettled(runs, release)).resolves.toEqual(['a1', 'a2', 'a3', 'b1']);
-    expect(started).toEqual(['a1', 'b1', 'a2', 'a3']);
+    expect(started.slice(2)).toEqual(['a2', 'a3']);
   });
 
   it('starts a queued run’s deadline when it starts, and says so through onStart', async () => {
