@@ -73,6 +73,7 @@ export interface ScriptRunOptions {
   /**
    * Called once, when the run leaves the backend's queue and its deadline starts. A run
    * may wait for a free instance, worker or process first; that wait is not its time.
+   * Every backend calls it: a script tool suspends the executor's deadline until then.
    */
   onStart?: () => void;
 }
