@@ -12,6 +12,13 @@ export const toolsConfigSchema = z
     wasm: z.array(z.strictObject({ manifest: z.string().min(1), module: z.string().min(1).optional(), ...approval })).default([]),
     /** Script tools: a manifest (JSON) whose `source` is inline or whose `sourceFile` names a `.js` file. */
     scripts: z.array(z.strictObject({ manifest: z.string().min(1), ...approval })).default([]),
+    /**
+     * QuickJS script runs at once (Node): per process, one worker thread each (default the
+     * CPU count), and per session (default 2). Further calls queue; none fails for it.
+     */
+    scriptConcurrency: z
+      .strictObject({ perProcess: z.number().int().min(1).max(256).optional(), perSession: z.number().int().min(1).max(256).optional() })
+      .optional(),
     /** `fs_read`, `fs_write`, `fs_list`, confined to these roots. */
     fs: z
       .strictObject({

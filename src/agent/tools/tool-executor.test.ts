@@ -81,6 +81,43 @@ describe('ToolExecutor', () => {
     expect(results[1]?.durationMs).toBeLessThan(1000);
   });
 
+  it('lets a tool suspend its deadline while it waits its turn, then gives it the whole deadline', async () => {
+    // Waits 120 ms with the deadline suspended, then works 30 ms of its 50: both fit.
+    const queued = defineTool({
+      name: 'queued',
+      description: 'waits for a slot, then works',
+      parameters: { type: 'object' },
+      timeoutMs: 50,
+      execute: async (_args, { suspendDeadline }) => {
+        const resume = suspendDeadline?.();
+        await new Promise((resolve) => setTimeout(resolve, 120));
+        resume?.();
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return 'ran';
+      },
+    });
+    // Resumed, the deadline holds again: 120 ms of work after the wait is too long.
+    const overrun = defineTool({
+      ...queued,
+      name: 'overrun',
+      execute: async (_args, { suspendDeadline }) => {
+        const resume = suspendDeadline?.();
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        resume?.();
+        await new Promise((resolve) => setTimeout(resolve, 120));
+        return 'too late';
+      },
+    });
+    const results = await executor([queued, overrun]).execute(
+      [{ id: 'a', name: 'queued', arguments: '{}' }, { id: 'b', name: 'overrun', arguments: '{}' }],
+      context(),
+    );
+    expect(results[0]).toMatchObject({ ok: true, value: 'ran' });
+    expect(results[1]).toMatchObject({ ok: false, error: { code: 'TOOL_TIMEOUT', message: "tool 'overrun' did not finish within 50 ms" } });
+    // It fired 50 ms after the resume, not 50 ms after the start.
+    expect(results[1]?.durationMs).toBeGreaterThan(100);
+  });
+
   it('drops prototype-polluting keys from arguments', async () => {
     let seen: Record<string, unknown> | undefined;
     const echo = defineTool({ name: 'echo', description: 'echo', parameters: { type: 'object' }, execute: (args) => ((seen = args), Object.assign({}, args)) });

@@ -216,11 +216,24 @@ export class ToolExecutor {
       stop?.(new AgentboxError('CANCELLED', 'the turn was cancelled'));
     };
     turn.addEventListener('abort', onTurnAbort, { once: true });
-    const timer = setTimeout(() => {
+    const expire = (): void => {
       const error = new AgentboxError('TOOL_TIMEOUT', `tool '${tool.name}' did not finish within ${timeoutMs} ms`, { details: { timeoutMs } });
       controller?.abort(error);
       stop?.(error);
-    }, timeoutMs);
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined = setTimeout(expire, timeoutMs);
+    let suspended = false;
+    const suspendDeadline = (): (() => void) => {
+      if (suspended) return () => {};
+      suspended = true;
+      clearTimeout(timer);
+      return () => {
+        if (!suspended) return;
+        suspended = false;
+        clearTimeout(timer);
+        timer = setTimeout(expire, timeoutMs);
+      };
+    };
     const toolContext: ToolContext = {
       get signal(): AbortSignal {
         controller ??= new AbortController();
@@ -231,11 +244,13 @@ export class ToolExecutor {
       principal: context.principal,
       ...(prepared.capabilities ? { capabilities: prepared.capabilities } : {}),
       reportResources: (reported) => Object.assign(usage, reported),
+      suspendDeadline,
     };
     try {
       const execution = Promise.resolve().then(() => tool.execute(args, toolContext));
       return await Promise.race([execution, ended]);
     } finally {
+      suspended = true;
       clearTimeout(timer);
       turn.removeEventListener('abort', onTurnAbort);
     }

@@ -27,6 +27,13 @@ export interface ToolContext {
    * recorded in the call's `tool.completed` event.
    */
   reportResources?: (usage: { cpuMs?: number; peakMemoryBytes?: number }) => void;
+  /**
+   * Stops the call's deadline until the returned function is called, which starts it
+   * afresh: for a tool that first waits its turn for a shared sandbox, so a queue does not
+   * eat its time. The tool's own sandbox must bound the run meanwhile; the turn's
+   * cancellation still ends the call.
+   */
+  suspendDeadline?: () => () => void;
 }
 
 export interface Tool<Args = Record<string, unknown>, Result = unknown> {

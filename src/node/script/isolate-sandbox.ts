@@ -71,6 +71,7 @@ class IsolateSandbox implements ScriptSandbox {
     if (this.closed) throw sandboxClosedError(this.backend);
     const prepared = prepareScriptRun(options);
     const child = await this.acquire();
+    options.onStart?.();
     const broker = new HostCallBroker(prepared.host);
     try {
       return decodeGuestOutput(await child.run(prepared, broker), prepared.maxOutputBytes);

@@ -5,11 +5,11 @@ import type { Tool } from '../../agent/tools/tool.js';
 import type { ToolsConfig } from '../../config/tools-config-schema.js';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import { createScriptTool } from '../../sandbox/script/create-script-tool.js';
-import { createQuickJsSandbox } from '../../sandbox/script/quickjs-sandbox.js';
 import type { ScriptSandbox } from '../../sandbox/script/script-sandbox.js';
 import { loadWasmTool } from '../../sandbox/wasm/create-wasm-tool.js';
 import { parseWasmManifest } from '../../sandbox/wasm/wasm-manifest.js';
 import { createIsolateSandbox } from '../script/isolate-sandbox.js';
+import { createQuickJsWorkerSandbox } from '../script/quickjs-worker-pool.js';
 import { WasmWorkerPool } from '../wasm/wasm-worker-pool.js';
 import { createFsTools } from './create-fs-tools.js';
 import { createHttpFetchTool } from './http-fetch-tool.js';
@@ -21,8 +21,8 @@ export interface ConfiguredTools {
 }
 
 /**
- * Builds the tools a config declares: WASI modules on a worker pool, scripts on QuickJS
- * (or V8 isolates when a manifest asks), file and HTTP tools. Modules are compiled now, so
+ * Builds the tools a config declares: WASI modules on a worker pool, scripts on QuickJS in
+ * worker threads (or V8 isolates when a manifest asks), file and HTTP tools. Modules are compiled now, so
  * a bad module or manifest fails at startup with its path, not at the model's first call.
  */
 export async function loadConfiguredTools(config: ToolsConfig): Promise<ConfiguredTools> {
@@ -48,7 +48,7 @@ export async function loadConfiguredTools(config: ToolsConfig): Promise<Configur
       }
     }
     if (config.scripts.length > 0) {
-      const sandboxes = lazySandboxes(closers);
+      const sandboxes = lazySandboxes(closers, config.scriptConcurrency ?? {});
       for (const entry of config.scripts) {
         const manifest = await readManifest(entry.manifest);
         if (typeof manifest.sourceFile === 'string') {
@@ -118,12 +118,13 @@ function findModule(manifestPath: string): string {
   throw new AgentboxError('CONFIG_INVALID', `no module for WASM tool ${manifestPath}: set "module" in tools.wasm (found ${candidates.length} .wasm files beside it)`);
 }
 
-function lazySandboxes(closers: Array<() => Promise<void>>): (backend: 'quickjs' | 'v8') => ScriptSandbox {
+function lazySandboxes(closers: Array<() => Promise<void>>, concurrency: NonNullable<ToolsConfig['scriptConcurrency']>): (backend: 'quickjs' | 'v8') => ScriptSandbox {
   const made = new Map<string, ScriptSandbox>();
   return (backend) => {
     let sandbox = made.get(backend);
     if (!sandbox) {
-      const created = backend === 'v8' ? createIsolateSandbox() : createQuickJsSandbox();
+      // QuickJS off the event loop: a guest busy in a regex must not hold up the service.
+      const created = backend === 'v8' ? createIsolateSandbox() : createQuickJsWorkerSandbox(concurrency);
       closers.push(() => created.close());
       made.set(backend, created);
       sandbox = created;

@@ -50,6 +50,9 @@ export function createScriptTool(
       // Roles may narrow the manifest: fewer hosts for host.fetch, less memory or time.
       const granted = context.capabilities as { hosts?: string[]; memoryMb?: number; timeoutMs?: number } | undefined;
       const runTimeoutMs = Math.min(timeoutMs, granted?.timeoutMs ?? timeoutMs);
+      // The sandbox may queue the run (bounded per process and per session); its own
+      // deadline starts when the run does, and so does the executor's.
+      const resume = context.suspendDeadline?.();
       return sandbox.run({
         source: parsed.source,
         args,
@@ -59,6 +62,8 @@ export function createScriptTool(
         host: granted === undefined ? host : hostFor(Array.isArray(granted.hosts) ? granted.hosts : [], runTimeoutMs),
         signal: context.signal,
         filename: `${parsed.name}.js`,
+        sessionId: context.sessionId,
+        ...(resume ? { onStart: resume } : {}),
         ...(context.reportResources ? { onResources: context.reportResources } : {}),
       });
     },

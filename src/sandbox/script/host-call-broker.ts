@@ -7,9 +7,19 @@ import { MAX_HOST_CALLS_PER_RUN, type HostCapabilities, type JsonValue } from '.
 
 export type HostCallOutcome = { ok: true; json: string } | { ok: false; message: string };
 
+/**
+ * Where a run sends its guest's host calls: the broker itself, or (in a worker) a relay to
+ * the broker on the main thread, where the capabilities live.
+ */
+export interface HostCalls {
+  call(name: string, argsJson: string): Promise<HostCallOutcome>;
+  /** The run has ended: calls in flight are abandoned. */
+  close(): void;
+}
+
 const MAX_ERROR_CHARS = 1_000;
 
-export class HostCallBroker {
+export class HostCallBroker implements HostCalls {
   // Made on the first call: most runs make none, and an abort builds a DOMException.
   private controller: AbortController | undefined;
   private closed = false;

@@ -1,13 +1,17 @@
 /**
- * The default script sandbox: QuickJS compiled to WebAssembly, in Node and in the browser.
+ * The portable script sandbox: QuickJS compiled to WebAssembly, on the calling thread.
  * Each run gets a fresh QuickJS runtime and context inside a pooled WASM instance whose
  * memory maximum is the run's ceiling.
  *
  * Synchronous guest code runs on the calling thread until it finishes or its deadline
- * interrupts it; in a browser, host this sandbox in a Web Worker to keep the page live.
+ * interrupts it, and QuickJS checks its deadline only now and then (inside a regex, a
+ * sort): host it where a busy thread harms nobody else. The browser runs it in the agent's
+ * Web Worker; a Node service uses `createQuickJsWorkerSandbox` (agentbox/node), which
+ * runs this same code in worker threads it can terminate.
  */
 import { prepareScriptRun } from './prepare-script-run.js';
 import { QuickJsInstancePool, type QuickJsInstancePoolOptions } from './quickjs-instance-pool.js';
+import { parseResultJson } from './guest-bootstrap.js';
 import { runInQuickJs } from './run-in-quickjs.js';
 import type { JsonValue, ScriptRunOptions, ScriptSandbox } from './script-sandbox.js';
 import { sandboxClosedError } from './script-errors.js';
@@ -52,12 +56,13 @@ class QuickJsSandbox implements ScriptSandbox {
     if (this.closed) throw sandboxClosedError(this.backend);
     const prepared = prepareScriptRun(options);
     const instance = await this.pool.acquire(prepared.memoryMb);
-    const outcome = await runInQuickJs(instance, prepared, this.maxStackBytes);
+    options.onStart?.();
+    const outcome = await runInQuickJs(instance, prepared, { maxStackBytes: this.maxStackBytes });
     // Linear memory never shrinks: its size is the instance's high-water mark, this run included.
     options.onResources?.({ peakMemoryBytes: instance.memory.buffer.byteLength });
     this.pool.release(instance, outcome.reusable && !this.closed);
     if (outcome.error) throw outcome.error;
-    return outcome.value as JsonValue;
+    return parseResultJson(outcome.json ?? 'null', prepared.maxOutputBytes);
   }
 
   async close(): Promise<void> {

@@ -12,7 +12,7 @@ describe('runInQuickJs and the instance pool', () => {
     const pool = new QuickJsInstancePool();
     const instance = await pool.acquire(24);
     const bomb = prepareScriptRun({ ...limits, source: 'export default () => { const a = []; for (;;) a.push({ n: a.length }); }' });
-    const outcome = await runInQuickJs(instance, bomb, 192 * 1024);
+    const outcome = await runInQuickJs(instance, bomb, { maxStackBytes: 192 * 1024 });
     expect(outcome.error?.code).toBe('SANDBOX_MEMORY_LIMIT');
     expect(outcome.reusable).toBe(false);
     expect(instance.memory.buffer.byteLength).toBeLessThanOrEqual(24 * MiB);
@@ -24,13 +24,13 @@ describe('runInQuickJs and the instance pool', () => {
     const pool = new QuickJsInstancePool();
     const instance = await pool.acquire(24);
     const leak = prepareScriptRun({ ...limits, source: 'globalThis.leaked = 1; export default () => typeof globalThis.leaked' });
-    const first = await runInQuickJs(instance, leak, 192 * 1024);
-    expect(first).toEqual({ value: 'number', reusable: true });
+    const first = await runInQuickJs(instance, leak, { maxStackBytes: 192 * 1024 });
+    expect(first).toEqual({ json: '"number"', reusable: true });
     pool.release(instance, first.reusable);
     const again = await pool.acquire(24);
     expect(again).toBe(instance);
     const check = prepareScriptRun({ ...limits, source: 'export default () => typeof globalThis.leaked' });
-    await expect(runInQuickJs(again, check, 192 * 1024)).resolves.toEqual({ value: 'undefined', reusable: true });
+    await expect(runInQuickJs(again, check, { maxStackBytes: 192 * 1024 })).resolves.toEqual({ json: '"undefined"', reusable: true });
   });
 
   it('makes runs beyond maxInstances wait for a free instance', async () => {

@@ -3,16 +3,18 @@
  * (quickjs-guest.ts), the tool's module, then a loop that runs pending jobs and waits for host
  * calls until the result settles or the deadline passes. The interrupt handler enforces
  * the deadline inside synchronous guest code, where no host timer can fire.
+ *
+ * It runs wherever its caller is: on the calling thread (`createQuickJsSandbox`, the
+ * browser's agent worker) or inside a worker thread (`serveQuickJsWorker`, Node).
  */
 import type { QuickJSContext, QuickJSDeferredPromise, QuickJSHandle, QuickJSRuntime } from 'quickjs-emscripten';
 import { AgentboxError } from '../../errors/index.js';
-import { parseResultJson, resultNotJsonError } from './guest-bootstrap.js';
-import { HostCallBroker } from './host-call-broker.js';
+import { resultNotJsonError } from './guest-bootstrap.js';
+import { HostCallBroker, type HostCalls } from './host-call-broker.js';
 import type { PreparedScriptRun } from './prepare-script-run.js';
 import { newHostObject, readArguments, stringifyResult, takeIntrinsics, type GuestIntrinsics } from './quickjs-guest.js';
 import type { QuickJsInstance } from './quickjs-instance-pool.js';
 import { guestErrorFor, readGuestErrorInfo, readQuickJsError } from './read-quickjs-error.js';
-import type { JsonValue } from './script-sandbox.js';
 import {
   scriptCancelledError,
   scriptMemoryError,
@@ -22,18 +24,30 @@ import {
   scriptTimeoutError,
 } from './script-errors.js';
 
+export interface QuickJsRunOptions {
+  /** QuickJS's own stack limit (see `QuickJsSandboxOptions.maxStackBytes`). */
+  maxStackBytes: number;
+  /** Where the guest's host calls go; default a `HostCallBroker` over `run.host`. */
+  hostCalls?: HostCalls;
+}
+
 export interface QuickJsRunOutcome {
-  value?: JsonValue;
+  /**
+   * The result as JSON text, checked against the limit in UTF-16 units only: the caller
+   * parses it with `parseResultJson`, which makes the exact UTF-8 check. Text, so it
+   * crosses a worker boundary as it left the guest.
+   */
+  json?: string;
   error?: AgentboxError;
   /** Whether the instance may serve another run. */
   reusable: boolean;
 }
 
-export async function runInQuickJs(instance: QuickJsInstance, run: PreparedScriptRun, maxStackBytes: number): Promise<QuickJsRunOutcome> {
-  const session = new QuickJsRunSession(instance, run);
-  let outcome: { value?: JsonValue; error?: AgentboxError };
+export async function runInQuickJs(instance: QuickJsInstance, run: PreparedScriptRun, options: QuickJsRunOptions): Promise<QuickJsRunOutcome> {
+  const session = new QuickJsRunSession(instance, run, options.hostCalls ?? new HostCallBroker(run.host));
+  let outcome: { json?: string; error?: AgentboxError };
   try {
-    outcome = { value: await session.execute(maxStackBytes) };
+    outcome = { json: await session.execute(options.maxStackBytes) };
   } catch (error) {
     outcome = { error: session.toRunError(error) };
   }
@@ -44,7 +58,7 @@ export async function runInQuickJs(instance: QuickJsInstance, run: PreparedScrip
 class QuickJsRunSession {
   private readonly deadline: number;
   private stop: 'timeout' | 'cancelled' | undefined;
-  private readonly broker: HostCallBroker;
+  private readonly broker: HostCalls;
   private readonly deferreds = new Set<QuickJSDeferredPromise>();
   private readonly handles: QuickJSHandle[] = [];
   private runtime: QuickJSRuntime | undefined;
@@ -55,13 +69,14 @@ class QuickJsRunSession {
   constructor(
     private readonly instance: QuickJsInstance,
     private readonly run: PreparedScriptRun,
+    broker: HostCalls,
   ) {
     instance.resetCeiling();
     this.deadline = Date.now() + run.timeoutMs;
-    this.broker = new HostCallBroker(run.host);
+    this.broker = broker;
   }
 
-  async execute(maxStackBytes: number): Promise<JsonValue> {
+  async execute(maxStackBytes: number): Promise<string> {
     const runtime = this.instance.module.newRuntime();
     this.runtime = runtime;
     runtime.setMaxStackSize(maxStackBytes);
@@ -130,10 +145,10 @@ class QuickJsRunSession {
     }
   }
 
-  private encode(ctx: QuickJSContext, intrinsics: GuestIntrinsics, value: QuickJSHandle): JsonValue {
+  private encode(ctx: QuickJSContext, intrinsics: GuestIntrinsics, value: QuickJSHandle): string {
     // The guest's length check is on UTF-16 units, a lower bound on the UTF-8 bytes.
     const text = stringifyResult(ctx, intrinsics, value, this.run.maxOutputBytes);
-    if ('json' in text) return parseResultJson(text.json, this.run.maxOutputBytes);
+    if ('json' in text) return text.json;
     if ('length' in text) throw scriptOutputError(text.length, this.run.maxOutputBytes);
     if ('notJson' in text) throw resultNotJsonError(text.notJson);
     // What stringify threw: a cycle or a BigInt is the result's fault; running out of time

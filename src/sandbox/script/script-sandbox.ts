@@ -65,6 +65,17 @@ export interface ScriptRunOptions {
   filename?: string;
   /** Receives what the run used, where the backend can tell (QuickJS: its linear memory). */
   onResources?: (usage: { cpuMs?: number; peakMemoryBytes?: number }) => void;
+  /**
+   * The session the run serves. A backend that bounds runs per session (Node's QuickJS
+   * worker pool) queues a session's runs past its bound; others ignore it.
+   */
+  sessionId?: string;
+  /**
+   * Called once, when the run leaves the backend's queue and its deadline starts. A run
+   * may wait for a free instance, worker or process first; that wait is not its time.
+   * Every backend calls it: a script tool suspends the executor's deadline until then.
+   */
+  onStart?: () => void;
 }
 
 /**
