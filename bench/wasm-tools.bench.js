@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { BaseRuntime, MemorySessionStore, builtinTools } from '../dist/index.js';
 import { createScriptTool, createQuickJsSandbox, createWasmTool, WasmModuleCache } from '../dist/sandbox/index.js';
-import { WasmWorkerPool } from '../dist/node/index.js';
+import { NodeWasmHost } from '../dist/node/index.js';
 import { fmt, report, summarize } from './stats.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,7 +44,7 @@ const bareCall = (module) =>
     bareWorker.postMessage({ module, stdin: new TextEncoder().encode(JSON.stringify(args)) });
   });
 
-const pool = new WasmWorkerPool({ size: 2 });
+const pool = new NodeWasmHost({ size: 2 });
 const tool = createWasmTool(manifest, bytes, { pool, cache: new WasmModuleCache() });
 const context = () => ({ signal: new AbortController().signal, sessionId: 'b', callId: 'c', principal: 'p' });
 const compiled = await WebAssembly.compile(bytes);

@@ -19,8 +19,8 @@ export const CORE_BUDGET_BYTES = 150 * 1024;
 
 const entries = {
   core: 'src/index.ts',
-  web: 'src/web/page-entry.ts',
-  worker: 'src/web/worker-entry.ts',
+  web: 'src/web/page/page-entry.ts',
+  worker: 'src/web/worker/worker-entry.ts',
   app: 'src/web/app/main.ts',
 };
 

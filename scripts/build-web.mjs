@@ -21,9 +21,9 @@ const out = join(root, 'dist-web');
 const quiet = process.argv.includes('--quiet');
 
 const entries = {
-  'agentbox-web': 'src/web/page-entry.ts',
-  'agentbox-worker': 'src/web/worker-entry.ts',
-  'agentbox-wasm-worker': 'src/web/wasm-job-worker.ts',
+  'agentbox-web': 'src/web/page/page-entry.ts',
+  'agentbox-worker': 'src/web/worker/worker-entry.ts',
+  'agentbox-wasm-worker': 'src/web/wasm/wasm-job-worker.ts',
   app: 'src/web/app/main.ts',
 };
 

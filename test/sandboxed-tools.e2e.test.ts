@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeRuntime } from '../src/node/node-runtime.js';
+import { NodeRuntime } from '../src/node/runtime/node-runtime.js';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../src/node/testing/index.js';
 import { repoRoot } from './helpers/run-cli.js';
 

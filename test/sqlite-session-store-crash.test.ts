@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foldEvents, summarize } from '../src/engine/session.js';
-import { SqliteSessionStore } from '../src/node/sqlite-session-store.js';
+import { SqliteSessionStore } from '../src/node/store/sqlite-session-store.js';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'agentbox-crash-'));

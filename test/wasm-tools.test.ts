@@ -9,11 +9,11 @@ import { AgentboxError } from '../src/errors/index.js';
 import type { ToolContext } from '../src/agent/tools/tool.js';
 import { WasmModuleCache, createWasmTool, loadWasmTool, parseWasmManifest } from '../src/sandbox/wasm/index.js';
 import { dumpStringsGuest, echoGuest, infiniteLoopGuest, unknownImportGuest, writeGuest } from '../src/sandbox/wasm/testing/wasi-test-guests.js';
-import { WasmWorkerPool } from '../src/node/wasm/index.js';
+import { NodeWasmHost } from '../src/node/wasm/index.js';
 
 const root = join(import.meta.dirname, '..');
 const examples = join(root, 'examples/wasm-tools');
-const pool = new WasmWorkerPool({ size: 2 });
+const pool = new NodeWasmHost({ size: 2 });
 afterAll(() => pool.close());
 
 const context: ToolContext = { signal: new AbortController().signal, sessionId: 's1', callId: 'c1', principal: 'tester' };

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { AgentboxConfig, AgentboxConfigInput } from '../config/config-schema.js';
-import type { Logger } from '../node/logger.js';
-import type { NodeRuntime } from '../node/node-runtime.js';
+import type { Logger } from '../node/log/logger.js';
+import type { NodeRuntime } from '../node/runtime/node-runtime.js';
 
 /** Options every command accepts (declared on the root program). */
 export interface GlobalOptions {
@@ -72,7 +72,7 @@ export class CliContext {
   // commands that open no runtime skip the runtime, the store and the sandboxes.
   loadConfig(): Promise<AgentboxConfig> {
     const { config } = this.options;
-    this.config ??= import('../node/config-file.js').then(({ loadConfig }) =>
+    this.config ??= import('../node/config/config-file.js').then(({ loadConfig }) =>
       loadConfig({ cwd: process.cwd(), ...(config ? { configPath: config } : {}), env: this.env, flags: flagsToConfig(this.options) }),
     );
     return this.config;
@@ -81,7 +81,7 @@ export class CliContext {
   async log(): Promise<Logger> {
     const level = (await this.loadConfig()).log.level;
     if (!this.logger) {
-      const { createLogger } = await import('../node/logger.js');
+      const { createLogger } = await import('../node/log/logger.js');
       this.logger ??= createLogger(level);
     }
     return this.logger;
@@ -90,8 +90,8 @@ export class CliContext {
   openRuntime(): Promise<NodeRuntime> {
     this.runtime ??= this.loadConfig().then(async (config) => {
       const [{ NodeRuntime }, { logEvents }, { redactConfig }] = await Promise.all([
-        import('../node/node-runtime.js'),
-        import('../node/log-events.js'),
+        import('../node/runtime/node-runtime.js'),
+        import('../node/log/log-events.js'),
         import('../config/redact-config.js'),
       ]);
       const runtime = await NodeRuntime.init(config);

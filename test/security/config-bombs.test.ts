@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AgentboxError } from '../../src/errors/agentbox-error.js';
-import { loadConfig } from '../../src/node/config-file.js';
+import { loadConfig } from '../../src/node/config/config-file.js';
 
 function write(name: string, text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'agentbox-bomb-')), name);

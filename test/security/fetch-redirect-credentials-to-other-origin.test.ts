@@ -10,7 +10,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ToolContext } from '../../src/agent/tools/tool.js';
-import { createHttpFetchTool } from '../../src/node/tools/http-fetch-tool.js';
+import { createHttpFetchTool } from '../../src/agent/tools/fetch/http-fetch-tool.js';
 import { createScriptTool } from '../../src/sandbox/script/create-script-tool.js';
 import { createQuickJsSandbox } from '../../src/sandbox/script/quickjs-sandbox.js';
 import type { ScriptSandbox } from '../../src/sandbox/script/script-sandbox.js';

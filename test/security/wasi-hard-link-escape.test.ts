@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { wasi } from '@bjorn3/browser_wasi_shim';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WasmWorkerPool } from '../../src/node/wasm/wasm-worker-pool.js';
+import { NodeWasmHost } from '../../src/node/wasm/node-wasm-host.js';
 import { WasmModuleCache } from '../../src/sandbox/wasm/index.js';
 import { readFileGuest, writeFileGuest } from '../../src/sandbox/wasm/testing/wasi-test-guests.js';
 
 const cache = new WasmModuleCache();
-const pool = new WasmWorkerPool({ size: 1 });
+const pool = new NodeWasmHost({ size: 1 });
 afterAll(() => pool.close());
 
 let base: string;

@@ -8,14 +8,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WasmWorkerPool } from '../../src/node/wasm/wasm-worker-pool.js';
+import { NodeWasmHost } from '../../src/node/wasm/node-wasm-host.js';
 import { WasmModuleCache } from '../../src/sandbox/wasm/index.js';
 import { readFileGuest, writeFileGuest } from '../../src/sandbox/wasm/testing/wasi-test-guests.js';
 import { listTree, startSymlinkSwapper } from '../helpers/symlink-swapper.js';
 
 const RACE_MS = 2_500;
 const cache = new WasmModuleCache();
-const pool = new WasmWorkerPool({ size: 2 });
+const pool = new NodeWasmHost({ size: 2 });
 afterAll(() => pool.close());
 
 let base: string;

@@ -34,7 +34,7 @@ export function registerConfigCommands(program: Command): void {
       }
       const path = resolve(file);
       // The file alone: no environment or flags mixed in, so every error is the file's.
-      const { loadConfig } = await import('../../node/config-file.js');
+      const { loadConfig } = await import('../../node/config/config-file.js');
       await loadConfig({ cwd: process.cwd(), configPath: path, env: {}, flags: {} });
       process.stdout.write(`${path} is valid\n`);
     });

@@ -7,7 +7,7 @@ import type { SessionStore } from '../../store/session-store.js';
 
 /** Session commands need only the store: no model, no tools, no sandboxes to start. */
 async function withRuntime<T>(command: Command, fn: (store: SessionStore) => Promise<T>): Promise<T> {
-  const { openSessionStore } = await import('../../node/open-session-store.js');
+  const { openSessionStore } = await import('../../node/store/open-session-store.js');
   const store = await openSessionStore((await new CliContext(command).loadConfig()).store);
   try {
     return await fn(store);

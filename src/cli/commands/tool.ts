@@ -5,7 +5,7 @@ import { AgentboxError } from '../../errors/agentbox-error.js';
 import { terminalApprover } from '../ask-approval.js';
 import { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
-import type { NodeRuntime } from '../../node/node-runtime.js';
+import type { NodeRuntime } from '../../node/runtime/node-runtime.js';
 
 async function withRuntime(command: Command, fn: (runtime: NodeRuntime) => Promise<void>): Promise<void> {
   const context = new CliContext(command);

@@ -21,7 +21,7 @@ import type { QuickJsHostMessage, QuickJsWorkerMessage } from '../../sandbox/scr
 import { DEFAULT_SCRIPT_MEMORY_MB, type JsonValue, type ScriptRunOptions, type ScriptSandbox } from '../../sandbox/script/script-sandbox.js';
 import { sandboxClosedError, scriptCancelledError, scriptTimeoutError } from '../../sandbox/script/script-errors.js';
 import { terminateWithin } from '../wasm/terminate-within.js';
-import type { WorkerMaker } from '../worker-factory.js';
+import type { WorkerMaker } from '../worker/worker-factory.js';
 import type { QuickJsWorkerData } from './quickjs-worker-data.js';
 import { quickJsWorkerSource } from './quickjs-worker-source.js';
 import { SessionBoundedQueue } from './session-bounded-queue.js';

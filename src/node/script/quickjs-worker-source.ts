@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { workerFactory, type WorkerMaker } from '../worker-factory.js';
+import { workerFactory, type WorkerMaker } from '../worker/worker-factory.js';
 
 /** The build `quickjs-emscripten` uses by default (release, sync), from that package's own dependency. */
 async function compileQuickJsModule(): Promise<WebAssembly.Module> {

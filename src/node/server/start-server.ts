@@ -11,7 +11,7 @@ import type { BaseRuntime } from '../../runtime/base-runtime.js';
 import { createServerApp, type ServerApp } from '../../server/create-server-app.js';
 import { createServerAuthorizer } from '../../server/create-server-authorizer.js';
 import type { DrainReport } from '../../server/turn-tracker.js';
-import { NodeRuntime } from '../node-runtime.js';
+import { NodeRuntime } from '../runtime/node-runtime.js';
 import { createNodeStaticAssets } from './node-static-assets.js';
 import { createPrometheusMetrics } from './prometheus-metrics.js';
 import { sha256Hex } from './sha256-hex.js';

@@ -3,5 +3,5 @@
  * OpenAI-compatible server whose answers each test scripts.
  */
 export * from './scripted-llm-server.js';
-export * from './scripted-response.js';
+export * from '../../testing/scripted-response.js';
 export * from '../../testing/scripted-model.js';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RecordedRequest, RecordedRequestBody, ScriptedEntry, ScriptedResponse } from './scripted-response.js';
+import type { RecordedRequest, RecordedRequestBody, ScriptedEntry, ScriptedResponse } from '../../testing/scripted-response.js';
 import { writeScriptedResponse } from './write-scripted-response.js';
 
 export interface ScriptedLlmServerOptions {

@@ -8,8 +8,8 @@ import {
   toWireCalls,
   type ChunkContext,
   type WireToolCall,
-} from './openai-chunks.js';
-import type { RecordedRequest, ScriptedResponse, ScriptedUsage } from './scripted-response.js';
+} from '../../testing/openai-chunks.js';
+import type { RecordedRequest, ScriptedResponse, ScriptedUsage } from '../../testing/scripted-response.js';
 
 export interface WriteScriptedResponseOptions {
   res: ServerResponse;

@@ -5,7 +5,7 @@ import { openDirectoryBeneath } from '../fs/open-beneath.js';
 import type { OpenDirectory } from '../fs/open-directory.js';
 import { fsFailure, stringArgument } from './fs-errors.js';
 import { assertOpenedInside, resolveInRoots } from './resolve-in-roots.js';
-import { effectiveFsRoots } from './tool-capabilities.js';
+import { effectiveFsRoots } from '../../agent/tools/effective-capabilities.js';
 import { pathParameters, readOnlyRootCapabilities } from './path-parameters.js';
 
 export interface FsListEntry {

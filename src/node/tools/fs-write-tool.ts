@@ -6,7 +6,7 @@ import { openFileBeneath } from '../fs/open-beneath.js';
 import { close, fstat, ftruncate, write } from './fs-descriptor-io.js';
 import { fsFailure, stringArgument } from './fs-errors.js';
 import { assertOpenedInside, resolveInRoots } from './resolve-in-roots.js';
-import { effectiveFsRoots } from './tool-capabilities.js';
+import { effectiveFsRoots } from '../../agent/tools/effective-capabilities.js';
 
 export interface FsWriteResult {
   path: string;

@@ -7,4 +7,4 @@ export * from './create-fs-tools.js';
 export * from './fs-list-tool.js';
 export * from './fs-read-tool.js';
 export * from './fs-write-tool.js';
-export * from './http-fetch-tool.js';
+export * from '../../agent/tools/fetch/http-fetch-tool.js';

@@ -10,9 +10,9 @@ import { loadWasmTool } from '../../sandbox/wasm/create-wasm-tool.js';
 import { parseWasmManifest } from '../../sandbox/wasm/wasm-manifest.js';
 import { createIsolateSandbox } from '../script/isolate-sandbox.js';
 import { createQuickJsWorkerSandbox } from '../script/quickjs-worker-pool.js';
-import { WasmWorkerPool } from '../wasm/wasm-worker-pool.js';
+import { NodeWasmHost } from '../wasm/node-wasm-host.js';
 import { createFsTools } from './create-fs-tools.js';
-import { createHttpFetchTool } from './http-fetch-tool.js';
+import { createHttpFetchTool } from '../../agent/tools/fetch/http-fetch-tool.js';
 
 export interface ConfiguredTools {
   tools: Tool[];
@@ -33,7 +33,7 @@ export async function loadConfiguredTools(config: ToolsConfig): Promise<Configur
   try {
     const tools: Tool[] = [];
     if (config.wasm.length > 0) {
-      const pool = new WasmWorkerPool();
+      const pool = new NodeWasmHost();
       closers.push(() => pool.close());
       for (const entry of config.wasm) {
         const manifest = parseWasmManifest(withAnchoredDirs(await readManifest(entry.manifest), dirname(entry.manifest)), `WASM tool manifest ${entry.manifest}`);

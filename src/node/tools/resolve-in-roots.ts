@@ -3,7 +3,7 @@ import path from 'node:path';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import type { BeneathTarget } from '../fs/open-beneath.js';
 import { pathDenied as denied } from '../fs/path-denied.js';
-import type { BoundedFsRoot } from './tool-capabilities.js';
+import type { BoundedFsRoot } from '../../agent/tools/effective-capabilities.js';
 
 /** A granted root as it is on disk right now. */
 export interface RealRoot {

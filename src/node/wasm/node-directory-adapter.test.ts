@@ -8,10 +8,10 @@ import { WasmModuleCache, type DirGrant } from '../../sandbox/wasm/index.js';
 import { createWasi } from '../../sandbox/wasm/create-wasi.js';
 import { readFileGuest, writeFileGuest } from '../../sandbox/wasm/testing/wasi-test-guests.js';
 import { NodeDirectoryAdapter } from './node-directory-adapter.js';
-import { WasmWorkerPool } from './wasm-worker-pool.js';
+import { NodeWasmHost } from './node-wasm-host.js';
 
 const cache = new WasmModuleCache();
-const pool = new WasmWorkerPool({ size: 1 });
+const pool = new NodeWasmHost({ size: 1 });
 afterAll(() => pool.close());
 
 let base: string;

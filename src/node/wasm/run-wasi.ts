@@ -3,7 +3,7 @@
  * and conformance tests: the same loader, limits and worker pool as WASM tools.
  */
 import { DEFAULT_WASM_MAX_OUTPUT_BYTES, type WasiRunResult, type WasmJob, type WasmModuleCache, defaultWasmModuleCache } from '../../sandbox/wasm/index.js';
-import { WasmWorkerPool } from './wasm-worker-pool.js';
+import { NodeWasmHost } from './node-wasm-host.js';
 
 /** A job as `WasmHost.run` takes it, but from raw bytes: compiled here with the memory ceiling. */
 export interface RunWasiOptions extends Omit<WasmJob, 'loaded' | 'maxOutputBytes'> {
@@ -14,13 +14,13 @@ export interface RunWasiOptions extends Omit<WasmJob, 'loaded' | 'maxOutputBytes
   memoryMb: number;
   maxOutputBytes?: number;
   /** Reuse a pool; by default a one-worker pool is started and closed. */
-  pool?: WasmWorkerPool;
+  pool?: NodeWasmHost;
   cache?: WasmModuleCache;
 }
 
 export async function runWasi(options: RunWasiOptions): Promise<WasiRunResult> {
   const loaded = await (options.cache ?? defaultWasmModuleCache).load(options.module, { memoryMb: options.memoryMb, label: options.label ?? 'module' });
-  const pool = options.pool ?? new WasmWorkerPool({ size: 1 });
+  const pool = options.pool ?? new NodeWasmHost({ size: 1 });
   try {
     return await pool.run({
       loaded,

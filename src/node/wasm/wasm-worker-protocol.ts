@@ -1,4 +1,4 @@
-/** Messages between `WasmWorkerPool` and its workers (structured-clone safe). */
+/** Messages between `NodeWasmHost` and its workers (structured-clone safe). */
 import type { SerializedError } from '../../errors/index.js';
 import type { DirGrant, WasiJobPayload, WasiRunResult } from '../../sandbox/wasm/index.js';
 

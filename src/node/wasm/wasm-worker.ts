@@ -1,5 +1,5 @@
 /**
- * Worker entry of `WasmWorkerPool`: runs one WASI job at a time with the portable runner
+ * Worker entry of `NodeWasmHost`: runs one WASI job at a time with the portable runner
  * and Node directory adapters. It holds no state between jobs, so the pool can terminate
  * it at a deadline and start a fresh one. Must not use `import.meta`: in tests it is
  * bundled to CommonJS with esbuild (see `worker-source.ts`).

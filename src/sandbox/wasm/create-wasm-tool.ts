@@ -15,7 +15,7 @@ import { narrowWasmCapabilities, wasmRequestedCapabilities } from './narrow-wasm
 export const STDERR_EXCERPT_CHARS = 2000;
 
 export interface CreateWasmToolOptions {
-  /** Runs the calls; in Node a `WasmWorkerPool`. */
+  /** Runs the calls; in Node a `NodeWasmHost`. */
   pool: WasmHost;
   cache?: WasmModuleCache;
 }
@@ -47,7 +47,7 @@ function toValue(manifest: WasmManifest, result: WasiRunResult): unknown {
  * Builds the tool; the module is compiled (and checked) on first use and cached by hash.
  * Prefer `loadWasmTool` to surface load errors up front.
  * @example
- * const tool = createWasmTool(JSON.parse(manifestText), wasmBytes, { pool: new WasmWorkerPool() });
+ * const tool = createWasmTool(JSON.parse(manifestText), wasmBytes, { pool: new NodeWasmHost() });
  * await tool.execute({ text: 'a b a' }, context);
  */
 export function createWasmTool(manifestInput: WasmManifestInput | WasmManifest, bytes: Uint8Array, options: CreateWasmToolOptions): Tool {

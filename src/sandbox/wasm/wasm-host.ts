@@ -1,5 +1,5 @@
 /**
- * What a platform provides to run WASI jobs under a deadline. Node: `WasmWorkerPool`
+ * What a platform provides to run WASI jobs under a deadline. Node: `NodeWasmHost`
  * (`src/node/wasm/`), which runs each job in a worker it terminates at the deadline. Jobs
  * carry directory grants as host paths; the host maps them to directory adapters itself.
  */

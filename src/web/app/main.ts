@@ -8,7 +8,7 @@ import type { ChatBackend } from './chat-backend.js';
 import { serverBackend } from './server-backend.js';
 import { readSettings } from './settings.js';
 import { workerBackend } from './worker-backend.js';
-import type { WebWasmToolConfig } from '../web-runtime-config.js';
+import type { WebWasmToolConfig } from '../worker/web-runtime-config.js';
 
 function byId<T extends HTMLElement>(id: string): T {
   const node = document.getElementById(id);

@@ -1,4 +1,4 @@
-import { AgentboxClient } from '../agentbox-client.js';
+import { AgentboxClient } from '../client/agentbox-client.js';
 import type { BackendStatus, ChatBackend } from './chat-backend.js';
 
 /** The page talking to the `agentbox serve` it was loaded from. */

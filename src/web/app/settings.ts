@@ -1,4 +1,4 @@
-import type { WebRuntimeConfig } from '../web-runtime-config.js';
+import type { WebRuntimeConfig } from '../worker/web-runtime-config.js';
 
 /** What the page runs against, from its URL: `?mode=browser&baseUrl=…&model=…` runs the agent in a worker. */
 export interface PageSettings {

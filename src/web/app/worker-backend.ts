@@ -1,6 +1,6 @@
-import { WebRuntime } from '../web-runtime.js';
-import type { WebRuntimeConfig } from '../web-runtime-config.js';
-import { NO_LLM_MESSAGE } from '../no-llm-message.js';
+import { WebRuntime } from '../worker/web-runtime.js';
+import type { WebRuntimeConfig } from '../worker/web-runtime-config.js';
+import { NO_LLM_MESSAGE } from '../worker/no-llm-message.js';
 import type { ChatBackend } from './chat-backend.js';
 
 /** The whole agent in a Web Worker of this page, calling the LLM endpoint directly. */

@@ -1,0 +1,71 @@
+import { configSchema, type AgentboxConfig, type AgentboxConfigInput } from '../../config/config-schema.js';
+import type { SessionStore } from '../../store/session-store.js';
+import { BaseRuntime, type RuntimeOptions } from '../../runtime/base-runtime.js';
+import { runtimeOptionsFromConfig, type RuntimeOverrides } from '../../runtime/runtime-options-from-config.js';
+import { openSessionStore } from '../store/open-session-store.js';
+import { ProcessMonitor } from '../monitor/process-monitor.js';
+
+export interface NodeRuntimeOverrides extends RuntimeOverrides {
+  store?: SessionStore;
+}
+
+/**
+ * The runtime for Node: the store `config.store` names (SQLite by default), an
+ * OpenAI-compatible model, the built-in tools and the tools the config declares.
+ * What a config does not use is not loaded: no SQLite for the memory store, no sandbox
+ * without a sandboxed tool.
+ *
+ * @example
+ * const runtime = await NodeRuntime.init({ llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2' } });
+ * const session = await runtime.process({ input: 'What is 17 * 23?' });
+ */
+export class NodeRuntime extends BaseRuntime {
+  readonly config: AgentboxConfig;
+  /** Process figures (CPU, memory, event-loop delay) for `agentbox status` and metrics. */
+  readonly monitor = new ProcessMonitor();
+
+  private constructor(
+    config: AgentboxConfig,
+    options: RuntimeOptions,
+    private readonly releaseTools: () => Promise<void>,
+  ) {
+    super(options);
+    this.config = config;
+  }
+
+  override async close(): Promise<void> {
+    this.monitor.close();
+    await super.close();
+    await this.releaseTools();
+  }
+
+  /** The plan's `init(config)`: validates the config, loads its tools and opens the store. */
+  static async init(input: AgentboxConfig | AgentboxConfigInput = {}, overrides: NodeRuntimeOverrides = {}): Promise<NodeRuntime> {
+    const config = configSchema.parse(input);
+    const { store: storeOverride, ...rest } = overrides;
+    const configured = rest.tools || !declaresTools(config) ? { tools: [], close: async () => undefined } : await loadTools(config);
+    try {
+      const store = storeOverride ?? (await openSessionStore(config.store));
+      const { options } = runtimeOptionsFromConfig(config, { store, configuredTools: configured.tools, cpuTime: processCpuMs }, rest);
+      return new NodeRuntime(config, options, configured.close);
+    } catch (error) {
+      await configured.close();
+      throw error;
+    }
+  }
+}
+
+function declaresTools(config: AgentboxConfig): boolean {
+  const { wasm, scripts, fs, http } = config.tools;
+  return wasm.length > 0 || scripts.length > 0 || fs !== undefined || http !== undefined;
+}
+
+async function loadTools(config: AgentboxConfig) {
+  const { loadConfiguredTools } = await import('../tools/load-configured-tools.js');
+  return loadConfiguredTools(config.tools);
+}
+
+function processCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
