@@ -28,6 +28,7 @@ export function registerServeCommand(program: Command): void {
       const config = await context.loadConfig();
       const running = await startServer({
         config,
+        logger: await context.log(),
         ...(options.port !== undefined ? { port: options.port } : {}),
         ...(options.host !== undefined ? { host: options.host } : {}),
       });
