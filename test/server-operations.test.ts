@@ -82,11 +82,13 @@ describe('operations routes', () => {
     expect(text).toContain('process_resident_memory_bytes');
   });
 
-  it('requires a key for /metrics when keys are configured', async () => {
+  it('requires a key holding metrics:read for /metrics when keys are configured', async () => {
     const { config, auth } = await keyedConfig();
     h = await startHarness({ prometheus: true, config, auth });
     expect((await h.call('/metrics')).status).toBe(401);
-    expect((await h.call('/metrics', { key: keys.reader })).status).toBe(200);
+    // A valid key is not enough: the reader's role does not grant metrics:read (admin's `*` does).
+    expect((await h.call('/metrics', { key: keys.reader })).status).toBe(403);
+    expect((await h.call('/metrics', { key: keys.admin })).status).toBe(200);
     expect((await h.call('/healthz')).status).toBe(200);
   });
 

@@ -48,7 +48,8 @@ describe('startServer (a real socket)', () => {
       llm: { baseUrl: llm.url, model: 'm', maxRetries: 0 },
       store: { kind: 'memory' },
       server: { apiKeys: [{ sha256: sha256Hex('clé-secrète'), principal: 'ci' }] },
-      auth: { principals: { ci: { roles: ['user'] } } },
+      // /metrics needs metrics:read, which the built-in `user` role does not hold.
+      auth: { roles: { scraper: { allow: ['metrics:read'] } }, principals: { ci: { roles: ['user', 'scraper'] } } },
     });
     const running = await startServer({ config, port: 0 });
     try {

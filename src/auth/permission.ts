@@ -22,6 +22,8 @@ export const permissionVocabulary: Readonly<Record<string, ResourceSpec>> = {
   tool: { actions: ['invoke'], target: 'required' },
   session: { actions: ['read', 'write', 'delete'], target: 'required', targets: ['own', 'any'] },
   workflow: { actions: ['run'], target: 'none' },
+  /** `GET /metrics` of the service (request, LLM and tool counts: operational detail). */
+  metrics: { actions: ['read'], target: 'none' },
 };
 
 const segmentPattern = /^[A-Za-z0-9_.*-]+$/;

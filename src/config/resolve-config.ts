@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { tooDeep } from '../engine/nesting-depth.js';
 import { ConfigError, type ConfigIssue } from '../errors/config-error.js';
 import { settingsFromEnvironment } from './config-environment.js';
 import { configSchema, type AgentboxConfig, type AgentboxConfigInput } from './config-schema.js';
@@ -10,6 +11,13 @@ import {
   type ConfigLayer,
   type MergedConfig,
 } from './merge-config-layers.js';
+
+/**
+ * How deeply a config layer may nest (the top object is level 1). Real configs stay under
+ * 10; the limit only has to stop hostile files before merging and validation recurse into
+ * them (5,000 levels overflowed the stack).
+ */
+export const maxConfigDepth = 64;
 
 export interface ResolveConfigOptions {
   /** A parsed config file; `source` (its path) names it in errors. */
@@ -37,6 +45,7 @@ export function resolveConfig(options: ResolveConfigOptions = {}): AgentboxConfi
     }
     layers.push({ source: 'flags', data: options.flags });
   }
+  for (const layer of layers) refuseDeepNesting(layer);
   const merged = mergeConfigLayers(layers);
   const result = configSchema.safeParse(merged.data);
   if (result.success) return result.data;
@@ -51,6 +60,13 @@ function fileLayer(data: unknown, source: string): ConfigLayer {
     throw new ConfigError([{ path: '', message: `expected an object of settings at the top level, got ${kind}` }], source);
   }
   return { source, data };
+}
+
+function refuseDeepNesting(layer: ConfigLayer): void {
+  const path = tooDeep(layer.data, maxConfigDepth);
+  if (!path) return;
+  // The section it is in, not the whole path: that can be thousands of keys long.
+  throw new ConfigError([{ path: String(path[0]), message: `nested more than ${maxConfigDepth} levels deep` }], layer.source);
 }
 
 function environmentLayer(env: Record<string, string | undefined>): ConfigLayer {

@@ -34,6 +34,14 @@ export const serverConfigSchema = z
     bodyLimitBytes: z.number().int().positive().default(1024 * 1024),
     /** Browser origins allowed to call the API (CORS); absent: same origin only. */
     corsOrigins: z.array(z.string().min(1)).optional(),
+    /**
+     * `Host` names the service answers to besides `localhost`, `127.0.0.1`, `[::1]` and
+     * `host` (each at its port): `name` for any port, `name:port` for one. Any other Host
+     * is refused (403 HOST_NOT_ALLOWED), so a DNS-rebound page cannot reach the service.
+     */
+    allowedHosts: z
+      .array(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(:\d{1,5})?$/, 'a host name or address, optionally with :port (e.g. agentbox.internal or agentbox.internal:8443)'))
+      .default([]),
   })
   .prefault({});
 

@@ -40,6 +40,12 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   /** The caller's roles do not grant the permission the request needs. */
   | 'FORBIDDEN'
+  /** A request whose `Host` is not one the service answers to (DNS rebinding defence). */
+  | 'HOST_NOT_ALLOWED'
+  /** In local mode, a browser request from a page of another origin (cross-site request forgery defence). */
+  | 'ORIGIN_NOT_ALLOWED'
+  /** A request body that is not `application/json` on a JSON route. */
+  | 'UNSUPPORTED_MEDIA_TYPE'
   /** A request body over the configured size limit. */
   | 'PAYLOAD_TOO_LARGE'
   /** Too many requests for one API key; `details.retryAfterSeconds` says when to retry. */

@@ -9,8 +9,10 @@ import type { Clock } from '../engine/session-recorder.js';
 import { AgentboxError } from '../errors/agentbox-error.js';
 import { BaseRuntime } from '../runtime/base-runtime.js';
 import { MemorySessionStore } from '../store/memory-session-store.js';
-import { createApiKeyAuthenticator, type HeaderReader, type KeyHasher } from './api-key-auth.js';
-import { errorResponse } from './http-error.js';
+import { createApiKeyAuthenticator, type KeyHasher } from './api-key-auth.js';
+import { createHostAllowList } from './host-allow-list.js';
+import { errorResponse, isInternalError } from './http-error.js';
+import { createOriginCheck } from './origin-check.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RequestGuard, type GuardedRoutes } from './request-guard.js';
 import { registerChatCompletionRoutes } from './routes/chat-completion-routes.js';
@@ -44,6 +46,17 @@ export interface ServerAppOptions {
   heartbeatMs?: number;
   /** Events buffered per SSE client before a stalled one is cut off (default 1024). */
   streamCapacity?: number;
+  /**
+   * The port the service is reached at, for the `Host` check of the loopback names (a
+   * function: with port 0 it is known only once listening). Absent: any port, as when the
+   * app is served in-process.
+   */
+  port?: () => number | undefined;
+  /**
+   * Receives every internal failure (a 500) with its full detail. The client gets only the
+   * code and a generic message: a store error names the database file, for instance.
+   */
+  onInternalError?: (error: unknown) => void;
 }
 
 export interface ServerApp {
@@ -98,9 +111,17 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   const authenticate = createApiKeyAuthenticator(config.apiKeys, options.hashKey ? { hash: options.hashKey } : {});
   const limiter = new RateLimiter(config.rateLimit.requestsPerMinute, options.clock);
 
-  const toResponse = (error: unknown): Response => errorResponse(error instanceof HTTPException && error.status === 413 ? tooLarge(config) : error);
+  const toResponse = (error: unknown): Response => {
+    const known = error instanceof HTTPException && error.status === 413 ? tooLarge(config) : error;
+    if (isInternalError(known)) options.onInternalError?.(known);
+    return errorResponse(known);
+  };
+  const localMode = config.apiKeys.length === 0;
   const guard = new RequestGuard({
-    authenticate: config.apiKeys.length === 0 ? undefined : authenticate,
+    authenticate: localMode ? undefined : authenticate,
+    hostAllowed: createHostAllowList({ allowedHosts: config.allowedHosts, bindHost: config.host, port: options.port }),
+    // With keys, a page of another site has no key to send: only local mode needs it.
+    originAllowed: localMode ? createOriginCheck(config.corsOrigins) : undefined,
     limiter,
     requestsPerMinute: config.rateLimit.requestsPerMinute,
     bodyLimit: bodyLimit({ maxSize: config.bodyLimitBytes, onError: () => Promise.reject(tooLarge(config)) }),
@@ -118,15 +139,19 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   app.notFound(guard.notFound((c) => new AgentboxError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`)));
   const routes = guard.routes(app);
 
-  // Headers are read through `c.req.header`, not `c.req.raw`: on Node, touching `raw`
-  // builds a full Request (and an AbortSignal) per request — a third of the cost of a GET.
-  const requireKey = async (header: HeaderReader): Promise<string> => (await authenticate(header)).principal;
-
   registerSessionRoutes(routes, deps);
   registerMessageRoutes(routes, deps);
   registerChatCompletionRoutes(routes, deps);
   registerModelRoutes(routes, deps);
-  registerOperationRoutes(routes, { runtime, llm: options.llm, metrics: options.metrics, assets: options.assets, requireKey, openStreams: () => deps.streams.size });
+  registerOperationRoutes(routes, {
+    runtime,
+    authorizer,
+    llm: options.llm,
+    metrics: options.metrics,
+    assets: options.assets,
+    principalOf: (c, opts) => guard.principalOf(c, opts),
+    openStreams: () => deps.streams.size,
+  });
 
   return {
     request: async (path, init) => app.request(path, init),

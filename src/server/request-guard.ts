@@ -1,6 +1,6 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { AgentboxError } from '../errors/agentbox-error.js';
-import { localIdentity, type Authenticated, type HeaderReader } from './api-key-auth.js';
+import { localIdentity, presentedKey, type Authenticated, type HeaderReader } from './api-key-auth.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { AppEnv } from './server-env.js';
 import type { RequestObserver, ServerMetrics } from './server-metrics.js';
@@ -31,6 +31,10 @@ export interface RequestGuardOptions {
   metrics?: ServerMetrics | undefined;
   /** The response for anything thrown (the one error-to-status mapping). */
   toResponse: (error: unknown) => Response;
+  /** Whether the service answers to this `Host` (see host-allow-list.ts); default any. */
+  hostAllowed?: ((host: string | undefined) => boolean) | undefined;
+  /** Local mode only: whether a request from this `Origin` may come in (see origin-check.ts). */
+  originAllowed?: ((origin: string | undefined, host: string) => boolean) | undefined;
 }
 
 /** What a request must pass, decided once per route (per request only for unmatched paths). */
@@ -47,9 +51,9 @@ interface Scope {
  * rather than as `app.use` middleware. Why: Hono calls a route with a single handler
  * directly, but chains two or more through nested async frames (koa-style compose);
  * on `GET /v1/sessions/:id` that chain cost ~2 µs of CPU and a third of the throughput.
- * The order is the old middleware order: metrics around CORS around auth around the body
- * limit around the route; an error at any step is answered there, so CORS headers and
- * metrics cover error responses too.
+ * The order is the old middleware order: metrics around the Host and Origin checks around
+ * CORS around auth around the body limit around the route; an error at any step is
+ * answered there, so CORS headers and metrics cover error responses too.
  *
  * @example
  * const guard = new RequestGuard({ authenticate, limiter, requestsPerMinute: 120, bodyLimit, toResponse: errorResponse });
@@ -84,6 +88,7 @@ export class RequestGuard {
     const started = metrics ? performance.now() : 0;
     let res: Response;
     try {
+      this.#checkHostAndOrigin(c);
       res = cors ? await this.#withCors(c, cors, scope, handler) : await this.#enter(c, scope, handler);
     } catch (error) {
       res = this.options.toResponse(error);
@@ -94,6 +99,50 @@ export class RequestGuard {
       else metrics.observeRequest({ method: c.req.method, route, status: res.status, seconds });
     }
     return res;
+  }
+
+  /**
+   * Every route, `/` and `/healthz` included: a DNS-rebound page must not even read the web
+   * page's status. In-process requests (`app.request('/x')`) carry no `Host`: the URL's counts.
+   */
+  #checkHostAndOrigin(c: Context<AppEnv>): void {
+    const { hostAllowed, originAllowed } = this.options;
+    if (!hostAllowed && !originAllowed) return;
+    const host = c.req.header('host') ?? new URL(c.req.url).host;
+    if (hostAllowed && !hostAllowed(host)) {
+      throw new AgentboxError('HOST_NOT_ALLOWED', `the service does not answer to Host ${JSON.stringify(host.slice(0, 200))}; if it is reached by that name, add it to server.allowedHosts`);
+    }
+    const origin = c.req.header('origin');
+    if (originAllowed && !originAllowed(origin, host)) {
+      throw new AgentboxError('ORIGIN_NOT_ALLOWED', `local mode takes no requests from pages of other origins (Origin ${JSON.stringify((origin ?? '').slice(0, 200))}); list the origin in server.corsOrigins to allow it`);
+    }
+  }
+
+  /**
+   * Authenticates a request outside /v1 (`/metrics`, `/healthz`) exactly as /v1 does: a
+   * wrong key takes from the failed-authentication bucket, a valid one from its own.
+   * `optional`: no key presented is no principal (undefined), not a 401.
+   */
+  async principalOf(c: Context<AppEnv>, options: { optional?: boolean } = {}): Promise<string | undefined> {
+    const { authenticate } = this.options;
+    if (!authenticate) return localIdentity.principal;
+    if (options.optional && presentedKey((name) => c.req.header(name)) === undefined) return undefined;
+    return (await this.#authenticate(c, authenticate)).principal;
+  }
+
+  #authenticate(c: Context<AppEnv>, authenticate: (header: HeaderReader) => Promise<Authenticated>): Promise<Authenticated> {
+    return authenticate((name) => c.req.header(name)).then(
+      (who) => {
+        this.#limit(who.keyId);
+        return who;
+      },
+      (error: unknown) => {
+        // Failed attempts share one bucket, so guessing keys runs into the rate limit
+        // too (valid keys keep their own buckets and are never slowed by it).
+        if (AgentboxError.isInstance(error) && error.code === 'UNAUTHENTICATED') this.#limit(failedAuthBucket);
+        throw error;
+      },
+    );
   }
 
   /** As Hono's compose would: CORS headers set before the route merge into its response. */
@@ -115,18 +164,10 @@ export class RequestGuard {
     if (scope.keyed) {
       const { authenticate } = this.options;
       if (authenticate) {
-        return authenticate((name) => c.req.header(name)).then(
-          (who) => {
-            this.#admit(c, who);
-            return this.#route(c, scope, handler);
-          },
-          (error: unknown) => {
-            // Failed attempts share one bucket, so guessing keys runs into the rate limit
-            // too (valid keys keep their own buckets and are never slowed by it).
-            if (AgentboxError.isInstance(error) && error.code === 'UNAUTHENTICATED') this.#limit(failedAuthBucket);
-            throw error;
-          },
-        );
+        return this.#authenticate(c, authenticate).then((who) => {
+          c.set('principal', who.principal);
+          return this.#route(c, scope, handler);
+        });
       }
       this.#admit(c, localIdentity);
     }

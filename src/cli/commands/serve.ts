@@ -28,6 +28,7 @@ export function registerServeCommand(program: Command): void {
       const { startServer } = await import('../../node/server/start-server.js');
       const running = await startServer({
         config,
+        logger: await context.log(),
         ...(options.port !== undefined ? { port: options.port } : {}),
         ...(options.host !== undefined ? { host: options.host } : {}),
       });

@@ -102,6 +102,9 @@ function parserFor(path: string): (text: string) => unknown {
 
 function syntaxMessage(error: unknown, text: string): string {
   const where = (line: number, column: number) => `syntax error at line ${line}, column ${column}`;
+  // The YAML parser recurses per nesting level: a hostile file overflows its stack (it
+  // reports that as a YAMLError at the spot). Say what is wrong, not how it broke.
+  if (error instanceof RangeError || (error instanceof Error && /Maximum call stack/.test(error.message))) return 'nested too deeply to parse';
   const first = (message: string) => (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
   if (error instanceof YAMLError && error.linePos) {
     return `${where(error.linePos[0].line, error.linePos[0].col)}: ${first(error.message)}`;

@@ -11,6 +11,7 @@ import type { BaseRuntime } from '../../runtime/base-runtime.js';
 import { createServerApp, type ServerApp } from '../../server/create-server-app.js';
 import { createServerAuthorizer } from '../../server/create-server-authorizer.js';
 import type { DrainReport } from '../../server/turn-tracker.js';
+import { createLogger, type Logger } from '../log/logger.js';
 import { NodeRuntime } from '../runtime/node-runtime.js';
 import { createNodeStaticAssets } from './node-static-assets.js';
 import { createPrometheusMetrics } from './prometheus-metrics.js';
@@ -26,6 +27,8 @@ export interface StartServerOptions {
   /** Folder holding `web/` and `dist-web/`; default the package root. */
   assetsRoot?: string;
   heartbeatMs?: number;
+  /** Where internal failures (500s) are logged in full; default a logger at `log.level`. */
+  logger?: Logger;
 }
 
 export interface RunningServer {
@@ -61,6 +64,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const authorizer = createServerAuthorizer(config.auth, config.server);
   const runtime = options.runtime ?? (await NodeRuntime.init(config, { authorize: createToolCallAuthorizer(authorizer) }));
   let app: ServerApp | undefined;
+  const logger = options.logger ?? createLogger(config.log.level);
+  // Known once listening when port 0 asked for any free port; no request arrives before.
+  let boundPort: number | undefined = port === 0 ? undefined : port;
   const metrics = createPrometheusMetrics({
     events: runtime.stream({ overflow: 'drop-oldest', capacity: 10_000 }),
     activeSessions: () => app?.activeTurns ?? 0,
@@ -74,6 +80,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     agent: { maxSteps: config.agent.maxSteps, toolTimeoutMs: config.agent.toolTimeoutMs, ...(config.agent.system !== undefined ? { system: config.agent.system } : {}) },
     metrics,
     hashKey: sha256Hex,
+    port: () => boundPort,
+    onInternalError: (error) => logger.error({ err: error }, 'internal error answered as a 500'),
     assets: createNodeStaticAssets(options.assetsRoot ?? packageRoot),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });
@@ -84,6 +92,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     server.once('error', (error) => reject(new AgentboxError('CONFIG_INVALID', `cannot listen on ${host}:${port}: ${error.message}`, { cause: error })));
   });
   const address = server.address() as AddressInfo;
+  boundPort = address.port;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<DrainReport> | undefined;
   return {

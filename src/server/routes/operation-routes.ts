@@ -1,7 +1,10 @@
+import type { Context } from 'hono';
+import type { Authorizer } from '../../auth/authorizer.js';
 import type { AgentRuntime } from '../../runtime/agent-runtime.js';
 import { openApiDocument } from '../openapi-document.js';
-import type { HeaderReader } from '../api-key-auth.js';
 import type { GuardedRoutes } from '../request-guard.js';
+import type { AppEnv } from '../server-env.js';
+import { requirePermission } from '../session-access.js';
 import type { ServerMetrics } from '../server-metrics.js';
 import { placeholderPage, safeAssetPath, type StaticAsset, type StaticAssets } from '../static-assets.js';
 import { AgentboxError } from '../../errors/agentbox-error.js';
@@ -11,14 +14,25 @@ export interface OperationDeps {
   runtime: Pick<AgentRuntime, 'listSessions'>;
   metrics: ServerMetrics | undefined;
   assets: StaticAssets | undefined;
-  /** Authenticates a request outside /v1 (metrics need a key when keys are configured). */
-  requireKey: (header: HeaderReader) => Promise<string>;
+  authorizer: Authorizer;
+  /**
+   * The principal of a request outside /v1, authenticated and rate-limited as /v1 is (the
+   * guard's `principalOf`); `local` in local mode, whose Host and Origin checks it passed.
+   */
+  principalOf: (c: Context<AppEnv>, options?: { optional?: boolean }) => Promise<string | undefined>;
   openStreams: () => number;
 }
 
 /** Health, readiness, metrics, the OpenAPI document and the web page. */
 export function registerOperationRoutes(routes: GuardedRoutes, deps: OperationDeps): void {
-  routes.get('/healthz', (c) => c.json({ status: 'ok', ...(deps.llm ? { llm: deps.llm } : {}) }));
+  // Unauthenticated callers (health probes) learn only whether an LLM is configured: the
+  // endpoint and model say which provider and gateway this deployment uses.
+  routes.get('/healthz', async (c) => {
+    const { llm } = deps;
+    if (!llm) return c.json({ status: 'ok' });
+    const principal = await deps.principalOf(c, { optional: true });
+    return c.json({ status: 'ok', llm: principal === undefined ? { configured: llm.configured } : llm });
+  });
 
   routes.get('/readyz', async (c) => {
     try {
@@ -30,7 +44,8 @@ export function registerOperationRoutes(routes: GuardedRoutes, deps: OperationDe
   });
 
   routes.get('/metrics', async (c) => {
-    await deps.requireKey((name) => c.req.header(name));
+    const principal = (await deps.principalOf(c)) as string;
+    requirePermission(deps.authorizer, principal, 'metrics:read');
     if (!deps.metrics) throw new AgentboxError('NOT_FOUND', 'metrics are not enabled');
     const { contentType, body } = await deps.metrics.render();
     return c.body(body, 200, { 'content-type': contentType });
