@@ -3,7 +3,8 @@
  * 1 tool) against a loopback server that answers at once, beside a minimal hand-written
  * fetch loop doing the same requests in the same process. Runs alternate so drift hits both.
  */
-import { BaseRuntime, MemorySessionStore, builtinTools, createOpenAICompatibleModel, evaluateExpression } from '../dist/index.js';
+import { BaseRuntime, MemorySessionStore, builtinTools, createOpenAICompatibleModel } from '../dist/index.js';
+import { evaluateExpression } from '../dist/agent/tools/builtin/evaluate-expression.js';
 import { SqliteSessionStore } from '../dist/node/index.js';
 import { startScriptedLlmServer } from '../dist/node/testing/index.js';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -9,7 +9,7 @@ import { AgentboxError } from '../src/errors/index.js';
 import type { ToolContext } from '../src/agent/tools/tool.js';
 import { WasmModuleCache, createWasmTool, loadWasmTool, parseWasmManifest } from '../src/sandbox/wasm/index.js';
 import { dumpStringsGuest, echoGuest, infiniteLoopGuest, unknownImportGuest, writeGuest } from '../src/sandbox/wasm/testing/wasi-test-guests.js';
-import { NodeWasmHost } from '../src/node/wasm/index.js';
+import { NodeWasmHost } from '../src/node/wasm/node-wasm-host.js';
 
 const root = join(import.meta.dirname, '..');
 const examples = join(root, 'examples/wasm-tools');

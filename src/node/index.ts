@@ -1,15 +1,36 @@
 /**
- * agentbox/node — the Node-only pieces: the SQLite session store, config files, and other
- * adapters that need the file system or native modules. The portable core is `agentbox`.
+ * agentbox/node — the Node adapters of the core's interfaces, and the runtime built from
+ * them: the SQLite session store, config files, the WASM worker host, QuickJS in worker
+ * threads and V8 isolates for script tools, the file tools, the process monitor and the
+ * HTTP service on a socket. The portable core is `agentbox`. What a program does not use
+ * is not loaded (SQLite's driver, the server, the YAML and TOML parsers).
+ *
+ * @example
+ * import { NodeRuntime } from 'agentbox/node';
+ * const runtime = await NodeRuntime.init({ llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2' } });
+ * const session = await runtime.process({ input: 'What is 17 * 23?' });
+ * await runtime.close();
  */
-export * from './store/default-store-path.js';
-export * from './store/sqlite-session-store.js';
-export * from './runtime/node-runtime.js';
-export * from './tools/index.js';
-export * from './store/open-session-store.js';
-export * from './config/config-file.js';
-export * from './monitor/process-monitor.js';
-export * from './wasm/index.js';
-export * from './tools/load-configured-tools.js';
-export * from './script/index.js';
-export * from './server/start-server.js';
+export { NodeRuntime, type NodeRuntimeOverrides } from './runtime/node-runtime.js';
+
+// Configuration files (JSON, YAML, TOML) merged with the environment and flags.
+export { loadConfig, loadConfigFile, findConfigFile, configFileNames, type LoadConfigOptions, type ConfigFile } from './config/config-file.js';
+
+// Stores.
+export { openSessionStore } from './store/open-session-store.js';
+export { SqliteSessionStore, type SqliteSessionStoreOptions } from './store/sqlite-session-store.js';
+export { defaultStorePath } from './store/default-store-path.js';
+
+// Tools and sandboxes.
+export { loadConfiguredTools, type ConfiguredTools } from './tools/load-configured-tools.js';
+export { createFsTools, type FsToolsOptions } from './tools/create-fs-tools.js';
+export { NodeWasmHost, type NodeWasmHostOptions, type NodeWasmHostStats } from './wasm/node-wasm-host.js';
+export { NodeDirectoryAdapter } from './wasm/node-directory-adapter.js';
+export { runWasi, type RunWasiOptions } from './wasm/run-wasi.js';
+export { createQuickJsWorkerSandbox, type QuickJsWorkerSandboxOptions } from './script/quickjs-worker-pool.js';
+export { createIsolateSandbox, type IsolateSandboxOptions } from './script/isolate-sandbox.js';
+
+// Operations.
+export { ProcessMonitor, type ProcessFigures } from './monitor/process-monitor.js';
+export { startServer } from './server/start-server-lazily.js';
+export type { StartServerOptions, RunningServer } from './server/start-server.js';

@@ -1,13 +1,21 @@
 /**
- * agentbox/web — the browser side: an IndexedDB session store, `WebRuntime` (the runtime
- * in a Web Worker behind a typed message bridge), a WASM host whose jobs run in terminable
- * workers, and a client for an `agentbox serve` backend. Browser-only code lives here.
+ * agentbox/web — the browser side: `WebRuntime` (the runtime in a Web Worker behind a typed
+ * message bridge with backpressure), the worker half that hosts it (`exposeRuntime`,
+ * `createWorkerRuntimeFactory`), an IndexedDB session store, a WASM host whose jobs run in
+ * terminable workers, and a client for an `agentbox serve` backend.
+ *
+ * @example
+ * import { WebRuntime } from 'agentbox/web';
+ * const runtime = await WebRuntime.start({
+ *   workerUrl: '/assets/agentbox-worker.js',
+ *   config: { llm: { baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2' } },
+ * });
+ * const session = await runtime.process({ input: 'What is 17 * 23?' });
  */
-export * from './store/indexed-db-session-store.js';
-export * from './worker/web-runtime.js';
-export * from './worker/web-runtime-config.js';
-export * from './worker/runtime-bridge.js';
-export * from './worker/expose-runtime.js';
-export * from './wasm/browser-wasm-host.js';
-export * from './worker/create-worker-runtime.js';
-export * from './client/agentbox-client.js';
+export { WebRuntime, type WebRuntimeStartOptions } from './worker/web-runtime.js';
+export type { WebRuntimeConfig, WebRuntimeInfo, WebLlmConfig, WebWasmToolConfig, WebScriptToolConfig } from './worker/web-runtime-config.js';
+export { exposeRuntime, type RuntimeFactory } from './worker/expose-runtime.js';
+export { createWorkerRuntimeFactory, type ScriptToolLoader } from './worker/create-worker-runtime.js';
+export { IndexedDbSessionStore, type IndexedDbSessionStoreOptions } from './store/indexed-db-session-store.js';
+export { BrowserWasmHost, type BrowserWasmHostOptions } from './wasm/browser-wasm-host.js';
+export { AgentboxClient, type AgentboxClientOptions } from './client/agentbox-client.js';

@@ -101,7 +101,7 @@ async function runCommand(modulePath: string, args: string[], flags: RunFlags, i
     const module = await readFile(modulePath).catch((error: NodeJS.ErrnoException) => {
       throw new AgentboxError('WASM_LOAD_FAILED', `cannot read ${modulePath}: ${error.code ?? error.message}`);
     });
-    const { runWasi } = await import('../../node/wasm/index.js');
+    const { runWasi } = await import('../../node/wasm/run-wasi.js');
     const result = await runWasi({
       module,
       label: modulePath,

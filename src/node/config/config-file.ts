@@ -2,8 +2,6 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { parse as parseToml, TomlError } from 'smol-toml';
-import { parse as parseYaml, YAMLError } from 'yaml';
 import { ConfigError } from '../../errors/config-error.js';
 import type { AgentboxConfig, AgentboxConfigInput } from '../../config/config-schema.js';
 import { isPlainObject } from '../../config/merge-config-layers.js';
@@ -51,7 +49,7 @@ export async function loadConfigFile(path: string): Promise<ConfigFile> {
   // An empty file is an empty config in every format (JSON.parse('') would be an error).
   if (text.trim() === '') return { source, data: {} };
   try {
-    return { source, data: parse(text) };
+    return { source, data: await parse(text) };
   } catch (error) {
     throw new ConfigError([{ path: '', message: syntaxMessage(error, text) }], source);
   }
@@ -89,11 +87,12 @@ export async function loadConfig(options: LoadConfigOptions): Promise<AgentboxCo
   });
 }
 
-function parserFor(path: string): (text: string) => unknown {
+// The YAML and TOML parsers are loaded only for a file that needs them (cold start).
+function parserFor(path: string): (text: string) => Promise<unknown> {
   const extension = extname(path).toLowerCase();
-  if (extension === '.json') return (text) => JSON.parse(text) as unknown;
-  if (extension === '.yaml' || extension === '.yml') return (text) => parseYaml(text) as unknown;
-  if (extension === '.toml') return (text) => parseToml(text);
+  if (extension === '.json') return async (text) => JSON.parse(text) as unknown;
+  if (extension === '.yaml' || extension === '.yml') return async (text) => (await import('yaml')).parse(text) as unknown;
+  if (extension === '.toml') return async (text) => (await import('smol-toml')).parse(text);
   throw new ConfigError(
     [{ path: '', message: `unsupported config file type "${extension}": use .json, .yaml, .yml or .toml` }],
     path,
@@ -106,11 +105,14 @@ function syntaxMessage(error: unknown, text: string): string {
   // reports that as a YAMLError at the spot). Say what is wrong, not how it broke.
   if (error instanceof RangeError || (error instanceof Error && /Maximum call stack/.test(error.message))) return 'nested too deeply to parse';
   const first = (message: string) => (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-  if (error instanceof YAMLError && error.linePos) {
-    return `${where(error.linePos[0].line, error.linePos[0].col)}: ${first(error.message)}`;
+  // Recognized by shape: the parsers' classes are loaded lazily.
+  const yamlAt = (error as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
+  if (error instanceof Error && /^YAML/.test(error.name) && yamlAt) {
+    return `${where(yamlAt.line, yamlAt.col)}: ${first(error.message)}`;
   }
-  if (error instanceof TomlError) {
-    return `${where(error.line, error.column)}: ${first(error.message).replace(/^Invalid TOML document: /, '')}`;
+  if (error instanceof Error && error.constructor.name === 'TomlError') {
+    const { line, column } = error as Error & { line: number; column: number };
+    return `${where(line, column)}: ${first(error.message).replace(/^Invalid TOML document: /, '')}`;
   }
   if (error instanceof SyntaxError) {
     // V8 reports an offset ("at position 11"); turn it into the line and column people read.

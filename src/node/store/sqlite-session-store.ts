@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import type { AgentEvent } from '../../engine/events.js';
 import type { SessionState } from '../../engine/session-state.js';
@@ -66,7 +67,7 @@ export class SqliteSessionStore implements SessionStore {
     let db: Database.Database | undefined;
     try {
       if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
-      db = new Database(path, { timeout: options.busyTimeoutMs ?? 5_000 });
+      db = new (loadDriver())(path, { timeout: options.busyTimeoutMs ?? 5_000 });
       // WAL: readers never block the writer; NORMAL: a process crash loses nothing
       // committed (only an OS crash may lose the last transactions, never consistency).
       db.pragma('journal_mode = WAL');
@@ -158,5 +159,14 @@ function messageOf(error: unknown): string {
 }
 
 function sqliteCode(error: unknown): string | undefined {
-  return error instanceof Database.SqliteError ? error.code : undefined;
+  return driver && error instanceof driver.SqliteError ? error.code : undefined;
+}
+
+/** The native driver, loaded on first open: importing this module (or `agentbox/node`) costs nothing. */
+let driver: typeof Database | undefined;
+function loadDriver(): typeof Database {
+  // `require` where it exists (a CommonJS bundle of this file), else one made for this module.
+  const load = typeof require === 'function' ? require : createRequire(import.meta.url);
+  driver ??= load('better-sqlite3') as typeof Database;
+  return driver;
 }

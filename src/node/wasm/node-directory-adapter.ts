@@ -22,7 +22,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AgentboxError } from '../../errors/agentbox-error.js';
-import { DirectoryAccessError, type DirectoryAdapter, type DirectoryEntryStat, type DirectoryErrorCode, type GuestPath } from '../../sandbox/wasm/index.js';
+import { DirectoryAccessError, type DirectoryAdapter, type DirectoryEntryStat, type DirectoryErrorCode, type GuestPath } from '../../sandbox/wasm/directory-adapter.js';
 import { type FileIdentity, identityOf } from '../fs/file-identity.js';
 import { type BeneathTarget, openDirectoryBeneath, openFileBeneath, withParentBeneath } from '../fs/open-beneath.js';
 

@@ -2,7 +2,10 @@
  * Runs any WASI command module once under the sandbox, for the CLI (`agentbox wasm run`)
  * and conformance tests: the same loader, limits and worker pool as WASM tools.
  */
-import { DEFAULT_WASM_MAX_OUTPUT_BYTES, type WasiRunResult, type WasmJob, type WasmModuleCache, defaultWasmModuleCache } from '../../sandbox/wasm/index.js';
+import type { WasiRunResult } from '../../sandbox/wasm/run-wasi-module.js';
+import type { WasmJob } from '../../sandbox/wasm/wasm-host.js';
+import { DEFAULT_WASM_MAX_OUTPUT_BYTES } from '../../sandbox/wasm/wasm-manifest.js';
+import { defaultWasmModuleCache, type WasmModuleCache } from '../../sandbox/wasm/wasm-module-cache.js';
 import { NodeWasmHost } from './node-wasm-host.js';
 
 /** A job as `WasmHost.run` takes it, but from raw bytes: compiled here with the memory ceiling. */

@@ -1,6 +1,8 @@
 /** Messages between `NodeWasmHost` and its workers (structured-clone safe). */
 import type { SerializedError } from '../../errors/index.js';
-import type { DirGrant, WasiJobPayload, WasiRunResult } from '../../sandbox/wasm/index.js';
+import type { WasiRunResult } from '../../sandbox/wasm/run-wasi-module.js';
+import type { WasiJobPayload } from '../../sandbox/wasm/wasm-host.js';
+import type { DirGrant } from '../../sandbox/wasm/wasm-manifest.js';
 
 /** The shared job payload plus what only Node's pool has: an id, directory grants, live output. */
 export interface WorkerJobMessage extends WasiJobPayload {
