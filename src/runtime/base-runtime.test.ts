@@ -153,3 +153,19 @@ describe('BaseRuntime.process', () => {
     await first;
   });
 });
+
+describe('BaseRuntime.withStore', () => {
+  it('runs turns with the same model, tools and limits, keeping its sessions in the other store', async () => {
+    const { rt, model, store } = runtime([calc, { text: '391' }], { maxSteps: 3, system: 'be terse' });
+    const other = new MemorySessionStore();
+    const sibling = rt.withStore(other);
+    const done = await sibling.process({ input: 'What is 17 * 23?' });
+    expect(done.messages.find((m) => m.role === 'tool')?.content).toBe('{"result":391}');
+    expect(done.messages[0]).toMatchObject({ role: 'system', content: 'be terse' });
+    expect(model.requests).toHaveLength(2);
+    expect((await other.list()).map((s) => s.id)).toEqual([done.id]);
+    expect(await store.list()).toEqual([]);
+    expect(sibling.tools.list().map((t) => t.name)).toEqual(rt.tools.list().map((t) => t.name));
+    expect(sibling.system).toBe('be terse');
+  });
+});

@@ -65,6 +65,21 @@ export class BaseRuntime implements AgentRuntime {
     });
   }
 
+  /**
+   * A runtime with this one's model, tools, authorization, limits, clock and bus over
+   * another store — e.g. the ephemeral sessions of `/v1/chat/completions`. One wiring: the
+   * sibling cannot drift from the runtime it was made from. The model is shared as this
+   * runtime resolves it (on first use).
+   */
+  withStore(store: SessionStore, overrides: Partial<Omit<RuntimeOptions, 'store' | 'model' | 'tools' | 'bus'>> = {}): BaseRuntime {
+    return new BaseRuntime({ ...this.options, ...overrides, store, model: () => this.model, tools: this.tools.list(), bus: this.bus });
+  }
+
+  /** The system prompt new sessions get unless they bring their own. */
+  get system(): string | undefined {
+    return this.options.system;
+  }
+
   get model(): LanguageModel {
     const { model } = this.options;
     this.resolvedModel ??= typeof model === 'function' ? model() : model;

@@ -35,8 +35,6 @@ export interface ServerAppOptions {
   llm?: { configured: boolean; baseUrl: string; model: string; hint?: string };
   /** The `server` config section (defaults: local mode, 120 requests/min, 1 MiB bodies). */
   config?: ServerConfig | ServerConfigInput;
-  /** Agent settings for `/v1/chat/completions` sessions (the runtime's own are private). */
-  agent?: { system?: string; maxSteps?: number; toolTimeoutMs?: number };
   metrics?: ServerMetrics;
   assets?: StaticAssets;
   clock?: Clock;
@@ -88,19 +86,12 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   const config = serverConfigSchema.parse(options.config ?? {});
   const { runtime, authorizer } = options;
   const chatStore = new MemorySessionStore();
-  const chatRuntime = new BaseRuntime({
-    store: chatStore,
-    model: () => runtime.model,
-    tools: runtime.tools.list(),
-    bus: runtime.bus,
-    authorize: createToolCallAuthorizer(authorizer),
-    ...(options.agent?.maxSteps !== undefined ? { maxSteps: options.agent.maxSteps } : {}),
-    ...(options.agent?.toolTimeoutMs !== undefined ? { toolTimeoutMs: options.agent.toolTimeoutMs } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
-  });
+  // The same runtime over a store of its own; tool calls authorized by the service's RBAC
+  // whatever the runtime was given.
+  const chatRuntime = runtime.withStore(chatStore, { authorize: createToolCallAuthorizer(authorizer), ...(options.clock ? { clock: options.clock } : {}) });
   const deps: ServerDeps = {
     runtime,
-    chat: { runtime: chatRuntime, store: chatStore, system: options.agent?.system },
+    chat: { runtime: chatRuntime, store: chatStore, system: runtime.system },
     authorizer,
     config,
     turns: new TurnTracker(),

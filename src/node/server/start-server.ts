@@ -77,7 +77,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     authorizer,
     config: config.server,
     llm: llmStatus(config),
-    agent: { maxSteps: config.agent.maxSteps, toolTimeoutMs: config.agent.toolTimeoutMs, ...(config.agent.system !== undefined ? { system: config.agent.system } : {}) },
     metrics,
     hashKey: sha256Hex,
     port: () => boundPort,
