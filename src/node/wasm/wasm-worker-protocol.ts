@@ -1,12 +1,12 @@
 /** Messages between `NodeWasmHost` and its workers (structured-clone safe). */
 import type { SerializedError } from '../../errors/index.js';
-import type { DirGrant, WasiJobPayload, WasiRunResult } from '../../sandbox/wasm/index.js';
+import type { WasmFsRoot, WasiJobPayload, WasiRunResult } from '../../sandbox/wasm/index.js';
 
 /** The shared job payload plus what only Node's pool has: an id, directory grants, live output. */
 export interface WorkerJobMessage extends WasiJobPayload {
   type: 'job';
   id: number;
-  dirs: DirGrant[];
+  dirs: WasmFsRoot[];
   stream: boolean;
 }
 
