@@ -54,6 +54,11 @@ export const wasmManifestSchema = z.strictObject({
   maxOutputBytes: z.number().int().positive().max(64 * 1_048_576).default(DEFAULT_WASM_MAX_OUTPUT_BYTES),
 });
 
+/**
+ * A `Capabilities` with a WASM tool's extras: each root's `guest` mount, and `env`, `clock`
+ * and `random`, which are the manifest's alone (roles narrow paths and limits, not these).
+ * Limits always have a value here: the manifest's, or the defaults above.
+ */
 export type WasmCapabilities = z.output<typeof wasmCapabilitiesSchema>;
 export type WasmManifest = z.output<typeof wasmManifestSchema>;
 export type WasmManifestInput = z.input<typeof wasmManifestSchema>;
