@@ -44,6 +44,7 @@ export { createOpenAICompatibleModel, type OpenAICompatibleModelOptions } from '
 export {
   defineTool,
   type Tool,
+  type AnyTool,
   type ToolContext,
   type ToolResult,
   type JsonSchema,

@@ -15,7 +15,7 @@ beforeAll(() => {
     JSON.stringify({
       tools: {
         wasm: [{ manifest: join(repoRoot, 'examples/wasm-tools/json-query/manifest.json') }],
-        fs: { roots: [{ path: '.' }] },
+        fs: { fsRoots: [{ path: '.' }] },
         requireApproval: ['fs_list'],
       },
       auth: {

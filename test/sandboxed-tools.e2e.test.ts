@@ -33,7 +33,7 @@ describe('the agent loop with sandboxed tools and permissions', () => {
       tools: {
         wasm: [{ manifest: join(repoRoot, 'examples/wasm-tools/text-stats/manifest.json') }],
         scripts: [{ manifest: join(dir, 'slugify.json') }],
-        fs: { roots: [{ path: dir }] },
+        fs: { fsRoots: [{ path: dir }] },
       },
       auth: {
         roles: { analyst: { allow: ['tool:invoke:*'], deny: ['tool:invoke:fs_*'] } },

@@ -86,10 +86,20 @@ describe('example WASM tools through createWasmTool', () => {
 
 describe('createWasmTool', () => {
   it('validates the manifest and names the bad fields', () => {
-    expect(() => parseWasmManifest({ ...baseManifest, name: 'bad name!', capabilities: { memoryMb: -1, dirs: [{ guest: '/x' }] } })).toThrowError(
-      /name: must be 1–64 letters[\s\S]*capabilities\.memoryMb: [\s\S]*capabilities\.dirs\.0\.host: /,
+    expect(() => parseWasmManifest({ ...baseManifest, name: 'bad name!', capabilities: { memoryMb: -1, fsRoots: [{ guest: '/x' }] } })).toThrowError(
+      /name: must be 1–64 letters[\s\S]*capabilities\.memoryMb: [\s\S]*capabilities\.fsRoots\.0\.path: /,
     );
     expect(() => parseWasmManifest({ ...baseManifest, capabilities: { network: true } })).toThrowError(/capabilities: Unrecognized key: "network"/);
+  });
+
+  it('refuses the old directory spellings, naming the new keys', () => {
+    const old = { ...baseManifest, capabilities: { dirs: [{ host: '/srv/data', guest: '/data' }] } };
+    expect(() => parseWasmManifest(old)).toThrowError(/capabilities\.dirs: `dirs` was renamed to `fsRoots` \(each `\{ host, guest, write \}` is now `\{ path, guest, write \}`\)/);
+    const half = { ...baseManifest, capabilities: { fsRoots: [{ host: '/srv/data', guest: '/data' }] } };
+    expect(() => parseWasmManifest(half)).toThrowError(/capabilities\.fsRoots\.0\.host: `host` was renamed to `path`/);
+    expect(parseWasmManifest({ ...baseManifest, capabilities: { fsRoots: [{ path: '/srv/data', guest: '/data' }] } }).capabilities.fsRoots).toEqual([
+      { path: '/srv/data', guest: '/data', write: false },
+    ]);
   });
 
   it('passes JSON arguments on stdin and parses stdout', async () => {

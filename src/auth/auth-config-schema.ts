@@ -45,6 +45,10 @@ const hostPatternSchema = z.string().superRefine((pattern, ctx) => {
   if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
 });
 
+/**
+ * A role's grant: a `Capabilities` (see `capabilities.ts`), spelt as manifests and the
+ * tools' config spell it. A WASM mount (`guest`) is the manifest's, not a role's, to set.
+ */
 export const capabilitiesSchema = z.strictObject({
   fsRoots: z
     .array(

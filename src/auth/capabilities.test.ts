@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intersectCapabilities, unionCapabilities } from './capabilities.js';
+import { intersectCapabilities, unionCapabilities, type Capabilities } from './capabilities.js';
 import { normalizePath, pathInside } from './capability-path.js';
 
 describe('intersectCapabilities: file roots', () => {
@@ -104,6 +104,37 @@ describe('unionCapabilities', () => {
 
   it('a role with no limit lifts the ceiling', () => {
     expect(unionCapabilities([{ timeoutMs: 5 }, {}])).toEqual({});
+  });
+});
+
+describe('malformed capabilities (plain JavaScript past the types)', () => {
+  const malformed = (value: unknown): Capabilities => value as Capabilities;
+
+  it('a malformed grant grants nothing of its kind: fail closed', () => {
+    const requested: Capabilities = { fsRoots: [{ path: '/data', write: true }], hosts: ['api.example.com'] };
+    for (const granted of [
+      { fsRoots: '/', hosts: '*' },
+      { fsRoots: [{ path: 7 }, null, 'x'], hosts: [7, null, 'http://api.example.com/'] },
+      { fsRoots: [{ path: 'data' }], hosts: [{ host: 'api.example.com' }] },
+    ]) {
+      expect(intersectCapabilities(requested, malformed(granted))).toEqual({ fsRoots: [], hosts: [] });
+    }
+  });
+
+  it('a malformed request asks for nothing of its kind', () => {
+    const granted: Capabilities = { fsRoots: [{ path: '/', write: true }], hosts: ['*'] };
+    expect(intersectCapabilities(malformed({ fsRoots: 'all', hosts: [null] }), granted)).toEqual({ fsRoots: [], hosts: [] });
+  });
+
+  it('ignores a limit that is not a positive number, so the other side\'s applies', () => {
+    expect(intersectCapabilities({ memoryMb: 64, timeoutMs: 1_000 }, malformed({ memoryMb: 'lots', timeoutMs: -1 }))).toEqual({ memoryMb: 64, timeoutMs: 1_000 });
+    expect(unionCapabilities([malformed({ memoryMb: 'lots', fsRoots: 'all' }), { memoryMb: 32, fsRoots: [{ path: '/b' }] }])).toEqual({ fsRoots: [{ path: '/b', write: false }] });
+  });
+
+  it('leaves a WASM guest mount out of the answer: roles decide paths, not mounts', () => {
+    expect(intersectCapabilities({ fsRoots: [{ path: '/data', guest: '/in', write: true }] }, { fsRoots: [{ path: '/', write: true }] })).toEqual({
+      fsRoots: [{ path: '/data', write: true }],
+    });
   });
 });
 

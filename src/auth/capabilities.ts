@@ -1,13 +1,26 @@
 /**
  * Capabilities: what a tool may reach (file roots, hosts) and how much it may use (memory,
- * time). A tool's manifest requests them; the caller's roles grant them; the tool runs
- * with the intersection, computed here as pure data so every sandbox enforces the same
- * answer.
+ * time). One type for every side that speaks of them: a tool's request (`Tool.capabilities`,
+ * a WASM or script manifest's parsed `capabilities`, the native tools' config), a role's
+ * grant (`auth.roles.*.capabilities`), and what one call may use (`ToolContext.capabilities`,
+ * the executor's authorization decision). The intersection is computed here as pure data so
+ * every sandbox enforces the same answer.
+ *
+ * It lives in `auth/`, the lowest layer all of them import (the executor, the sandboxes and
+ * the native tools sit above it), next to the intersection that gives it its meaning.
  *
  * Kinds differ in what "absent" means:
  * - lists (`fsRoots`, `hosts`): absent or empty grants nothing of that kind;
  * - limits (`memoryMb`, `timeoutMs`): absent sets no ceiling from that side, so the other
  *   side's value (or the executor's default) applies.
+ *
+ * A kind of tool that needs more extends this type rather than renaming it: a WASM manifest
+ * adds a guest mount path to each root (`guest`) and its own `env`, `clock` and `random`
+ * (`WasmCapabilities`), which roles do not grant.
+ *
+ * Values are typed, but may still come from plain JavaScript (a custom `authorize`): the
+ * intersection fails closed on a malformed list or entry (it grants nothing of that kind)
+ * and ignores a limit that is not a positive number (the tool's own limit then applies).
  */
 import { formatHostPattern, hostNameCovered, parseHostPattern, type HostPattern } from './host-pattern.js';
 import { isAbsolutePath, normalizePath, pathInside } from './capability-path.js';
@@ -17,6 +30,12 @@ export interface FsRootCapability {
   path: string;
   /** Writing (and creating) files under the root; default false. */
   write?: boolean;
+  /**
+   * Where a WASM guest sees the directory (its WASI preopen, e.g. `/data`). Only WASM
+   * manifests set it; the intersection ignores it, so a role cannot move a mount, and a
+   * role grant does not accept it.
+   */
+  guest?: string;
 }
 
 export interface Capabilities {
@@ -39,11 +58,11 @@ export interface Capabilities {
  */
 export function intersectCapabilities(requested: Capabilities, granted: Capabilities): Capabilities {
   const result: Capabilities = {};
-  if (requested.fsRoots !== undefined) result.fsRoots = intersectRoots(requested.fsRoots, granted.fsRoots ?? []);
-  if (requested.hosts !== undefined) result.hosts = intersectHosts(requested.hosts, granted.hosts ?? []);
-  const memoryMb = minLimit(requested.memoryMb, granted.memoryMb);
+  if (requested.fsRoots !== undefined) result.fsRoots = intersectRoots(usableRoots(requested.fsRoots), usableRoots(granted.fsRoots));
+  if (requested.hosts !== undefined) result.hosts = intersectHosts(usableHosts(requested.hosts), usableHosts(granted.hosts));
+  const memoryMb = minLimit(usableLimit(requested.memoryMb), usableLimit(granted.memoryMb));
   if (memoryMb !== undefined) result.memoryMb = memoryMb;
-  const timeoutMs = minLimit(requested.timeoutMs, granted.timeoutMs);
+  const timeoutMs = minLimit(usableLimit(requested.timeoutMs), usableLimit(granted.timeoutMs));
   if (timeoutMs !== undefined) result.timeoutMs = timeoutMs;
   return result;
 }
@@ -51,18 +70,36 @@ export function intersectCapabilities(requested: Capabilities, granted: Capabili
 /** What several roles grant together: every root and host any of them grants, the largest limits. */
 export function unionCapabilities(grants: readonly Capabilities[]): Capabilities {
   const result: Capabilities = {};
-  const roots = grants.flatMap((g) => g.fsRoots ?? []);
-  if (roots.length > 0) result.fsRoots = dedupeRoots(roots.filter((r) => isAbsolutePath(r.path)).map(normalizeRoot));
-  const hosts = grants.flatMap((g) => g.hosts ?? []);
+  const roots = grants.flatMap((g) => usableRoots(g.fsRoots));
+  if (roots.length > 0) result.fsRoots = dedupeRoots(roots.map(normalizeRoot));
+  const hosts = grants.flatMap((g) => usableHosts(g.hosts));
   if (hosts.length > 0) result.hosts = dedupeHosts(hosts.map(parseHostPattern).filter(isPattern));
   // A role without a limit sets no ceiling, so it lifts the ceiling for the union too.
-  if (grants.length > 0 && grants.every((g) => g.memoryMb !== undefined)) {
-    result.memoryMb = Math.max(...grants.map((g) => g.memoryMb as number));
-  }
-  if (grants.length > 0 && grants.every((g) => g.timeoutMs !== undefined)) {
-    result.timeoutMs = Math.max(...grants.map((g) => g.timeoutMs as number));
-  }
+  const memoryLimits = grants.map((g) => usableLimit(g.memoryMb));
+  if (grants.length > 0 && memoryLimits.every(isNumber)) result.memoryMb = Math.max(...memoryLimits);
+  const timeLimits = grants.map((g) => usableLimit(g.timeoutMs));
+  if (grants.length > 0 && timeLimits.every(isNumber)) result.timeoutMs = Math.max(...timeLimits);
   return result;
+}
+
+/** Absolute roots only: a relative path cannot be placed against a grant, and a malformed list or entry reaches nothing. */
+function usableRoots(roots: unknown): FsRootCapability[] {
+  if (!Array.isArray(roots)) return [];
+  return roots.filter(
+    (r): r is FsRootCapability => typeof r === 'object' && r !== null && typeof (r as { path?: unknown }).path === 'string' && isAbsolutePath((r as FsRootCapability).path),
+  );
+}
+
+function usableHosts(hosts: unknown): string[] {
+  return Array.isArray(hosts) ? hosts.filter((h): h is string => typeof h === 'string') : [];
+}
+
+function usableLimit(limit: unknown): number | undefined {
+  return typeof limit === 'number' && limit > 0 ? limit : undefined;
+}
+
+function isNumber(value: number | undefined): value is number {
+  return value !== undefined;
 }
 
 function minLimit(a: number | undefined, b: number | undefined): number | undefined {
@@ -71,15 +108,17 @@ function minLimit(a: number | undefined, b: number | undefined): number | undefi
   return Math.min(a, b);
 }
 
-function normalizeRoot(root: FsRootCapability): Required<FsRootCapability> {
+/** A root as the intersection sees it: `guest` dropped, `write` explicit. */
+type PlainRoot = { path: string; write: boolean };
+
+function normalizeRoot(root: FsRootCapability): PlainRoot {
   return { path: normalizePath(root.path), write: root.write === true };
 }
 
 function intersectRoots(requested: readonly FsRootCapability[], granted: readonly FsRootCapability[]): FsRootCapability[] {
-  const out: Required<FsRootCapability>[] = [];
-  // Relative paths cannot be placed against a grant, so they get nothing.
-  const wants = requested.filter((r) => isAbsolutePath(r.path)).map(normalizeRoot);
-  const haves = granted.filter((g) => isAbsolutePath(g.path)).map(normalizeRoot);
+  const out: PlainRoot[] = [];
+  const wants = requested.map(normalizeRoot);
+  const haves = granted.map(normalizeRoot);
   for (const want of wants) {
     for (const have of haves) {
       const write = want.write && have.write;
@@ -91,8 +130,8 @@ function intersectRoots(requested: readonly FsRootCapability[], granted: readonl
 }
 
 /** Drops roots already covered by another root with at least the same access. */
-function dedupeRoots(roots: readonly Required<FsRootCapability>[]): Required<FsRootCapability>[] {
-  const kept: Required<FsRootCapability>[] = [];
+function dedupeRoots(roots: readonly PlainRoot[]): PlainRoot[] {
+  const kept: PlainRoot[] = [];
   roots.forEach((root, i) => {
     const covered = roots.some(
       (other, j) =>

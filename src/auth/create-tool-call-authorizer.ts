@@ -15,11 +15,11 @@ export function toolPermission(name: string): string {
  */
 export function createToolCallAuthorizer(
   authorizer: Pick<Authorizer, 'decide' | 'capabilitiesFor'>,
-): (request: { principal: string; tool: { name: string; capabilities?: Record<string, unknown> } }) => AuthDecision & { capabilities?: Record<string, unknown> } {
+): (request: { principal: string; tool: { name: string; capabilities?: Capabilities } }) => AuthDecision & { capabilities?: Capabilities } {
   return (request) => {
     const decision = authorizer.decide(request.principal, toolPermission(request.tool.name));
     if (!decision.allowed || !request.tool.capabilities) return decision;
-    const capabilities = authorizer.capabilitiesFor(request.principal, request.tool.name, request.tool.capabilities as Capabilities);
-    return { ...decision, capabilities: capabilities as Record<string, unknown> };
+    const capabilities = authorizer.capabilitiesFor(request.principal, request.tool.name, request.tool.capabilities);
+    return { ...decision, capabilities };
   };
 }

@@ -88,6 +88,14 @@ describe('resolveConfig', () => {
     expect(error.message).toContain('llm.modle');
   });
 
+  it('names a renamed key by its new name', () => {
+    const error = configError(() => resolveConfig({ file: { source: 'agentbox.yaml', data: { tools: { fs: { roots: [{ path: '/srv' }] } } } } }));
+    expect(error.issues).toContainEqual({ path: 'tools.fs.roots', message: '`roots` was renamed to `fsRoots`' });
+    expect(resolveConfig({ file: { source: 'agentbox.yaml', data: { tools: { fs: { fsRoots: [{ path: '/srv' }] } } } } }).tools.fs).toEqual({
+      fsRoots: [{ path: '/srv', write: false }],
+    });
+  });
+
   it('names a wrong type and where it came from', () => {
     const error = configError(() =>
       resolveConfig({ file: { source: 'a.toml', data: { agent: { maxSteps: 'ten' }, llm: 'x' } } }),

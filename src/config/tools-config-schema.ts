@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { renamedKey } from '../auth/renamed-key.js';
 
 /**
  * Tools beyond the built-ins, declared in the config file. Paths relative to the config
@@ -19,13 +20,19 @@ export const toolsConfigSchema = z
     scriptConcurrency: z
       .strictObject({ perProcess: z.number().int().min(1).max(256).optional(), perSession: z.number().int().min(1).max(256).optional() })
       .optional(),
-    /** `fs_read`, `fs_write`, `fs_list`, confined to these roots. */
+    /**
+     * `fs_read`, `fs_write`, `fs_list`, confined to these roots. Spelt `fsRoots` like a
+     * role's grant and a WASM manifest's: it is the fs tools' request, intersected with
+     * the roles' `fsRoots` exactly as a manifest's is.
+     */
     fs: z
       .strictObject({
-        roots: z.array(z.strictObject({ path: z.string().min(1), write: z.boolean().default(false) })).min(1),
+        fsRoots: z.array(z.strictObject({ path: z.string().min(1), write: z.boolean().default(false) })).min(1),
         maxBytes: z.number().int().positive().optional(),
         ...approval,
+        roots: renamedKey('roots', 'fsRoots'),
       })
+      .transform(({ roots: _renamed, ...fs }) => fs)
       .optional(),
     /** `http_fetch`, only to these hosts (`api.example.com`, `*.example.com`, `host:port`). */
     http: z

@@ -6,7 +6,7 @@ import { SessionRecorder, systemClock, type Clock } from '../engine/session-reco
 import type { ListSessionsOptions, SessionStore } from '../store/session-store.js';
 import type { LanguageModel } from '../agent/llm/language-model.js';
 import { runTurn } from '../agent/run-turn.js';
-import type { Tool, ToolResult } from '../agent/tools/tool.js';
+import type { AnyTool, ToolResult } from '../agent/tools/tool.js';
 import type { EventPayload } from '../engine/events.js';
 import { ToolExecutor, type ApprovalDecision, type ApprovalRequest, type ToolExecutorOptions } from '../agent/tools/tool-executor.js';
 import { ToolRegistry } from '../agent/tools/tool-registry.js';
@@ -16,7 +16,7 @@ export interface RuntimeOptions {
   store: SessionStore;
   /** The model, or a factory called on first use (so a CLI can list sessions without one). */
   model: LanguageModel | (() => LanguageModel);
-  tools?: Iterable<Tool>;
+  tools?: Iterable<AnyTool>;
   maxSteps?: number;
   toolTimeoutMs?: number;
   system?: string;

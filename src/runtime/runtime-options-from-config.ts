@@ -1,5 +1,5 @@
 import type { LanguageModel } from '../agent/llm/language-model.js';
-import type { Tool } from '../agent/tools/tool.js';
+import type { AnyTool } from '../agent/tools/tool.js';
 import { createAuthorizer, type Authorizer } from '../auth/authorizer.js';
 import { createToolCallAuthorizer } from '../auth/create-tool-call-authorizer.js';
 import type { AgentboxConfig } from '../config/config-schema.js';
@@ -13,7 +13,7 @@ export interface PlatformParts {
   /** The session store the platform opened for `config.store`. */
   store: SessionStore;
   /** Tools the platform built from the config's tool sources (WASM, scripts, files, HTTP). */
-  configuredTools?: readonly Tool[];
+  configuredTools?: readonly AnyTool[];
   /** See `UnconfiguredLlm`; default: try the local Ollama. */
   unconfiguredLlm?: UnconfiguredLlm;
   /** Process CPU time in ms, where the platform can measure it. */
@@ -24,9 +24,9 @@ export interface PlatformParts {
 export interface RuntimeOverrides extends Partial<Omit<RuntimeOptions, 'store' | 'model' | 'tools'>> {
   model?: LanguageModel;
   /** Replaces the built-in and configured tools. */
-  tools?: readonly Tool[];
+  tools?: readonly AnyTool[];
   /** Added to the tool set. */
-  extraTools?: readonly Tool[];
+  extraTools?: readonly AnyTool[];
 }
 
 export interface ConfiguredRuntime {

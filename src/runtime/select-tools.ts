@@ -1,5 +1,5 @@
 import { builtinTools } from '../agent/tools/builtin/index.js';
-import type { Tool } from '../agent/tools/tool.js';
+import type { AnyTool, Tool } from '../agent/tools/tool.js';
 import { AgentboxError } from '../errors/agentbox-error.js';
 
 /** The built-in tools `agent.tools` names; all of them when it names none. */
@@ -15,7 +15,7 @@ export function selectBuiltinTools(names: readonly string[] | undefined): Tool[]
 }
 
 /** Marks the tools `tools.requireApproval` names (any kind) as needing approval. */
-export function requireApproval(tools: readonly Tool[], names: readonly string[]): Tool[] {
+export function requireApproval(tools: readonly AnyTool[], names: readonly string[]): AnyTool[] {
   const unknown = names.filter((n) => !tools.some((t) => t.name === n));
   if (unknown.length > 0) {
     throw new AgentboxError('CONFIG_INVALID', `tools.requireApproval names unknown tool(s): ${unknown.join(', ')}`);

@@ -16,7 +16,7 @@
 
 // WASI tools.
 export { createWasmTool, loadWasmTool, type CreateWasmToolOptions } from './wasm/create-wasm-tool.js';
-export { parseWasmManifest, type WasmManifest, type WasmManifestInput, type WasmCapabilities, type DirGrant } from './wasm/wasm-manifest.js';
+export { parseWasmManifest, type WasmManifest, type WasmManifestInput, type WasmCapabilities, type WasmFsRoot } from './wasm/wasm-manifest.js';
 export { runWasiModule, type RunWasiModuleOptions, type WasiRunResult } from './wasm/run-wasi-module.js';
 export type { WasmHost, WasmJob } from './wasm/wasm-host.js';
 export { WasmModuleCache } from './wasm/wasm-module-cache.js';

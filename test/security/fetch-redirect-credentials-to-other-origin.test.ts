@@ -80,7 +80,7 @@ const callers = {
         description: 'fetches',
         parameters: { type: 'object', properties: { url: { type: 'string' }, headers: { type: 'object' } } },
         source: 'export default async ({ url, headers }, host) => { const r = await host.fetch(url, { headers }); return { status: r.status, body: r.body }; }',
-        capabilities: { fetchHosts: hosts(), timeoutMs: 5_000 },
+        capabilities: { hosts: hosts(), timeoutMs: 5_000 },
       },
       sandbox,
     );

@@ -40,7 +40,7 @@ async function asBob(tool: Tool, args: Record<string, unknown>): Promise<unknown
 }
 
 function fsTools(): Record<string, Tool> {
-  return Object.fromEntries(createFsTools({ roots: [{ path: root, write: true }] }).map((t) => [t.name, t]));
+  return Object.fromEntries(createFsTools({ fsRoots: [{ path: root, write: true }] }).map((t) => [t.name, t]));
 }
 
 describe('a role sub-root that is a symlink out of the tool root', () => {

@@ -31,7 +31,7 @@ afterEach(() => rmSync(base, { recursive: true, force: true }));
 
 describe('fs_write racing a directory swapped for a symlink', () => {
   it('creates no file or directory outside the root', async () => {
-    const fsWrite = createFsTools({ roots: [{ path: root, write: true }] }).find((t) => t.name === 'fs_write')!;
+    const fsWrite = createFsTools({ fsRoots: [{ path: root, write: true }] }).find((t) => t.name === 'fs_write')!;
     const swapper = startSymlinkSwapper({ dir: path.join(root, 'a'), target: outside, ms: RACE_MS + 500, holdMs: 0.2 });
     let written = 0;
     let attempt = 0;

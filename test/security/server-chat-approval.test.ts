@@ -26,7 +26,7 @@ describe('chat completions and approval-gated tools', () => {
       parameters: { type: 'object', properties: { target: { type: 'string' } }, required: ['target'] },
       execute: ({ target }) => ({ deployed: target }),
     });
-    h = await startHarness({ tools: [deploy as Tool] });
+    h = await startHarness({ tools: [deploy] });
     h.llm.enqueue({ type: 'tool-calls', calls: [{ id: 'c1', name: 'deploy', arguments: { target: 'prod' } }] }, { type: 'text', text: 'could not deploy' });
     const answer = h.call('/v1/chat/completions', { method: 'POST', json: { model: 'agentbox', messages: [{ role: 'user', content: 'deploy' }] } });
     const outcome = await Promise.race([answer.then((r) => r.status), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 3_000))]);

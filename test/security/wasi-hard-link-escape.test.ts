@@ -34,7 +34,7 @@ afterEach(() => rmSync(base, { recursive: true, force: true }));
 
 async function run(bytes: Uint8Array): Promise<{ exitCode: number; stdout: string }> {
   const loaded = await cache.load(bytes, { memoryMb: 4 });
-  const result = await pool.run({ loaded, dirs: [{ host: root, guest: '/data', write: true }], timeoutMs: 5_000, maxOutputBytes: 1 << 16 });
+  const result = await pool.run({ loaded, dirs: [{ path: root, guest: '/data', write: true }], timeoutMs: 5_000, maxOutputBytes: 1 << 16 });
   return { exitCode: result.exitCode, stdout: new TextDecoder().decode(result.stdout) };
 }
 

@@ -1,4 +1,4 @@
-import { intersectCapabilities, type Capabilities, type FsRootCapability } from '../../auth/capabilities.js';
+import { intersectCapabilities, type FsRootCapability } from '../../auth/capabilities.js';
 import { normalizePath, pathInside } from '../../auth/capability-path.js';
 import type { ToolContext } from './tool.js';
 
@@ -14,13 +14,12 @@ export interface BoundedFsRoot extends FsRootCapability {
 
 /**
  * What a native tool may reach on this call: its own configuration, narrowed by the
- * call's effective capabilities when the executor passed them. A malformed capability
- * object narrows to nothing: fail closed.
+ * call's effective capabilities when the executor passed them. The intersection fails
+ * closed, so a malformed grant narrows to nothing.
  */
 export function effectiveFsRoots(configured: readonly FsRootCapability[], context: Pick<ToolContext, 'capabilities'>): BoundedFsRoot[] {
   if (context.capabilities === undefined) return configured.map((r) => ({ ...r, within: r.path }));
-  const granted = readCapabilities(context.capabilities);
-  const narrowed = intersectCapabilities({ fsRoots: [...configured] }, granted).fsRoots ?? [];
+  const narrowed = intersectCapabilities({ fsRoots: [...configured] }, context.capabilities).fsRoots ?? [];
   const out: BoundedFsRoot[] = [];
   for (const root of narrowed) {
     // The intersection only ever narrows, so some configured root holds each result.
@@ -30,21 +29,8 @@ export function effectiveFsRoots(configured: readonly FsRootCapability[], contex
   return out;
 }
 
+/** The hosts a native tool may reach on this call: its own, narrowed by the call's capabilities. */
 export function effectiveHosts(configured: readonly string[], context: Pick<ToolContext, 'capabilities'>): string[] {
   if (context.capabilities === undefined) return [...configured];
-  const granted = readCapabilities(context.capabilities);
-  return intersectCapabilities({ hosts: [...configured] }, granted).hosts ?? [];
-}
-
-function readCapabilities(raw: Record<string, unknown>): Capabilities {
-  const out: Capabilities = {};
-  const { fsRoots, hosts } = raw;
-  if (Array.isArray(fsRoots)) {
-    out.fsRoots = fsRoots.filter(
-      (r): r is FsRootCapability =>
-        typeof r === 'object' && r !== null && typeof (r as FsRootCapability).path === 'string',
-    );
-  }
-  if (Array.isArray(hosts)) out.hosts = hosts.filter((h): h is string => typeof h === 'string');
-  return out;
+  return intersectCapabilities({ hosts: [...configured] }, context.capabilities).hosts ?? [];
 }

@@ -31,14 +31,14 @@ function executor(tools: Tool[], options: Partial<ConstructorParameters<typeof T
 describe('ToolExecutor', () => {
   it('runs a valid call and records started/completed events', async () => {
     const ctx = context();
-    const [result] = await executor([calculatorTool as Tool]).execute([{ id: 'c1', name: 'calculator', arguments: '{"expression":"17*23"}' }], ctx);
+    const [result] = await executor([calculatorTool]).execute([{ id: 'c1', name: 'calculator', arguments: '{"expression":"17*23"}' }], ctx);
     expect(result).toMatchObject({ ok: true, value: { result: 391 }, output: '{"result":391}' });
     expect(ctx.events.map((e) => e.type)).toEqual(['tool.started', 'tool.completed']);
     expect(ctx.events[1]).toMatchObject({ ok: true, callId: 'c1', output: '{"result":391}' });
   });
 
   it('runs the calls of one turn in parallel', async () => {
-    const nap = { ...(sleepTool as Tool), name: 'nap', timeoutMs: 5_000 };
+    const nap = { ...sleepTool, name: 'nap', timeoutMs: 5_000 };
     const started = performance.now();
     const results = await executor([nap]).execute(
       [1, 2, 3].map((i) => ({ id: `c${i}`, name: 'nap', arguments: '{"ms":200}' })),
@@ -58,7 +58,7 @@ describe('ToolExecutor', () => {
     ['extra property', { name: 'calculator', arguments: '{"expression":"1","x":1}' }, 'TOOL_ARGS_INVALID', /schema of 'calculator'/],
     ['a bad expression', { name: 'calculator', arguments: '{"expression":"2+"}' }, 'INVALID_INPUT', /unexpected end/],
   ])('turns %s into a structured result the model reads', async (_label, call, code, message) => {
-    const [result] = await executor([calculatorTool as Tool]).execute([{ id: 'c', ...call }], context());
+    const [result] = await executor([calculatorTool]).execute([{ id: 'c', ...call }], context());
     expect(result?.ok).toBe(false);
     if (result?.ok !== false) return;
     expect(result.error.code).toBe(code);
@@ -67,7 +67,7 @@ describe('ToolExecutor', () => {
   });
 
   it('reports a thrown error and a timeout, and carries on with the other calls', async () => {
-    const results = await executor([throwingTool, sleepTool as Tool, calculatorTool as Tool]).execute(
+    const results = await executor([throwingTool, sleepTool, calculatorTool]).execute(
       [
         { id: 'a', name: 'boom', arguments: '' },
         { id: 'b', name: 'sleep', arguments: '{"ms":10000}' },
@@ -128,7 +128,7 @@ describe('ToolExecutor', () => {
 
   it('denies a call the authorizer refuses and records the decision', async () => {
     const ctx = context();
-    const [result] = await executor([calculatorTool as Tool], {
+    const [result] = await executor([calculatorTool], {
       authorize: ({ tool }) => ({ allowed: false, reason: `no role grants tool:invoke:${tool.name}` }),
     }).execute([{ id: 'c', name: 'calculator', arguments: '{"expression":"1"}' }], ctx);
     expect(result).toMatchObject({ ok: false, error: { code: 'TOOL_DENIED', message: 'permission denied: no role grants tool:invoke:calculator' } });
@@ -136,7 +136,7 @@ describe('ToolExecutor', () => {
   });
 
   it('asks for approval and honours a denial', async () => {
-    const gated = { ...(calculatorTool as Tool), needsApproval: true };
+    const gated = { ...calculatorTool, needsApproval: true };
     const ctx = context({ requestApproval: async (reqs) => new Map(reqs.map((r) => [r.callId, { approved: false, by: 'ana', reason: 'not now' }])) });
     const [result] = await executor([gated]).execute([{ id: 'c', name: 'calculator', arguments: '{"expression":"1"}' }], ctx);
     expect(result).toMatchObject({ ok: false, error: { code: 'TOOL_DENIED', message: 'the user did not approve this call: not now' } });
@@ -172,7 +172,7 @@ describe('ToolExecutor approvals show what will run', () => {
         return new Map(reqs.map((r) => [r.callId, { approved: true, by: 'ana' }]));
       },
     });
-    const [result] = await executor([echo as Tool]).execute([{ id: 'c1', name: 'write_file', arguments: raw }], ctx);
+    const [result] = await executor([echo]).execute([{ id: 'c1', name: 'write_file', arguments: raw }], ctx);
     expect(result).toMatchObject({ ok: true, value: { wrote: '/home/me/.bashrc' } });
     expect(seen).toEqual(['{"path":"/home/me/.bashrc"}']);
     expect(ctx.events.find((e) => e.type === 'approval.requested')).toMatchObject({ arguments: '{"path":"/home/me/.bashrc"}' });
@@ -193,7 +193,7 @@ describe('defineTool with a zod schema', () => {
       },
     });
     expect(search.parameters).toMatchObject({ type: 'object', properties: { query: { type: 'string', minLength: 1 } }, required: ['query'] });
-    const [ok, bad] = await executor([search as Tool]).execute(
+    const [ok, bad] = await executor([search]).execute(
       [
         { id: 'a', name: 'search', arguments: '{"query":"cats"}' },
         { id: 'b', name: 'search', arguments: '{"query":""}' },

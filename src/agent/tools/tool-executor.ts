@@ -1,5 +1,6 @@
 import { Validator } from '@cfworker/json-schema';
 import { AgentboxError, type SerializedError } from '../../errors/agentbox-error.js';
+import type { Capabilities } from '../../auth/capabilities.js';
 import type { EventPayload, ToolResourceUsage } from '../../engine/events.js';
 import type { ToolCall } from '../../engine/messages.js';
 import { parseToolArguments } from './parse-tool-arguments.js';
@@ -13,7 +14,7 @@ export interface ToolAuthDecision {
   rule?: string;
   permission?: string;
   /** What the call may use (the tool's request ∩ the principal's grants); handed to the tool. */
-  capabilities?: Record<string, unknown>;
+  capabilities?: Capabilities;
 }
 
 export interface ToolAuthRequest {
@@ -68,7 +69,7 @@ interface PreparedCall {
   call: ToolCall;
   tool?: Tool;
   args?: Record<string, unknown>;
-  capabilities?: Record<string, unknown>;
+  capabilities?: Capabilities;
   error?: AgentboxError;
 }
 
@@ -178,11 +179,12 @@ export class ToolExecutor {
     const usage: { cpuMs?: number; peakMemoryBytes?: number } = {};
     const cpuBefore = this.options.cpuTime?.();
     let result: ToolResult;
-    if (prepared.error || !prepared.tool || !prepared.args) {
+    const { tool, args } = prepared;
+    if (prepared.error || !tool || !args) {
       result = this.failure(call, prepared.error ?? new AgentboxError('TOOL_FAILED', 'tool could not be prepared'), 0);
     } else {
       try {
-        const value = await this.invoke(prepared, call, context, usage);
+        const value = await this.invoke({ tool, args, call, ...(prepared.capabilities ? { capabilities: prepared.capabilities } : {}) }, context, usage);
         const durationMs = performance.now() - started;
         result = { callId: call.id, name: call.name, ok: true, value, output: this.render(value), durationMs };
       } catch (error) {
@@ -196,13 +198,11 @@ export class ToolExecutor {
   }
 
   private async invoke(
-    prepared: PreparedCall,
-    call: ToolCall,
+    ready: { tool: Tool; args: Record<string, unknown>; call: ToolCall; capabilities?: Capabilities },
     context: ExecuteContext,
     usage: { cpuMs?: number; peakMemoryBytes?: number },
   ): Promise<unknown> {
-    const tool = prepared.tool as Tool;
-    const args = prepared.args as Record<string, unknown>;
+    const { tool, args, call } = ready;
     const turn = context.signal;
     if (turn.aborted) throw new AgentboxError('CANCELLED', 'the turn was cancelled');
     const timeoutMs = tool.timeoutMs ?? this.defaultTimeoutMs;
@@ -242,7 +242,7 @@ export class ToolExecutor {
       sessionId: context.sessionId,
       callId: call.id,
       principal: context.principal,
-      ...(prepared.capabilities ? { capabilities: prepared.capabilities } : {}),
+      ...(ready.capabilities ? { capabilities: ready.capabilities } : {}),
       reportResources: (reported) => Object.assign(usage, reported),
       suspendDeadline,
     };

@@ -1,7 +1,7 @@
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import type { ToolDefinition } from '../llm/language-model.js';
 import { findUnsafeSchemaPattern } from './find-unsafe-schema-pattern.js';
-import type { Tool } from './tool.js';
+import type { AnyTool, Tool } from './tool.js';
 
 const validName = /^[a-zA-Z0-9_-]{1,64}$/;
 
@@ -9,11 +9,11 @@ const validName = /^[a-zA-Z0-9_-]{1,64}$/;
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
 
-  constructor(tools: Iterable<Tool> = []) {
+  constructor(tools: Iterable<AnyTool> = []) {
     for (const tool of tools) this.register(tool);
   }
 
-  register(tool: Tool): this {
+  register(tool: AnyTool): this {
     if (!validName.test(tool.name)) {
       throw new AgentboxError('INVALID_INPUT', `tool name '${tool.name}' must match ${validName}`);
     }

@@ -5,6 +5,7 @@
 
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { z } from 'zod';
+import type { Capabilities } from '../../auth/capabilities.js';
 
 /** A JSON Schema document (draft 2020-12 or 7) describing a tool's arguments. */
 export type JsonSchema = { [key: string]: unknown };
@@ -21,7 +22,7 @@ export interface ToolContext {
    * principal's grants (`Authorizer.capabilitiesFor`). Tools that honour it (the native
    * fs/http tools) then reach only that; absent, their own configuration applies.
    */
-  capabilities?: Record<string, unknown>;
+  capabilities?: Capabilities;
   /**
    * Sandboxed tools report what the call used (the guest's CPU time, its peak memory);
    * recorded in the call's `tool.completed` event.
@@ -44,10 +45,26 @@ export interface Tool<Args = Record<string, unknown>, Result = unknown> {
   timeoutMs?: number;
   /** Calls wait for a human approve/deny before running. */
   needsApproval?: boolean;
-  /** Capabilities the tool asks for (files, hosts, memory, time); enforced by sandboxes. */
-  capabilities?: Record<string, unknown>;
+  /**
+   * Capabilities the tool asks for (files, hosts, memory, time): intersected with the
+   * caller's grants into `ToolContext.capabilities`, and enforced by the tool's sandbox.
+   */
+  capabilities?: Capabilities;
   execute(args: Args, context: ToolContext): Promise<Result> | Result;
 }
+
+/**
+ * Any tool, whatever its argument and result types: the element type of tool collections
+ * (the registry, `RuntimeOptions.tools`, `extraTools`), so a `Tool<HttpFetchArgs>` or a
+ * `defineTool` result goes in without a cast. It works because `execute` is a method,
+ * whose parameter TypeScript compares both ways: `never` arguments accept every `Tool<Args>`,
+ * and the registry hands the tool back as a `Tool`, to be given arguments only after the
+ * executor has validated them against `parameters` (the schema `Args` was declared from).
+ *
+ * @example
+ * const tools: AnyTool[] = [calculatorTool, createHttpFetchTool({ hosts: ['api.github.com'] })];
+ */
+export type AnyTool = Tool<never, unknown>;
 
 /** What a tool call produced, as recorded and as shown to the model. */
 export type ToolResult =

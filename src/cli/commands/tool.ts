@@ -54,7 +54,7 @@ export function registerToolCommands(program: Command): void {
         const authorizer = createAuthorizer(runtime.config.auth);
         const principal = options.principal ?? runtime.config.auth.defaultPrincipal ?? 'cli';
         const decision = authorizer.decide(principal, toolPermission(name));
-        const requested = (found.capabilities ?? {}) as Capabilities;
+        const requested: Capabilities = found.capabilities ?? {};
         const info = {
           name: found.name,
           description: found.description,

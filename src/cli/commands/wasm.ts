@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { AgentboxError } from '../../errors/index.js';
-import type { DirGrant } from '../../sandbox/wasm/index.js';
+import type { WasmFsRoot } from '../../sandbox/wasm/index.js';
 
 export interface WasmCommandIo {
   stdout: { write(chunk: Uint8Array | string): unknown };
@@ -52,10 +52,10 @@ function positiveNumber(flag: string, value: string): number {
 }
 
 /** `HOST::GUEST`, or `HOST` alone (seen by the guest under the same path). */
-export function parseDirFlag(value: string, write: boolean): DirGrant {
-  const [host, guest, extra] = value.split('::');
-  if (!host || extra !== undefined || guest === '') throw new AgentboxError('INVALID_INPUT', `--dir expects HOST::GUEST, got "${value}"`);
-  return { host, guest: guest ?? host, write };
+export function parseDirFlag(value: string, write: boolean): WasmFsRoot {
+  const [path, guest, extra] = value.split('::');
+  if (!path || extra !== undefined || guest === '') throw new AgentboxError('INVALID_INPUT', `--dir expects HOST::GUEST, got "${value}"`);
+  return { path, guest: guest ?? path, write };
 }
 
 /** `K=V`, or `K` alone to pass the host's value of K (only if set). */

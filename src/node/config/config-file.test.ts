@@ -52,10 +52,10 @@ describe('config files', () => {
   });
 
   it('reads ~/ in paths as the home folder and other relative paths as relative to the file', async () => {
-    const dir = project({ 'agentbox.config.yaml': 'store:\n  path: ~/.agentbox/sessions.db\ntools:\n  fs:\n    roots: [{ path: data }]\n' });
+    const dir = project({ 'agentbox.config.yaml': 'store:\n  path: ~/.agentbox/sessions.db\ntools:\n  fs:\n    fsRoots: [{ path: data }]\n' });
     const config = await loadConfig({ cwd: dir, env: {}, flags: {} });
     expect(config.store.path).toBe(join(homedir(), '.agentbox/sessions.db'));
-    expect(config.tools.fs?.roots[0]?.path).toBe(join(dir, 'data'));
+    expect(config.tools.fs?.fsRoots[0]?.path).toBe(join(dir, 'data'));
   });
 
   it('applies file < environment < flags', async () => {

@@ -146,6 +146,6 @@ function anchorStorePath(file: ConfigFile): void {
     anchor(entry, 'module');
   }
   for (const entry of Array.isArray(tools.scripts) ? tools.scripts : []) anchor(entry, 'manifest');
-  const roots = isPlainObject(tools.fs) && Array.isArray(tools.fs.roots) ? tools.fs.roots : [];
+  const roots = isPlainObject(tools.fs) && Array.isArray(tools.fs.fsRoots) ? tools.fs.fsRoots : [];
   for (const root of roots) anchor(root, 'path');
 }

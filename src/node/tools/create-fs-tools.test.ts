@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Tool, ToolContext } from '../../agent/tools/tool.js';
+import type { Capabilities } from '../../auth/capabilities.js';
 import { createFsTools } from './create-fs-tools.js';
 import { assertOpenedInside, resolveInRoots } from './resolve-in-roots.js';
 
@@ -36,7 +37,7 @@ function outsideSnapshot(): Record<string, string> {
 }
 
 function tools(options: { maxBytes?: number; maxEntries?: number } = {}): Record<string, Tool> {
-  const list = createFsTools({ roots: [{ path: root, write: true }, { path: readOnly }], ...options });
+  const list = createFsTools({ fsRoots: [{ path: root, write: true }, { path: readOnly }], ...options });
   return Object.fromEntries(list.map((t) => [t.name, t]));
 }
 
@@ -194,7 +195,8 @@ describe('fs tools under effective capabilities', () => {
   });
 
   it('reach nothing when the grant has no roots or is malformed', async () => {
-    for (const capabilities of [{}, { fsRoots: 'all' }, { fsRoots: [{ path: 7 }] }]) {
+    // Typed as `Capabilities`, but a plain-JavaScript `authorize` can still hand over anything.
+    for (const capabilities of [{}, { fsRoots: 'all' }, { fsRoots: [{ path: 7 }] }, { fsRoots: [null] }, { fsRoots: [{ path: 'relative' }] }] as unknown as Capabilities[]) {
       await expect(run(tools().fs_read, { path: 'hello.txt' }, { ...context, capabilities })).rejects.toMatchObject({
         code: 'TOOL_PATH_DENIED',
         message: expect.stringMatching(/no file roots/),

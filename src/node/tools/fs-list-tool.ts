@@ -22,15 +22,15 @@ export interface FsListResult {
 }
 
 /** `fs_list`: the entries of a directory inside the granted roots, sorted by name. */
-export function createFsListTool(options: { roots: FsRootCapability[]; maxEntries: number }): Tool<{ path: string }, FsListResult> {
+export function createFsListTool(options: { fsRoots: FsRootCapability[]; maxEntries: number }): Tool<{ path: string }, FsListResult> {
   return {
     name: 'fs_list',
-    description: `List a directory (at most ${options.maxEntries} entries). Roots: ${options.roots.map((r) => r.path).join(', ')}; "." is the first root.`,
+    description: `List a directory (at most ${options.maxEntries} entries). Roots: ${options.fsRoots.map((r) => r.path).join(', ')}; "." is the first root.`,
     parameters: pathParameters('Directory path, relative to the first root or absolute inside a root.'),
-    capabilities: readOnlyRootCapabilities(options.roots),
+    capabilities: readOnlyRootCapabilities(options.fsRoots),
     async execute(args, context) {
       const requested = stringArgument(args, 'path');
-      const resolved = await resolveInRoots(effectiveFsRoots(options.roots, context), requested, 'read');
+      const resolved = await resolveInRoots(effectiveFsRoots(options.fsRoots, context), requested, 'read');
       const entries: FsListEntry[] = [];
       let truncated = false;
       // The directory is opened once, by walking from the root's descriptor, and listed

@@ -22,15 +22,15 @@ export interface FsReadResult {
  * `fs_read`: a text file from inside the granted roots, cut at `maxBytes` (the start of a
  * long log is more useful to a model than an error).
  */
-export function createFsReadTool(options: { roots: FsRootCapability[]; maxBytes: number }): Tool<{ path: string }, FsReadResult> {
+export function createFsReadTool(options: { fsRoots: FsRootCapability[]; maxBytes: number }): Tool<{ path: string }, FsReadResult> {
   return {
     name: 'fs_read',
-    description: `Read a UTF-8 text file (at most ${options.maxBytes} bytes). Roots: ${options.roots.map((r) => r.path).join(', ')}; relative paths start at the first.`,
+    description: `Read a UTF-8 text file (at most ${options.maxBytes} bytes). Roots: ${options.fsRoots.map((r) => r.path).join(', ')}; relative paths start at the first.`,
     parameters: pathParameters('File path, relative to the first root or absolute inside a root.'),
-    capabilities: readOnlyRootCapabilities(options.roots),
+    capabilities: readOnlyRootCapabilities(options.fsRoots),
     async execute(args, context) {
       const requested = stringArgument(args, 'path');
-      const resolved = await resolveInRoots(effectiveFsRoots(options.roots, context), requested, 'read');
+      const resolved = await resolveInRoots(effectiveFsRoots(options.fsRoots, context), requested, 'read');
       let fd: number;
       try {
         // Walked from the root's descriptor; O_NONBLOCK (added there) keeps a planted FIFO from hanging the call.

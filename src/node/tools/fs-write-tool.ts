@@ -18,8 +18,8 @@ export interface FsWriteResult {
  * parent directories one at a time, each below the root when it is made (never `mkdir -p`
  * by path). Everything is checked before the first byte changes on disk.
  */
-export function createFsWriteTool(options: { roots: FsRootCapability[]; maxBytes: number }): Tool<{ path: string; content: string }, FsWriteResult> {
-  const writable = options.roots.filter((r) => r.write);
+export function createFsWriteTool(options: { fsRoots: FsRootCapability[]; maxBytes: number }): Tool<{ path: string; content: string }, FsWriteResult> {
+  const writable = options.fsRoots.filter((r) => r.write);
   return {
     name: 'fs_write',
     description: `Create or overwrite a UTF-8 text file (at most ${options.maxBytes} bytes). Writable roots: ${writable.map((r) => r.path).join(', ') || 'none'}.`,
@@ -40,7 +40,7 @@ export function createFsWriteTool(options: { roots: FsRootCapability[]; maxBytes
       if (bytes.length > options.maxBytes) {
         throw new AgentboxError('TOOL_ARGS_INVALID', `content is ${bytes.length} bytes; fs_write takes at most ${options.maxBytes}`);
       }
-      const resolved = await resolveInRoots(effectiveFsRoots(options.roots, context), requested, 'write');
+      const resolved = await resolveInRoots(effectiveFsRoots(options.fsRoots, context), requested, 'write');
       try {
         // No O_TRUNC: the old content is cut only after the descriptor is re-checked.
         const fd = openFileBeneath(resolved.target, { flags: constants.O_WRONLY | constants.O_CREAT, mode: 0o644, createParents: true });

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import type { Tool } from '../../agent/tools/tool.js';
+import type { AnyTool, Tool } from '../../agent/tools/tool.js';
 import type { ToolsConfig } from '../../config/tools-config-schema.js';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import { createScriptTool } from '../../sandbox/script/create-script-tool.js';
@@ -15,7 +15,7 @@ import { createFsTools } from './create-fs-tools.js';
 import { createHttpFetchTool } from '../../agent/tools/fetch/http-fetch-tool.js';
 
 export interface ConfiguredTools {
-  tools: Tool[];
+  tools: AnyTool[];
   /** Stops worker pools and sandbox processes. */
   close(): Promise<void>;
 }
@@ -31,12 +31,12 @@ export async function loadConfiguredTools(config: ToolsConfig): Promise<Configur
     await Promise.allSettled(closers.map((c) => c()));
   };
   try {
-    const tools: Tool[] = [];
+    const tools: AnyTool[] = [];
     if (config.wasm.length > 0) {
       const pool = new NodeWasmHost();
       closers.push(() => pool.close());
       for (const entry of config.wasm) {
-        const manifest = parseWasmManifest(withAnchoredDirs(await readManifest(entry.manifest), dirname(entry.manifest)), `WASM tool manifest ${entry.manifest}`);
+        const manifest = parseWasmManifest(withAnchoredRoots(await readManifest(entry.manifest), dirname(entry.manifest)), `WASM tool manifest ${entry.manifest}`);
         const modulePath = entry.module ?? findModule(entry.manifest);
         const bytes = await readFile(modulePath).catch((error: unknown) => {
           throw new AgentboxError('CONFIG_INVALID', `cannot read WASM module ${modulePath}: ${(error as Error).message}`);
@@ -61,7 +61,7 @@ export async function loadConfiguredTools(config: ToolsConfig): Promise<Configur
         const backend = manifest.backend === 'v8' ? 'v8' : 'quickjs';
         let tool: Tool;
         try {
-          tool = createScriptTool(manifest, sandboxes(backend)) as Tool;
+          tool = createScriptTool(manifest, sandboxes(backend));
         } catch (error) {
           throw new AgentboxError('CONFIG_INVALID', `script tool ${entry.manifest}: ${(error as Error).message}`, { cause: error });
         }
@@ -69,12 +69,12 @@ export async function loadConfiguredTools(config: ToolsConfig): Promise<Configur
       }
     }
     if (config.fs) {
-      const fsTools = createFsTools({ roots: config.fs.roots, ...(config.fs.maxBytes ? { maxBytes: config.fs.maxBytes } : {}) });
+      const fsTools = createFsTools({ fsRoots: config.fs.fsRoots, ...(config.fs.maxBytes ? { maxBytes: config.fs.maxBytes } : {}) });
       tools.push(...fsTools.map((t) => (config.fs?.needsApproval ? { ...t, needsApproval: true } : t)));
     }
     if (config.http) {
       const { hosts, maxBytes, timeoutMs, needsApproval } = config.http;
-      const tool = createHttpFetchTool({ hosts, ...(maxBytes ? { maxBytes } : {}), ...(timeoutMs ? { timeoutMs } : {}) }) as unknown as Tool;
+      const tool = createHttpFetchTool({ hosts, ...(maxBytes ? { maxBytes } : {}), ...(timeoutMs ? { timeoutMs } : {}) });
       tools.push(needsApproval ? { ...tool, needsApproval: true } : tool);
     }
     return { tools, close };
@@ -100,12 +100,18 @@ async function readManifest(path: string): Promise<Record<string, unknown>> {
   }
 }
 
-/** Directory grants in a manifest are relative to the manifest's folder. */
-function withAnchoredDirs(manifest: Record<string, unknown>, base: string): Record<string, unknown> {
-  const caps = manifest.capabilities as { dirs?: Array<{ host?: unknown }> } | undefined;
-  if (!caps || !Array.isArray(caps.dirs)) return manifest;
-  const dirs = caps.dirs.map((d) => (typeof d.host === 'string' && !isAbsolute(d.host) ? { ...d, host: resolve(base, d.host) } : d));
-  return { ...manifest, capabilities: { ...caps, dirs } };
+/**
+ * Directory grants in a manifest are relative to the manifest's folder. Runs before
+ * validation, so it touches only well-formed entries and leaves the rest to the schema.
+ */
+function withAnchoredRoots(manifest: Record<string, unknown>, base: string): Record<string, unknown> {
+  const caps = manifest.capabilities as { fsRoots?: unknown } | undefined;
+  if (typeof caps !== 'object' || caps === null || !Array.isArray(caps.fsRoots)) return manifest;
+  const fsRoots = caps.fsRoots.map((r: unknown) => {
+    const path = typeof r === 'object' && r !== null ? (r as { path?: unknown }).path : undefined;
+    return typeof path === 'string' && !isAbsolute(path) ? { ...(r as object), path: resolve(base, path) } : r;
+  });
+  return { ...manifest, capabilities: { ...caps, fsRoots } };
 }
 
 /** `<folder>/<folder name>.wasm`, else the only `.wasm` file beside the manifest. */

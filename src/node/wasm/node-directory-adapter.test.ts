@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wasi } from '@bjorn3/browser_wasi_shim';
-import { WasmModuleCache, type DirGrant } from '../../sandbox/wasm/index.js';
+import { WasmModuleCache, type WasmFsRoot } from '../../sandbox/wasm/index.js';
 import { createWasi } from '../../sandbox/wasm/create-wasi.js';
 import { readFileGuest, writeFileGuest } from '../../sandbox/wasm/testing/wasi-test-guests.js';
 import { NodeDirectoryAdapter } from './node-directory-adapter.js';
@@ -34,7 +34,7 @@ beforeEach(() => {
 afterEach(() => rmSync(base, { recursive: true, force: true }));
 
 async function run(bytes: Uint8Array, write = true): Promise<{ exitCode: number; stdout: string }> {
-  const dirs: DirGrant[] = [{ host: root, guest: '/data', write }];
+  const dirs: WasmFsRoot[] = [{ path: root, guest: '/data', write }];
   const result = await pool.run({ loaded: await cache.load(bytes, { memoryMb: 4 }), dirs, timeoutMs: 5_000, maxOutputBytes: 1 << 20 });
   return { exitCode: result.exitCode, stdout: new TextDecoder().decode(result.stdout) };
 }
@@ -83,7 +83,7 @@ describe('NodeDirectoryAdapter through the worker pool', () => {
   it('reports a granted directory that does not exist', async () => {
     const loaded = await cache.load(readFileGuest('x'), { memoryMb: 4 });
     const missing = join(base, 'missing');
-    await expect(pool.run({ loaded, dirs: [{ host: missing, guest: '/d', write: false }], timeoutMs: 5_000, maxOutputBytes: 1024 })).rejects.toMatchObject({
+    await expect(pool.run({ loaded, dirs: [{ path: missing, guest: '/d', write: false }], timeoutMs: 5_000, maxOutputBytes: 1024 })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       message: expect.stringContaining(missing),
     });

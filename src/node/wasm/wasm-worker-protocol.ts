@@ -2,13 +2,13 @@
 import type { SerializedError } from '../../errors/index.js';
 import type { WasiRunResult } from '../../sandbox/wasm/run-wasi-module.js';
 import type { WasiJobPayload } from '../../sandbox/wasm/wasm-host.js';
-import type { DirGrant } from '../../sandbox/wasm/wasm-manifest.js';
+import type { WasmFsRoot } from '../../sandbox/wasm/wasm-manifest.js';
 
 /** The shared job payload plus what only Node's pool has: an id, directory grants, live output. */
 export interface WorkerJobMessage extends WasiJobPayload {
   type: 'job';
   id: number;
-  dirs: DirGrant[];
+  dirs: WasmFsRoot[];
   stream: boolean;
 }
 

@@ -17,9 +17,9 @@ if (!port) throw new Error('wasm-worker must run in a worker thread');
 function openDirs(job: WorkerJobMessage): GrantedDirectory[] {
   return job.dirs.map((grant) => {
     try {
-      return { guest: grant.guest, write: grant.write, adapter: new NodeDirectoryAdapter(grant.host) };
+      return { guest: grant.guest, write: grant.write, adapter: new NodeDirectoryAdapter(grant.path) };
     } catch (error) {
-      throw new AgentboxError('INVALID_INPUT', `granted directory ${grant.host} cannot be opened: ${(error as Error).message}`, { details: { dir: grant.host } });
+      throw new AgentboxError('INVALID_INPUT', `granted directory ${grant.path} cannot be opened: ${(error as Error).message}`, { details: { dir: grant.path } });
     }
   });
 }

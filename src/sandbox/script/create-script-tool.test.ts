@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ToolExecutor } from '../../agent/tools/tool-executor.js';
 import { ToolRegistry } from '../../agent/tools/tool-registry.js';
 import type { ToolContext } from '../../agent/tools/tool.js';
+import type { Capabilities } from '../../auth/capabilities.js';
 import type { EventPayload } from '../../engine/events.js';
 import { AgentboxError } from '../../errors/index.js';
 import { startLoopbackHttpServer, type LoopbackHttpServer } from '../../node/script/loopback-http-server.test-support.js';
@@ -40,7 +41,7 @@ describe('createScriptTool', () => {
   });
 
   it('refuses an invalid manifest, naming every bad field', () => {
-    const bad = { ...base, name: 'has space', capabilities: { memoryMb: -1, fetchHosts: ['http://x.com/path'], disk: true } };
+    const bad = { ...base, name: 'has space', capabilities: { memoryMb: -1, hosts: ['http://x.com/path'], disk: true } };
     let error: unknown;
     try {
       createScriptTool(bad, sandbox);
@@ -51,8 +52,14 @@ describe('createScriptTool', () => {
     const message = (error as Error).message;
     expect(message).toMatch(/name: must be 1–64 letters/);
     expect(message).toMatch(/capabilities\.memoryMb/);
-    expect(message).toMatch(/capabilities\.fetchHosts\.0: must be host, host:port or \*\.domain/);
+    expect(message).toMatch(/capabilities\.hosts\.0: must be host, host:port or \*\.domain/);
     expect(message).toMatch(/capabilities: Unrecognized key: "disk"/);
+  });
+
+  it('refuses the old `fetchHosts` spelling, naming the new key', () => {
+    expect(() => createScriptTool({ ...base, capabilities: { fetchHosts: ['example.com'] } }, sandbox)).toThrow(
+      /capabilities\.fetchHosts: `fetchHosts` was renamed to `hosts`/,
+    );
   });
 
   it('refuses a manifest asking for a backend that is not available', () => {
@@ -67,7 +74,7 @@ describe('createScriptTool', () => {
     const parameters = { type: 'object' };
     const without = createScriptTool({ ...base, parameters, source }, sandbox);
     await expect(without.execute({ path: `${server.origin}/hello` }, context())).resolves.toBe('no fetch');
-    const granted = createScriptTool({ ...base, parameters, source, capabilities: { fetchHosts: [`127.0.0.1:${server.port}`] } }, sandbox);
+    const granted = createScriptTool({ ...base, parameters, source, capabilities: { hosts: [`127.0.0.1:${server.port}`] } }, sandbox);
     await expect(granted.execute({ path: `${server.origin}/hello` }, context())).resolves.toBe('hello from the host');
     await expect(granted.execute({ path: `http://localhost:${server.port}/private` }, context())).resolves.toMatch(/host denied: localhost:\d+ is not among the granted hosts/);
     expect(server.requests).not.toContain('GET /private');
@@ -78,13 +85,29 @@ describe('createScriptTool', () => {
       if (!host.fetch) return 'no fetch';
       try { return (await host.fetch(path)).body; } catch (e) { return e.message; }
     }`;
-    const tool = createScriptTool({ ...base, parameters: { type: 'object' }, source, capabilities: { fetchHosts: [`127.0.0.1:${server.port}`] } }, sandbox);
+    const tool = createScriptTool({ ...base, parameters: { type: 'object' }, source, capabilities: { hosts: [`127.0.0.1:${server.port}`] } }, sandbox);
     expect(tool.capabilities).toMatchObject({ hosts: [`127.0.0.1:${server.port}`] });
     const before = server.requests.length;
     // The roles grant no host: the intersection is empty, so host.fetch is not there at all.
     await expect(tool.execute({ path: `${server.origin}/hello` }, { ...context(), capabilities: { hosts: [] } })).resolves.toBe('no fetch');
     await expect(tool.execute({ path: `${server.origin}/hello` }, { ...context(), capabilities: { hosts: [`127.0.0.1:${server.port}`] } })).resolves.toBe('hello from the host');
     expect(server.requests.length).toBe(before + 1);
+  });
+
+  it('never reaches beyond the manifest, even when the call\'s capabilities grant more', async () => {
+    const source = `export default async ({ path }, host) => {
+      if (!host.fetch) return 'no fetch';
+      try { return (await host.fetch(path)).body; } catch (e) { return e.message; }
+    }`;
+    const tool = createScriptTool({ ...base, parameters: { type: 'object' }, source, capabilities: { hosts: ['example.com'] } }, sandbox);
+    const before = server.requests.length;
+    // A custom `authorize` hands back every host: the manifest still asked for example.com only.
+    const everything = { ...context(), capabilities: { hosts: ['*'] } };
+    await expect(tool.execute({ path: `${server.origin}/hello` }, everything)).resolves.toMatch(/host denied: 127\.0\.0\.1:\d+ is not among the granted hosts/);
+    // A malformed grant (plain JavaScript) narrows to nothing: no host.fetch at all.
+    const malformed = { ...context(), capabilities: { hosts: 'all' } as unknown as Capabilities };
+    await expect(tool.execute({ path: `${server.origin}/hello` }, malformed)).resolves.toBe('no fetch');
+    expect(server.requests.length).toBe(before);
   });
 
   it('applies the manifest memory limit', async () => {

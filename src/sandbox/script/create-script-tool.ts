@@ -1,8 +1,10 @@
 /**
  * Wraps a script tool's manifest and a sandbox into the one `Tool` interface the executor
- * runs. Capabilities come from the manifest only: `host.fetch` exists exactly when the
- * manifest names hosts, and reaches only those.
+ * runs. Capabilities come from the manifest (`capabilities.hosts`, `memoryMb`, `timeoutMs`),
+ * narrowed by the call's: `host.fetch` exists exactly when both allow some host, and
+ * reaches only those.
  */
+import { intersectCapabilities } from '../../auth/capabilities.js';
 import type { Tool } from '../../agent/tools/tool.js';
 import { AgentboxError } from '../../errors/index.js';
 import { createAllowListedFetch } from './allow-listed-fetch.js';
@@ -34,22 +36,25 @@ export function createScriptTool(
 ): Tool<Record<string, unknown>, JsonValue> {
   const parsed = parseScriptToolManifest(manifest);
   const sandbox = pickSandbox(parsed, Array.isArray(sandboxes) ? sandboxes : [sandboxes as ScriptSandbox]);
-  const { timeoutMs, memoryMb, fetchHosts } = parsed.capabilities;
+  const requested = parsed.capabilities;
+  const { timeoutMs, memoryMb } = requested;
   const hostFor = (hosts: readonly string[], deadlineMs: number): HostCapabilities =>
     hosts.length > 0 ? { fetch: createAllowListedFetch({ hosts: [...hosts], timeoutMs: deadlineMs, ...(options.fetch ? { fetch: options.fetch } : {}) }) } : {};
-  const host = hostFor(fetchHosts ?? [], timeoutMs);
+  const host = hostFor(requested.hosts ?? [], timeoutMs);
   return {
     name: parsed.name,
     description: parsed.description,
     parameters: parsed.parameters,
     timeoutMs: timeoutMs + EXECUTOR_GRACE_MS,
     ...(parsed.needsApproval ? { needsApproval: true } : {}),
-    // In the RBAC vocabulary, so the caller's roles can be intersected with it.
-    capabilities: { hosts: [...(fetchHosts ?? [])], memoryMb, timeoutMs },
+    // The manifest's capabilities are already in the one vocabulary the roles speak.
+    capabilities: { hosts: [...(requested.hosts ?? [])], memoryMb, timeoutMs },
     execute: (args, context) => {
       // Roles may narrow the manifest: fewer hosts for host.fetch, less memory or time.
-      const granted = context.capabilities as { hosts?: string[]; memoryMb?: number; timeoutMs?: number } | undefined;
-      const runTimeoutMs = Math.min(timeoutMs, granted?.timeoutMs ?? timeoutMs);
+      // Intersected again here, so an `authorize` that hands back more than the manifest
+      // asked for cannot widen it.
+      const granted = context.capabilities === undefined ? undefined : intersectCapabilities({ hosts: requested.hosts ?? [], memoryMb, timeoutMs }, context.capabilities);
+      const runTimeoutMs = granted?.timeoutMs ?? timeoutMs;
       // The sandbox may queue the run (bounded per process and per session); its own
       // deadline starts when the run does, and so does the executor's.
       const resume = context.suspendDeadline?.();
@@ -57,9 +62,9 @@ export function createScriptTool(
         source: parsed.source,
         args,
         timeoutMs: runTimeoutMs,
-        memoryMb: Math.min(memoryMb, granted?.memoryMb ?? memoryMb),
+        memoryMb: granted?.memoryMb ?? memoryMb,
         maxOutputBytes: parsed.maxOutputBytes,
-        host: granted === undefined ? host : hostFor(Array.isArray(granted.hosts) ? granted.hosts : [], runTimeoutMs),
+        host: granted === undefined ? host : hostFor(granted.hosts ?? [], runTimeoutMs),
         signal: context.signal,
         filename: `${parsed.name}.js`,
         sessionId: context.sessionId,

@@ -4,6 +4,7 @@
  * asked for is not granted.
  */
 import { z } from 'zod';
+import { renamedKey } from '../../auth/renamed-key.js';
 import { parseInputWith } from '../../errors/index.js';
 import { DEFAULT_SCRIPT_MAX_OUTPUT_BYTES, DEFAULT_SCRIPT_MEMORY_MB, DEFAULT_SCRIPT_TIMEOUT_MS } from './script-sandbox.js';
 
@@ -15,9 +16,12 @@ export const scriptCapabilitiesSchema = z
   .strictObject({
     timeoutMs: z.number().int().positive().max(3_600_000).default(DEFAULT_SCRIPT_TIMEOUT_MS),
     memoryMb: z.number().positive().max(4096).default(DEFAULT_SCRIPT_MEMORY_MB),
-    /** Hosts `host.fetch` may reach; absent or empty means no `host.fetch` at all. */
-    fetchHosts: z.array(hostEntry).optional(),
+    /** Hosts `host.fetch` may reach (the `hosts` of `Capabilities`); absent or empty means no `host.fetch` at all. */
+    hosts: z.array(hostEntry).optional(),
+    fetchHosts: renamedKey('fetchHosts', 'hosts'),
   })
+  // Drops the renamed key's slot from the output type: these are plain `Capabilities`.
+  .transform(({ fetchHosts: _renamed, ...caps }) => caps)
   .prefault({});
 
 export const scriptToolManifestSchema = z.strictObject({
@@ -40,7 +44,7 @@ export type ScriptToolManifestInput = z.input<typeof scriptToolManifestSchema>;
 
 /**
  * Validates a manifest (parsed JSON). Throws INVALID_INPUT naming every bad field,
- * e.g. `capabilities.fetchHosts.0: must be host, host:port or *.domain`.
+ * e.g. `capabilities.hosts.0: must be host, host:port or *.domain`.
  */
 export function parseScriptToolManifest(input: unknown, source = 'script tool manifest'): ScriptToolManifest {
   return parseInputWith(scriptToolManifestSchema, input, source);

@@ -1,9 +1,9 @@
 /**
  * What a platform provides to run WASI jobs under a deadline. Node: `NodeWasmHost`
  * (`src/node/wasm/`), which runs each job in a worker it terminates at the deadline. Jobs
- * carry directory grants as host paths; the host maps them to directory adapters itself.
+ * carry directory grants (`WasmFsRoot`) as host paths; the host maps them to directory adapters itself.
  */
-import type { DirGrant } from './wasm-manifest.js';
+import type { WasmFsRoot } from './wasm-manifest.js';
 import type { LoadedWasmModule } from './wasm-module-cache.js';
 import type { MemoryDeclaration } from './cap-wasm-memory.js';
 import type { WasiRunResult } from './run-wasi-module.js';
@@ -14,7 +14,8 @@ export interface WasmJob {
   args?: string[];
   stdin?: Uint8Array;
   env?: Record<string, string>;
-  dirs?: DirGrant[];
+  /** The directories to preopen: a manifest's `fsRoots` as narrowed for this call. */
+  dirs?: WasmFsRoot[];
   timeoutMs: number;
   maxOutputBytes: number;
   clock?: boolean;

@@ -6,7 +6,7 @@
  * tools through QuickJS when this build has it.
  */
 import { AgentboxError } from '../../errors/agentbox-error.js';
-import type { Tool } from '../../agent/tools/tool.js';
+import type { AnyTool, Tool } from '../../agent/tools/tool.js';
 import { configSchema } from '../../config/config-schema.js';
 import { resolveLlmEndpoint } from '../../config/resolve-llm-endpoint.js';
 import { BaseRuntime } from '../../runtime/base-runtime.js';
@@ -21,7 +21,7 @@ import type { RuntimeFactory } from './expose-runtime.js';
 import type { WebScriptToolConfig, WebWasmToolConfig } from './web-runtime-config.js';
 
 /** Loads script tools, or throws the "not available" error; injected so builds can leave QuickJS out. */
-export type ScriptToolLoader = (config: WebScriptToolConfig[]) => Promise<Tool[]>;
+export type ScriptToolLoader = (config: WebScriptToolConfig[]) => Promise<AnyTool[]>;
 
 export { NO_LLM_MESSAGE };
 
@@ -41,7 +41,7 @@ export function createWorkerRuntimeFactory(options: { loadScriptTools?: ScriptTo
     });
     const host = new BrowserWasmHost(options.wasmWorkerUrl ? { workerUrl: options.wasmWorkerUrl } : {});
     const scripts = web.tools?.scripts ?? [];
-    const configuredTools: Tool[] = [
+    const configuredTools: AnyTool[] = [
       ...(await Promise.all((web.tools?.wasm ?? []).map((tool) => loadWasm(tool, host)))),
       ...(scripts.length ? await (options.loadScriptTools ?? scriptToolsUnavailable)(scripts) : []),
     ];

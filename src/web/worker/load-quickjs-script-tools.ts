@@ -5,7 +5,6 @@
  * tools fail with a clear "not available" error.
  */
 import { AgentboxError } from '../../errors/agentbox-error.js';
-import type { Tool } from '../../agent/tools/tool.js';
 import { createQuickJsSandbox } from '../../sandbox/script/quickjs-sandbox.js';
 import { createScriptTool } from '../../sandbox/script/create-script-tool.js';
 import type { ScriptSandbox } from '../../sandbox/script/script-sandbox.js';
@@ -25,6 +24,6 @@ export function quickJsScriptToolLoader(wasmUrl: string | URL): ScriptToolLoader
     })());
   return async (manifests) => {
     const ready = await open();
-    return manifests.map((manifest) => createScriptTool(manifest, ready) as Tool);
+    return manifests.map((manifest) => createScriptTool(manifest, ready));
   };
 }

@@ -2,7 +2,7 @@ import type { Tool } from '../tool.js';
 import { parseHostPattern } from '../../../auth/host-pattern.js';
 import { ConfigError } from '../../../errors/config-error.js';
 import { guardedFetch } from './guarded-fetch.js';
-import { fetchMethods, parseFetchRequest, type FetchRequestInput } from './parse-fetch-request.js';
+import { fetchMethods, parseFetchRequest } from './parse-fetch-request.js';
 import { effectiveHosts } from '../effective-capabilities.js';
 
 export interface HttpFetchToolOptions {
@@ -29,12 +29,16 @@ export interface HttpFetchResult {
   redirects: string[];
 }
 
-export interface HttpFetchArgs {
+/**
+ * A type alias, not an interface: an object type literal is assignable to
+ * `Record<string, unknown>`, so `Tool<HttpFetchArgs>` is a `Tool` without a cast.
+ */
+export type HttpFetchArgs = {
   url: string;
   method?: string;
   headers?: Record<string, string>;
   body?: string;
-}
+};
 
 /**
  * `http_fetch`: one HTTP(S) request to a granted host, through the guarded fetch
@@ -68,8 +72,10 @@ export function createHttpFetchTool(options: HttpFetchToolOptions): Tool<HttpFet
       additionalProperties: false,
     },
     capabilities: { hosts: [...options.hosts], timeoutMs },
-    async execute(rawArgs, context) {
-      const request = parseFetchRequest(rawArgs as unknown as FetchRequestInput, { maxBytes, caller: 'http_fetch' });
+    async execute(args, context) {
+      // Validated against `parameters` by the executor; parsed again here because a direct
+      // caller (a test, a library user) need not go through it.
+      const request = parseFetchRequest(args, { maxBytes, caller: 'http_fetch' });
       const result = await guardedFetch(request, {
         hosts: effectiveHosts(options.hosts, context),
         maxResponseBytes: maxBytes,
