@@ -1,4 +1,4 @@
-import type { ParseError } from 'eventsource-parser';
+import { createParser, type ParseError } from 'eventsource-parser';
 import { LlmError } from '../../errors/index.js';
 import type { Usage } from '../../engine/messages.js';
 import type { Redact } from './create-redactor.js';
@@ -25,14 +25,10 @@ export interface ReadOpenAIStreamOptions {
  * malformed data line or a stream that ends before the model finished; transport errors
  * from the body propagate unchanged for the caller to classify (abort, timeout, cut).
  */
-/** Loaded with the first stream, not at import (cold start); cached after. */
-let sseParser: typeof import('eventsource-parser') | undefined;
-
 export async function* readOpenAIStream(options: ReadOpenAIStreamOptions): AsyncGenerator<StreamPart> {
   const { body, url, redact, watchdog } = options;
   const events: string[] = [];
   let overflow: ParseError | undefined;
-  const { createParser } = (sseParser ??= await import('eventsource-parser'));
   const parser = createParser({
     onEvent: (event) => events.push(event.data),
     // Unknown fields and bad `retry` values are ignored, as the SSE spec says; only overflow is fatal.
