@@ -27,7 +27,7 @@ export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
  * The service's own refusals (401, 403, 429…) reach the CLI only through `agentbox`
  * commands that act as a client; they are the caller's input or rights, not a bug.
  */
-const exitCodeByCode: Record<ErrorCode, ExitCodeValue> = {
+export const exitCodeByCode: Readonly<Record<ErrorCode, ExitCodeValue>> = {
   CONFIG_INVALID: ExitCode.usage,
   INVALID_INPUT: ExitCode.usage,
   UNSUPPORTED_MEDIA_TYPE: ExitCode.usage,

@@ -8,7 +8,7 @@ export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 
  * The one place an error code becomes an HTTP status (the server edge). A `Record`, so the
  * compiler refuses a new code until it has a status here (`http-error.test-d.ts` proves it).
  */
-const statusByCode: Record<ErrorCode, ErrorStatus> = {
+export const statusByCode: Readonly<Record<ErrorCode, ErrorStatus>> = {
   INVALID_INPUT: 400,
   CONFIG_INVALID: 400,
   TOOL_ARGS_INVALID: 400,

@@ -19,7 +19,7 @@ export interface OpenAiErrorBody {
  * The OpenAI `type` of each status. A `Record` over every status an error can have, so a
  * new status cannot be answered without a type; the status is the code's (`http-error.ts`).
  */
-const typeByStatus: Record<ErrorStatus, OpenAiErrorType> = {
+export const typeByStatus: Readonly<Record<ErrorStatus, OpenAiErrorType>> = {
   400: 'invalid_request_error',
   401: 'authentication_error',
   403: 'permission_error',
