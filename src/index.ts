@@ -14,7 +14,16 @@
  */
 
 // Errors: one hierarchy with stable codes.
-export { AgentboxError, serializeError, type ErrorCode, type SerializedError, type AgentboxErrorOptions } from './errors/agentbox-error.js';
+export {
+  AgentboxError,
+  serializeError,
+  type ErrorCode,
+  type ErrorDetails,
+  type ErrorDetailsByCode,
+  type SerializedError,
+  type AgentboxErrorOptions,
+} from './errors/agentbox-error.js';
+export type { ValidationIssue } from './errors/validation-issue.js';
 export { ConfigError, type ConfigIssue } from './errors/config-error.js';
 export { LlmError } from './errors/llm-error.js';
 

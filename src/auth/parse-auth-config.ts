@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/config-error.js';
+import { issuesFromZod } from '../errors/validation-issue.js';
 import { authConfigSchema, withBuiltins, type AuthConfig, type AuthConfigInput } from './auth-config-schema.js';
 
 /**
@@ -9,9 +10,5 @@ import { authConfigSchema, withBuiltins, type AuthConfig, type AuthConfigInput }
 export function parseAuthConfig(input: AuthConfigInput | undefined, source?: string): AuthConfig {
   const result = authConfigSchema.safeParse(input);
   if (result.success) return withBuiltins(result.data);
-  const issues = result.error.issues.map((issue) => ({
-    path: ['auth', ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
-  throw new ConfigError(issues, source);
+  throw new ConfigError(issuesFromZod(result.error.issues, 'auth'), source);
 }

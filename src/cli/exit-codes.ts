@@ -1,4 +1,4 @@
-import { AgentboxError } from '../errors/agentbox-error.js';
+import { AgentboxError, type ErrorCode } from '../errors/agentbox-error.js';
 
 /** Exit codes of the `agentbox` command (documented in the README). */
 export const ExitCode = {
@@ -19,24 +19,55 @@ export const ExitCode = {
   cancelled: 130,
 } as const;
 
-export function exitCodeFor(error: unknown): number {
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * The exit code of each error code. A `Record`, so a new code does not compile until it is
+ * given one here (`exit-codes.test-d.ts` proves it): no name prefix decides it silently.
+ * The service's own refusals (401, 403, 429…) reach the CLI only through `agentbox`
+ * commands that act as a client; they are the caller's input or rights, not a bug.
+ */
+export const exitCodeByCode: Readonly<Record<ErrorCode, ExitCodeValue>> = {
+  CONFIG_INVALID: ExitCode.usage,
+  INVALID_INPUT: ExitCode.usage,
+  UNSUPPORTED_MEDIA_TYPE: ExitCode.usage,
+  PAYLOAD_TOO_LARGE: ExitCode.usage,
+  LLM_UNREACHABLE: ExitCode.llm,
+  LLM_HTTP: ExitCode.llm,
+  LLM_PROTOCOL: ExitCode.llm,
+  LLM_TIMEOUT: ExitCode.llm,
+  TOOL_DENIED: ExitCode.denied,
+  UNAUTHENTICATED: ExitCode.denied,
+  FORBIDDEN: ExitCode.denied,
+  HOST_NOT_ALLOWED: ExitCode.denied,
+  ORIGIN_NOT_ALLOWED: ExitCode.denied,
+  TOOL_NOT_FOUND: ExitCode.agent,
+  TOOL_ARGS_INVALID: ExitCode.agent,
+  TOOL_TIMEOUT: ExitCode.agent,
+  TOOL_FAILED: ExitCode.agent,
+  TOOL_PATH_DENIED: ExitCode.agent,
+  TOOL_HOST_DENIED: ExitCode.agent,
+  TOOL_RESPONSE_TOO_LARGE: ExitCode.agent,
+  SANDBOX_MEMORY_LIMIT: ExitCode.agent,
+  SANDBOX_OUTPUT_LIMIT: ExitCode.agent,
+  WASM_LOAD_FAILED: ExitCode.agent,
+  MAX_STEPS: ExitCode.agent,
+  INTERRUPTED: ExitCode.agent,
+  SESSION_NOT_FOUND: ExitCode.notFound,
+  NOT_FOUND: ExitCode.notFound,
+  CANCELLED: ExitCode.cancelled,
+  ILLEGAL_TRANSITION: ExitCode.internal,
+  SESSION_BUSY: ExitCode.internal,
+  STORE_FAILED: ExitCode.internal,
+  STORE_CONFLICT: ExitCode.internal,
+  CHANNEL_CLOSED: ExitCode.internal,
+  RATE_LIMITED: ExitCode.internal,
+  UNAVAILABLE: ExitCode.internal,
+  INTERNAL: ExitCode.internal,
+};
+
+export function exitCodeFor(error: unknown): ExitCodeValue {
   if (!AgentboxError.isInstance(error)) return ExitCode.internal;
-  switch (error.code) {
-    case 'CONFIG_INVALID':
-    case 'INVALID_INPUT':
-      return ExitCode.usage;
-    case 'LLM_UNREACHABLE':
-    case 'LLM_HTTP':
-    case 'LLM_PROTOCOL':
-    case 'LLM_TIMEOUT':
-      return ExitCode.llm;
-    case 'SESSION_NOT_FOUND':
-      return ExitCode.notFound;
-    case 'CANCELLED':
-      return ExitCode.cancelled;
-    case 'TOOL_DENIED':
-      return ExitCode.denied;
-    default:
-      return error.code.startsWith('TOOL_') || error.code.startsWith('SANDBOX_') || error.code === 'MAX_STEPS' ? ExitCode.agent : ExitCode.internal;
-  }
+  // hasOwn: a code off the wire or from another copy of the package may be one we do not know.
+  return Object.hasOwn(exitCodeByCode, error.code) ? exitCodeByCode[error.code] : ExitCode.internal;
 }

@@ -2,9 +2,16 @@
  * Typed session events. A session's history is the append-only log of its persisted
  * events; its state is the fold of that log (see `session.ts`). Names read noun.verb.
  */
-import type { SerializedError } from '../errors/agentbox-error.js';
+import type { ErrorCode, SerializedError } from '../errors/agentbox-error.js';
 import type { ToolCall, Usage } from './messages.js';
 import type { SessionState } from './session-state.js';
+
+/** The error an LLM call is retried after; `status` is the HTTP status when it was LLM_HTTP (kept flat: recorded sessions have it so). */
+export interface RetryError {
+  code: ErrorCode;
+  message: string;
+  status?: number;
+}
 
 export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'content_filter' | 'error' | 'unknown';
 
@@ -18,7 +25,7 @@ export type EventPayload =
   | { type: 'llm.started'; step: number; model: string }
   | { type: 'llm.text-delta'; step: number; text: string }
   | { type: 'llm.tool-call-delta'; step: number; index: number; id?: string; name?: string; argumentsDelta: string }
-  | { type: 'llm.retry'; step: number; attempt: number; delayMs: number; error: SerializedError }
+  | { type: 'llm.retry'; step: number; attempt: number; delayMs: number; error: RetryError }
   | {
       type: 'llm.completed';
       step: number;

@@ -1,20 +1,17 @@
 import { AgentboxError } from './agentbox-error.js';
+import { formatIssues, type ValidationIssue } from './validation-issue.js';
 
-export interface ConfigIssue {
-  /** Dotted path of the bad key, e.g. `llm.timeoutMs`. */
-  path: string;
-  message: string;
-}
+/** A bad configuration key: the one validation-issue shape, under the name config code has used. */
+export type ConfigIssue = ValidationIssue;
 
 /** Invalid configuration; the message names every bad key and where it came from. */
-export class ConfigError extends AgentboxError {
-  readonly issues: ConfigIssue[];
+export class ConfigError extends AgentboxError<'CONFIG_INVALID'> {
+  readonly issues: ValidationIssue[];
   readonly source: string | undefined;
 
-  constructor(issues: ConfigIssue[], source?: string) {
-    const where = source ? ` in ${source}` : '';
-    const lines = issues.map((i) => `  - ${i.path || '(root)'}: ${i.message}`).join('\n');
-    super('CONFIG_INVALID', `invalid configuration${where}:\n${lines}`, { details: { issues, source } });
+  constructor(issues: ValidationIssue[], source?: string) {
+    const heading = `invalid configuration${source ? ` in ${source}` : ''}`;
+    super('CONFIG_INVALID', formatIssues(issues, { heading }), { details: { issues, source } });
     this.name = 'ConfigError';
     this.issues = issues;
     this.source = source;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AgentboxError } from './agentbox-error.js';
+import { formatIssues, issuesFromZod } from './validation-issue.js';
 
 /**
  * Validates untrusted input against a zod schema. Throws INVALID_INPUT naming every bad
@@ -8,7 +9,6 @@ import { AgentboxError } from './agentbox-error.js';
 export function parseInputWith<S extends z.ZodType>(schema: S, input: unknown, source: string): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
-  const lines = issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n');
-  throw new AgentboxError('INVALID_INPUT', `invalid ${source}:\n${lines}`, { details: { issues } });
+  const issues = issuesFromZod(result.error.issues);
+  throw new AgentboxError('INVALID_INPUT', formatIssues(issues, { heading: `invalid ${source}` }), { details: { issues } });
 }

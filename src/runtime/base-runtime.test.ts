@@ -73,7 +73,7 @@ describe('BaseRuntime.process', () => {
   });
 
   it('records a model failure as a failed turn and rethrows it', async () => {
-    const { rt, store } = runtime([{ error: new AgentboxError('LLM_HTTP', 'HTTP 500 from the model') }]);
+    const { rt, store } = runtime([{ error: new AgentboxError('LLM_HTTP', 'HTTP 500 from the model', { details: { status: 500 } }) }]);
     await expect(rt.process({ input: 'x' })).rejects.toThrow('HTTP 500 from the model');
     const [summary] = await store.list();
     const events = await store.events(summary!.id);

@@ -11,10 +11,10 @@ import { BaseRuntime } from '../runtime/base-runtime.js';
 import { MemorySessionStore } from '../store/memory-session-store.js';
 import { createApiKeyAuthenticator, type KeyHasher } from './api-key-auth.js';
 import { createHostAllowList } from './host-allow-list.js';
-import { errorResponse, isInternalError } from './http-error.js';
+import { errorResponse, isInternalError, type ErrorShape } from './http-error.js';
 import { createOriginCheck } from './origin-check.js';
 import { RateLimiter } from './rate-limiter.js';
-import { RequestGuard, type GuardedRoutes } from './request-guard.js';
+import { errorShapeOf, RequestGuard, type GuardedRoutes } from './request-guard.js';
 import { registerChatCompletionRoutes } from './routes/chat-completion-routes.js';
 import { registerMessageRoutes } from './routes/message-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
@@ -102,10 +102,10 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   const authenticate = createApiKeyAuthenticator(config.apiKeys, options.hashKey ? { hash: options.hashKey } : {});
   const limiter = new RateLimiter(config.rateLimit.requestsPerMinute, options.clock);
 
-  const toResponse = (error: unknown): Response => {
+  const toResponse = (error: unknown, shape: ErrorShape): Response => {
     const known = error instanceof HTTPException && error.status === 413 ? tooLarge(config) : error;
     if (isInternalError(known)) options.onInternalError?.(known);
-    return errorResponse(known);
+    return errorResponse(known, shape);
   };
   const localMode = config.apiKeys.length === 0;
   const guard = new RequestGuard({
@@ -126,7 +126,8 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   // No `app.use`: auth, limits, CORS and metrics run inside each route's handler (see
   // RequestGuard), so Hono calls every route directly instead of composing a middleware chain.
   const app = new Hono<AppEnv>();
-  app.onError(toResponse);
+  // Only what escapes the guard lands here (it answers its routes' errors itself).
+  app.onError((error, c) => toResponse(error, errorShapeOf(c.req.path)));
   app.notFound(guard.notFound((c) => new AgentboxError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`)));
   const routes = guard.routes(app);
 

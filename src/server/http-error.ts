@@ -1,10 +1,14 @@
 import { AgentboxError, serializeError, type ErrorCode, type SerializedError } from '../errors/agentbox-error.js';
+import { openAiErrorBody, type OpenAiErrorBody } from './openai-error.js';
+
+/** Every status an error can be answered with (`openai-error.ts` maps each to an OpenAI `type`). */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 502 | 503;
 
 /**
  * The one place an error code becomes an HTTP status (the server edge). A `Record`, so the
- * compiler refuses a new code until it has a status here.
+ * compiler refuses a new code until it has a status here (`http-error.test-d.ts` proves it).
  */
-const statusByCode: Record<ErrorCode, number> = {
+export const statusByCode: Readonly<Record<ErrorCode, ErrorStatus>> = {
   INVALID_INPUT: 400,
   CONFIG_INVALID: 400,
   TOOL_ARGS_INVALID: 400,
@@ -39,11 +43,16 @@ const statusByCode: Record<ErrorCode, number> = {
   SANDBOX_MEMORY_LIMIT: 500,
   SANDBOX_OUTPUT_LIMIT: 500,
   WASM_LOAD_FAILED: 500,
+  INTERRUPTED: 500,
+  INTERNAL: 500,
 };
 
-/** The HTTP status of an error code; 500 for a code that is not agentbox's. */
-export function statusForCode(code: string): number {
-  return Object.hasOwn(statusByCode, code) ? statusByCode[code as ErrorCode] : 500;
+/**
+ * The HTTP status of an error code. `hasOwn`, not a fallback for codes we do not know: a
+ * code from a duplicated older copy of the package, or off the wire, is still a 500.
+ */
+export function statusForCode(code: ErrorCode): ErrorStatus {
+  return Object.hasOwn(statusByCode, code) ? statusByCode[code] : 500;
 }
 
 /**
@@ -56,16 +65,24 @@ export function isInternalError(error: unknown): boolean {
   return !AgentboxError.isInstance(error) || statusForCode(error.code) === 500;
 }
 
+/** agentbox's own error body: `{ error: { code, message, details? } }`. */
 export interface ErrorBody {
   error: SerializedError;
 }
+
+/**
+ * Which body an error gets: agentbox's, or OpenAI's `ErrorResponse` on the routes an OpenAI
+ * client calls (`/v1/chat/completions`, `/v1/models…`), whose SDKs read `error.type`,
+ * `error.param` and `error.code` and would see `undefined` in ours.
+ */
+export type ErrorShape = 'agentbox' | 'openai';
 
 /**
  * The response body and status for any thrown value. An internal failure keeps its stable
  * code but gets a generic message: the full error goes to the server log (see
  * `ServerAppOptions.onInternalError`), never to the client.
  */
-export function errorResponseParts(error: unknown): { status: number; body: ErrorBody } {
+export function errorResponseParts(error: unknown): { status: ErrorStatus; body: ErrorBody } {
   if (!AgentboxError.isInstance(error)) {
     return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal server error' } } };
   }
@@ -74,12 +91,19 @@ export function errorResponseParts(error: unknown): { status: number; body: Erro
   return { status, body: { error: serializeError(error) } };
 }
 
+/** The body for `shape`: the same status and redaction, OpenAI's layout when asked for. */
+export function errorBodyFor(error: unknown, shape: ErrorShape): { status: ErrorStatus; body: ErrorBody | OpenAiErrorBody } {
+  const parts = errorResponseParts(error);
+  return shape === 'openai' ? { status: parts.status, body: openAiErrorBody(parts.body.error, parts.status) } : parts;
+}
+
 /** A JSON error response; 429 carries Retry-After from `details.retryAfterSeconds`. */
-export function errorResponse(error: unknown): Response {
-  const { status, body } = errorResponseParts(error);
+export function errorResponse(error: unknown, shape: ErrorShape = 'agentbox'): Response {
+  const { status, body } = errorBodyFor(error, shape);
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
-  const retryAfter = body.error.details?.retryAfterSeconds;
-  if (status === 429 && typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
+  // Off the wire (a duplicated copy, a worker) the details are not checked: test them.
+  const retryAfter = AgentboxError.isInstance(error, 'RATE_LIMITED') ? error.details?.retryAfterSeconds : undefined;
+  if (typeof retryAfter === 'number') headers['retry-after'] = String(retryAfter);
   if (status === 401) headers['www-authenticate'] = 'Bearer realm="agentbox"';
   return new Response(JSON.stringify(body), { status, headers });
 }

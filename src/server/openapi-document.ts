@@ -14,6 +14,9 @@ const json = (schema: Json, description = 'OK'): Json => ({ description, content
 const sse = (description: string): Json => ({ description, content: { 'text/event-stream': { schema: { type: 'string' } } } });
 const errors = (...statuses: number[]): Json =>
   Object.fromEntries(statuses.map((s) => [String(s), { $ref: `#/components/responses/E${s}` }]));
+/** The OpenAI-compatible routes answer errors in OpenAI's `ErrorResponse` shape (see openai-error.ts). */
+const openAiErrors = (...statuses: number[]): Json =>
+  Object.fromEntries(statuses.map((s) => [String(s), { $ref: `#/components/responses/O${s}` }]));
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const authErrors = [401, 429];
 
@@ -24,6 +27,7 @@ const errorDescriptions: Record<number, string> = {
   404: 'no such session (or not yours)',
   409: 'the session is running a turn',
   413: 'body too large',
+  415: 'the body is not application/json',
   429: 'rate limited; see Retry-After',
   502: 'the LLM failed',
 };
@@ -53,6 +57,11 @@ function build(): Json {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key whose SHA-256 is in server.apiKeys (none in local mode).' } },
       schemas: {
         Error: { type: 'object', required: ['error'], properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } } } } },
+        OpenAIError: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['message', 'type', 'param', 'code'], properties: { message: { type: 'string' }, type: { type: 'string' }, param: { type: ['string', 'null'] }, code: { type: ['string', 'null'], description: "agentbox's error code" } } } },
+        },
         Session: sessionSchema,
         SessionSummary: { type: 'object', required: ['id', 'owner', 'state', 'title', 'createdAt', 'updatedAt', 'lastSeq'], properties: { id: { type: 'string' }, owner: { type: 'string' }, state: { type: 'string' }, title: { type: 'string' }, createdAt: { type: 'integer' }, updatedAt: { type: 'integer' }, lastSeq: { type: 'integer' } } },
         AgentEvent: { type: 'object', required: ['type', 'sessionId', 'seq', 'time'], properties: { type: { type: 'string' }, sessionId: { type: 'string' }, seq: { type: 'integer', description: '0 for transient events (text deltas)' }, time: { type: 'integer' } } },
@@ -62,7 +71,12 @@ function build(): Json {
         CreateChatCompletionRequest: body(chatCompletionRequestSchema),
         Model: { type: 'object', required: ['id', 'object', 'created', 'owned_by'], properties: { id: { type: 'string' }, object: { const: 'model' }, created: { type: 'integer' }, owned_by: { type: 'string' } } },
       },
-      responses: Object.fromEntries(Object.entries(errorDescriptions).map(([s, d]) => [`E${s}`, json(ref('Error'), d)])),
+      responses: Object.fromEntries(
+        Object.entries(errorDescriptions).flatMap(([s, d]) => [
+          [`E${s}`, json(ref('Error'), d)],
+          [`O${s}`, json(ref('OpenAIError'), d)],
+        ]),
+      ),
     },
     security: [{ apiKey: [] }],
     paths: {
@@ -116,15 +130,15 @@ function build(): Json {
         post: {
           summary: 'OpenAI-compatible chat completion answered by an agentbox agent with its tools',
           requestBody: { required: true, content: { 'application/json': { schema: ref('CreateChatCompletionRequest') } } },
-          responses: { '200': { description: 'a chat.completion, or chat.completion.chunk events ending with [DONE] when stream is true', content: { 'application/json': { schema: { type: 'object' } }, 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(400, 403, 413, 502, ...authErrors) },
+          responses: { '200': { description: 'a chat.completion, or chat.completion.chunk events ending with [DONE] when stream is true', content: { 'application/json': { schema: { type: 'object' } }, 'text/event-stream': { schema: { type: 'string' } } } }, ...openAiErrors(400, 403, 413, 415, 502, ...authErrors) },
         },
       },
       '/v1/models': {
-        get: { summary: 'OpenAI-compatible: the model the agent answers as', responses: { '200': json({ type: 'object', required: ['object', 'data'], properties: { object: { const: 'list' }, data: { type: 'array', items: ref('Model') } } }), ...errors(...authErrors) } },
+        get: { summary: 'OpenAI-compatible: the model the agent answers as', responses: { '200': json({ type: 'object', required: ['object', 'data'], properties: { object: { const: 'list' }, data: { type: 'array', items: ref('Model') } } }), ...openAiErrors(...authErrors) } },
       },
       '/v1/models/{model}': {
         parameters: [{ name: 'model', in: 'path', required: true, schema: { type: 'string' } }],
-        get: { summary: 'OpenAI-compatible: one model', responses: { '200': json(ref('Model')), ...errors(404, ...authErrors) } },
+        get: { summary: 'OpenAI-compatible: one model', responses: { '200': json(ref('Model')), ...openAiErrors(404, ...authErrors) } },
       },
       '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json({ type: 'object' }) } } },
       '/healthz': { get: { summary: 'The process is alive', security: [], responses: { '200': json({ type: 'object' }) } } },

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { tooDeep } from '../engine/nesting-depth.js';
 import { AgentboxError } from '../errors/agentbox-error.js';
+import { formatIssues, issuesFromZod, type ValidationIssue } from '../errors/validation-issue.js';
 import { sessionIdMessage, sessionIdPattern } from './request-schemas.js';
 
 /**
@@ -10,15 +11,7 @@ import { sessionIdMessage, sessionIdPattern } from './request-schemas.js';
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: 'body' | 'query' | 'params' | 'headers'): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({
-    field: [where, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
-  const text = issues
-    .slice(0, 5)
-    .map((i) => `${i.field}: ${i.message}`)
-    .join('; ');
-  return failInput(text, issues);
+  return failInput(issuesFromZod(result.error.issues, where));
 }
 
 /**
@@ -27,11 +20,12 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
  */
 export function parseSessionId(id: string | undefined): string {
   if (id !== undefined && sessionIdPattern.test(id)) return id;
-  return failInput(`params.id: ${sessionIdMessage}`, [{ field: 'params.id', message: sessionIdMessage }]);
+  return failInput([{ path: 'params.id', message: sessionIdMessage }]);
 }
 
-function failInput(text: string, issues: Array<{ field: string; message: string }>): never {
-  throw new AgentboxError('INVALID_INPUT', text, { details: { issues } });
+/** INVALID_INPUT whose message starts with the first bad field (at most five, on one line). */
+function failInput(issues: ValidationIssue[], extra: { maxDepth?: number } = {}): never {
+  throw new AgentboxError('INVALID_INPUT', formatIssues(issues, { limit: 5 }), { details: { issues, ...extra } });
 }
 
 /**
@@ -74,15 +68,14 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   try {
     value = JSON.parse(text) as unknown;
   } catch {
-    return failInput('body: not valid JSON', [{ field: 'body', message: 'not valid JSON' }]);
+    return failInput([{ path: 'body', message: 'not valid JSON' }]);
   }
   // JSON.parse itself does not recurse (a million levels parse); everything after it does.
   const path = tooDeep(value, maxBodyDepth);
   if (path) {
     // The top-level field, not the whole path: that can be thousands of keys long.
     const field = ['body', ...path.slice(0, 1).map(String)].join('.');
-    const message = `nested more than ${maxBodyDepth} levels deep`;
-    throw new AgentboxError('INVALID_INPUT', `${field}: ${message}`, { details: { issues: [{ field, message }], maxDepth: maxBodyDepth } });
+    return failInput([{ path: field, message: `nested more than ${maxBodyDepth} levels deep` }], { maxDepth: maxBodyDepth });
   }
   return value;
 }

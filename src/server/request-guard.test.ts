@@ -28,7 +28,7 @@ async function guardedApp(options: Partial<RequestGuardOptions> & { keys?: strin
     authenticate: keys.length > 0 ? createApiKeyAuthenticator(keys) : undefined,
     limiter: new RateLimiter(1000),
     requestsPerMinute: 1000,
-    bodyLimit: bodyLimit({ maxSize: 100, onError: () => Promise.reject(new AgentboxError('PAYLOAD_TOO_LARGE', 'too large')) }),
+    bodyLimit: bodyLimit({ maxSize: 100, onError: () => Promise.reject(new AgentboxError('PAYLOAD_TOO_LARGE', 'too large', { details: { limitBytes: 100 } })) }),
     toResponse: errorResponse,
     ...options,
   });
@@ -143,7 +143,7 @@ describe('parseSessionId', () => {
       }
       expect(AgentboxError.isInstance(error) && error.code).toBe('INVALID_INPUT');
       expect((error as AgentboxError).message).toBe('params.id: not a valid session id');
-      expect((error as AgentboxError).details).toEqual({ issues: [{ field: 'params.id', message: 'not a valid session id' }] });
+      expect((error as AgentboxError).details).toEqual({ issues: [{ path: 'params.id', message: 'not a valid session id' }] });
     }
   });
 });

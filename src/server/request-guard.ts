@@ -1,5 +1,6 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { AgentboxError } from '../errors/agentbox-error.js';
+import type { ErrorShape } from './http-error.js';
 import { localIdentity, presentedKey, type Authenticated, type HeaderReader } from './api-key-auth.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { AppEnv } from './server-env.js';
@@ -29,8 +30,8 @@ export interface RequestGuardOptions {
   /** Hono's `cors`, when origins are configured; runs first, so preflights need no key. */
   cors?: MiddlewareHandler | undefined;
   metrics?: ServerMetrics | undefined;
-  /** The response for anything thrown (the one error-to-status mapping). */
-  toResponse: (error: unknown) => Response;
+  /** The response for anything thrown (the one error-to-status mapping), in the route's error shape. */
+  toResponse: (error: unknown, shape: ErrorShape) => Response;
   /** Whether the service answers to this `Host` (see host-allow-list.ts); default any. */
   hostAllowed?: ((host: string | undefined) => boolean) | undefined;
   /** Local mode only: whether a request from this `Origin` may come in (see origin-check.ts). */
@@ -43,6 +44,8 @@ interface Scope {
   keyed: boolean;
   /** A body method under /v1: the body limit. */
   limited: boolean;
+  /** OpenAI's error body on the routes OpenAI clients call, so every refusal there (401, 413, 429…) is one they parse. */
+  errors: ErrorShape;
 }
 
 /**
@@ -57,6 +60,7 @@ interface Scope {
  *
  * @example
  * const guard = new RequestGuard({ authenticate, limiter, requestsPerMinute: 120, bodyLimit, toResponse: errorResponse });
+ * // errorResponse(error, shape): agentbox's body, or OpenAI's on /v1/chat/completions and /v1/models…
  * guard.routes(app).get('/v1/sessions/:id', (c) => c.json({ id: c.req.param('id') }));
  * app.notFound(guard.notFound(() => new AgentboxError('NOT_FOUND', 'no route')));
  */
@@ -91,7 +95,7 @@ export class RequestGuard {
       this.#checkHostAndOrigin(c);
       res = cors ? await this.#withCors(c, cors, scope, handler) : await this.#enter(c, scope, handler);
     } catch (error) {
-      res = this.options.toResponse(error);
+      res = this.options.toResponse(error, scope.errors);
     }
     if (metrics) {
       const seconds = (performance.now() - started) / 1000;
@@ -152,7 +156,7 @@ export class RequestGuard {
       try {
         res = await this.#enter(c, scope, handler);
       } catch (error) {
-        res = this.options.toResponse(error);
+        res = this.options.toResponse(error, scope.errors);
       }
       c.res = res;
     });
@@ -205,5 +209,14 @@ export class RequestGuard {
 
 function scopeOf(method: string, path: string): Scope {
   const keyed = path === '/v1' || path.startsWith('/v1/');
-  return { keyed, limited: keyed && (method === 'POST' || method === 'PUT' || method === 'PATCH') };
+  return { keyed, limited: keyed && (method === 'POST' || method === 'PUT' || method === 'PATCH'), errors: errorShapeOf(path) };
+}
+
+/**
+ * The OpenAI-compatible routes answer errors in OpenAI's shape: `/v1/chat/completions` and
+ * `/v1/models…` (a route pattern such as `/v1/models/:model{.+}`, or an unmatched path
+ * under them). Everything else under /v1 is agentbox's own API and keeps agentbox's shape.
+ */
+export function errorShapeOf(path: string): ErrorShape {
+  return path === '/v1/chat/completions' || path === '/v1/models' || path.startsWith('/v1/models/') ? 'openai' : 'agentbox';
 }

@@ -39,10 +39,10 @@ describe('a request body nested thousands of levels deep', () => {
       const res = await post('/v1/sessions', `{"metadata":${nested(levels)}}`);
       const text = await res.text();
       expect(res.status).toBe(400);
-      const { error } = JSON.parse(text) as { error: { code: string; message: string; details: { issues: Array<{ field: string }> } } };
+      const { error } = JSON.parse(text) as { error: { code: string; message: string; details: { issues: Array<{ path: string }> } } };
       expect(error.code).toBe('INVALID_INPUT');
       expect(error.message).toBe('body.metadata: nested more than 64 levels deep');
-      expect(error.details.issues[0]?.field).toBe('body.metadata');
+      expect(error.details.issues[0]?.path).toBe('body.metadata');
       for (const leak of [dir, 'store.db', 'json_valid', 'call stack']) expect(text).not.toContain(leak);
     });
   }

@@ -2,7 +2,7 @@
  * The provider spec: plain types, no dependencies. A new provider is one file that
  * implements `LanguageModel`.
  */
-import type { FinishReason } from '../../engine/events.js';
+import type { FinishReason, RetryError } from '../../engine/events.js';
 import type { ChatMessage, ToolCall, Usage } from '../../engine/messages.js';
 import type { JsonSchema } from '../tools/tool.js';
 
@@ -29,7 +29,7 @@ export type StreamPart =
   | { type: 'tool-call'; index: number; call: ToolCall }
   | { type: 'usage'; usage: Usage }
   /** Emitted before a retry, so callers can record it. */
-  | { type: 'retry'; attempt: number; delayMs: number; error: { code: string; message: string; status?: number } }
+  | { type: 'retry'; attempt: number; delayMs: number; error: RetryError }
   | { type: 'finish'; finishReason: FinishReason };
 
 export interface LanguageModel {

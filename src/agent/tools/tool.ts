@@ -6,6 +6,7 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { z } from 'zod';
 import type { Capabilities } from '../../auth/capabilities.js';
+import type { SerializedError } from '../../errors/agentbox-error.js';
 
 /** A JSON Schema document (draft 2020-12 or 7) describing a tool's arguments. */
 export type JsonSchema = { [key: string]: unknown };
@@ -73,7 +74,7 @@ export type ToolResult =
       callId: string;
       name: string;
       ok: false;
-      error: { code: string; message: string; details?: Record<string, unknown> };
+      error: SerializedError;
       output: string;
       durationMs: number;
     };

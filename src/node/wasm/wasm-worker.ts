@@ -42,7 +42,7 @@ port.on('message', (job: WorkerJobMessage) => {
     });
     reply({ type: 'result', id: job.id, result }, [result.stdout.buffer as ArrayBuffer, result.stderr.buffer as ArrayBuffer]);
   })().catch((error: unknown) => {
-    const serialized = AgentboxError.isInstance(error) ? error.toJSON() : { ...serializeError(error), code: 'TOOL_FAILED' };
+    const serialized = AgentboxError.isInstance(error) ? error.toJSON() : { code: 'TOOL_FAILED' as const, message: serializeError(error).message };
     reply({ type: 'error', id: job.id, error: serialized });
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentboxError } from '../../errors/agentbox-error.js';
+import { formatIssues } from '../../errors/validation-issue.js';
 import type { ChatMessage, ToolCall } from '../../engine/messages.js';
 
 /**
@@ -52,9 +53,8 @@ const textOf = (value: string | Array<{ text: string }> | null | undefined): str
 export function splitConversation(messages: readonly WireMessage[]): Conversation {
   const last = messages.at(-1);
   if (last?.role !== 'user' || textOf(last.content).trim() === '') {
-    throw new AgentboxError('INVALID_INPUT', `body.messages.${messages.length - 1}: the last message must be a non-empty user message`, {
-      details: { issues: [{ field: `body.messages.${messages.length - 1}`, message: 'the last message must be a non-empty user message' }] },
-    });
+    const issues = [{ path: `body.messages.${messages.length - 1}`, message: 'the last message must be a non-empty user message' }];
+    throw new AgentboxError('INVALID_INPUT', formatIssues(issues), { details: { issues } });
   }
   const system: string[] = [];
   const history: ChatMessage[] = [];

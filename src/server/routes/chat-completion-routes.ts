@@ -4,7 +4,7 @@ import type { Session } from '../../engine/session.js';
 import { chatCompletionRequestSchema, splitConversation } from '../chat/chat-completion-request.js';
 import { chunkObject, completionObject, usageChunkObject, type CompletionMeta } from '../chat/chat-completion-objects.js';
 import { seedChatSession } from '../chat/seed-chat-session.js';
-import { errorResponseParts } from '../http-error.js';
+import { errorBodyFor } from '../http-error.js';
 import { parseInput, readJsonBody } from '../parse-input.js';
 import { requirePermission } from '../session-access.js';
 import type { GuardedRoutes } from '../request-guard.js';
@@ -63,7 +63,8 @@ export function registerChatCompletionRoutes(routes: GuardedRoutes, deps: Server
         if (body.stream_options?.include_usage) await send(usageChunkObject(meta, session.usage));
         await stream.writeSSE({ data: '[DONE]' });
       } catch (error) {
-        if (!stream.aborted) await send(errorResponseParts(error).body);
+        // In OpenAI's shape, as its SDKs read an `error` inside the stream (and throw an APIError with it).
+        if (!stream.aborted) await send(errorBodyFor(error, 'openai').body);
       } finally {
         unregister();
         subscription.close();

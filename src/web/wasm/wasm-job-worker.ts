@@ -23,7 +23,7 @@ scope.onmessage = (event: MessageEvent) => {
   }).then(
     (result) => scope.postMessage({ ok: true, result } satisfies WasmJobReply, [result.stdout.buffer as ArrayBuffer, result.stderr.buffer as ArrayBuffer]),
     (error: unknown) => {
-      const serialized = AgentboxError.isInstance(error) ? error.toJSON() : { ...serializeError(error), code: 'TOOL_FAILED' };
+      const serialized = AgentboxError.isInstance(error) ? error.toJSON() : { code: 'TOOL_FAILED' as const, message: serializeError(error).message };
       scope.postMessage({ ok: false, error: serialized } satisfies WasmJobReply);
     },
   );
