@@ -50,7 +50,11 @@ async function handWritten() {
       }
     }
     if (calls.length === 0) return content;
-    messages.push({ role: 'assistant', content, tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) });
+    messages.push({
+      role: 'assistant',
+      content,
+      tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })),
+    });
     for (const c of calls) {
       const result = evaluateExpression(JSON.parse(c.arguments).expression);
       messages.push({ role: 'tool', tool_call_id: c.id, content: JSON.stringify({ result }) });

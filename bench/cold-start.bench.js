@@ -36,12 +36,19 @@ const rows = {
     ),
   ],
 };
-if (installed('openai')) rows['import openai + new OpenAI()'] = ['--input-type=module', '-e', timed("const { default: OpenAI } = await import('openai'); new OpenAI({ apiKey: 'k', baseURL: 'http://127.0.0.1:9/v1' })")];
+if (installed('openai'))
+  rows['import openai + new OpenAI()'] = [
+    '--input-type=module',
+    '-e',
+    timed("const { default: OpenAI } = await import('openai'); new OpenAI({ apiKey: 'k', baseURL: 'http://127.0.0.1:9/v1' })"),
+  ];
 if (installed('ai') && installed('@ai-sdk/openai-compatible')) {
   rows['import ai + openai-compatible provider'] = [
     '--input-type=module',
     '-e',
-    timed("await import('ai'); const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible'); createOpenAICompatible({ name: 'x', baseURL: 'http://127.0.0.1:9/v1' })('m')"),
+    timed(
+      "await import('ai'); const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible'); createOpenAICompatible({ name: 'x', baseURL: 'http://127.0.0.1:9/v1' })('m')",
+    ),
   ];
 }
 

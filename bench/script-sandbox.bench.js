@@ -76,10 +76,11 @@ await pooled.ready();
 const bareWorker = new Worker(new URL('./quickjs-bare-worker.js', import.meta.url));
 let answer;
 bareWorker.on('message', (value) => answer(value));
-const viaBareWorker = (message) => new Promise((resolve) => {
-  answer = resolve;
-  bareWorker.postMessage(message);
-});
+const viaBareWorker = (message) =>
+  new Promise((resolve) => {
+    answer = resolve;
+    bareWorker.postMessage(message);
+  });
 await viaBareWorker({ warm: true });
 
 // QuickJS on the calling thread (the browser's path), beside a bare eval here.

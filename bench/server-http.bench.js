@@ -43,7 +43,10 @@ if (process.argv[2] === 'serve') {
   const servers = [];
   // A deployment off loopback must have API keys: one variant pays for checking one per request.
   const key = 'bench-api-key';
-  const keyed = { server: { apiKeys: [{ sha256: createHash('sha256').update(key).digest('hex'), principal: 'bench' }] }, auth: { principals: { bench: { roles: ['user'] } } } };
+  const keyed = {
+    server: { apiKeys: [{ sha256: createHash('sha256').update(key).digest('hex'), principal: 'bench' }] },
+    auth: { principals: { bench: { roles: ['user'] } } },
+  };
   const variants = builds.flatMap(([build, startServer], i) => [
     { name: `memory${build}`, startServer, store: { kind: 'memory' } },
     { name: `memory, API key${build}`, startServer, store: { kind: 'memory' }, keyed: true },
@@ -101,7 +104,8 @@ if (process.argv[2] === 'serve') {
         : name === 'bareJson'
           ? 'bare Hono, same session JSON body'
           : `agentbox, ${name.replace(/^(\w+)/, '$1 store')}`;
-    rows[label] = `${fmt(r.requests.average, 0)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  ratio ${fmt(r.requests.average / bare.requests.average, 2)}×`;
+    rows[label] =
+      `${fmt(r.requests.average, 0)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  ratio ${fmt(r.requests.average / bare.requests.average, 2)}×`;
   }
   report(`HTTP service: GET /v1/sessions/:id against bare Hono (${connections} connections, ${seconds} s per run, best of 2; target ≥ 0.5× bare req/s)`, rows);
   child.send('stop');

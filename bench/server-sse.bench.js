@@ -22,7 +22,10 @@ const sessions = Math.min(streams, Number(process.env.BENCH_SESSIONS ?? streams)
 if (process.argv[2] === 'llm') {
   const { startScriptedLlmServer } = await import('../dist/node/testing/index.js');
   // The LLM streams 10 deltas 5 ms apart: a turn is ~9 stored + 10 transient events.
-  const llm = await startScriptedLlmServer({ recordRequests: false, fallback: { type: 'text', text: 'streaming to a thousand listeners', chunks: 10, chunkDelayMs: 5 } });
+  const llm = await startScriptedLlmServer({
+    recordRequests: false,
+    fallback: { type: 'text', text: 'streaming to a thousand listeners', chunks: 10, chunkDelayMs: 5 },
+  });
   process.send({ url: llm.url });
   process.on('message', async () => {
     await llm.close();
@@ -31,7 +34,11 @@ if (process.argv[2] === 'llm') {
 } else if (process.argv[2] === 'serve') {
   const { configSchema } = await import('../dist/config/config-schema.js');
   const { startServer } = await import('../dist/node/server/start-server.js');
-  const config = configSchema.parse({ llm: { baseUrl: process.argv[3], model: 'm' }, store: { kind: 'memory' }, server: { rateLimit: { requestsPerMinute: 1e9 } } });
+  const config = configSchema.parse({
+    llm: { baseUrl: process.argv[3], model: 'm' },
+    store: { kind: 'memory' },
+    server: { rateLimit: { requestsPerMinute: 1e9 } },
+  });
   const running = await startServer({ config, port: 0 });
   // The peak is sampled as is (garbage included: that is what the machine must hold); the
   // breakdown at the peak and the figures after a forced GC say how much of it was garbage.
@@ -56,8 +63,13 @@ if (process.argv[2] === 'llm') {
   const llmUrl = (await new Promise((resolve) => llm.once('message', resolve))).url;
   const child = fork(self, ['serve', llmUrl], { stdio: 'inherit', execArgv: ['--expose-gc'] });
   const { url } = await new Promise((resolve) => child.once('message', resolve));
-  const ask = (message = 'rss') => new Promise((resolve) => { child.once('message', resolve); child.send(message); });
-  const post = async (path, body) => (await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+  const ask = (message = 'rss') =>
+    new Promise((resolve) => {
+      child.once('message', resolve);
+      child.send(message);
+    });
+  const post = async (path, body) =>
+    (await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
 
   const ids = [];
   for (let i = 0; i < sessions; i += 1) ids.push((await post('/v1/sessions', {})).id);
@@ -118,14 +130,17 @@ if (process.argv[2] === 'llm') {
   const end = await ask('rss-gc');
   const s = summarize(delays);
   const mb = (bytes) => fmt(bytes / 2 ** 20, 0);
-  report(`SSE fan-out (${streams} streams held open${sessions < streams ? ` on ${sessions} sessions` : ''}, ${concurrentTurns} turns at a time, ${seconds} s; targets: p99 < 50 ms, RSS < 300 MB)`, {
-    'streams open on the server': `${afterOpen.openStreams} after connect, ${openStreams} at the end`,
-    'events delivered (measured window)': `${delays.length} (${fmt(delays.length / elapsed, 0)} events/s, ${turns} turns in all)`,
-    'delivery delay': `p50 ${fmt(s.median, 0)} ms  p95 ${fmt(s.p95, 0)} ms  p99 ${fmt(s.p99, 0)} ms`,
-    'server RSS': `${mb(afterOpen.rss)} MB with streams idle, peak ${mb(peak.rss)} MB`,
-    'server heap at the peak': `${mb(peak.heapUsed)} MB used of ${mb(peak.heapTotal)} MB, external ${mb(peak.external)} MB`,
-    'after a forced GC': `idle: RSS ${mb(afterOpen.afterGc.rss)} MB, heap ${mb(afterOpen.afterGc.heapUsed)} MB; end: RSS ${mb(end.afterGc.rss)} MB, heap ${mb(end.afterGc.heapUsed)} MB`,
-  });
+  report(
+    `SSE fan-out (${streams} streams held open${sessions < streams ? ` on ${sessions} sessions` : ''}, ${concurrentTurns} turns at a time, ${seconds} s; targets: p99 < 50 ms, RSS < 300 MB)`,
+    {
+      'streams open on the server': `${afterOpen.openStreams} after connect, ${openStreams} at the end`,
+      'events delivered (measured window)': `${delays.length} (${fmt(delays.length / elapsed, 0)} events/s, ${turns} turns in all)`,
+      'delivery delay': `p50 ${fmt(s.median, 0)} ms  p95 ${fmt(s.p95, 0)} ms  p99 ${fmt(s.p99, 0)} ms`,
+      'server RSS': `${mb(afterOpen.rss)} MB with streams idle, peak ${mb(peak.rss)} MB`,
+      'server heap at the peak': `${mb(peak.heapUsed)} MB used of ${mb(peak.heapTotal)} MB, external ${mb(peak.external)} MB`,
+      'after a forced GC': `idle: RSS ${mb(afterOpen.afterGc.rss)} MB, heap ${mb(afterOpen.afterGc.heapUsed)} MB; end: RSS ${mb(end.afterGc.rss)} MB, heap ${mb(end.afterGc.heapUsed)} MB`,
+    },
+  );
   for (const req of sockets) req.destroy();
   child.send('stop');
   await new Promise((resolve) => child.once('exit', resolve));

@@ -23,7 +23,18 @@ for (let i = 0; i < count; i += 1) {
     { ...base, seq: 2, type: 'turn.started', turn: 1, input },
     { ...base, seq: 3, type: 'state.changed', from: 'idle', to: 'awaiting_llm' },
     { ...base, seq: 4, type: 'llm.started', step: 1, model: 'm' },
-    { ...base, seq: 5, type: 'llm.completed', step: 1, model: 'm', text: `The answer is ${i * 2}.`, toolCalls: [], finishReason: 'stop', usage, durationMs: 12 },
+    {
+      ...base,
+      seq: 5,
+      type: 'llm.completed',
+      step: 1,
+      model: 'm',
+      text: `The answer is ${i * 2}.`,
+      toolCalls: [],
+      finishReason: 'stop',
+      usage,
+      durationMs: 12,
+    },
     { ...base, seq: 6, type: 'state.changed', from: 'awaiting_llm', to: 'completed' },
     { ...base, seq: 7, type: 'turn.completed', turn: 1, text: `The answer is ${i * 2}.`, usage, durationMs: 13 },
   ]);
@@ -45,7 +56,7 @@ let textChars = 0;
 for (const s of loaded) for (const m of s.messages) textChars += m.content.length;
 gc();
 const beforeText = process.memoryUsage().heapUsed;
-const copies = loaded.flatMap((s) => s.messages.map((m) => (' ' + m.content).slice(1)));
+const copies = loaded.flatMap((s) => s.messages.map((m) => ` ${m.content}`.slice(1)));
 gc();
 const textBytes = process.memoryUsage().heapUsed - beforeText;
 const perSession = (after - before - textBytes) / loaded.length;

@@ -83,13 +83,16 @@ report(`Streaming throughput (${chunks} chunks; target ≥ 1,000,000 chunks/s th
 // 2. Added time to first token: model's first yield → subscriber, vs. raw first part.
 const rawTtft = [];
 const busTtft = [];
-const runtime = new BaseRuntime({ store: new MemorySessionStore(), model: { specificationVersion: 'v1', provider: 'b', modelId: 'b', stream: (...a) => current.stream(...a) } });
+const runtime = new BaseRuntime({
+  store: new MemorySessionStore(),
+  model: { specificationVersion: 'v1', provider: 'b', modelId: 'b', stream: (...a) => current.stream(...a) },
+});
 let current;
 for (let i = 0; i < 1000; i += 1) {
   const stamp = {};
   current = modelOf(3, stamp);
   const t0 = performance.now();
-  for await (const part of modelOf(3, stamp).stream()) {
+  for await (const _part of modelOf(3, stamp).stream()) {
     rawTtft.push(performance.now() - stamp.first);
     break;
   }

@@ -96,12 +96,61 @@ report('WASM tool calls (target: warm ≤ 1.5× bare worker round-trip)', {
 // Runaway guest: an infinite loop stopped at its deadline, and its worker replaced.
 {
   const loop = new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
-    0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type: () -> ()
-    0x03, 0x02, 0x01, 0x00, // func 0 of type 0
-    0x05, 0x03, 0x01, 0x00, 0x01, // memory 1 page
-    0x07, 0x13, 0x02, 0x06, 0x5f, 0x73, 0x74, 0x61, 0x72, 0x74, 0x00, 0x00, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x00, // exports _start, memory
-    0x0a, 0x09, 0x01, 0x07, 0x00, 0x03, 0x40, 0x0c, 0x00, 0x0b, 0x0b, // code: loop br 0 end end
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00, // magic, version
+    0x01,
+    0x04,
+    0x01,
+    0x60,
+    0x00,
+    0x00, // type: () -> ()
+    0x03,
+    0x02,
+    0x01,
+    0x00, // func 0 of type 0
+    0x05,
+    0x03,
+    0x01,
+    0x00,
+    0x01, // memory 1 page
+    0x07,
+    0x13,
+    0x02,
+    0x06,
+    0x5f,
+    0x73,
+    0x74,
+    0x61,
+    0x72,
+    0x74,
+    0x00,
+    0x00,
+    0x06,
+    0x6d,
+    0x65,
+    0x6d,
+    0x6f,
+    0x72,
+    0x79,
+    0x02,
+    0x00, // exports _start, memory
+    0x0a,
+    0x09,
+    0x01,
+    0x07,
+    0x00,
+    0x03,
+    0x40,
+    0x0c,
+    0x00,
+    0x0b,
+    0x0b, // code: loop br 0 end end
   ]);
   const runaway = createWasmTool({ name: 'spin', description: 'spins', parameters: {}, capabilities: { timeoutMs: 100 } }, loop, { pool });
   const stops = [];
@@ -123,10 +172,21 @@ report('WASM tool calls (target: warm ≤ 1.5× bare worker round-trip)', {
 {
   const quickjs = createQuickJsSandbox();
   const script = createScriptTool(
-    { name: 'slugify', description: 'slug', parameters: { type: 'object' }, source: "export default ({ title }) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-')" },
+    {
+      name: 'slugify',
+      description: 'slug',
+      parameters: { type: 'object' },
+      source: "export default ({ title }) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-')",
+    },
     quickjs,
   );
-  const runtime = new BaseRuntime({ store: new MemorySessionStore(), model: () => { throw new Error('no model'); }, tools: [...builtinTools(), tool, script] });
+  const runtime = new BaseRuntime({
+    store: new MemorySessionStore(),
+    model: () => {
+      throw new Error('no model');
+    },
+    tools: [...builtinTools(), tool, script],
+  });
   const calls = [
     { name: 'text_stats', arguments: JSON.stringify(args) },
     { name: 'slugify', arguments: '{"title":"Hello World"}' },
@@ -148,7 +208,7 @@ report('WASM tool calls (target: warm ≤ 1.5× bare worker round-trip)', {
   const ms = performance.now() - t;
   report('Throughput: 1,000 mixed tool calls (WASM, QuickJS script, calculator), 8 in flight, 2 cores', {
     'calls per second': `${fmt((1000 / ms) * 1000, 0)}`,
-    'failures': `${failures}`,
+    failures: `${failures}`,
   });
   await quickjs.close();
 }

@@ -50,6 +50,9 @@ const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const sizes = await measureBundles();
-  for (const [name, s] of Object.entries(sizes)) console.log(`${name.padEnd(7)} ${s.entry.padEnd(26)} min ${kib(s.minifiedBytes).padStart(10)}  gzip ${kib(s.gzipBytes).padStart(9)}`);
-  console.log(`core gzip ${kib(sizes.core.gzipBytes)} of a ${kib(CORE_BUDGET_BYTES)} budget (${((sizes.core.gzipBytes / CORE_BUDGET_BYTES) * 100).toFixed(0)}%)`);
+  for (const [name, s] of Object.entries(sizes))
+    console.log(`${name.padEnd(7)} ${s.entry.padEnd(26)} min ${kib(s.minifiedBytes).padStart(10)}  gzip ${kib(s.gzipBytes).padStart(9)}`);
+  console.log(
+    `core gzip ${kib(sizes.core.gzipBytes)} of a ${kib(CORE_BUDGET_BYTES)} budget (${((sizes.core.gzipBytes / CORE_BUDGET_BYTES) * 100).toFixed(0)}%)`,
+  );
 }

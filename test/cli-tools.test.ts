@@ -84,7 +84,11 @@ describe('agentbox auth, wasm and status', () => {
   });
 
   it('runs a WASI module with stdin and stdout passed through', async () => {
-    const result = await runCli(['wasm', 'run', join(repoRoot, 'examples/wasm-tools/text-stats/text-stats.wasm')], { env, cwd: dir, input: '{"text":"one two two"}' });
+    const result = await runCli(['wasm', 'run', join(repoRoot, 'examples/wasm-tools/text-stats/text-stats.wasm')], {
+      env,
+      cwd: dir,
+      input: '{"text":"one two two"}',
+    });
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ words: 3 });
   });

@@ -22,7 +22,9 @@ beforeEach(() => {
 
 const calculatorCall = { type: 'tool-calls' as const, calls: [{ name: 'calculator', arguments: { expression: '17 * 23' } }], chunks: 4 };
 
-async function storedSession(id: string): Promise<{ session: { state: string; messages: Array<{ role: string; content: string }> }; events: Array<{ type: string; seq: number }> }> {
+async function storedSession(
+  id: string,
+): Promise<{ session: { state: string; messages: Array<{ role: string; content: string }> }; events: Array<{ type: string; seq: number }> }> {
   const shown = await runCli(['session', 'show', id, '--json'], { env });
   expect(shown.code).toBe(0);
   return JSON.parse(shown.stdout) as never;
@@ -64,7 +66,10 @@ describe('agentbox run', () => {
     expect(md.stdout).toContain('## User\n\nWhat is 17 * 23? Use the calculator.');
     expect(md.stdout).toContain('**tool calculator** →');
     const jsonl = await runCli(['session', 'export', id, '--format', 'jsonl'], { env });
-    const lines = jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l) as { seq: number });
+    const lines = jsonl.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: number });
     expect(lines.map((l) => l.seq)).toEqual(events.map((e) => e.seq));
   });
 
@@ -120,7 +125,13 @@ describe('agentbox run', () => {
 
   it('lets the model recover from an unknown tool and invalid JSON arguments', async () => {
     llm.enqueue(
-      { type: 'tool-calls', calls: [{ name: 'teleport', arguments: {} }, { name: 'calculator', arguments: '{"expression": "1+' }] },
+      {
+        type: 'tool-calls',
+        calls: [
+          { name: 'teleport', arguments: {} },
+          { name: 'calculator', arguments: '{"expression": "1+' },
+        ],
+      },
       { type: 'text', text: 'recovered' },
     );
     const result = await runCli(['run', 'go'], { env });
@@ -194,7 +205,10 @@ describe('agentbox --verbose', () => {
     const result = await runCli(['run', '--verbose', 'hi'], { env });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('logged\n');
-    const lines = result.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = result.stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.find((l) => l.msg === 'runtime ready')).toMatchObject({ level: 20, name: 'agentbox' });
     expect(lines.filter((l) => l.msg === 'llm call')).toHaveLength(2);
     expect(lines.find((l) => l.msg === 'tool call')).toMatchObject({ tool: 'calculator', ok: true });

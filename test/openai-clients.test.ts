@@ -56,7 +56,11 @@ describe('the official openai SDK', () => {
   const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [
     { role: 'system', content: 'You are terse.' },
     { role: 'user', content: 'What is 2 + 2?' },
-    { role: 'assistant', content: null, tool_calls: [{ id: 'call_earlier', type: 'function', function: { name: 'calculator', arguments: '{"expression":"2 + 2"}' } }] },
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'call_earlier', type: 'function', function: { name: 'calculator', arguments: '{"expression":"2 + 2"}' } }],
+    },
     { role: 'tool', tool_call_id: 'call_earlier', content: '{"result":4}' },
     { role: 'assistant', content: '4.' },
     { role: 'user', content: 'And 17 * 23?' },

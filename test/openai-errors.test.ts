@@ -77,7 +77,13 @@ describe('OpenAI error shape, through the openai SDK', () => {
     expect([empty.type, empty.param, empty.code]).toEqual(['invalid_request_error', 'messages', 'INVALID_INPUT']);
     expect(empty.message).toContain('body.messages');
 
-    const notUser = client(local).chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'yes?' }] });
+    const notUser = client(local).chat.completions.create({
+      model: MODEL,
+      messages: [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: 'yes?' },
+      ],
+    });
     const last = (await rejection(notUser)) as InstanceType<typeof OpenAI.BadRequestError>;
     expect(last).toBeInstanceOf(OpenAI.BadRequestError);
     expect(last.param).toBe('messages.1');
@@ -101,7 +107,11 @@ describe('OpenAI error shape, through the openai SDK', () => {
   it('past the rate limit throws RateLimitError, with Retry-After', async () => {
     const ok = client(keyed, KEY);
     let error: unknown;
-    for (let i = 0; i < 5 && error === undefined; i += 1) error = await ok.models.list().then(() => undefined, (e: unknown) => e);
+    for (let i = 0; i < 5 && error === undefined; i += 1)
+      error = await ok.models.list().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     const e = error as InstanceType<typeof OpenAI.RateLimitError>;
     expect([e.type, e.code]).toEqual(['rate_limit_error', 'RATE_LIMITED']);
@@ -117,7 +127,9 @@ describe('OpenAI error shape, through the openai SDK', () => {
 
   it('an LLM failure throws InternalServerError (502), and an error in the stream is an APIError with the same fields', async () => {
     llm.enqueue({ type: 'error', status: 400, message: 'nope' }, { type: 'error', status: 400, message: 'nope' });
-    const plain = (await rejection(client(local).chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] }))) as InstanceType<typeof OpenAI.InternalServerError>;
+    const plain = (await rejection(client(local).chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'x' }] }))) as InstanceType<
+      typeof OpenAI.InternalServerError
+    >;
     expect(plain).toBeInstanceOf(OpenAI.InternalServerError);
     expect([plain.status, plain.type, plain.param, plain.code]).toEqual([502, 'server_error', null, 'LLM_HTTP']);
 

@@ -39,7 +39,11 @@ describe('README library example', () => {
       execute: async ({ city }) => ((seen = city), { city, tempC: 21 }),
     });
     const runtime = await NodeRuntime.init({ llm: { baseUrl: llm.url, model: 'm' }, store: { kind: 'memory' } }, { extraTools: [weather] });
-    llm.enqueue({ type: 'tool-calls', calls: [{ name: 'weather', arguments: { city: 42 } }] }, { type: 'tool-calls', calls: [{ name: 'weather', arguments: { city: 'Lyon' } }] }, { type: 'text', text: 'Sunny' });
+    llm.enqueue(
+      { type: 'tool-calls', calls: [{ name: 'weather', arguments: { city: 42 } }] },
+      { type: 'tool-calls', calls: [{ name: 'weather', arguments: { city: 'Lyon' } }] },
+      { type: 'text', text: 'Sunny' },
+    );
     const done = await runtime.process({ input: 'weather in Lyon?' });
     const results = done.messages.filter((m) => m.role === 'tool').map((m) => JSON.parse(m.content) as Record<string, unknown>);
     expect(results[0]).toMatchObject({ error: { code: 'TOOL_ARGS_INVALID' } });

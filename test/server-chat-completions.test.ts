@@ -18,7 +18,13 @@ const request = {
     { role: 'system', content: 'You are terse.' },
     { role: 'user', content: 'What is 2+2?' },
     { role: 'assistant', content: '4' },
-    { role: 'user', content: [{ type: 'text', text: 'And 17 * 23? ' }, { type: 'text', text: 'Use the calculator.' }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'And 17 * 23? ' },
+        { type: 'text', text: 'Use the calculator.' },
+      ],
+    },
   ],
 };
 
@@ -36,10 +42,19 @@ describe('POST /v1/chat/completions', () => {
     );
     const res = await chat(request);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { model: string; object: string; choices: Array<{ message: { content: string }; finish_reason: string }>; usage: unknown };
+    const body = (await res.json()) as {
+      model: string;
+      object: string;
+      choices: Array<{ message: { content: string }; finish_reason: string }>;
+      usage: unknown;
+    };
     expectValid(responseValidator, body);
     expect(responseValidator.validate({ ...body, choices: [{ index: 0 }] }).valid).toBe(false);
-    expect(body).toMatchObject({ object: 'chat.completion', model: 'agentbox-agent', choices: [{ message: { role: 'assistant', content: '391' }, finish_reason: 'stop' }] });
+    expect(body).toMatchObject({
+      object: 'chat.completion',
+      model: 'agentbox-agent',
+      choices: [{ message: { role: 'assistant', content: '391' }, finish_reason: 'stop' }],
+    });
     expect(body.usage).toEqual({ prompt_tokens: 30, completion_tokens: 6, total_tokens: 36 });
     // The model saw the history, the joined input, and the tool result.
     const first = h.llm.requests[0]!.body.messages!;
@@ -52,12 +67,20 @@ describe('POST /v1/chat/completions', () => {
 
   it('streams spec-conformant chat.completion.chunk events, a usage chunk when asked, then [DONE]', async () => {
     h = await startHarness();
-    h.llm.enqueue({ type: 'tool-calls', calls: [{ name: 'calculator', arguments: { expression: '1+1' } }] }, { type: 'text', text: 'Two, exactly.', chunks: 4, usage: { promptTokens: 3, completionTokens: 4 } });
+    h.llm.enqueue(
+      { type: 'tool-calls', calls: [{ name: 'calculator', arguments: { expression: '1+1' } }] },
+      { type: 'text', text: 'Two, exactly.', chunks: 4, usage: { promptTokens: 3, completionTokens: 4 } },
+    );
     const res = await chat({ ...request, stream: true, stream_options: { include_usage: true } });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     const messages = await collectSse(res);
     expect(messages.at(-1)?.data).toBe('[DONE]');
-    const chunks = messages.slice(0, -1).map((m) => JSON.parse(m.data) as { id: string; choices: Array<{ delta: { content?: string; role?: string }; finish_reason: string | null }>; usage?: unknown });
+    const chunks = messages
+      .slice(0, -1)
+      .map(
+        (m) =>
+          JSON.parse(m.data) as { id: string; choices: Array<{ delta: { content?: string; role?: string }; finish_reason: string | null }>; usage?: unknown },
+      );
     for (const chunk of chunks) expectValid(chunkValidator, chunk);
     expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
     expect(chunks[0]!.choices[0]!.delta.role).toBe('assistant');
@@ -80,7 +103,16 @@ describe('POST /v1/chat/completions', () => {
       [{ messages: [{ role: 'user', content: 'x' }] }, 'body.model'],
       [{ model: 'm', messages: [] }, 'body.messages'],
       [{ model: 'm', messages: [{ role: 'robot', content: 'x' }] }, 'body.messages.0.role'],
-      [{ model: 'm', messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'y' }] }, 'body.messages.1'],
+      [
+        {
+          model: 'm',
+          messages: [
+            { role: 'user', content: 'x' },
+            { role: 'assistant', content: 'y' },
+          ],
+        },
+        'body.messages.1',
+      ],
       [{ model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] }, 'body.messages.0.content'],
       [{ model: 'm', n: 2, messages: [{ role: 'user', content: 'x' }] }, 'body.n'],
       [{ model: 'm', stream: 'yes', messages: [{ role: 'user', content: 'x' }] }, 'body.stream'],

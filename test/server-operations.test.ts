@@ -24,7 +24,11 @@ describe('operations routes', () => {
 
   it('publishes an OpenAPI 3.1 document listing every route and method', async () => {
     h = await startHarness({ prometheus: true });
-    const doc = (await (await h.call('/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+    const doc = (await (await h.call('/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
     expect(doc.openapi).toBe('3.1.0');
     const routes = [
       ['post', '/v1/sessions'],
@@ -54,10 +58,23 @@ describe('operations routes', () => {
   });
 
   it('exports Prometheus metrics derived from the event bus', async () => {
-    const slow = defineTool({ name: 'slow', description: 'never finishes in time', timeoutMs: 20, parameters: { type: 'object' }, execute: ({}, { signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))) });
+    const slow = defineTool({
+      name: 'slow',
+      description: 'never finishes in time',
+      timeoutMs: 20,
+      parameters: { type: 'object' },
+      execute: (_args, { signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+    });
     h = await startHarness({ prometheus: true, tools: [slow] });
     h.llm.enqueue(
-      { type: 'tool-calls', calls: [{ name: 'calculator', arguments: { expression: '1+2' } }, { name: 'slow', arguments: {} }], usage: { promptTokens: 11, completionTokens: 7 } },
+      {
+        type: 'tool-calls',
+        calls: [
+          { name: 'calculator', arguments: { expression: '1+2' } },
+          { name: 'slow', arguments: {} },
+        ],
+        usage: { promptTokens: 11, completionTokens: 7 },
+      },
       { type: 'text', text: 'done', usage: { promptTokens: 5, completionTokens: 2 } },
     );
     const { id } = (await (await h.call('/v1/sessions', { method: 'POST' })).json()) as { id: string };

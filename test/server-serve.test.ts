@@ -23,9 +23,17 @@ describe('startServer (a real socket)', () => {
       expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
       const { id } = (await (await fetch(`${running.url}/v1/sessions`, json({}))).json()) as { id: string };
       llm.enqueue({ type: 'text', text: 'over the wire', chunks: 3 });
-      const turn = await fetch(`${running.url}/v1/sessions/${id}/messages`, { ...json({ input: 'hi' }), headers: { 'content-type': 'application/json', accept: 'text/event-stream' } });
+      const turn = await fetch(`${running.url}/v1/sessions/${id}/messages`, {
+        ...json({ input: 'hi' }),
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      });
       const messages = await collectSse(turn);
-      expect(messages.filter((m) => m.event === 'llm.text-delta').map((m) => (JSON.parse(m.data) as { text: string }).text).join('')).toBe('over the wire');
+      expect(
+        messages
+          .filter((m) => m.event === 'llm.text-delta')
+          .map((m) => (JSON.parse(m.data) as { text: string }).text)
+          .join(''),
+      ).toBe('over the wire');
       const ids = messages.filter((m) => m.id).map((m) => Number(m.id));
       // Reconnect after the 3rd stored event: the rest, exactly.
       const resumed = await fetch(`${running.url}/v1/sessions/${id}/events`, { headers: { accept: 'text/event-stream', 'last-event-id': String(ids[2]) } });
@@ -77,7 +85,10 @@ describe('startServer (a real socket)', () => {
   });
 });
 
-function serveChild(env: Record<string, string>, extra: string[] = []): { child: ChildProcess; url: Promise<string>; stderr: () => string; exit: Promise<number | null> } {
+function serveChild(
+  env: Record<string, string>,
+  extra: string[] = [],
+): { child: ChildProcess; url: Promise<string>; stderr: () => string; exit: Promise<number | null> } {
   const child = startCli(['serve', '--port', '0', ...extra], { env });
   let stderr = '';
   const url = new Promise<string>((resolve, reject) => {
@@ -94,14 +105,20 @@ function serveChild(env: Record<string, string>, extra: string[] = []): { child:
 
 async function startTurn(url: string): Promise<{ id: string; stream: AsyncGenerator<{ event?: string }> }> {
   const { id } = (await (await fetch(`${url}/v1/sessions`, json({}))).json()) as { id: string };
-  const res = await fetch(`${url}/v1/sessions/${id}/messages`, { ...json({ input: 'take your time' }), headers: { 'content-type': 'application/json', accept: 'text/event-stream' } });
+  const res = await fetch(`${url}/v1/sessions/${id}/messages`, {
+    ...json({ input: 'take your time' }),
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+  });
   const stream = readSse(res);
   // next() by hand: a for-await `break` would close the stream.
   for (let r = await stream.next(); !r.done && r.value.event !== 'llm.started'; r = await stream.next());
   return { id, stream }; // the turn is in flight
 }
 
-async function stored(env: Record<string, string>, id: string): Promise<{ session: { state: string; messages: Array<{ role: string; content: string }> }; events: Array<{ type: string; seq: number }> }> {
+async function stored(
+  env: Record<string, string>,
+  id: string,
+): Promise<{ session: { state: string; messages: Array<{ role: string; content: string }> }; events: Array<{ type: string; seq: number }> }> {
   const shown = await runCli(['session', 'show', id, '--json'], { env });
   expect(shown.code, shown.stderr).toBe(0);
   return JSON.parse(shown.stdout) as never;

@@ -139,7 +139,12 @@ describe('sessions API, local mode', () => {
         controller.close();
       },
     });
-    const chunked = await h.call(`/v1/sessions/${id}/messages`, { method: 'POST', body: stream, duplex: 'half', headers: { 'content-type': 'application/json' } } as RequestInit);
+    const chunked = await h.call(`/v1/sessions/${id}/messages`, {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+      headers: { 'content-type': 'application/json' },
+    } as RequestInit);
     expect(chunked.status).toBe(413);
   });
 });
@@ -198,11 +203,15 @@ describe('sessions API, API keys and RBAC', () => {
     const { config, auth } = await keyedConfig();
     h = await startHarness({
       config,
-      auth: { ...auth, roles: { ...auth?.roles, nocalc: { allow: ['session:*:own', 'tool:invoke:*'], deny: ['tool:invoke:calculator'] } }, principals: { ...auth?.principals, bob: { roles: ['nocalc'] } } },
+      auth: {
+        ...auth,
+        roles: { ...auth?.roles, nocalc: { allow: ['session:*:own', 'tool:invoke:*'], deny: ['tool:invoke:calculator'] } },
+        principals: { ...auth?.principals, bob: { roles: ['nocalc'] } },
+      },
     });
     h.llm.enqueue({ type: 'tool-calls', calls: [{ name: 'calculator', arguments: { expression: '1+1' } }] }, { type: 'text', text: 'denied' });
     const { id } = (await (await h.call('/v1/sessions', { method: 'POST', key: keys.bob })).json()) as { id: string };
-    const turn = await h.call(`/v1/sessions/${id}/messages`, { method: "POST", key: keys.bob, json: { input: "calc" } });
+    const turn = await h.call(`/v1/sessions/${id}/messages`, { method: 'POST', key: keys.bob, json: { input: 'calc' } });
     expect(turn.status).toBe(200);
     const events = (await (await h.call(`/v1/sessions/${id}/events`, { key: keys.bob, headers: { accept: 'application/json' } })).json()) as {
       data: Array<{ type: string; permission?: string; principal?: string; ok?: boolean; error?: { code: string } }>;

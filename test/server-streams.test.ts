@@ -51,7 +51,10 @@ describe('SSE streams', () => {
 
   it('resumes with Last-Event-ID mid-turn: exactly the missed events, no gap, no duplicate', async () => {
     h = await startHarness();
-    h.llm.enqueue({ type: 'tool-calls', calls: [{ name: 'calculator', arguments: { expression: '6*7' } }], chunkDelayMs: 20 }, { type: 'text', text: 'forty-two, spelled out slowly', chunks: 10, chunkDelayMs: 20 });
+    h.llm.enqueue(
+      { type: 'tool-calls', calls: [{ name: 'calculator', arguments: { expression: '6*7' } }], chunkDelayMs: 20 },
+      { type: 'text', text: 'forty-two, spelled out slowly', chunks: 10, chunkDelayMs: 20 },
+    );
     const id = await newSession();
     const first = await h.call(`/v1/sessions/${id}/events`, { headers: sse });
     const turn = h.call(`/v1/sessions/${id}/messages`, { method: 'POST', json: { input: 'go' } });
@@ -77,7 +80,7 @@ describe('SSE streams', () => {
     expect(((await after.json()) as { data: Array<{ seq: number }> }).data.map((e) => e.seq)).toEqual(all.filter((s) => s > lastId));
   });
 
-  it("serves many streams of a session from one bus subscription, each with every event", async () => {
+  it('serves many streams of a session from one bus subscription, each with every event', async () => {
     h = await startHarness();
     h.llm.enqueue({ type: 'text', text: 'heard by three', chunks: 3 });
     const id = await newSession();
@@ -91,7 +94,12 @@ describe('SSE streams', () => {
     expect(a!.filter((m) => m.id).map((m) => Number(m.id))).toEqual(all);
     expect(b).toEqual(a);
     expect(c!.filter((m) => m.id).map((m) => Number(m.id))).toEqual(all.slice(1));
-    expect(a!.filter((m) => m.event === 'llm.text-delta').map((m) => parse(m).text).join('')).toBe('heard by three');
+    expect(
+      a!
+        .filter((m) => m.event === 'llm.text-delta')
+        .map((m) => parse(m).text)
+        .join(''),
+    ).toBe('heard by three');
     await until(() => h.server.openStreams === 0);
     expect(h.runtime.bus.subscriberCount).toBe(0);
   });
@@ -163,7 +171,10 @@ describe('SSE streams', () => {
     const id = await newSession();
     expect((await h.call(`/v1/sessions/${id}/approvals/c1`, { method: 'POST', json: { approved: true } })).status).toBe(404);
 
-    for (const [callId, approved] of [['c1', true], ['c2', false]] as const) {
+    for (const [callId, approved] of [
+      ['c1', true],
+      ['c2', false],
+    ] as const) {
       const res = await h.call(`/v1/sessions/${id}/messages`, { method: 'POST', headers: sse, json: { input: 'deploy' } });
       const messages: SseMessage[] = [];
       for await (const m of readSse(res)) {

@@ -51,9 +51,7 @@ async function writeUntilKilled(dbPath: string, prefix: string, commits: number)
     }
     if (seen >= commits) child.kill('SIGKILL');
   });
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-    child.on('exit', (c, s) => resolve([c, s])),
-  );
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
   expect({ code, signal, stderr }).toEqual({ code: null, signal: 'SIGKILL', stderr: '' });
   return committed;
 }
@@ -69,9 +67,7 @@ describe('SqliteSessionStore crash safety', () => {
 
     const raw = new Database(dbPath);
     expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
-    const snapshots = raw
-      .prepare('SELECT id, data AS snapshot, snapshot_seq AS seq FROM sessions JOIN snapshots ON session_id = id')
-      .all() as {
+    const snapshots = raw.prepare('SELECT id, data AS snapshot, snapshot_seq AS seq FROM sessions JOIN snapshots ON session_id = id').all() as {
       id: string;
       snapshot: string;
       seq: number;

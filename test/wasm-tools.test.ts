@@ -28,7 +28,10 @@ function example(name: string): { manifest: unknown; bytes: Uint8Array } {
 const baseManifest = { name: 'probe', description: 'test tool', parameters: { type: 'object' } };
 
 async function failure(promise: Promise<unknown>): Promise<AgentboxError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!AgentboxError.isInstance(error)) throw new Error(`expected an AgentboxError, got ${String(error)}`);
   return error;
 }
@@ -38,7 +41,7 @@ describe('example WASM tools through createWasmTool', () => {
     const { manifest, bytes } = example('json-query');
     const tool = await loadWasmTool(manifest as never, bytes, { pool });
     expect(tool.name).toBe('json_query');
-    const doc = { items: [{ name: 'a', tags: ['x'] }, { name: 'b "quoted"\n' }], 'odd key': [1, 2.50, -3e2] };
+    const doc = { items: [{ name: 'a', tags: ['x'] }, { name: 'b "quoted"\n' }], 'odd key': [1, 2.5, -3e2] };
     expect(await tool.execute({ json: doc, path: '$.items[1].name' }, context)).toEqual({ found: true, value: 'b "quoted"\n' });
     expect(await tool.execute({ json: doc, path: '$.items[*].name' }, context)).toEqual({ found: true, values: ['a', 'b "quoted"\n'] });
     expect(await tool.execute({ json: doc, path: '$["odd key"][-1]' }, context)).toEqual({ found: true, value: -300 });
@@ -94,7 +97,9 @@ describe('createWasmTool', () => {
 
   it('refuses the old directory spellings, naming the new keys', () => {
     const old = { ...baseManifest, capabilities: { dirs: [{ host: '/srv/data', guest: '/data' }] } };
-    expect(() => parseWasmManifest(old)).toThrowError(/capabilities\.dirs: `dirs` was renamed to `fsRoots` \(each `\{ host, guest, write \}` is now `\{ path, guest, write \}`\)/);
+    expect(() => parseWasmManifest(old)).toThrowError(
+      /capabilities\.dirs: `dirs` was renamed to `fsRoots` \(each `\{ host, guest, write \}` is now `\{ path, guest, write \}`\)/,
+    );
     const half = { ...baseManifest, capabilities: { fsRoots: [{ host: '/srv/data', guest: '/data' }] } };
     expect(() => parseWasmManifest(half)).toThrowError(/capabilities\.fsRoots\.0\.host: `host` was renamed to `path`/);
     expect(parseWasmManifest({ ...baseManifest, capabilities: { fsRoots: [{ path: '/srv/data', guest: '/data' }] } }).capabilities.fsRoots).toEqual([
@@ -125,7 +130,10 @@ describe('createWasmTool', () => {
   it('gives the guest only the env it was granted', async () => {
     process.env.AGENTBOX_HOST_SECRET = 'leak';
     try {
-      const tool = createWasmTool({ ...baseManifest, capabilities: { env: { MODE: 'test' } } }, dumpStringsGuest('environ'), { pool, cache: new WasmModuleCache() });
+      const tool = createWasmTool({ ...baseManifest, capabilities: { env: { MODE: 'test' } } }, dumpStringsGuest('environ'), {
+        pool,
+        cache: new WasmModuleCache(),
+      });
       const error = await failure(Promise.resolve(tool.execute({}, context)));
       // The env dump is not JSON, so it comes back in the error's stdout excerpt.
       expect(error.details?.stdout).toBe('MODE=test\0');
@@ -152,7 +160,15 @@ describe('createWasmTool', () => {
 
 describe('the portable WASI layer', () => {
   it('bundles for the browser without any Node built-in', async () => {
-    const result = await build({ entryPoints: [join(root, 'src/sandbox/wasm/index.ts')], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent' });
+    const result = await build({
+      entryPoints: [join(root, 'src/sandbox/wasm/index.ts')],
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     const imports = Object.values(result.metafile.inputs).flatMap((input) => input.imports.map((i) => i.path));
     expect(imports.filter((path) => builtins.has(path))).toEqual([]);

@@ -21,11 +21,19 @@ describe('browser bundle size', () => {
   it('keeps the portable core under its gzip budget, without the sandboxes', async () => {
     const sizes = (await measureBundles()) as Record<'core' | 'web' | 'worker' | 'app', BundleSize>;
     const kib = (n: number): string => `${(n / 1024).toFixed(1)} KiB`;
-    console.log(Object.entries(sizes).map(([name, s]) => `${name}: gzip ${kib(s.gzipBytes)} (min ${kib(s.minifiedBytes)})`).join('; '));
+    console.log(
+      Object.entries(sizes)
+        .map(([name, s]) => `${name}: gzip ${kib(s.gzipBytes)} (min ${kib(s.minifiedBytes)})`)
+        .join('; '),
+    );
     await mkdir(join(repoRoot, 'test-artifacts'), { recursive: true });
     await writeFile(
       join(repoRoot, 'test-artifacts', 'bundle-size.json'),
-      JSON.stringify(Object.fromEntries(Object.entries(sizes).map(([k, s]) => [k, { entry: s.entry, minifiedBytes: s.minifiedBytes, gzipBytes: s.gzipBytes }])), null, 2),
+      JSON.stringify(
+        Object.fromEntries(Object.entries(sizes).map(([k, s]) => [k, { entry: s.entry, minifiedBytes: s.minifiedBytes, gzipBytes: s.gzipBytes }])),
+        null,
+        2,
+      ),
     );
 
     expect(CORE_BUDGET_BYTES).toBe(150 * 1024);

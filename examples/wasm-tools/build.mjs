@@ -14,7 +14,9 @@ const tools = ['json-query', 'text-stats'];
 for (const tool of tools) {
   const source = relative(root, join(here, tool, `${tool}.ts`));
   const outFile = outDir ? join(outDir, `${tool}.wasm`) : join(here, tool, `${tool}.wasm`);
-  const abort = relative(root, join(here, 'lib', 'wasi')).split('\\').join('/') + '/abort';
+  const abort = `${relative(root, join(here, 'lib', 'wasi'))
+    .split('\\')
+    .join('/')}/abort`;
   const { error, stderr } = await asc.main(
     [source, '--outFile', outFile, '--optimize', '--noAssert', '--exportStart', '_start', '--use', `abort=${abort}`, '--runtime', 'incremental'],
     { stdout: process.stdout, stderr: process.stderr, baseDir: root },

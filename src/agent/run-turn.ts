@@ -39,7 +39,11 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
   const started = performance.now();
   if (isWorking(recorder.state)) {
     // The previous turn was interrupted (the process died mid-turn): close it honestly.
-    recorder.record({ type: 'turn.failed', turn: recorder.session.turns, error: { code: 'INTERRUPTED', message: 'the turn was interrupted before it finished' } });
+    recorder.record({
+      type: 'turn.failed',
+      turn: recorder.session.turns,
+      error: { code: 'INTERRUPTED', message: 'the turn was interrupted before it finished' },
+    });
     recorder.moveTo('failed');
   }
   // Persisted events are queued and written in batches: no await between them.
@@ -69,7 +73,11 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
           const asked = options.requestApproval ? options.requestApproval(requests) : Promise.resolve(new Map<string, ApprovalDecision>());
           recorder.moveTo('awaiting_approval');
           // A cancelled turn stops waiting, whatever the approver (a prompt, a UI) is doing.
-          const decisions = await untilAborted(asked, signal, () => new Map(requests.map((r) => [r.callId, { approved: false, by: 'system', reason: 'turn cancelled' }])));
+          const decisions = await untilAborted(
+            asked,
+            signal,
+            () => new Map(requests.map((r) => [r.callId, { approved: false, by: 'system', reason: 'turn cancelled' }])),
+          );
           recorder.moveTo('running_tools');
           return decisions;
         },
@@ -120,7 +128,14 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
         }
         case 'tool-call-delta': {
           firstTokenMs ??= performance.now() - started;
-          const wait = recorder.record({ type: 'llm.tool-call-delta', step, index: part.index, argumentsDelta: part.argumentsDelta, ...(part.id ? { id: part.id } : {}), ...(part.name ? { name: part.name } : {}) });
+          const wait = recorder.record({
+            type: 'llm.tool-call-delta',
+            step,
+            index: part.index,
+            argumentsDelta: part.argumentsDelta,
+            ...(part.id ? { id: part.id } : {}),
+            ...(part.name ? { name: part.name } : {}),
+          });
           if (wait) await wait;
           break;
         }
@@ -180,8 +195,14 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, fallback: () 
     const onAbort = (): void => resolve(fallback());
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
-      (value) => (signal.removeEventListener('abort', onAbort), resolve(value)),
-      (error: unknown) => (signal.removeEventListener('abort', onAbort), reject(error)),
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
     );
   });
 }

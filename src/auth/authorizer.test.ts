@@ -123,7 +123,10 @@ describe('createAuthorizer: capabilitiesFor', () => {
 
   it('passes the request through for the built-in admin role', () => {
     expect(auth.capabilitiesFor('cli', 'fs_read', requested)).toEqual({
-      fsRoots: [{ path: '/srv/docs/manuals', write: true }, { path: '/etc', write: false }],
+      fsRoots: [
+        { path: '/srv/docs/manuals', write: true },
+        { path: '/etc', write: false },
+      ],
       hosts: ['api.example.com', 'evil.com'],
       timeoutMs: 60_000,
       memoryMb: 128,

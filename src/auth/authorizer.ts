@@ -75,7 +75,10 @@ export function createAuthorizer(input: AuthConfigInput | AuthConfig = {}): Auth
     const held: HeldRole[] = [];
     const seen = new Set<string>();
     // Breadth-first, so direct roles come before inherited ones in explanations.
-    const queue: { name: string; via: string[] }[] = (isPrincipal(principal) ? (config.principals[principal]?.roles ?? []) : []).map((name) => ({ name, via: [] }));
+    const queue: { name: string; via: string[] }[] = (isPrincipal(principal) ? (config.principals[principal]?.roles ?? []) : []).map((name) => ({
+      name,
+      via: [],
+    }));
     for (let next = queue.shift(); next; next = queue.shift()) {
       const role = roleNamed(next.name);
       if (!role || seen.has(next.name)) continue;

@@ -14,14 +14,14 @@ import type { Authorizer } from './authorizer.js';
 import type { Capabilities, FsRootCapability } from './capabilities.js';
 
 describe('Capabilities', () => {
-  it('is the type of a tool\'s request, a call\'s grant and the executor\'s decision', () => {
+  it("is the type of a tool's request, a call's grant and the executor's decision", () => {
     expectTypeOf<Tool['capabilities']>().toEqualTypeOf<Capabilities | undefined>();
     expectTypeOf<ToolContext['capabilities']>().toEqualTypeOf<Capabilities | undefined>();
     expectTypeOf<ToolAuthDecision['capabilities']>().toEqualTypeOf<Capabilities | undefined>();
     expectTypeOf<Authorizer['capabilitiesFor']>().returns.toEqualTypeOf<Capabilities>();
   });
 
-  it('is what manifests, role grants and the fs tools\' config parse to', () => {
+  it("is what manifests, role grants and the fs tools' config parse to", () => {
     expectTypeOf<WasmCapabilities>().toExtend<Capabilities>();
     expectTypeOf<ScriptCapabilities>().toExtend<Capabilities>();
     expectTypeOf<NonNullable<RoleConfig['capabilities']>>().toExtend<Capabilities>();

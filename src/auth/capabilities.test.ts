@@ -4,24 +4,21 @@ import { normalizePath, pathInside } from './capability-path.js';
 
 describe('intersectCapabilities: file roots', () => {
   it('keeps a requested root inside a granted one, write only if both say write', () => {
-    expect(
-      intersectCapabilities(
-        { fsRoots: [{ path: '/home/me/project', write: true }] },
-        { fsRoots: [{ path: '/home/me' }] },
-      ),
-    ).toEqual({ fsRoots: [{ path: '/home/me/project', write: false }] });
-    expect(
-      intersectCapabilities({ fsRoots: [{ path: '/data', write: true }] }, { fsRoots: [{ path: '/data', write: true }] }),
-    ).toEqual({ fsRoots: [{ path: '/data', write: true }] });
-    expect(
-      intersectCapabilities({ fsRoots: [{ path: '/data' }] }, { fsRoots: [{ path: '/data', write: true }] }),
-    ).toEqual({ fsRoots: [{ path: '/data', write: false }] });
+    expect(intersectCapabilities({ fsRoots: [{ path: '/home/me/project', write: true }] }, { fsRoots: [{ path: '/home/me' }] })).toEqual({
+      fsRoots: [{ path: '/home/me/project', write: false }],
+    });
+    expect(intersectCapabilities({ fsRoots: [{ path: '/data', write: true }] }, { fsRoots: [{ path: '/data', write: true }] })).toEqual({
+      fsRoots: [{ path: '/data', write: true }],
+    });
+    expect(intersectCapabilities({ fsRoots: [{ path: '/data' }] }, { fsRoots: [{ path: '/data', write: true }] })).toEqual({
+      fsRoots: [{ path: '/data', write: false }],
+    });
   });
 
   it('narrows a wide request to the granted root inside it', () => {
-    expect(
-      intersectCapabilities({ fsRoots: [{ path: '/home', write: true }] }, { fsRoots: [{ path: '/home/me/docs', write: true }] }),
-    ).toEqual({ fsRoots: [{ path: '/home/me/docs', write: true }] });
+    expect(intersectCapabilities({ fsRoots: [{ path: '/home', write: true }] }, { fsRoots: [{ path: '/home/me/docs', write: true }] })).toEqual({
+      fsRoots: [{ path: '/home/me/docs', write: true }],
+    });
   });
 
   it('gives nothing for disjoint roots, look-alike prefixes, `..` escapes and relative paths', () => {
@@ -49,11 +46,11 @@ describe('intersectCapabilities: file roots', () => {
       { fsRoots: [{ path: '/a', write: true }] },
     );
     expect(result.fsRoots).toEqual([{ path: '/a', write: true }]);
-    const mixed = intersectCapabilities(
-      { fsRoots: [{ path: '/a' }, { path: '/a/w', write: true }] },
-      { fsRoots: [{ path: '/', write: true }] },
-    );
-    expect(mixed.fsRoots).toEqual([{ path: '/a', write: false }, { path: '/a/w', write: true }]);
+    const mixed = intersectCapabilities({ fsRoots: [{ path: '/a' }, { path: '/a/w', write: true }] }, { fsRoots: [{ path: '/', write: true }] });
+    expect(mixed.fsRoots).toEqual([
+      { path: '/a', write: false },
+      { path: '/a/w', write: true },
+    ]);
   });
 });
 
@@ -99,7 +96,14 @@ describe('unionCapabilities', () => {
         { fsRoots: [{ path: '/a' }], hosts: ['a.com'], memoryMb: 64 },
         { fsRoots: [{ path: '/a', write: true }, { path: '/b' }], hosts: ['*.a.com'], memoryMb: 128 },
       ]),
-    ).toEqual({ fsRoots: [{ path: '/a', write: true }, { path: '/b', write: false }], hosts: ['a.com', '*.a.com'], memoryMb: 128 });
+    ).toEqual({
+      fsRoots: [
+        { path: '/a', write: true },
+        { path: '/b', write: false },
+      ],
+      hosts: ['a.com', '*.a.com'],
+      memoryMb: 128,
+    });
   });
 
   it('a role with no limit lifts the ceiling', () => {
@@ -126,9 +130,14 @@ describe('malformed capabilities (plain JavaScript past the types)', () => {
     expect(intersectCapabilities(malformed({ fsRoots: 'all', hosts: [null] }), granted)).toEqual({ fsRoots: [], hosts: [] });
   });
 
-  it('ignores a limit that is not a positive number, so the other side\'s applies', () => {
-    expect(intersectCapabilities({ memoryMb: 64, timeoutMs: 1_000 }, malformed({ memoryMb: 'lots', timeoutMs: -1 }))).toEqual({ memoryMb: 64, timeoutMs: 1_000 });
-    expect(unionCapabilities([malformed({ memoryMb: 'lots', fsRoots: 'all' }), { memoryMb: 32, fsRoots: [{ path: '/b' }] }])).toEqual({ fsRoots: [{ path: '/b', write: false }] });
+  it("ignores a limit that is not a positive number, so the other side's applies", () => {
+    expect(intersectCapabilities({ memoryMb: 64, timeoutMs: 1_000 }, malformed({ memoryMb: 'lots', timeoutMs: -1 }))).toEqual({
+      memoryMb: 64,
+      timeoutMs: 1_000,
+    });
+    expect(unionCapabilities([malformed({ memoryMb: 'lots', fsRoots: 'all' }), { memoryMb: 32, fsRoots: [{ path: '/b' }] }])).toEqual({
+      fsRoots: [{ path: '/b', write: false }],
+    });
   });
 
   it('leaves a WASM guest mount out of the answer: roles decide paths, not mounts', () => {

@@ -86,7 +86,8 @@ export function unionCapabilities(grants: readonly Capabilities[]): Capabilities
 function usableRoots(roots: unknown): FsRootCapability[] {
   if (!Array.isArray(roots)) return [];
   return roots.filter(
-    (r): r is FsRootCapability => typeof r === 'object' && r !== null && typeof (r as { path?: unknown }).path === 'string' && isAbsolutePath((r as FsRootCapability).path),
+    (r): r is FsRootCapability =>
+      typeof r === 'object' && r !== null && typeof (r as { path?: unknown }).path === 'string' && isAbsolutePath((r as FsRootCapability).path),
   );
 }
 
@@ -178,9 +179,6 @@ function coversHost(outer: HostPattern, inner: HostPattern): boolean {
 }
 
 function dedupeHosts(patterns: readonly HostPattern[]): string[] {
-  const kept = patterns.filter(
-    (p, i) =>
-      !patterns.some((other, j) => j !== i && coversHost(other, p) && (!coversHost(p, other) || j < i)),
-  );
+  const kept = patterns.filter((p, i) => !patterns.some((other, j) => j !== i && coversHost(other, p) && (!coversHost(p, other) || j < i)));
   return kept.map(formatHostPattern);
 }

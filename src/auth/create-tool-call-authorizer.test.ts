@@ -8,7 +8,11 @@ describe('createToolCallAuthorizer', () => {
   );
 
   it('checks tool:invoke:<name> for the calling principal', () => {
-    expect(authorize({ principal: 'rita', tool: { name: 'fs_read' } })).toMatchObject({ allowed: true, permission: 'tool:invoke:fs_read', rule: 'role reader allow tool:invoke:fs_read' });
+    expect(authorize({ principal: 'rita', tool: { name: 'fs_read' } })).toMatchObject({
+      allowed: true,
+      permission: 'tool:invoke:fs_read',
+      rule: 'role reader allow tool:invoke:fs_read',
+    });
     expect(authorize({ principal: 'rita', tool: { name: 'fs_write' } })).toMatchObject({ allowed: false, permission: 'tool:invoke:fs_write' });
   });
 

@@ -67,11 +67,7 @@ describe('parseAuthConfig', () => {
     });
     const paths = issues.map((i) => i.path);
     expect(paths).toEqual(
-      expect.arrayContaining([
-        'auth.roles.r.capabilities.fsRoots.0.path',
-        'auth.roles.r.capabilities.hosts.0',
-        'auth.roles.r.capabilities.memoryMb',
-      ]),
+      expect.arrayContaining(['auth.roles.r.capabilities.fsRoots.0.path', 'auth.roles.r.capabilities.hosts.0', 'auth.roles.r.capabilities.memoryMb']),
     );
     // Unknown top-level keys fail before the cross-checks run; both must surface eventually.
     expect(issues.some((i) => /rolez/.test(i.message))).toBe(true);

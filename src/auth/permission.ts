@@ -44,9 +44,7 @@ function check(text: string, isRule: boolean): string | undefined {
   const segments = text.split(':');
   const bad = segments.find((s) => !segmentPattern.test(s));
   if (bad !== undefined) {
-    return bad === ''
-      ? `"${text}" has an empty segment`
-      : `"${text}": segment "${bad}" may contain only letters, digits, "_", "-", "." and "*"`;
+    return bad === '' ? `"${text}" has an empty segment` : `"${text}": segment "${bad}" may contain only letters, digits, "_", "-", "." and "*"`;
   }
   const [resource = '', action, target, ...rest] = segments;
   if (resource.includes('*')) return resource === '*' ? `"${text}": a "*" resource must be the whole rule` : `"${text}": the resource may not be a glob`;

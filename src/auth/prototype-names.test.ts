@@ -47,14 +47,14 @@ describe('prototype names in auth config', () => {
 
   it('does not let a "__proto__" principals key grant roles to everyone', () => {
     const input = JSON.parse('{"principals":{"__proto__":{"roles":["admin"]}}}') as unknown;
-    let auth;
+    let auth: ReturnType<typeof createAuthorizer> | undefined;
     try {
       auth = createAuthorizer(input as never);
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       return;
     }
-    expect(auth.decide('mallory', 'tool:invoke:calculator').allowed).toBe(false);
-    expect(auth.rolesOf('mallory')).toEqual([]);
+    expect(auth?.decide('mallory', 'tool:invoke:calculator').allowed).toBe(false);
+    expect(auth?.rolesOf('mallory')).toEqual([]);
   });
 });

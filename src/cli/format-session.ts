@@ -60,7 +60,15 @@ export function exportSession(session: Session, events: AgentEvent[], format: Ex
 }
 
 function toMarkdown(session: Session): string {
-  const out = [`# Session ${session.id}`, '', `- owner: ${session.owner}`, `- state: ${session.state}`, `- created: ${iso(session.createdAt)}`, `- tokens: ${session.usage.totalTokens}`, ''];
+  const out = [
+    `# Session ${session.id}`,
+    '',
+    `- owner: ${session.owner}`,
+    `- state: ${session.state}`,
+    `- created: ${iso(session.createdAt)}`,
+    `- tokens: ${session.usage.totalTokens}`,
+    '',
+  ];
   for (const m of session.messages) {
     if (m.role === 'tool') {
       out.push(`**tool ${m.name}** →`, '', '```json', m.content, '```', '');

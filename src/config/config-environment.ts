@@ -52,10 +52,7 @@ export function settingsFromEnvironment(env: Record<string, string | undefined>)
     if (variable.kind === 'integer') {
       const value = Number(raw.trim());
       if (raw.trim() === '' || !Number.isFinite(value)) {
-        throw new ConfigError(
-          [{ path: variable.path, message: `${variable.name} must be a number, got ${JSON.stringify(raw)}` }],
-          'environment',
-        );
+        throw new ConfigError([{ path: variable.path, message: `${variable.name} must be a number, got ${JSON.stringify(raw)}` }], 'environment');
       }
       settings.push({ path: variable.path, value, variable: variable.name });
     } else if (variable.kind === 'store') {

@@ -42,13 +42,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
-function mergeInto(
-  merged: MergedConfig,
-  target: Record<string, unknown>,
-  source: Record<string, unknown>,
-  layer: ConfigLayer,
-  prefix: string,
-): void {
+function mergeInto(merged: MergedConfig, target: Record<string, unknown>, source: Record<string, unknown>, layer: ConfigLayer, prefix: string): void {
   for (const [key, value] of Object.entries(source)) {
     if (value === undefined) continue;
     const path = prefix ? `${prefix}.${key}` : key;

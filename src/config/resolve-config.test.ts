@@ -75,9 +75,7 @@ describe('resolveConfig', () => {
   });
 
   it('names an unknown key, its dotted path and the file, with a suggestion', () => {
-    const error = configError(() =>
-      resolveConfig({ file: { source: '/home/u/agentbox.config.json', data: { llm: { modle: 'x' }, extra: 1 } } }),
-    );
+    const error = configError(() => resolveConfig({ file: { source: '/home/u/agentbox.config.json', data: { llm: { modle: 'x' }, extra: 1 } } }));
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.source).toBe('/home/u/agentbox.config.json');
     expect(error.issues).toEqual([
@@ -97,18 +95,14 @@ describe('resolveConfig', () => {
   });
 
   it('names a wrong type and where it came from', () => {
-    const error = configError(() =>
-      resolveConfig({ file: { source: 'a.toml', data: { agent: { maxSteps: 'ten' }, llm: 'x' } } }),
-    );
+    const error = configError(() => resolveConfig({ file: { source: 'a.toml', data: { agent: { maxSteps: 'ten' }, llm: 'x' } } }));
     expect(error.source).toBe('a.toml');
     expect(error.issues.map((i) => i.path).sort()).toEqual(['agent.maxSteps', 'llm']);
     expect(error.issues.find((i) => i.path === 'agent.maxSteps')?.message).toMatch(/expected number/);
   });
 
   it('blames the layer that set the bad value, not the file', () => {
-    const fromFlags = configError(() =>
-      resolveConfig({ file: { source: 'a.json', data: { llm: { maxRetries: 2 } } }, flags: { llm: { maxRetries: 99 } } }),
-    );
+    const fromFlags = configError(() => resolveConfig({ file: { source: 'a.json', data: { llm: { maxRetries: 2 } } }, flags: { llm: { maxRetries: 99 } } }));
     expect(fromFlags.source).toBe('flags');
     expect(fromFlags.issues[0]?.path).toBe('llm.maxRetries');
 
@@ -117,9 +111,7 @@ describe('resolveConfig', () => {
     expect(fromEnv.issues[0]).toMatchObject({ path: 'agent.maxSteps' });
     expect(fromEnv.issues[0]?.message).toContain('AGENTBOX_MAX_STEPS');
 
-    const mixed = configError(() =>
-      resolveConfig({ file: { source: 'a.json', data: { log: { level: 'loud' } } }, env: { AGENTBOX_BASE_URL: 'ftp://x' } }),
-    );
+    const mixed = configError(() => resolveConfig({ file: { source: 'a.json', data: { log: { level: 'loud' } } }, env: { AGENTBOX_BASE_URL: 'ftp://x' } }));
     expect(mixed.source).toBe('a.json, environment');
     expect(mixed.issues.find((i) => i.path === 'log.level')?.message).toMatch(/\(from a\.json\)$/);
     expect(mixed.issues.find((i) => i.path === 'llm.baseUrl')?.message).toContain('AGENTBOX_BASE_URL');
@@ -129,9 +121,7 @@ describe('resolveConfig', () => {
     for (const value of ['abc', '12ms', '  ']) {
       const error = configError(() => resolveConfig({ env: { AGENTBOX_TIMEOUT_MS: value } }));
       expect(error.source).toBe('environment');
-      expect(error.issues).toEqual([
-        { path: 'llm.timeoutMs', message: `AGENTBOX_TIMEOUT_MS must be a number, got ${JSON.stringify(value)}` },
-      ]);
+      expect(error.issues).toEqual([{ path: 'llm.timeoutMs', message: `AGENTBOX_TIMEOUT_MS must be a number, got ${JSON.stringify(value)}` }]);
     }
   });
 

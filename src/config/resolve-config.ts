@@ -4,13 +4,7 @@ import { ConfigError, type ConfigIssue } from '../errors/config-error.js';
 import { settingsFromEnvironment } from './config-environment.js';
 import { configSchema, type AgentboxConfig, type AgentboxConfigInput } from './config-schema.js';
 import { suggestKey } from './suggest-key.js';
-import {
-  isPlainObject,
-  mergeConfigLayers,
-  provenanceOf,
-  type ConfigLayer,
-  type MergedConfig,
-} from './merge-config-layers.js';
+import { isPlainObject, mergeConfigLayers, provenanceOf, type ConfigLayer, type MergedConfig } from './merge-config-layers.js';
 
 /**
  * How deeply a config layer may nest (the top object is level 1). Real configs stay under
@@ -49,7 +43,11 @@ export function resolveConfig(options: ResolveConfigOptions = {}): AgentboxConfi
   const merged = mergeConfigLayers(layers);
   const result = configSchema.safeParse(merged.data);
   if (result.success) return result.data;
-  throw configErrorFrom(result.error.issues, merged, layers.map((layer) => layer.source));
+  throw configErrorFrom(
+    result.error.issues,
+    merged,
+    layers.map((layer) => layer.source),
+  );
 }
 
 function fileLayer(data: unknown, source: string): ConfigLayer {
@@ -85,11 +83,7 @@ interface LocatedIssue extends ConfigIssue {
   source: string | undefined;
 }
 
-function configErrorFrom(
-  zodIssues: readonly z.core.$ZodIssue[],
-  merged: MergedConfig,
-  layerOrder: readonly string[],
-): ConfigError {
+function configErrorFrom(zodIssues: readonly z.core.$ZodIssue[], merged: MergedConfig, layerOrder: readonly string[]): ConfigError {
   const located: LocatedIssue[] = [];
   for (const issue of zodIssues) {
     const parent = issue.path.map(String).join('.');

@@ -31,7 +31,11 @@ export const serverConfigSchema = z
       })
       .prefault({}),
     /** Largest request body accepted, in bytes (default 1 MiB). */
-    bodyLimitBytes: z.number().int().positive().default(1024 * 1024),
+    bodyLimitBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024),
     /** Browser origins allowed to call the API (CORS); absent: same origin only. */
     corsOrigins: z.array(z.string().min(1)).optional(),
     /**
@@ -40,7 +44,14 @@ export const serverConfigSchema = z
      * is refused (403 HOST_NOT_ALLOWED), so a DNS-rebound page cannot reach the service.
      */
     allowedHosts: z
-      .array(z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(:\d{1,5})?$/, 'a host name or address, optionally with :port (e.g. agentbox.internal or agentbox.internal:8443)'))
+      .array(
+        z
+          .string()
+          .regex(
+            /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+)(:\d{1,5})?$/,
+            'a host name or address, optionally with :port (e.g. agentbox.internal or agentbox.internal:8443)',
+          ),
+      )
       .default([]),
   })
   .prefault({});

@@ -4,14 +4,7 @@ import { AgentboxError } from '../errors/agentbox-error.js';
  * The lifecycle of a session. `completed`, `failed` and `cancelled` end a turn; a new user
  * message starts the next turn from any of them (or from `idle`).
  */
-export type SessionState =
-  | 'idle'
-  | 'awaiting_llm'
-  | 'awaiting_approval'
-  | 'running_tools'
-  | 'completed'
-  | 'failed'
-  | 'cancelled';
+export type SessionState = 'idle' | 'awaiting_llm' | 'awaiting_approval' | 'running_tools' | 'completed' | 'failed' | 'cancelled';
 
 const endOfTurn: SessionState[] = ['completed', 'failed', 'cancelled'];
 const working: SessionState[] = ['awaiting_llm', 'awaiting_approval', 'running_tools'];

@@ -10,7 +10,17 @@ function log(...payloads: EventPayload[]): AgentEvent[] {
 
 describe('session state machine', () => {
   it('allows the lifecycle of a turn with tools and a second turn', () => {
-    const path = ['idle', 'awaiting_llm', 'running_tools', 'awaiting_approval', 'running_tools', 'awaiting_llm', 'completed', 'awaiting_llm', 'failed'] as const;
+    const path = [
+      'idle',
+      'awaiting_llm',
+      'running_tools',
+      'awaiting_approval',
+      'running_tools',
+      'awaiting_llm',
+      'completed',
+      'awaiting_llm',
+      'failed',
+    ] as const;
     for (let i = 1; i < path.length; i += 1) expect(transition(path[i - 1]!, path[i]!)).toBe(path[i]);
   });
 
@@ -35,7 +45,16 @@ describe('foldEvents', () => {
         { type: 'session.created', owner: 'ana', system: 'be brief', metadata: { tag: 1 } },
         { type: 'turn.started', turn: 1, input: 'what is 2+2?' },
         { type: 'state.changed', from: 'idle', to: 'awaiting_llm' },
-        { type: 'llm.completed', step: 1, model: 'm', text: '', toolCalls: [{ id: 'c1', name: 'calculator', arguments: '{"expression":"2+2"}' }], finishReason: 'tool_calls', usage, durationMs: 3 },
+        {
+          type: 'llm.completed',
+          step: 1,
+          model: 'm',
+          text: '',
+          toolCalls: [{ id: 'c1', name: 'calculator', arguments: '{"expression":"2+2"}' }],
+          finishReason: 'tool_calls',
+          usage,
+          durationMs: 3,
+        },
         { type: 'state.changed', from: 'awaiting_llm', to: 'running_tools' },
         { type: 'tool.completed', step: 1, callId: 'c1', name: 'calculator', ok: true, output: '{"result":4}', durationMs: 1 },
         { type: 'state.changed', from: 'running_tools', to: 'awaiting_llm' },

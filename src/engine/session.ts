@@ -74,9 +74,7 @@ export function applyEvent(session: Session, event: AgentEvent): Session {
       break;
     case 'llm.completed':
       session.messages.push(
-        event.toolCalls.length > 0
-          ? { role: 'assistant', content: event.text, toolCalls: event.toolCalls }
-          : { role: 'assistant', content: event.text },
+        event.toolCalls.length > 0 ? { role: 'assistant', content: event.text, toolCalls: event.toolCalls } : { role: 'assistant', content: event.text },
       );
       session.usage = { ...session.usage, ...addUsage(session.usage, event.usage) };
       session.usage.llmCalls += 1;

@@ -118,6 +118,8 @@ const marker = Symbol.for('agentbox.error');
 export class AgentboxError<C extends ErrorCode = ErrorCode> extends Error {
   readonly code: C;
   readonly details: ErrorDetails<C>;
+  // Read through the symbol by `isInstance`, so a duplicated copy of the package still matches.
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: read via the symbol in isInstance
   private readonly [marker] = true;
 
   constructor(code: C, message: string, ...[options]: OptionsArgument<C>) {

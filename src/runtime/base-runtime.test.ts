@@ -77,13 +77,26 @@ describe('BaseRuntime.process', () => {
     await expect(rt.process({ input: 'x' })).rejects.toThrow('HTTP 500 from the model');
     const [summary] = await store.list();
     const events = await store.events(summary!.id);
-    expect(events.map((e) => e.type)).toEqual(['session.created', 'turn.started', 'state.changed', 'llm.started', 'llm.failed', 'turn.failed', 'state.changed']);
+    expect(events.map((e) => e.type)).toEqual([
+      'session.created',
+      'turn.started',
+      'state.changed',
+      'llm.started',
+      'llm.failed',
+      'turn.failed',
+      'state.changed',
+    ]);
     // The failed session takes a new turn.
     expect(summary?.state).toBe('failed');
   });
 
   it('cancels a running turn', async () => {
-    const slow = defineTool({ name: 'slow', description: 'slow', parameters: { type: 'object' }, execute: (_a, { signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))) });
+    const slow = defineTool({
+      name: 'slow',
+      description: 'slow',
+      parameters: { type: 'object' },
+      execute: (_a, { signal }) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+    });
     const { rt, store } = runtime([{ toolCalls: [{ name: 'slow', arguments: '{}' }] }], { tools: [slow] });
     const session = await rt.createSession();
     const running = rt.process({ sessionId: session.id, input: 'go' });

@@ -7,7 +7,7 @@ import { createToolCallAuthorizer } from '../auth/create-tool-call-authorizer.js
 import { serverConfigSchema, type ServerConfig, type ServerConfigInput } from '../config/server-config-schema.js';
 import type { Clock } from '../engine/session-recorder.js';
 import { AgentboxError } from '../errors/agentbox-error.js';
-import { BaseRuntime } from '../runtime/base-runtime.js';
+import type { BaseRuntime } from '../runtime/base-runtime.js';
 import { MemorySessionStore } from '../store/memory-session-store.js';
 import { createApiKeyAuthenticator, type KeyHasher } from './api-key-auth.js';
 import { createHostAllowList } from './host-allow-list.js';

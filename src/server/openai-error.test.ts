@@ -23,7 +23,13 @@ describe('openAiErrorBody', () => {
 
   it('names the param from the first issue, without the request part', () => {
     const param = (path: string) => openAiErrorBody({ code: 'INVALID_INPUT', message: 'm', details: { issues: [{ path, message: 'x' }] } }, 400).error.param;
-    expect([param('body.messages.2.content'), param('query.limit'), param('params.id'), param('body'), param('')]).toEqual(['messages.2.content', 'limit', 'id', null, null]);
+    expect([param('body.messages.2.content'), param('query.limit'), param('params.id'), param('body'), param('')]).toEqual([
+      'messages.2.content',
+      'limit',
+      'id',
+      null,
+      null,
+    ]);
     expect(openAiErrorBody({ code: 'NOT_FOUND', message: 'm', details: { param: 'model' } }, 404).error.param).toBe('model');
     expect(openAiErrorBody({ code: 'PAYLOAD_TOO_LARGE', message: 'm', details: { limitBytes: 1 } }, 413).error.param).toBeNull();
   });
@@ -34,7 +40,9 @@ describe('openAiErrorBody', () => {
       status: 500,
       body: { error: { message: 'internal server error; the service log has the details', type: 'server_error', param: null, code: 'STORE_FAILED' } },
     });
-    expect(errorBodyFor(new TypeError('x is undefined'), 'openai').body).toEqual({ error: { message: 'internal server error', type: 'server_error', param: null, code: 'INTERNAL' } });
+    expect(errorBodyFor(new TypeError('x is undefined'), 'openai').body).toEqual({
+      error: { message: 'internal server error', type: 'server_error', param: null, code: 'INTERNAL' },
+    });
     const limited = errorBodyFor(new AgentboxError('RATE_LIMITED', 'slow down', { details: { retryAfterSeconds: 3 } }), 'openai');
     expect(JSON.stringify(limited.body)).not.toContain('retryAfterSeconds');
   });

@@ -2,13 +2,7 @@ import type { SerializedError } from '../errors/agentbox-error.js';
 import type { ErrorStatus } from './http-error.js';
 
 /** The `type` values OpenAI's API answers with (and its SDKs and client libraries know). */
-export type OpenAiErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'permission_error'
-  | 'not_found_error'
-  | 'rate_limit_error'
-  | 'server_error';
+export type OpenAiErrorType = 'invalid_request_error' | 'authentication_error' | 'permission_error' | 'not_found_error' | 'rate_limit_error' | 'server_error';
 
 /** OpenAI's `ErrorResponse` (`components.schemas.ErrorResponse` in its OpenAPI document). */
 export interface OpenAiErrorBody {

@@ -12,11 +12,9 @@ const body = (schema: z.ZodType): Json => z.toJSONSchema(schema, { io: 'input', 
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: Json, description = 'OK'): Json => ({ description, content: { 'application/json': { schema } } });
 const sse = (description: string): Json => ({ description, content: { 'text/event-stream': { schema: { type: 'string' } } } });
-const errors = (...statuses: number[]): Json =>
-  Object.fromEntries(statuses.map((s) => [String(s), { $ref: `#/components/responses/E${s}` }]));
+const errors = (...statuses: number[]): Json => Object.fromEntries(statuses.map((s) => [String(s), { $ref: `#/components/responses/E${s}` }]));
 /** The OpenAI-compatible routes answer errors in OpenAI's `ErrorResponse` shape (see openai-error.ts). */
-const openAiErrors = (...statuses: number[]): Json =>
-  Object.fromEntries(statuses.map((s) => [String(s), { $ref: `#/components/responses/O${s}` }]));
+const openAiErrors = (...statuses: number[]): Json => Object.fromEntries(statuses.map((s) => [String(s), { $ref: `#/components/responses/O${s}` }]));
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const authErrors = [401, 429];
 
@@ -39,7 +37,10 @@ const sessionSchema: Json = {
     id: { type: 'string' },
     owner: { type: 'string' },
     state: { enum: ['idle', 'awaiting_llm', 'awaiting_approval', 'running_tools', 'completed', 'failed', 'cancelled'] },
-    messages: { type: 'array', items: { type: 'object', required: ['role'], properties: { role: { enum: ['system', 'user', 'assistant', 'tool'] }, content: { type: 'string' } } } },
+    messages: {
+      type: 'array',
+      items: { type: 'object', required: ['role'], properties: { role: { enum: ['system', 'user', 'assistant', 'tool'] }, content: { type: 'string' } } },
+    },
     usage: { type: 'object', additionalProperties: { type: 'number' } },
     metadata: { type: 'object' },
     createdAt: { type: 'integer' },
@@ -56,20 +57,66 @@ function build(): Json {
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key whose SHA-256 is in server.apiKeys (none in local mode).' } },
       schemas: {
-        Error: { type: 'object', required: ['error'], properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } } } } },
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: {
+            error: {
+              type: 'object',
+              required: ['code', 'message'],
+              properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' } },
+            },
+          },
+        },
         OpenAIError: {
           type: 'object',
           required: ['error'],
-          properties: { error: { type: 'object', required: ['message', 'type', 'param', 'code'], properties: { message: { type: 'string' }, type: { type: 'string' }, param: { type: ['string', 'null'] }, code: { type: ['string', 'null'], description: "agentbox's error code" } } } },
+          properties: {
+            error: {
+              type: 'object',
+              required: ['message', 'type', 'param', 'code'],
+              properties: {
+                message: { type: 'string' },
+                type: { type: 'string' },
+                param: { type: ['string', 'null'] },
+                code: { type: ['string', 'null'], description: "agentbox's error code" },
+              },
+            },
+          },
         },
         Session: sessionSchema,
-        SessionSummary: { type: 'object', required: ['id', 'owner', 'state', 'title', 'createdAt', 'updatedAt', 'lastSeq'], properties: { id: { type: 'string' }, owner: { type: 'string' }, state: { type: 'string' }, title: { type: 'string' }, createdAt: { type: 'integer' }, updatedAt: { type: 'integer' }, lastSeq: { type: 'integer' } } },
-        AgentEvent: { type: 'object', required: ['type', 'sessionId', 'seq', 'time'], properties: { type: { type: 'string' }, sessionId: { type: 'string' }, seq: { type: 'integer', description: '0 for transient events (text deltas)' }, time: { type: 'integer' } } },
+        SessionSummary: {
+          type: 'object',
+          required: ['id', 'owner', 'state', 'title', 'createdAt', 'updatedAt', 'lastSeq'],
+          properties: {
+            id: { type: 'string' },
+            owner: { type: 'string' },
+            state: { type: 'string' },
+            title: { type: 'string' },
+            createdAt: { type: 'integer' },
+            updatedAt: { type: 'integer' },
+            lastSeq: { type: 'integer' },
+          },
+        },
+        AgentEvent: {
+          type: 'object',
+          required: ['type', 'sessionId', 'seq', 'time'],
+          properties: {
+            type: { type: 'string' },
+            sessionId: { type: 'string' },
+            seq: { type: 'integer', description: '0 for transient events (text deltas)' },
+            time: { type: 'integer' },
+          },
+        },
         CreateSessionRequest: body(createSessionBodySchema),
         PostMessageRequest: body(postMessageBodySchema),
         ApprovalRequest: body(approvalBodySchema),
         CreateChatCompletionRequest: body(chatCompletionRequestSchema),
-        Model: { type: 'object', required: ['id', 'object', 'created', 'owned_by'], properties: { id: { type: 'string' }, object: { const: 'model' }, created: { type: 'integer' }, owned_by: { type: 'string' } } },
+        Model: {
+          type: 'object',
+          required: ['id', 'object', 'created', 'owned_by'],
+          properties: { id: { type: 'string' }, object: { const: 'model' }, created: { type: 'integer' }, owned_by: { type: 'string' } },
+        },
       },
       responses: Object.fromEntries(
         Object.entries(errorDescriptions).flatMap(([s, d]) => [
@@ -81,14 +128,21 @@ function build(): Json {
     security: [{ apiKey: [] }],
     paths: {
       '/v1/sessions': {
-        post: { summary: 'Create a session', requestBody: { content: { 'application/json': { schema: ref('CreateSessionRequest') } } }, responses: { '201': json(ref('Session'), 'created'), ...errors(400, 403, 413, ...authErrors) } },
+        post: {
+          summary: 'Create a session',
+          requestBody: { content: { 'application/json': { schema: ref('CreateSessionRequest') } } },
+          responses: { '201': json(ref('Session'), 'created'), ...errors(400, 403, 413, ...authErrors) },
+        },
         get: {
           summary: 'List own sessions (all with session:read:any), most recent first',
           parameters: [
             { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 50 } },
             { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
           ],
-          responses: { '200': json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref('SessionSummary') } } }), ...errors(400, 403, ...authErrors) },
+          responses: {
+            '200': json({ type: 'object', required: ['data'], properties: { data: { type: 'array', items: ref('SessionSummary') } } }),
+            ...errors(400, 403, ...authErrors),
+          },
         },
       },
       '/v1/sessions/{id}': {
@@ -102,7 +156,15 @@ function build(): Json {
           summary: 'Run a turn. Accept: text/event-stream streams its events (event = type, id = seq); otherwise JSON after the turn',
           requestBody: { required: true, content: { 'application/json': { schema: ref('PostMessageRequest') } } },
           responses: {
-            '200': { description: 'the turn', content: { 'application/json': { schema: { type: 'object', required: ['session', 'text'], properties: { session: ref('Session'), text: { type: 'string' } } } }, 'text/event-stream': { schema: { type: 'string' } } } },
+            '200': {
+              description: 'the turn',
+              content: {
+                'application/json': {
+                  schema: { type: 'object', required: ['session', 'text'], properties: { session: ref('Session'), text: { type: 'string' } } },
+                },
+                'text/event-stream': { schema: { type: 'string' } },
+              },
+            },
             ...errors(400, 403, 404, 409, 413, 502, ...authErrors),
           },
         },
@@ -115,26 +177,64 @@ function build(): Json {
             { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 } },
             { name: 'Last-Event-ID', in: 'header', schema: { type: 'integer', minimum: 0 } },
           ],
-          responses: { '200': { ...sse('events'), content: { ...(sse('').content as Json), 'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: ref('AgentEvent') } } } } } }, ...errors(400, 403, 404, ...authErrors) },
+          responses: {
+            '200': {
+              ...sse('events'),
+              content: {
+                ...(sse('').content as Json),
+                'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: ref('AgentEvent') } } } },
+              },
+            },
+            ...errors(400, 403, 404, ...authErrors),
+          },
         },
       },
       '/v1/sessions/{id}/approvals/{callId}': {
         parameters: [idParam, { name: 'callId', in: 'path', required: true, schema: { type: 'string' } }],
-        post: { summary: 'Approve or deny a pending tool call', requestBody: { required: true, content: { 'application/json': { schema: ref('ApprovalRequest') } } }, responses: { '200': json({ type: 'object', properties: { callId: { type: 'string' }, approved: { type: 'boolean' } } }), ...errors(400, 403, 404, ...authErrors) } },
+        post: {
+          summary: 'Approve or deny a pending tool call',
+          requestBody: { required: true, content: { 'application/json': { schema: ref('ApprovalRequest') } } },
+          responses: {
+            '200': json({ type: 'object', properties: { callId: { type: 'string' }, approved: { type: 'boolean' } } }),
+            ...errors(400, 403, 404, ...authErrors),
+          },
+        },
       },
       '/v1/sessions/{id}/cancel': {
         parameters: [idParam],
-        post: { summary: 'Cancel the running turn', responses: { '200': json({ type: 'object', required: ['cancelled'], properties: { cancelled: { type: 'boolean' } } }), ...errors(403, 404, ...authErrors) } },
+        post: {
+          summary: 'Cancel the running turn',
+          responses: {
+            '200': json({ type: 'object', required: ['cancelled'], properties: { cancelled: { type: 'boolean' } } }),
+            ...errors(403, 404, ...authErrors),
+          },
+        },
       },
       '/v1/chat/completions': {
         post: {
           summary: 'OpenAI-compatible chat completion answered by an agentbox agent with its tools',
           requestBody: { required: true, content: { 'application/json': { schema: ref('CreateChatCompletionRequest') } } },
-          responses: { '200': { description: 'a chat.completion, or chat.completion.chunk events ending with [DONE] when stream is true', content: { 'application/json': { schema: { type: 'object' } }, 'text/event-stream': { schema: { type: 'string' } } } }, ...openAiErrors(400, 403, 413, 415, 502, ...authErrors) },
+          responses: {
+            '200': {
+              description: 'a chat.completion, or chat.completion.chunk events ending with [DONE] when stream is true',
+              content: { 'application/json': { schema: { type: 'object' } }, 'text/event-stream': { schema: { type: 'string' } } },
+            },
+            ...openAiErrors(400, 403, 413, 415, 502, ...authErrors),
+          },
         },
       },
       '/v1/models': {
-        get: { summary: 'OpenAI-compatible: the model the agent answers as', responses: { '200': json({ type: 'object', required: ['object', 'data'], properties: { object: { const: 'list' }, data: { type: 'array', items: ref('Model') } } }), ...openAiErrors(...authErrors) } },
+        get: {
+          summary: 'OpenAI-compatible: the model the agent answers as',
+          responses: {
+            '200': json({
+              type: 'object',
+              required: ['object', 'data'],
+              properties: { object: { const: 'list' }, data: { type: 'array', items: ref('Model') } },
+            }),
+            ...openAiErrors(...authErrors),
+          },
+        },
       },
       '/v1/models/{model}': {
         parameters: [{ name: 'model', in: 'path', required: true, schema: { type: 'string' } }],
@@ -142,8 +242,15 @@ function build(): Json {
       },
       '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json({ type: 'object' }) } } },
       '/healthz': { get: { summary: 'The process is alive', security: [], responses: { '200': json({ type: 'object' }) } } },
-      '/readyz': { get: { summary: 'The store answers', security: [], responses: { '200': json({ type: 'object' }), '503': json(ref('Error'), 'not ready') } } },
-      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } } } },
+      '/readyz': {
+        get: { summary: 'The store answers', security: [], responses: { '200': json({ type: 'object' }), '503': json(ref('Error'), 'not ready') } },
+      },
+      '/metrics': {
+        get: {
+          summary: 'Prometheus metrics',
+          responses: { '200': { description: 'text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+        },
+      },
     },
   };
 }

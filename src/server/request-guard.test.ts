@@ -17,7 +17,9 @@ function recordingMetrics(withObserver: boolean): ServerMetrics & { samples: Req
   return {
     samples,
     observeRequest: (sample) => void samples.push(sample),
-    ...(withObserver ? { requestObserver: (method: string, route: string) => (status: number, seconds: number) => void samples.push({ method, route, status, seconds }) } : {}),
+    ...(withObserver
+      ? { requestObserver: (method: string, route: string) => (status: number, seconds: number) => void samples.push({ method, route, status, seconds }) }
+      : {}),
     render: async () => ({ contentType: 'text/plain', body: '' }),
   };
 }
@@ -28,7 +30,10 @@ async function guardedApp(options: Partial<RequestGuardOptions> & { keys?: strin
     authenticate: keys.length > 0 ? createApiKeyAuthenticator(keys) : undefined,
     limiter: new RateLimiter(1000),
     requestsPerMinute: 1000,
-    bodyLimit: bodyLimit({ maxSize: 100, onError: () => Promise.reject(new AgentboxError('PAYLOAD_TOO_LARGE', 'too large', { details: { limitBytes: 100 } })) }),
+    bodyLimit: bodyLimit({
+      maxSize: 100,
+      onError: () => Promise.reject(new AgentboxError('PAYLOAD_TOO_LARGE', 'too large', { details: { limitBytes: 100 } })),
+    }),
     toResponse: errorResponse,
     ...options,
   });
@@ -110,7 +115,10 @@ describe('RequestGuard', () => {
     const metrics = recordingMetrics(true);
     const app = await guardedApp({ keys: ['k1'], metrics, cors: cors({ origin: ['https://app.example'], exposeHeaders: ['Retry-After'] }) });
     const origin = { origin: 'https://app.example' };
-    const preflight = await app.request('/v1/things/a', { method: 'OPTIONS', headers: { ...origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    const preflight = await app.request('/v1/things/a', {
+      method: 'OPTIONS',
+      headers: { ...origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example');
     expect(preflight.headers.get('access-control-allow-headers')).toBe('authorization');
@@ -126,7 +134,12 @@ describe('RequestGuard', () => {
     expect(await ok.json()).toEqual({ id: 'a', principal: 'p-k1' });
     const other = await app.request('/v1/things/a', { headers: { origin: 'https://evil.example', authorization: 'Bearer k1' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
-    expect(metrics.samples.map((s) => `${s.method} ${s.route} ${s.status}`)).toEqual(['OPTIONS unmatched 204', 'GET /v1/things/:id 401', 'GET /v1/things/:id 200', 'GET /v1/things/:id 200']);
+    expect(metrics.samples.map((s) => `${s.method} ${s.route} ${s.status}`)).toEqual([
+      'OPTIONS unmatched 204',
+      'GET /v1/things/:id 401',
+      'GET /v1/things/:id 200',
+      'GET /v1/things/:id 200',
+    ]);
   });
 });
 

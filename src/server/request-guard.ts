@@ -87,7 +87,13 @@ export class RequestGuard {
       });
   }
 
-  async #run<P extends string>(c: Context<AppEnv, P>, scope: Scope, observe: RequestObserver | undefined, route: string, handler: RouteHandler<P>): Promise<Response> {
+  async #run<P extends string>(
+    c: Context<AppEnv, P>,
+    scope: Scope,
+    observe: RequestObserver | undefined,
+    route: string,
+    handler: RouteHandler<P>,
+  ): Promise<Response> {
     const { metrics, cors } = this.options;
     const started = metrics ? performance.now() : 0;
     let res: Response;
@@ -114,11 +120,17 @@ export class RequestGuard {
     if (!hostAllowed && !originAllowed) return;
     const host = c.req.header('host') ?? new URL(c.req.url).host;
     if (hostAllowed && !hostAllowed(host)) {
-      throw new AgentboxError('HOST_NOT_ALLOWED', `the service does not answer to Host ${JSON.stringify(host.slice(0, 200))}; if it is reached by that name, add it to server.allowedHosts`);
+      throw new AgentboxError(
+        'HOST_NOT_ALLOWED',
+        `the service does not answer to Host ${JSON.stringify(host.slice(0, 200))}; if it is reached by that name, add it to server.allowedHosts`,
+      );
     }
     const origin = c.req.header('origin');
     if (originAllowed && !originAllowed(origin, host)) {
-      throw new AgentboxError('ORIGIN_NOT_ALLOWED', `local mode takes no requests from pages of other origins (Origin ${JSON.stringify((origin ?? '').slice(0, 200))}); list the origin in server.corsOrigins to allow it`);
+      throw new AgentboxError(
+        'ORIGIN_NOT_ALLOWED',
+        `local mode takes no requests from pages of other origins (Origin ${JSON.stringify((origin ?? '').slice(0, 200))}); list the origin in server.corsOrigins to allow it`,
+      );
     }
   }
 
@@ -187,9 +199,13 @@ export class RequestGuard {
   #limit(bucket: string): void {
     const decision = this.options.limiter.take(bucket);
     if (!decision.allowed) {
-      throw new AgentboxError('RATE_LIMITED', `rate limit of ${this.options.requestsPerMinute} requests per minute exceeded; retry in ${decision.retryAfterSeconds} s`, {
-        details: { retryAfterSeconds: decision.retryAfterSeconds },
-      });
+      throw new AgentboxError(
+        'RATE_LIMITED',
+        `rate limit of ${this.options.requestsPerMinute} requests per minute exceeded; retry in ${decision.retryAfterSeconds} s`,
+        {
+          details: { retryAfterSeconds: decision.retryAfterSeconds },
+        },
+      );
     }
   }
 

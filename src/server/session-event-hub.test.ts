@@ -69,11 +69,16 @@ describe('SessionEventHub', () => {
     expect(hub.size).toBe(0);
   });
 
-  it("keeps delivering to the others when one listener throws", async () => {
+  it('keeps delivering to the others when one listener throws', async () => {
     const bus = new EventBus();
     const hub = new SessionEventHub(() => bus.subscribe({ capacity: 16, overflow: 'block' }));
     const ok = listener();
-    hub.attach('a', { deliver: () => { throw new Error('broken'); }, end: () => undefined });
+    hub.attach('a', {
+      deliver: () => {
+        throw new Error('broken');
+      },
+      end: () => undefined,
+    });
     hub.attach('a', ok);
     await bus.publish(delta('a', 'one'));
     await bus.publish(delta('a', 'two'));

@@ -21,7 +21,15 @@ function setup(options: { pageSize?: number; capacity?: number } = {}) {
     await bus.publish(event);
   };
   const open = (afterSeq: number): Response =>
-    sessionEventStream({ sessionId: sid, hub, afterSeq, streams, backlog: (after, limit) => store.events(sid, { afterSeq: after, limit }), capacity: options.capacity ?? 100, pageSize: options.pageSize ?? 3 });
+    sessionEventStream({
+      sessionId: sid,
+      hub,
+      afterSeq,
+      streams,
+      backlog: (after, limit) => store.events(sid, { afterSeq: after, limit }),
+      capacity: options.capacity ?? 100,
+      pageSize: options.pageSize ?? 3,
+    });
   return { store, bus, hub, streams, record, open };
 }
 

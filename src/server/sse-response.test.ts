@@ -22,7 +22,9 @@ describe('SSE event text', () => {
   it('is byte for byte what writeSSE sends, with an id only for stored events', async () => {
     for (const event of events) {
       const ours = await written((stream) => writeEvent(stream, event));
-      const hono = await written((stream) => stream.writeSSE({ event: event.type, data: JSON.stringify(event), ...(event.seq > 0 ? { id: String(event.seq) } : {}) }));
+      const hono = await written((stream) =>
+        stream.writeSSE({ event: event.type, data: JSON.stringify(event), ...(event.seq > 0 ? { id: String(event.seq) } : {}) }),
+      );
       expect(ours).toBe(hono);
       expect(ours).toBe(sseEventText(event));
     }

@@ -106,7 +106,10 @@ describe('StreamRegistry', () => {
   it('beats every open stream from one timer, which runs only while a stream is open', async () => {
     const streams = new StreamRegistry(10);
     const beats: string[] = [];
-    const remove = [streams.add({ close: () => undefined, heartbeat: () => beats.push('a') }), streams.add({ close: () => undefined, heartbeat: () => beats.push('b') })];
+    const remove = [
+      streams.add({ close: () => undefined, heartbeat: () => beats.push('a') }),
+      streams.add({ close: () => undefined, heartbeat: () => beats.push('b') }),
+    ];
     await new Promise((r) => setTimeout(r, 35));
     expect(beats.filter((b) => b === 'a').length).toBeGreaterThanOrEqual(1);
     expect(beats.filter((b) => b === 'a').length).toBe(beats.filter((b) => b === 'b').length);

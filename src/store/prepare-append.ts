@@ -38,11 +38,9 @@ export function prepareAppend(sessionId: string, position: LogPosition, events: 
     }
     if (event.seq !== expected) {
       const kind = event.seq < expected ? 'duplicate' : 'gap';
-      throw new AgentboxError(
-        'STORE_CONFLICT',
-        `seq ${kind} in session ${sessionId}: expected seq ${expected}, got ${event.seq}`,
-        { details: { sessionId, expectedSeq: expected, seq: event.seq } },
-      );
+      throw new AgentboxError('STORE_CONFLICT', `seq ${kind} in session ${sessionId}: expected seq ${expected}, got ${event.seq}`, {
+        details: { sessionId, expectedSeq: expected, seq: event.seq },
+      });
     }
     if (event.type === 'state.changed') state = transition(state, event.to);
     expected += 1;

@@ -17,10 +17,7 @@ export interface SessionLogBuilder {
   event(payload: EventPayload): AgentEvent;
 }
 
-export function sessionLog(
-  sessionId: string,
-  options: { owner?: string; startTime?: number; timeStep?: number } = {},
-): SessionLogBuilder {
+export function sessionLog(sessionId: string, options: { owner?: string; startTime?: number; timeStep?: number } = {}): SessionLogBuilder {
   const owner = options.owner ?? 'alice';
   const timeStep = options.timeStep ?? 10;
   let seq = 0;
@@ -44,9 +41,7 @@ export function sessionLog(
     get lastSeq() {
       return seq;
     },
-    created: (extra = {}) => [
-      event({ type: 'session.created', owner, metadata: extra.metadata ?? {}, ...(extra.system ? { system: extra.system } : {}) }),
-    ],
+    created: (extra = {}) => [event({ type: 'session.created', owner, metadata: extra.metadata ?? {}, ...(extra.system ? { system: extra.system } : {}) })],
     turn: (input, reply) => {
       turns += 1;
       const usage = { promptTokens: 10, completionTokens: 5, totalTokens: 15 };

@@ -74,8 +74,7 @@ export function describeSessionStoreContract(name: string, makeStore: () => Sess
       const store = await fresh();
       const log = sessionLog('s1');
       await store.append('s1', [...log.created(), ...log.turn('a', 'b'), ...log.turn('c', 'd')]);
-      const seqs = async (options: { afterSeq?: number; limit?: number }) =>
-        (await store.events('s1', options)).map((e) => e.seq);
+      const seqs = async (options: { afterSeq?: number; limit?: number }) => (await store.events('s1', options)).map((e) => e.seq);
       expect(await seqs({})).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
       expect(await seqs({ afterSeq: 3, limit: 4 })).toEqual([4, 5, 6, 7]);
       expect(await seqs({ afterSeq: 9 })).toEqual([10, 11]);

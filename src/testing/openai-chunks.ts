@@ -70,7 +70,7 @@ export function toolCallDeltas(calls: readonly WireToolCall[], pieces: number, i
   if (!interleave) return perCall.flat().map((fragment) => [fragment]);
   const rounds: object[][] = [];
   for (let round = 0; perCall.some((fragments) => round < fragments.length); round++) {
-    rounds.push(perCall.filter((fragments) => round < fragments.length).map((fragments) => fragments[round]!));
+    rounds.push(perCall.flatMap((fragments) => fragments.slice(round, round + 1)));
   }
   return rounds;
 }

@@ -27,7 +27,11 @@ const html = `<!doctype html><title>library</title>
 
 beforeAll(async () => {
   await ensureWebBuilt();
-  [server, llm, browser] = await Promise.all([startStaticServer({ mounts: [['/assets/', join(repoRoot, 'dist-web')]] }), startScriptedLlmServer(), launchBrowser()]);
+  [server, llm, browser] = await Promise.all([
+    startStaticServer({ mounts: [['/assets/', join(repoRoot, 'dist-web')]] }),
+    startScriptedLlmServer(),
+    launchBrowser(),
+  ]);
   server.set('/', html);
   page = await browser.newPage();
   await page.goto(`${server.url}/`);
@@ -59,12 +63,24 @@ type Outcome = { ok: true; value: unknown } | { ok: false; code: string; message
 describe('agentbox-web.js with the worker bundle', () => {
   it('runs script tools in QuickJS inside the worker, with their deadline enforced', async () => {
     llm.enqueue(
-      { type: 'tool-calls', calls: [{ name: 'shout', arguments: { text: 'hello worker' } }, { name: 'spin', arguments: {} }] },
+      {
+        type: 'tool-calls',
+        calls: [
+          { name: 'shout', arguments: { text: 'hello worker' } },
+          { name: 'spin', arguments: {} },
+        ],
+      },
       { type: 'text', text: 'Done.' },
     );
     const result = await page.evaluate(
       async ({ baseUrl, tools }) => {
-        const w = window as unknown as { startRuntime: (config: unknown) => Promise<{ info: unknown; process: (r: unknown) => Promise<{ state: string; messages: Array<{ role: string; name?: string; content: string }> }>; close: () => Promise<void> }> };
+        const w = window as unknown as {
+          startRuntime: (config: unknown) => Promise<{
+            info: unknown;
+            process: (r: unknown) => Promise<{ state: string; messages: Array<{ role: string; name?: string; content: string }> }>;
+            close: () => Promise<void>;
+          }>;
+        };
         const runtime = await w.startRuntime({ llm: { baseUrl, model: 'scripted', maxRetries: 0 }, store: { kind: 'memory' }, tools: { scripts: tools } });
         const session = await runtime.process({ input: 'shout and spin' });
         await runtime.close();
@@ -104,7 +120,10 @@ describe('agentbox-web.js with the worker bundle', () => {
     const outcome = (await page.evaluate(async () => {
       const w = window as unknown as { startRuntime: (config: unknown) => Promise<{ close: () => Promise<void> }> };
       try {
-        const runtime = await w.startRuntime({ store: { kind: 'memory' }, tools: { wasm: [{ manifest: { name: 'ghost', description: 'missing', parameters: {} }, url: '/assets/tools/ghost.wasm' }] } });
+        const runtime = await w.startRuntime({
+          store: { kind: 'memory' },
+          tools: { wasm: [{ manifest: { name: 'ghost', description: 'missing', parameters: {} }, url: '/assets/tools/ghost.wasm' }] },
+        });
         await runtime.close();
         return { ok: true, value: null };
       } catch (error) {

@@ -67,7 +67,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Server
   });
   let server: ServerApp | undefined;
   const metrics = prometheus
-    ? createPrometheusMetrics({ events: runtime.stream({ overflow: 'drop-oldest' }), activeSessions: () => server?.activeTurns ?? 0, openStreams: () => server?.openStreams ?? 0 })
+    ? createPrometheusMetrics({
+        events: runtime.stream({ overflow: 'drop-oldest' }),
+        activeSessions: () => server?.activeTurns ?? 0,
+        openStreams: () => server?.openStreams ?? 0,
+      })
     : undefined;
   server = createServerApp({ runtime, authorizer, config, ...(metrics ? { metrics } : {}), ...rest });
   const app = server;

@@ -18,9 +18,11 @@ export interface SymlinkSwapper {
  */
 export function startSymlinkSwapper(options: { dir: string; target: string; ms: number; holdMs?: number }): SymlinkSwapper {
   const parked = `${options.dir}.parked`;
-  const child: ChildProcess = spawn(process.execPath, [
-    '-e',
-    `const fs = require('fs');
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const fs = require('fs');
      const [dir, parked, target, ms, holdMs] = process.argv.slice(1);
      const hold = () => { for (const until = performance.now() + Number(holdMs); performance.now() < until; ); };
      for (const end = Date.now() + Number(ms); Date.now() < end; ) {
@@ -32,12 +34,14 @@ export function startSymlinkSwapper(options: { dir: string; target: string; ms: 
          try { fs.rmSync(dir, { recursive: true, force: true }); fs.renameSync(parked, dir); } catch {}
        }
      }`,
-    options.dir,
-    parked,
-    options.target,
-    String(options.ms),
-    String(options.holdMs ?? 0),
-  ], { stdio: 'ignore' });
+      options.dir,
+      parked,
+      options.target,
+      String(options.ms),
+      String(options.holdMs ?? 0),
+    ],
+    { stdio: 'ignore' },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     running: () => child.exitCode === null && child.signalCode === null,

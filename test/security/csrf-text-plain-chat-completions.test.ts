@@ -22,7 +22,11 @@ let running: RunningServer;
 
 beforeAll(async () => {
   llm = await startScriptedLlmServer();
-  const config = configSchema.parse({ llm: { baseUrl: llm.url, model: 'm', maxRetries: 0 }, store: { kind: 'memory' }, server: { corsOrigins: ['https://app.example'] } });
+  const config = configSchema.parse({
+    llm: { baseUrl: llm.url, model: 'm', maxRetries: 0 },
+    store: { kind: 'memory' },
+    server: { corsOrigins: ['https://app.example'] },
+  });
   running = await startServer({ config, port: 0 });
 });
 
@@ -50,7 +54,11 @@ describe('a cross-site request to /v1/chat/completions in local mode', () => {
 
   it('is refused from a sandboxed page (Origin: null) and from a page on another local port', async () => {
     for (const origin of ['null', 'http://localhost:3000', `http://127.0.0.1:${Number(port()) + 1}`]) {
-      const res = await rawRequest(`${running.url}/v1/sessions`, { method: 'POST', headers: { host: `127.0.0.1:${port()}`, origin, 'content-type': 'application/json' }, body: '{}' });
+      const res = await rawRequest(`${running.url}/v1/sessions`, {
+        method: 'POST',
+        headers: { host: `127.0.0.1:${port()}`, origin, 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(res.status, origin).toBe(403);
       expect(errorCode(res), origin).toBe('ORIGIN_NOT_ALLOWED');
     }
@@ -59,7 +67,11 @@ describe('a cross-site request to /v1/chat/completions in local mode', () => {
   it('needs application/json even without an Origin (browsers that send none)', async () => {
     const before = llm.requests.length;
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      const res = await rawRequest(`${running.url}/v1/chat/completions`, { method: 'POST', headers: { host: `127.0.0.1:${port()}`, 'content-type': type }, body: completion });
+      const res = await rawRequest(`${running.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { host: `127.0.0.1:${port()}`, 'content-type': type },
+        body: completion,
+      });
       expect(res.status, type).toBe(415);
       expect(errorCode(res), type).toBe('UNSUPPORTED_MEDIA_TYPE');
       expect(JSON.parse(res.body).error.message).toContain('application/json');

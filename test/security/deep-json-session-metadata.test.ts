@@ -21,7 +21,10 @@ let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'agentbox-deep-json-'));
-  const config = configSchema.parse({ llm: { baseUrl: 'http://127.0.0.1:9/v1', model: 'm', maxRetries: 0 }, store: { kind: 'sqlite', path: join(dir, 'store.db') } });
+  const config = configSchema.parse({
+    llm: { baseUrl: 'http://127.0.0.1:9/v1', model: 'm', maxRetries: 0 },
+    store: { kind: 'sqlite', path: join(dir, 'store.db') },
+  });
   running = await startServer({ config, port: 0 });
 });
 
@@ -31,7 +34,8 @@ afterAll(async () => {
 
 const nested = (levels: number): string => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
 
-const post = (path: string, body: string): Promise<Response> => fetch(`${running.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+const post = (path: string, body: string): Promise<Response> =>
+  fetch(`${running.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
 describe('a request body nested thousands of levels deep', () => {
   for (const levels of [1_000, 5_000, 100_000]) {

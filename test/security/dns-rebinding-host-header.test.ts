@@ -32,7 +32,18 @@ afterAll(async () => {
   await running?.close({ timeoutMs: 1000 });
 });
 
-const paths = (): string[] => ['/', '/assets/app.css', '/healthz', '/readyz', '/metrics', '/openapi.json', '/v1/sessions', `/v1/sessions/${sessionId}`, '/v1/nowhere', '/nowhere'];
+const paths = (): string[] => [
+  '/',
+  '/assets/app.css',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/openapi.json',
+  '/v1/sessions',
+  `/v1/sessions/${sessionId}`,
+  '/v1/nowhere',
+  '/nowhere',
+];
 
 describe('a request whose Host is not the service', () => {
   it('is refused on every route, the page, assets, /healthz and /metrics included', async () => {
@@ -57,7 +68,14 @@ describe('a request whose Host is not the service', () => {
   });
 
   it('answers the loopback names at its port and the configured hosts', async () => {
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, 'agentbox.internal', `agentbox.internal:${port}`, 'proxy.internal:8443']) {
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `LOCALHOST:${port}`,
+      'agentbox.internal',
+      `agentbox.internal:${port}`,
+      'proxy.internal:8443',
+    ]) {
       const res = await rawRequest(`${running.url}/v1/sessions/${sessionId}`, { headers: { host } });
       expect(res.status, host).toBe(200);
       expect(res.body, host).toContain('private notes');

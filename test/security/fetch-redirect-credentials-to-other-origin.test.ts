@@ -15,7 +15,12 @@ import { createScriptTool } from '../../src/sandbox/script/create-script-tool.js
 import { createQuickJsSandbox } from '../../src/sandbox/script/quickjs-sandbox.js';
 import type { ScriptSandbox } from '../../src/sandbox/script/script-sandbox.js';
 
-const secrets = { authorization: 'Bearer first-origin-token', cookie: 'session=first-origin-cookie', 'x-api-key': 'first-origin-key', 'x-vendor-token': 'first-origin-custom' };
+const secrets = {
+  authorization: 'Bearer first-origin-token',
+  cookie: 'session=first-origin-cookie',
+  'x-api-key': 'first-origin-key',
+  'x-vendor-token': 'first-origin-custom',
+};
 const context: ToolContext = { signal: new AbortController().signal, sessionId: 's', callId: 'c', principal: 'p' };
 
 let first: Server;
@@ -26,8 +31,7 @@ let seenBySecond: IncomingHttpHeaders[] = [];
 let seenByFirst: { url: string; headers: IncomingHttpHeaders }[] = [];
 let sandbox: ScriptSandbox;
 
-const listen = (server: Server) =>
-  new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+const listen = (server: Server) => new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 
 beforeAll(async () => {
   first = createServer((req, res) => {

@@ -35,7 +35,13 @@ async function asBob(tool: Tool, args: Record<string, unknown>): Promise<unknown
   });
   const decision = createToolCallAuthorizer(auth)({ principal: 'bob', tool });
   expect(decision.allowed).toBe(true);
-  const context: ToolContext = { signal: new AbortController().signal, sessionId: 's', callId: 'c', principal: 'bob', ...(decision.capabilities ? { capabilities: decision.capabilities } : {}) };
+  const context: ToolContext = {
+    signal: new AbortController().signal,
+    sessionId: 's',
+    callId: 'c',
+    principal: 'bob',
+    ...(decision.capabilities ? { capabilities: decision.capabilities } : {}),
+  };
   return tool.execute(args, context);
 }
 

@@ -39,7 +39,15 @@ describe('fs_write racing a directory swapped for a symlink', () => {
       for (const end = Date.now() + RACE_MS; Date.now() < end && swapper.running(); ) {
         // Fresh names each time, so every call has to create its parents; a few in flight widen the race.
         const calls = Array.from({ length: 4 }, () => fsWrite.execute({ path: `a/b${attempt++}/c/file.txt`, content: 'x' }, context));
-        for (const ok of await Promise.all(calls.map((c) => Promise.resolve(c).then(() => true, () => false)))) if (ok) written++;
+        for (const ok of await Promise.all(
+          calls.map((c) =>
+            Promise.resolve(c).then(
+              () => true,
+              () => false,
+            ),
+          ),
+        ))
+          if (ok) written++;
       }
     } finally {
       await swapper.stop();

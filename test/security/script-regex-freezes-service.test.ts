@@ -95,7 +95,8 @@ describe('a catastrophic regex in script tools', () => {
       const completed = events.data.filter((e) => e.type === 'tool.completed');
       expect(completed).toHaveLength(CALLS);
       // Each call was stopped by the sandbox's own deadline, not left to run on.
-      for (const call of completed) expect(call.error).toMatchObject({ code: 'TOOL_TIMEOUT', message: expect.stringMatching(/script did not finish within 1000 ms/) });
+      for (const call of completed)
+        expect(call.error).toMatchObject({ code: 'TOOL_TIMEOUT', message: expect.stringMatching(/script did not finish within 1000 ms/) });
       // The turn went on to the model's final answer over a live connection.
       expect(llm.requests).toHaveLength(2);
     } finally {

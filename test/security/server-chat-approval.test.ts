@@ -8,7 +8,7 @@
  * denies every request at once (by: system), since nobody can reach this session.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { defineTool, type Tool } from '../../src/agent/tools/tool.js';
+import { defineTool } from '../../src/agent/tools/tool.js';
 import { startHarness, type ServerHarness } from '../helpers/server-harness.js';
 
 let h: ServerHarness | undefined;

@@ -10,11 +10,7 @@ import { toUsage } from './to-usage.js';
  * Normalizes a whole ChatCompletion (from a server that ignored `stream: true`) into the
  * same parts a stream would have produced, so callers never see the difference.
  */
-export function completionToParts(options: {
-  text: string;
-  url: string;
-  redact: Redact;
-}): StreamPart[] {
+export function completionToParts(options: { text: string; url: string; redact: Redact }): StreamPart[] {
   const { text, url, redact } = options;
   let completion: OpenAICompletion;
   try {
@@ -26,10 +22,7 @@ export function completionToParts(options: {
   if (!choice?.message) {
     const error = completion?.error;
     const reason = typeof error === 'string' ? error : error?.message;
-    throw new LlmError(
-      'LLM_PROTOCOL',
-      `the LLM at ${url} answered without a message${reason ? `: ${redact(reason, 2_000)}` : ' (no choices[0].message)'}`,
-    );
+    throw new LlmError('LLM_PROTOCOL', `the LLM at ${url} answered without a message${reason ? `: ${redact(reason, 2_000)}` : ' (no choices[0].message)'}`);
   }
   const parts: StreamPart[] = [];
   if (choice.message.content) parts.push({ type: 'text-delta', text: choice.message.content });

@@ -14,11 +14,7 @@ const MAX_ERROR_BODY_CHARS = 2_000;
  * sends one (`{error:{message}}` from OpenAI, `{error:"..."}` from Ollama, `{detail}` from
  * some Python servers, else the start of the body).
  */
-export async function httpErrorFromResponse(options: {
-  response: Response;
-  url: string;
-  redact: Redact;
-}): Promise<LlmError> {
+export async function httpErrorFromResponse(options: { response: Response; url: string; redact: Redact }): Promise<LlmError> {
   const { response, url, redact } = options;
   const status = response.status;
   let body = '';
@@ -30,16 +26,12 @@ export async function httpErrorFromResponse(options: {
   const serverMessage = redact(extractMessage(body) ?? (body.trim() || response.statusText), MAX_ERROR_BODY_CHARS);
   const hint = hintFor(status);
   const retryAfterMs = parseRetryAfter(response.headers);
-  return new LlmError(
-    'LLM_HTTP',
-    `the LLM at ${url} answered HTTP ${status}${serverMessage ? `: ${serverMessage}` : ''}${hint ? ` (${hint})` : ''}`,
-    {
-      status,
-      retryable: isRetryableStatus(status),
-      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-      ...(serverMessage ? { details: { serverMessage } } : {}),
-    },
-  );
+  return new LlmError('LLM_HTTP', `the LLM at ${url} answered HTTP ${status}${serverMessage ? `: ${serverMessage}` : ''}${hint ? ` (${hint})` : ''}`, {
+    status,
+    retryable: isRetryableStatus(status),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    ...(serverMessage ? { details: { serverMessage } } : {}),
+  });
 }
 
 function extractMessage(body: string): string | undefined {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AgentboxError, ConfigError, LlmError } from '../../errors/index.js';
+import { AgentboxError, ConfigError, type LlmError } from '../../errors/index.js';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../../node/testing/index.js';
 import type { LanguageModel, ModelRequest, StreamPart } from './language-model.js';
 import { createOpenAICompatibleModel, type OpenAICompatibleModelOptions } from './openai-compatible.js';
@@ -38,8 +38,7 @@ async function run(m: LanguageModel, request: ModelRequest = hello): Promise<{ p
 }
 
 const textOf = (parts: StreamPart[]): string => parts.map((p) => (p.type === 'text-delta' ? p.text : '')).join('');
-const ofType = <T extends StreamPart['type']>(parts: StreamPart[], type: T) =>
-  parts.filter((p): p is Extract<StreamPart, { type: T }> => p.type === type);
+const ofType = <T extends StreamPart['type']>(parts: StreamPart[], type: T) => parts.filter((p): p is Extract<StreamPart, { type: T }> => p.type === type);
 
 function expectLlmError(error: unknown, code: string): LlmError {
   expect(AgentboxError.isInstance(error)).toBe(true);
@@ -112,9 +111,7 @@ describe('createOpenAICompatibleModel: streaming', () => {
     expect(deltas.length).toBeGreaterThan(5);
     expect(deltas[0]).toMatchObject({ index: 0, id: 'call_a', name: 'read_file' });
     expect(deltas.slice(1).every((d) => d.id === undefined && d.name === undefined)).toBe(true);
-    expect(ofType(parts, 'tool-call')).toEqual([
-      { type: 'tool-call', index: 0, call: { id: 'call_a', name: 'read_file', arguments: JSON.stringify(args) } },
-    ]);
+    expect(ofType(parts, 'tool-call')).toEqual([{ type: 'tool-call', index: 0, call: { id: 'call_a', name: 'read_file', arguments: JSON.stringify(args) } }]);
     expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'tool_calls' });
   });
 

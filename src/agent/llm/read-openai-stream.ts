@@ -68,9 +68,7 @@ export async function* readOpenAIStream(options: ReadOpenAIStreamOptions): Async
         if (choice.delta?.content) yield { type: 'text-delta', text: choice.delta.content };
         const deltas = choice.delta?.tool_calls ?? [];
         const known = toolCalls.size;
-        for (let position = 0; position < deltas.length; position++) {
-          yield toolCalls.add(deltas[position]!, known + position);
-        }
+        for (const [position, delta] of deltas.entries()) yield toolCalls.add(delta, known + position);
         if (choice.finish_reason) finishReason = choice.finish_reason;
       }
       if (done) break;

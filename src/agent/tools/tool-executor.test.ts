@@ -22,7 +22,14 @@ const sleepTool = defineTool<{ ms: number }>({
     }),
 });
 
-const throwingTool = defineTool({ name: 'boom', description: 'fails', parameters: { type: 'object' }, execute: () => { throw new Error('disk on fire'); } });
+const throwingTool = defineTool({
+  name: 'boom',
+  description: 'fails',
+  parameters: { type: 'object' },
+  execute: () => {
+    throw new Error('disk on fire');
+  },
+});
 
 function executor(tools: Tool[], options: Partial<ConstructorParameters<typeof ToolExecutor>[0]> = {}): ToolExecutor {
   return new ToolExecutor({ registry: new ToolRegistry(tools), ...options });
@@ -109,7 +116,10 @@ describe('ToolExecutor', () => {
       },
     });
     const results = await executor([queued, overrun]).execute(
-      [{ id: 'a', name: 'queued', arguments: '{}' }, { id: 'b', name: 'overrun', arguments: '{}' }],
+      [
+        { id: 'a', name: 'queued', arguments: '{}' },
+        { id: 'b', name: 'overrun', arguments: '{}' },
+      ],
       context(),
     );
     expect(results[0]).toMatchObject({ ok: true, value: 'ran' });

@@ -101,7 +101,11 @@ export class ToolExecutor {
   private async prepare(call: ToolCall, context: ExecuteContext): Promise<PreparedCall> {
     const tool = this.options.registry.get(call.name);
     if (!tool) {
-      const known = this.options.registry.list().map((t) => t.name).join(', ') || 'none';
+      const known =
+        this.options.registry
+          .list()
+          .map((t) => t.name)
+          .join(', ') || 'none';
       return { call, error: new AgentboxError('TOOL_NOT_FOUND', `unknown tool '${call.name}'; available tools: ${known}`) };
     }
     let args: Record<string, unknown>;
@@ -291,4 +295,3 @@ function completedEvent(result: ToolResult, step: number, usage: { cpuMs?: numbe
     resources,
   };
 }
-

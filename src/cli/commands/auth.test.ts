@@ -9,7 +9,10 @@ const auth = parseAuthConfig({
   principals: { olga: { roles: ['ops'] } },
 });
 
-async function check(args: string[], config: () => Promise<{ auth: typeof auth }> = async () => ({ auth })): Promise<{ text: string; exitCode: number | undefined }> {
+async function check(
+  args: string[],
+  config: () => Promise<{ auth: typeof auth }> = async () => ({ auth }),
+): Promise<{ text: string; exitCode: number | undefined }> {
   let text = '';
   const program = new Command('agentbox').exitOverride();
   registerAuthCommands(program, config, { write: (chunk: string) => (text += chunk) });

@@ -18,11 +18,7 @@ export interface AuthCommandOutput {
  * agentbox auth check cli tool:invoke:fs_read
  * agentbox auth check key-ci session:read:any --json
  */
-export function registerAuthCommands(
-  program: Command,
-  getConfig: () => Promise<{ auth: AuthConfig }>,
-  output: AuthCommandOutput = process.stdout,
-): void {
+export function registerAuthCommands(program: Command, getConfig: () => Promise<{ auth: AuthConfig }>, output: AuthCommandOutput = process.stdout): void {
   const auth = program.command('auth').description('inspect role-based access control');
   auth
     .command('check')
@@ -41,10 +37,7 @@ export function registerAuthCommands(
 }
 
 export function formatExplanation({ decision, roles, matches }: AuthExplanation): string {
-  const lines = [
-    `${decision.allowed ? 'allowed' : 'denied'}: ${decision.principal} → ${decision.permission}`,
-    `  reason: ${decision.reason}`,
-  ];
+  const lines = [`${decision.allowed ? 'allowed' : 'denied'}: ${decision.principal} → ${decision.permission}`, `  reason: ${decision.reason}`];
   if (decision.role !== undefined) lines.push(`  role:   ${decision.role}`);
   if (decision.rule !== undefined) lines.push(`  rule:   ${decision.rule}`);
   lines.push(`  roles:  ${roles.join(', ') || '(none)'}`);

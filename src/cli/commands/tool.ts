@@ -19,7 +19,10 @@ async function withRuntime(command: Command, fn: (runtime: NodeRuntime) => Promi
 function mustFind(runtime: NodeRuntime, name: string) {
   const tool = runtime.tools.get(name);
   if (!tool) {
-    const known = runtime.tools.list().map((t) => t.name).join(', ');
+    const known = runtime.tools
+      .list()
+      .map((t) => t.name)
+      .join(', ');
     throw new AgentboxError('INVALID_INPUT', `no tool named '${name}'; available: ${known}`);
   }
   return tool;

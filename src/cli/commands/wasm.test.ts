@@ -3,7 +3,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { dumpStringsGuest, echoGuest, infiniteLoopGuest, memoryBombGuest, readFileGuest, unknownImportGuest, writeFileGuest, writeGuest } from '../../sandbox/wasm/testing/wasi-test-guests.js';
+import {
+  dumpStringsGuest,
+  echoGuest,
+  infiniteLoopGuest,
+  memoryBombGuest,
+  readFileGuest,
+  unknownImportGuest,
+  writeFileGuest,
+  writeGuest,
+} from '../../sandbox/wasm/testing/wasi-test-guests.js';
 import { registerWasmCommands } from './wasm.js';
 
 let dir: string;

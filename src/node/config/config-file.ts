@@ -8,13 +8,7 @@ import { isPlainObject } from '../../config/merge-config-layers.js';
 import { resolveConfig } from '../../config/resolve-config.js';
 
 /** Looked for in this order in the working directory; the first that exists wins. */
-export const configFileNames = [
-  'agentbox.config.json',
-  'agentbox.config.yaml',
-  'agentbox.config.yml',
-  'agentbox.config.toml',
-  '.agentboxrc.json',
-] as const;
+export const configFileNames = ['agentbox.config.json', 'agentbox.config.yaml', 'agentbox.config.yml', 'agentbox.config.toml', '.agentboxrc.json'] as const;
 
 export interface ConfigFile {
   /** Absolute path: what errors name. */
@@ -93,10 +87,7 @@ function parserFor(path: string): (text: string) => Promise<unknown> {
   if (extension === '.json') return async (text) => JSON.parse(text) as unknown;
   if (extension === '.yaml' || extension === '.yml') return async (text) => (await import('yaml')).parse(text) as unknown;
   if (extension === '.toml') return async (text) => (await import('smol-toml')).parse(text);
-  throw new ConfigError(
-    [{ path: '', message: `unsupported config file type "${extension}": use .json, .yaml, .yml or .toml` }],
-    path,
-  );
+  throw new ConfigError([{ path: '', message: `unsupported config file type "${extension}": use .json, .yaml, .yml or .toml` }], path);
 }
 
 function syntaxMessage(error: unknown, text: string): string {

@@ -14,7 +14,9 @@ let works: boolean | undefined;
 export function descriptorPathsWork(dirFd: number): boolean {
   if (works === undefined) {
     try {
-      works = process.platform === 'linux' && sameFile(identityOf(fs.statSync(`/proc/self/fd/${dirFd}`, { bigint: true })), identityOf(fs.fstatSync(dirFd, { bigint: true })));
+      works =
+        process.platform === 'linux' &&
+        sameFile(identityOf(fs.statSync(`/proc/self/fd/${dirFd}`, { bigint: true })), identityOf(fs.fstatSync(dirFd, { bigint: true })));
     } catch {
       works = false;
     }

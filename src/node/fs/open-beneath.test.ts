@@ -1,4 +1,20 @@
-import { closeSync, existsSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, constants } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  constants,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -55,8 +71,12 @@ describe.each([
   });
 
   it('refuses a symlinked directory or file on the way', () => {
-    expect(() => openFileBeneath({ root, components: ['out', 'f.txt'] }, { flags: constants.O_RDONLY })).toThrow(expect.objectContaining({ code: 'TOOL_PATH_DENIED' }));
-    expect(() => openFileBeneath({ root, components: ['a', 'link.txt'] }, { flags: constants.O_RDONLY })).toThrow(expect.objectContaining({ code: 'TOOL_PATH_DENIED' }));
+    expect(() => openFileBeneath({ root, components: ['out', 'f.txt'] }, { flags: constants.O_RDONLY })).toThrow(
+      expect.objectContaining({ code: 'TOOL_PATH_DENIED' }),
+    );
+    expect(() => openFileBeneath({ root, components: ['a', 'link.txt'] }, { flags: constants.O_RDONLY })).toThrow(
+      expect.objectContaining({ code: 'TOOL_PATH_DENIED' }),
+    );
   });
 
   it('creates missing parents one at a time, never through a symlink', () => {

@@ -106,7 +106,9 @@ export class OpenDirectory {
     } catch {
       // Gone again: report the original error.
     }
-    return isLink ? pathDenied(`${path.join(this.path, name)} is a symlink (swapped in while it was being opened)`, { path: path.join(this.path, name) }) : error;
+    return isLink
+      ? pathDenied(`${path.join(this.path, name)} is a symlink (swapped in while it was being opened)`, { path: path.join(this.path, name) })
+      : error;
   }
 }
 
@@ -117,7 +119,8 @@ export class OpenDirectory {
 export function verifyOpenedAt(fd: number, expected: string): void {
   let ok = false;
   try {
-    ok = fs.realpathSync(expected) === expected && sameFile(identityOf(fs.lstatSync(expected, { bigint: true })), identityOf(fs.fstatSync(fd, { bigint: true })));
+    ok =
+      fs.realpathSync(expected) === expected && sameFile(identityOf(fs.lstatSync(expected, { bigint: true })), identityOf(fs.fstatSync(fd, { bigint: true })));
   } catch {
     ok = false;
   }

@@ -31,7 +31,17 @@ function log(logger: Logger, event: AgentEvent): void {
       logger.warn({ ...base, principal: event.principal, permission: event.permission, rule: event.rule }, 'permission denied');
       break;
     case 'llm.completed':
-      logger.info({ ...base, model: event.model, finishReason: event.finishReason, usage: event.usage, durationMs: Math.round(event.durationMs), toolCalls: event.toolCalls.length }, 'llm call');
+      logger.info(
+        {
+          ...base,
+          model: event.model,
+          finishReason: event.finishReason,
+          usage: event.usage,
+          durationMs: Math.round(event.durationMs),
+          toolCalls: event.toolCalls.length,
+        },
+        'llm call',
+      );
       break;
     case 'tool.completed':
       logger.info({ ...base, tool: event.name, ok: event.ok, durationMs: Math.round(event.durationMs), error: event.error?.code }, 'tool call');

@@ -12,13 +12,7 @@ import { createRequire } from 'node:module';
 import type IsolatedVM from 'isolated-vm';
 import { compileBridge, prepareContext, releaseAll, type PreparedContext } from './isolate-context.js';
 import { ENTRY_MODULE_SOURCE, START_MODULE, START_MODULE_SOURCE, TOOL_MODULE } from './isolate-guest-bridge.js';
-import {
-  CATASTROPHIC_MARKER,
-  type ChildMessage,
-  type IsolateFailure,
-  type IsolateRunRequest,
-  type ParentMessage,
-} from './isolate-protocol.js';
+import { CATASTROPHIC_MARKER, type ChildMessage, type IsolateFailure, type IsolateRunRequest, type ParentMessage } from './isolate-protocol.js';
 
 const ivm = createRequire(import.meta.url)(process.argv[2] ?? 'isolated-vm') as typeof IsolatedVM;
 

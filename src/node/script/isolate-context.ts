@@ -34,7 +34,13 @@ export function prepareContext(ivm: typeof IsolatedVM, isolate: IsolatedVM.Isola
   }
 }
 
-function runBridge(ivm: typeof IsolatedVM, isolate: IsolatedVM.Isolate, context: IsolatedVM.Context, bridge: IsolatedVM.Script, sink: HostCallSink): PreparedContext {
+function runBridge(
+  ivm: typeof IsolatedVM,
+  isolate: IsolatedVM.Isolate,
+  context: IsolatedVM.Context,
+  bridge: IsolatedVM.Script,
+  sink: HostCallSink,
+): PreparedContext {
   const parts = bindable(ivm, sink);
   const bootstrap = bridge.runSync(context, { reference: true });
   try {
@@ -79,11 +85,6 @@ function bindable(ivm: typeof IsolatedVM, sink: HostCallSink): Bindable {
   };
 }
 
-function finish(
-  owner: IsolatedVM.Isolate,
-  context: IsolatedVM.Context,
-  control: IsolatedVM.Reference<unknown>,
-  parts: Bindable,
-): PreparedContext {
+function finish(owner: IsolatedVM.Isolate, context: IsolatedVM.Context, control: IsolatedVM.Reference<unknown>, parts: Bindable): PreparedContext {
   return { owner, context, control, handles: [control, parts.hostCall, context], bind: parts.bind };
 }

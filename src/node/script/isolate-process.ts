@@ -7,12 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { AgentboxError } from '../../errors/index.js';
 import type { HostCallBroker } from '../../sandbox/script/host-call-broker.js';
 import type { PreparedScriptRun } from '../../sandbox/script/prepare-script-run.js';
-import {
-  scriptMemoryError,
-  scriptStackOverflowError,
-  scriptThrewError,
-  scriptTimeoutError,
-} from '../../sandbox/script/script-errors.js';
+import { scriptMemoryError, scriptStackOverflowError, scriptThrewError, scriptTimeoutError } from '../../sandbox/script/script-errors.js';
 import { CATASTROPHIC_MARKER, type ChildMessage, type IsolateFailure, type ParentMessage } from './isolate-protocol.js';
 
 export interface IsolateProcessOptions {
@@ -114,9 +109,7 @@ export class IsolateProcess {
         };
         this.onMessage = (message) => {
           if (message.type === 'host-call' && message.id === id) {
-            void broker.call(message.name, message.argsJson).then((outcome) =>
-              this.send({ type: 'host-result', id, callId: message.callId, ...outcome }),
-            );
+            void broker.call(message.name, message.argsJson).then((outcome) => this.send({ type: 'host-result', id, callId: message.callId, ...outcome }));
           } else if (message.type === 'done' && message.id === id) {
             settle();
             if ('failure' in message) reject(failureError(message.failure, run));

@@ -41,11 +41,9 @@ export interface IsolateSandboxOptions {
 export function createIsolateSandbox(options: IsolateSandboxOptions = {}): ScriptSandbox {
   const childEntry = options.childEntry ?? fileURLToPath(new URL('./isolate-child.js', import.meta.url));
   if (!existsSync(childEntry)) {
-    throw new AgentboxError(
-      'INVALID_INPUT',
-      `the V8 isolate child program is missing at ${childEntry}; build the package, or pass childEntry`,
-      { details: { childEntry } },
-    );
+    throw new AgentboxError('INVALID_INPUT', `the V8 isolate child program is missing at ${childEntry}; build the package, or pass childEntry`, {
+      details: { childEntry },
+    });
   }
   return new IsolateSandbox(options.maxProcesses ?? 2, {
     childEntry,

@@ -84,7 +84,10 @@ describe('the QuickJS worker pool', () => {
     const started = performance.now();
     const { stallMs, settled } = await longestStall(sandbox.run({ ...limits, source: UNINTERRUPTIBLE, timeoutMs: 300 }));
     expect(settled.status).toBe('rejected');
-    expect((settled as PromiseRejectedResult).reason).toMatchObject({ code: 'TOOL_TIMEOUT', message: expect.stringMatching(/did not finish within 300 ms \(its worker was stopped and replaced\)/) });
+    expect((settled as PromiseRejectedResult).reason).toMatchObject({
+      code: 'TOOL_TIMEOUT',
+      message: expect.stringMatching(/did not finish within 300 ms \(its worker was stopped and replaced\)/),
+    });
     expect(performance.now() - started).toBeLessThan(300 + 2_500);
     // On this thread the sort would have held it for seconds; a loaded machine may add a little.
     expect(stallMs).toBeLessThan(1_000);

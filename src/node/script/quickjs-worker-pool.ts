@@ -262,7 +262,10 @@ export class QuickJsWorkerPool implements ScriptSandbox {
     worker.unref();
     await terminateWithin(worker, TERMINATE_GRACE_MS);
     const { timeoutMs } = task.prepared;
-    this.settle(task, reason === 'timeout' ? scriptTimeoutError(timeoutMs, ' (its worker was stopped and replaced)') : scriptCancelledError(task.options.signal?.reason));
+    this.settle(
+      task,
+      reason === 'timeout' ? scriptTimeoutError(timeoutMs, ' (its worker was stopped and replaced)') : scriptCancelledError(task.options.signal?.reason),
+    );
     if (!this.closed) await this.spawn(slot);
   }
 
@@ -273,7 +276,11 @@ export class QuickJsWorkerPool implements ScriptSandbox {
     this.vacate(slot);
     this.counters.crashes++;
     void worker.terminate();
-    if (task) this.settle(task, new AgentboxError('TOOL_FAILED', `script sandbox failed: its worker crashed: ${error.message}`, { details: { reason: 'sandbox-crashed' } }));
+    if (task)
+      this.settle(
+        task,
+        new AgentboxError('TOOL_FAILED', `script sandbox failed: its worker crashed: ${error.message}`, { details: { reason: 'sandbox-crashed' } }),
+      );
     if (!wasReady && ++this.startFailures >= MAX_START_FAILURES) return this.failStart(error);
     void this.spawn(slot);
   }

@@ -55,16 +55,69 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions): Prom
       }
     },
   });
-  const requestSeconds = new Histogram({ name: 'agentbox_http_request_duration_seconds', help: 'HTTP request latency until the response starts', labelNames: ['method', 'route', 'status'], buckets: latencyBuckets, registers });
+  const requestSeconds = new Histogram({
+    name: 'agentbox_http_request_duration_seconds',
+    help: 'HTTP request latency until the response starts',
+    labelNames: ['method', 'route', 'status'],
+    buckets: latencyBuckets,
+    registers,
+  });
   const llmCalls = new Counter({ name: 'agentbox_llm_calls_total', help: 'LLM calls by model and outcome', labelNames: ['model', 'outcome'], registers });
-  const llmTokens = new Counter({ name: 'agentbox_llm_tokens_total', help: 'LLM tokens by model and kind (prompt, completion)', labelNames: ['model', 'kind'], registers });
-  const llmSeconds = new Histogram({ name: 'agentbox_llm_duration_seconds', help: 'LLM call latency', labelNames: ['model'], buckets: latencyBuckets, registers });
-  const llmFirstToken = new Histogram({ name: 'agentbox_llm_time_to_first_token_seconds', help: 'LLM time to first token', labelNames: ['model'], buckets: latencyBuckets, registers });
-  const toolCalls = new Counter({ name: 'agentbox_tool_calls_total', help: 'Tool calls by tool and outcome (ok or the error code)', labelNames: ['tool', 'outcome'], registers });
-  const toolSeconds = new Histogram({ name: 'agentbox_tool_duration_seconds', help: 'Tool call latency', labelNames: ['tool'], buckets: latencyBuckets, registers });
-  const limitHits = new Counter({ name: 'agentbox_sandbox_limit_hits_total', help: 'Tool calls stopped by a sandbox limit (SANDBOX_* or TOOL_TIMEOUT), by code', labelNames: ['tool', 'code'], registers });
-  new Gauge({ name: 'agentbox_active_sessions', help: 'Sessions with a turn running', registers, collect() { this.set(options.activeSessions()); } });
-  new Gauge({ name: 'agentbox_sse_streams', help: 'Open Server-Sent Events streams', registers, collect() { this.set(options.openStreams()); } });
+  const llmTokens = new Counter({
+    name: 'agentbox_llm_tokens_total',
+    help: 'LLM tokens by model and kind (prompt, completion)',
+    labelNames: ['model', 'kind'],
+    registers,
+  });
+  const llmSeconds = new Histogram({
+    name: 'agentbox_llm_duration_seconds',
+    help: 'LLM call latency',
+    labelNames: ['model'],
+    buckets: latencyBuckets,
+    registers,
+  });
+  const llmFirstToken = new Histogram({
+    name: 'agentbox_llm_time_to_first_token_seconds',
+    help: 'LLM time to first token',
+    labelNames: ['model'],
+    buckets: latencyBuckets,
+    registers,
+  });
+  const toolCalls = new Counter({
+    name: 'agentbox_tool_calls_total',
+    help: 'Tool calls by tool and outcome (ok or the error code)',
+    labelNames: ['tool', 'outcome'],
+    registers,
+  });
+  const toolSeconds = new Histogram({
+    name: 'agentbox_tool_duration_seconds',
+    help: 'Tool call latency',
+    labelNames: ['tool'],
+    buckets: latencyBuckets,
+    registers,
+  });
+  const limitHits = new Counter({
+    name: 'agentbox_sandbox_limit_hits_total',
+    help: 'Tool calls stopped by a sandbox limit (SANDBOX_* or TOOL_TIMEOUT), by code',
+    labelNames: ['tool', 'code'],
+    registers,
+  });
+  new Gauge({
+    name: 'agentbox_active_sessions',
+    help: 'Sessions with a turn running',
+    registers,
+    collect() {
+      this.set(options.activeSessions());
+    },
+  });
+  new Gauge({
+    name: 'agentbox_sse_streams',
+    help: 'Open Server-Sent Events streams',
+    registers,
+    collect() {
+      this.set(options.openStreams());
+    },
+  });
 
   const observe = (event: AgentEvent): void => {
     switch (event.type) {

@@ -11,10 +11,7 @@ import { defaultStorePath } from './default-store-path.js';
  * @example
  * const store = await openSessionStore((await loadConfig({ cwd, env: process.env })).store);
  */
-export async function openSessionStore(
-  store: AgentboxConfig['store'],
-  env: Record<string, string | undefined> = process.env,
-): Promise<SessionStore> {
+export async function openSessionStore(store: AgentboxConfig['store'], env: Record<string, string | undefined> = process.env): Promise<SessionStore> {
   if (store.kind === 'memory' || store.path === ':memory:') return new MemorySessionStore();
   const { SqliteSessionStore } = await import('./sqlite-session-store.js');
   return SqliteSessionStore.open(store.path ?? defaultStorePath(env));

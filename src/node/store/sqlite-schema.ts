@@ -57,9 +57,7 @@ export function migrate(db: Database.Database): void {
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
     if (version > sqliteSchemaVersion) {
-      throw new Error(
-        `schema version ${version} was written by a newer agentbox (this one knows up to ${sqliteSchemaVersion})`,
-      );
+      throw new Error(`schema version ${version} was written by a newer agentbox (this one knows up to ${sqliteSchemaVersion})`);
     }
     for (let next = version; next < sqliteSchemaVersion; next += 1) {
       db.exec(sqliteMigrations[next] ?? '');

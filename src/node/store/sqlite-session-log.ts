@@ -16,10 +16,7 @@ export const snapshotMinTailSize = 64 * 1024;
  * folds more tail than a small multiple of the snapshot it parses.
  */
 export function shouldRefreshSnapshot(tailEvents: number, tailSize: number, snapshotSize: number): boolean {
-  return (
-    tailEvents >= Math.max(snapshotMinTailEvents, snapshotSize / 1024) ||
-    tailSize >= Math.max(snapshotSize, snapshotMinTailSize)
-  );
+  return tailEvents >= Math.max(snapshotMinTailEvents, snapshotSize / 1024) || tailSize >= Math.max(snapshotSize, snapshotMinTailSize);
 }
 
 export function eventFromRow(sessionId: string, row: EventRow): AgentEvent {

@@ -150,7 +150,7 @@ describe('SqliteSessionStore', () => {
     await store.append('s1', log.created());
     // Another program damages the schema; reads must fail loudly, not return garbage.
     const db = new Database(path);
-    db.exec("DROP TABLE events");
+    db.exec('DROP TABLE events');
     db.close();
     await expect(store.events('s1')).rejects.toMatchObject({ code: 'STORE_FAILED', details: { path, operation: 'events' } });
     await store.close();

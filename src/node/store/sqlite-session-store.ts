@@ -45,9 +45,7 @@ export class SqliteSessionStore implements SessionStore {
     this.#db = db;
     this.path = path;
     this.#sql = prepareStatements(db);
-    const append = db.transaction((sessionId: string, events: readonly AgentEvent[]) =>
-      appendEvents(this.#sql, sessionId, events),
-    );
+    const append = db.transaction((sessionId: string, events: readonly AgentEvent[]) => appendEvents(this.#sql, sessionId, events));
     // IMMEDIATE takes the write lock before reading last_seq, so two processes appending to
     // one session serialize on the lock instead of both passing the seq check.
     this.#appendTx = (sessionId, events) => append.immediate(sessionId, events);
@@ -106,19 +104,14 @@ export class SqliteSessionStore implements SessionStore {
 
   async events(sessionId: string, options?: { afterSeq?: number; limit?: number }): Promise<AgentEvent[]> {
     const { afterSeq, limit } = normalizeEventsOptions(options);
-    return this.#run('events', () =>
-      this.#sql.selectEvents.all(sessionId, afterSeq, limit ?? -1).map((row) => eventFromRow(sessionId, row)),
-    );
+    return this.#run('events', () => this.#sql.selectEvents.all(sessionId, afterSeq, limit ?? -1).map((row) => eventFromRow(sessionId, row)));
   }
 
   async list(options?: ListSessionsOptions): Promise<SessionSummary[]> {
     const { owner, limit, offset } = normalizeListOptions(options);
     return this.#run('list', () => {
       // LIMIT -1 is SQLite for "no limit".
-      const rows =
-        owner === undefined
-          ? this.#sql.listAll.all(limit ?? -1, offset)
-          : this.#sql.listByOwner.all(owner, limit ?? -1, offset);
+      const rows = owner === undefined ? this.#sql.listAll.all(limit ?? -1, offset) : this.#sql.listByOwner.all(owner, limit ?? -1, offset);
       return rows.map((row) => ({ ...row, state: row.state as SessionState, title: row.title ?? '' }));
     });
   }

@@ -63,8 +63,7 @@ export interface Statements {
   deleteSnapshot: Statement<[string]>;
 }
 
-const summaryColumns =
-  'id, owner, state, title, created_at AS createdAt, updated_at AS updatedAt, last_seq AS lastSeq';
+const summaryColumns = 'id, owner, state, title, created_at AS createdAt, updated_at AS updatedAt, last_seq AS lastSeq';
 
 /** Every statement the store runs, prepared once per connection (preparing is the slow part). */
 export function prepareStatements(db: Database.Database): Statements {
@@ -88,18 +87,14 @@ export function prepareStatements(db: Database.Database): Statements {
          created_at = excluded.created_at, updated_at = excluded.updated_at, last_seq = excluded.last_seq,
          snapshot_seq = excluded.snapshot_seq, snapshot_size = excluded.snapshot_size, tail_size = 0`,
     ),
-    writeSnapshot: db.prepare(
-      'INSERT INTO snapshots (session_id, data) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET data = excluded.data',
-    ),
+    writeSnapshot: db.prepare('INSERT INTO snapshots (session_id, data) VALUES (?, ?) ON CONFLICT (session_id) DO UPDATE SET data = excluded.data'),
     updateSummary: db.prepare(
       `UPDATE sessions SET owner = @owner, state = @state, title = @title, created_at = @createdAt,
          updated_at = @updatedAt, last_seq = @lastSeq, tail_size = @tailSize
        WHERE id = @id`,
     ),
     listAll: db.prepare(`SELECT ${summaryColumns} FROM sessions ORDER BY updated_at DESC, id LIMIT ? OFFSET ?`),
-    listByOwner: db.prepare(
-      `SELECT ${summaryColumns} FROM sessions WHERE owner = ? ORDER BY updated_at DESC, id LIMIT ? OFFSET ?`,
-    ),
+    listByOwner: db.prepare(`SELECT ${summaryColumns} FROM sessions WHERE owner = ? ORDER BY updated_at DESC, id LIMIT ? OFFSET ?`),
     deleteEvents: db.prepare('DELETE FROM events WHERE session_id = ?'),
     deleteSession: db.prepare('DELETE FROM sessions WHERE id = ?'),
     deleteSnapshot: db.prepare('DELETE FROM snapshots WHERE session_id = ?'),

@@ -44,11 +44,7 @@ describe('startScriptedLlmServer', () => {
     const chunks = lines.slice(0, -1).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(chunks.map((c) => c.object)).toEqual(Array(6).fill('chat.completion.chunk'));
     expect(chunks[0]).toMatchObject({ model: 'm1', choices: [{ delta: { role: 'assistant', content: '' } }] });
-    expect(chunks.slice(1, 4).map((c) => (c as { choices: Array<{ delta: { content: string } }> }).choices[0]?.delta.content)).toEqual([
-      'ab',
-      'cd',
-      'ef',
-    ]);
+    expect(chunks.slice(1, 4).map((c) => (c as { choices: Array<{ delta: { content: string } }> }).choices[0]?.delta.content)).toEqual(['ab', 'cd', 'ef']);
     expect(chunks[4]).toMatchObject({ choices: [{ delta: {}, finish_reason: 'stop' }] });
     expect(chunks[5]).toMatchObject({ choices: [], usage: { prompt_tokens: 7, completion_tokens: 2, total_tokens: 9 } });
   });
@@ -91,9 +87,7 @@ describe('startScriptedLlmServer', () => {
     await (await chat(server, { messages: [] })).text();
     const response = await chat(server, { messages: [] });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toBe(
-      'scripted LLM server: no scripted response left for request #2',
-    );
+    expect(((await response.json()) as { error: { message: string } }).error.message).toBe('scripted LLM server: no scripted response left for request #2');
   });
 
   it('rejects a body that is not JSON without consuming the queue', async () => {

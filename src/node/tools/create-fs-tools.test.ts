@@ -18,7 +18,8 @@ const context: ToolContext = { signal: new AbortController().signal, sessionId: 
 
 function setup(): void {
   rmSync(base, { recursive: true, force: true });
-  for (const dir of [root, path.join(root, 'sub'), readOnly, outside, path.join(base, 'root-secret'), path.join(base, 'ROOT')]) mkdirSync(dir, { recursive: true });
+  for (const dir of [root, path.join(root, 'sub'), readOnly, outside, path.join(base, 'root-secret'), path.join(base, 'ROOT')])
+    mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(root, 'hello.txt'), 'hello world');
   writeFileSync(path.join(root, 'sub', 'deep.txt'), 'deep');
   writeFileSync(path.join(readOnly, 'notes.txt'), 'read only');
@@ -127,7 +128,10 @@ describe('fs tools refuse to escape', () => {
   it('fs_write: a new file under a symlinked dir or through a dangling symlink is not created', async () => {
     const { fs_write } = tools();
     await expect(run(fs_write, { path: 'dir-out/new.txt', content: 'x' })).rejects.toMatchObject({ code: 'TOOL_PATH_DENIED' });
-    await expect(run(fs_write, { path: 'dangling', content: 'x' })).rejects.toMatchObject({ code: 'TOOL_PATH_DENIED', message: expect.stringMatching(/dangling symlink/) });
+    await expect(run(fs_write, { path: 'dangling', content: 'x' })).rejects.toMatchObject({
+      code: 'TOOL_PATH_DENIED',
+      message: expect.stringMatching(/dangling symlink/),
+    });
     await expect(run(fs_write, { path: 'dir-out/a/b/c.txt', content: 'x' })).rejects.toMatchObject({ code: 'TOOL_PATH_DENIED' });
     expect(readdirSync(outside)).toEqual(['secret.txt']);
   });
@@ -140,7 +144,10 @@ describe('fs tools refuse to escape', () => {
 
   it('refuses NUL bytes and non-string paths before touching the disk', async () => {
     const { fs_read, fs_write } = tools();
-    await expect(run(fs_read, { path: 'hello.txt\0../../outside/secret.txt' })).rejects.toMatchObject({ code: 'TOOL_PATH_DENIED', message: expect.stringMatching(/NUL byte/) });
+    await expect(run(fs_read, { path: 'hello.txt\0../../outside/secret.txt' })).rejects.toMatchObject({
+      code: 'TOOL_PATH_DENIED',
+      message: expect.stringMatching(/NUL byte/),
+    });
     await expect(run(fs_write, { path: 'evil\0.txt', content: 'x' })).rejects.toMatchObject({ code: 'TOOL_PATH_DENIED' });
     await expect(run(fs_read, { path: 42 })).rejects.toMatchObject({ code: 'TOOL_ARGS_INVALID' });
     await expect(run(fs_read, { path: '' })).rejects.toMatchObject({ code: 'TOOL_PATH_DENIED' });
@@ -196,7 +203,13 @@ describe('fs tools under effective capabilities', () => {
 
   it('reach nothing when the grant has no roots or is malformed', async () => {
     // Typed as `Capabilities`, but a plain-JavaScript `authorize` can still hand over anything.
-    for (const capabilities of [{}, { fsRoots: 'all' }, { fsRoots: [{ path: 7 }] }, { fsRoots: [null] }, { fsRoots: [{ path: 'relative' }] }] as unknown as Capabilities[]) {
+    for (const capabilities of [
+      {},
+      { fsRoots: 'all' },
+      { fsRoots: [{ path: 7 }] },
+      { fsRoots: [null] },
+      { fsRoots: [{ path: 'relative' }] },
+    ] as unknown as Capabilities[]) {
       await expect(run(tools().fs_read, { path: 'hello.txt' }, { ...context, capabilities })).rejects.toMatchObject({
         code: 'TOOL_PATH_DENIED',
         message: expect.stringMatching(/no file roots/),

@@ -5,13 +5,21 @@ export function fsFailure(action: string, requested: string, error: unknown): Ag
   if (AgentboxError.isInstance(error)) return error;
   const code = (error as NodeJS.ErrnoException).code;
   const why =
-    code === 'ENOENT' ? 'no such file or directory'
-    : code === 'EISDIR' ? 'it is a directory'
-    : code === 'ENOTDIR' ? 'a parent is not a directory'
-    : code === 'ELOOP' ? 'it is a symlink (swapped in while opening)'
-    : code === 'EACCES' || code === 'EPERM' ? 'the operating system refused access'
-    : (error as Error).message;
-  return new AgentboxError('TOOL_FAILED', `cannot ${action} "${requested}": ${why}`, { cause: error, details: { path: requested, ...(code ? { errno: code } : {}) } });
+    code === 'ENOENT'
+      ? 'no such file or directory'
+      : code === 'EISDIR'
+        ? 'it is a directory'
+        : code === 'ENOTDIR'
+          ? 'a parent is not a directory'
+          : code === 'ELOOP'
+            ? 'it is a symlink (swapped in while opening)'
+            : code === 'EACCES' || code === 'EPERM'
+              ? 'the operating system refused access'
+              : (error as Error).message;
+  return new AgentboxError('TOOL_FAILED', `cannot ${action} "${requested}": ${why}`, {
+    cause: error,
+    details: { path: requested, ...(code ? { errno: code } : {}) },
+  });
 }
 
 /** Reads a required string argument; the executor validates too, but tools can be called directly. */

@@ -44,7 +44,8 @@ export function createFsReadTool(options: { fsRoots: FsRootCapability[]; maxByte
         if (stat.isDirectory()) throw new AgentboxError('TOOL_FAILED', `cannot read "${requested}": it is a directory (use fs_list)`);
         if (!stat.isFile()) throw new AgentboxError('TOOL_FAILED', `cannot read "${requested}": not a regular file`);
         // A hard link inside a root may share its data with a file outside it: paths cannot tell.
-        if (stat.nlink > 1) throw new AgentboxError('TOOL_PATH_DENIED', `cannot read "${requested}": the file has other hard links, which may lie outside the granted roots`);
+        if (stat.nlink > 1)
+          throw new AgentboxError('TOOL_PATH_DENIED', `cannot read "${requested}": the file has other hard links, which may lie outside the granted roots`);
         const buffer = Buffer.alloc(Math.min(stat.size, options.maxBytes));
         let filled = 0;
         while (filled < buffer.length) {

@@ -49,7 +49,8 @@ export function createFsWriteTool(options: { fsRoots: FsRootCapability[]; maxByt
           const stat = await fstat(fd);
           if (!stat.isFile()) throw new AgentboxError('TOOL_FAILED', `cannot write "${requested}": not a regular file`);
           // A hard link inside a root may share its data with a file outside it: paths cannot tell.
-          if (stat.nlink > 1) throw new AgentboxError('TOOL_PATH_DENIED', `cannot write "${requested}": the file has other hard links, which may lie outside the granted roots`);
+          if (stat.nlink > 1)
+            throw new AgentboxError('TOOL_PATH_DENIED', `cannot write "${requested}": the file has other hard links, which may lie outside the granted roots`);
           await ftruncate(fd, 0);
           for (let written = 0; written < bytes.length; ) written += (await write(fd, bytes, written, bytes.length - written, written)).bytesWritten;
         } finally {

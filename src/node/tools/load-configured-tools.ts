@@ -36,7 +36,10 @@ export async function loadConfiguredTools(config: ToolsConfig): Promise<Configur
       const pool = new NodeWasmHost();
       closers.push(() => pool.close());
       for (const entry of config.wasm) {
-        const manifest = parseWasmManifest(withAnchoredRoots(await readManifest(entry.manifest), dirname(entry.manifest)), `WASM tool manifest ${entry.manifest}`);
+        const manifest = parseWasmManifest(
+          withAnchoredRoots(await readManifest(entry.manifest), dirname(entry.manifest)),
+          `WASM tool manifest ${entry.manifest}`,
+        );
         const modulePath = entry.module ?? findModule(entry.manifest);
         const bytes = await readFile(modulePath).catch((error: unknown) => {
           throw new AgentboxError('CONFIG_INVALID', `cannot read WASM module ${modulePath}: ${(error as Error).message}`);
@@ -121,10 +124,16 @@ function findModule(manifestPath: string): string {
   if (existsSync(named)) return named;
   const candidates = readdirSync(folder).filter((f) => f.endsWith('.wasm'));
   if (candidates.length === 1) return join(folder, candidates[0] as string);
-  throw new AgentboxError('CONFIG_INVALID', `no module for WASM tool ${manifestPath}: set "module" in tools.wasm (found ${candidates.length} .wasm files beside it)`);
+  throw new AgentboxError(
+    'CONFIG_INVALID',
+    `no module for WASM tool ${manifestPath}: set "module" in tools.wasm (found ${candidates.length} .wasm files beside it)`,
+  );
 }
 
-function lazySandboxes(closers: Array<() => Promise<void>>, concurrency: NonNullable<ToolsConfig['scriptConcurrency']>): (backend: 'quickjs' | 'v8') => ScriptSandbox {
+function lazySandboxes(
+  closers: Array<() => Promise<void>>,
+  concurrency: NonNullable<ToolsConfig['scriptConcurrency']>,
+): (backend: 'quickjs' | 'v8') => ScriptSandbox {
   const made = new Map<string, ScriptSandbox>();
   return (backend) => {
     let sandbox = made.get(backend);

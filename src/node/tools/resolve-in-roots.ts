@@ -38,11 +38,7 @@ export interface ResolvedPath {
  * configured root's descriptor (`src/node/fs/open-beneath.ts`), which refuses a symlink
  * at any step, and re-check the opened descriptor with {@link assertOpenedInside}.
  */
-export async function resolveInRoots(
-  roots: readonly BoundedFsRoot[],
-  requested: unknown,
-  access: 'read' | 'write',
-): Promise<ResolvedPath> {
+export async function resolveInRoots(roots: readonly BoundedFsRoot[], requested: unknown, access: 'read' | 'write'): Promise<ResolvedPath> {
   if (typeof requested !== 'string' || requested === '') throw denied('the path must be a non-empty string');
   if (requested.includes('\0')) throw denied('the path contains a NUL byte');
   const realRoots = await realRootsOf(roots);
@@ -55,7 +51,10 @@ export async function resolveInRoots(
   if (inside.length === 0) throw denied(`"${requested}" is outside the granted roots (${where})`, { path: requested });
   const chosen = access === 'write' ? inside.find((r) => r.write) : inside[0];
   if (!chosen) throw denied(`"${requested}" is in a read-only root (${where})`, { path: requested });
-  const components = path.relative(chosen.base, real).split(path.sep).filter((c) => c !== '');
+  const components = path
+    .relative(chosen.base, real)
+    .split(path.sep)
+    .filter((c) => c !== '');
   return { real, roots: realRoots, target: { root: chosen.base, components } };
 }
 

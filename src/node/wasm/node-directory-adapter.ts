@@ -22,7 +22,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AgentboxError } from '../../errors/agentbox-error.js';
-import { DirectoryAccessError, type DirectoryAdapter, type DirectoryEntryStat, type DirectoryErrorCode, type GuestPath } from '../../sandbox/wasm/directory-adapter.js';
+import {
+  DirectoryAccessError,
+  type DirectoryAdapter,
+  type DirectoryEntryStat,
+  type DirectoryErrorCode,
+  type GuestPath,
+} from '../../sandbox/wasm/directory-adapter.js';
 import { type FileIdentity, identityOf } from '../fs/file-identity.js';
 import { type BeneathTarget, openDirectoryBeneath, openFileBeneath, withParentBeneath } from '../fs/open-beneath.js';
 
@@ -81,7 +87,9 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
    * the root and only if it is not a dangling symlink.
    */
   private resolve(parts: GuestPath): string {
-    for (const part of parts) if (part.includes('/') || part.includes('\\') || part === '..' || part === '.') throw new DirectoryAccessError('NOTCAPABLE', `bad path component ${part}`);
+    for (const part of parts)
+      if (part.includes('/') || part.includes('\\') || part === '..' || part === '.')
+        throw new DirectoryAccessError('NOTCAPABLE', `bad path component ${part}`);
     const lexical = path.join(this.root, ...parts);
     try {
       const real = fs.realpathSync(lexical);
@@ -105,7 +113,14 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
   /** `parts` resolved and checked, as names below the root to walk. */
   private target(parts: GuestPath): BeneathTarget {
     const real = this.resolve(parts);
-    return { root: this.root, rootIdentity: this.identity, components: path.relative(this.root, real).split(path.sep).filter((c) => c !== '') };
+    return {
+      root: this.root,
+      rootIdentity: this.identity,
+      components: path
+        .relative(this.root, real)
+        .split(path.sep)
+        .filter((c) => c !== ''),
+    };
   }
 
   stat(parts: GuestPath): DirectoryEntryStat | null {

@@ -14,7 +14,10 @@ async function job(bytes: Uint8Array, overrides: Partial<WasmJob> = {}, memoryMb
 }
 
 async function rejection(promise: Promise<unknown>): Promise<AgentboxError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!AgentboxError.isInstance(error)) throw new Error(`expected an AgentboxError, got ${String(error)}`);
   return error;
 }

@@ -74,7 +74,9 @@ export class NodeWasmHost implements WasmHost {
     this.slots = Array.from({ length: size }, () => ({ worker: undefined, online: false, task: undefined }));
     this.started = Promise.all(this.slots.map((slot) => this.spawn(slot))).then(() => undefined);
     this.started.catch((error: unknown) => {
-      this.startError = new AgentboxError('TOOL_FAILED', `cannot start wasm workers: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      this.startError = new AgentboxError('TOOL_FAILED', `cannot start wasm workers: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
       for (const task of this.queue.splice(0)) this.settle(task, this.startError);
     });
   }
@@ -217,7 +219,12 @@ export class NodeWasmHost implements WasmHost {
     void worker.terminate();
     if (task) {
       const heap = (error as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.settle(task, new AgentboxError(heap ? 'SANDBOX_MEMORY_LIMIT' : 'TOOL_FAILED', `wasm worker crashed: ${error.message}`, { details: { limit: heap ? 'memory' : undefined } }));
+      this.settle(
+        task,
+        new AgentboxError(heap ? 'SANDBOX_MEMORY_LIMIT' : 'TOOL_FAILED', `wasm worker crashed: ${error.message}`, {
+          details: { limit: heap ? 'memory' : undefined },
+        }),
+      );
     }
     void this.spawn(slot);
   }
@@ -248,7 +255,12 @@ export class NodeWasmHost implements WasmHost {
     const stopMs = performance.now() - from;
     if (reason === 'timeout') {
       this.counters.timeouts++;
-      this.settle(task, new AgentboxError('TOOL_TIMEOUT', `wasm call exceeded its ${task.job.timeoutMs} ms time limit and was stopped`, { details: { limit: 'timeout', timeoutMs: task.job.timeoutMs, stopMs } }));
+      this.settle(
+        task,
+        new AgentboxError('TOOL_TIMEOUT', `wasm call exceeded its ${task.job.timeoutMs} ms time limit and was stopped`, {
+          details: { limit: 'timeout', timeoutMs: task.job.timeoutMs, stopMs },
+        }),
+      );
     } else {
       this.counters.cancelled++;
       this.settle(task, new AgentboxError('CANCELLED', 'wasm call cancelled', { details: { stopMs } }));

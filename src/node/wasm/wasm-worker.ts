@@ -19,14 +19,18 @@ function openDirs(job: WorkerJobMessage): GrantedDirectory[] {
     try {
       return { guest: grant.guest, write: grant.write, adapter: new NodeDirectoryAdapter(grant.path) };
     } catch (error) {
-      throw new AgentboxError('INVALID_INPUT', `granted directory ${grant.path} cannot be opened: ${(error as Error).message}`, { details: { dir: grant.path } });
+      throw new AgentboxError('INVALID_INPUT', `granted directory ${grant.path} cannot be opened: ${(error as Error).message}`, {
+        details: { dir: grant.path },
+      });
     }
   });
 }
 
 port.on('message', (job: WorkerJobMessage) => {
   const reply = (message: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
-  const onOutput = job.stream ? (stream: 'stdout' | 'stderr', chunk: Uint8Array) => reply({ type: 'output', id: job.id, stream, chunk }, [chunk.buffer as ArrayBuffer]) : undefined;
+  const onOutput = job.stream
+    ? (stream: 'stdout' | 'stderr', chunk: Uint8Array) => reply({ type: 'output', id: job.id, stream, chunk }, [chunk.buffer as ArrayBuffer])
+    : undefined;
   (async () => {
     const result = await runWasiModule({
       loaded: { module: job.module, memory: job.memory, ceilingPages: job.ceilingPages },

@@ -28,7 +28,16 @@ const bundles = new Map<string, Promise<string>>();
 
 async function bundleFromSource(entry: string, external: string[]): Promise<string> {
   const esbuild = await import('esbuild');
-  const result = await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent', external });
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    write: false,
+    logLevel: 'silent',
+    external,
+  });
   const output = result.outputFiles[0];
   if (!output) throw new Error(`esbuild produced no output for ${entry}`);
   return output.text;

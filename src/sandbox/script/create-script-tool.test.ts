@@ -76,11 +76,13 @@ describe('createScriptTool', () => {
     await expect(without.execute({ path: `${server.origin}/hello` }, context())).resolves.toBe('no fetch');
     const granted = createScriptTool({ ...base, parameters, source, capabilities: { hosts: [`127.0.0.1:${server.port}`] } }, sandbox);
     await expect(granted.execute({ path: `${server.origin}/hello` }, context())).resolves.toBe('hello from the host');
-    await expect(granted.execute({ path: `http://localhost:${server.port}/private` }, context())).resolves.toMatch(/host denied: localhost:\d+ is not among the granted hosts/);
+    await expect(granted.execute({ path: `http://localhost:${server.port}/private` }, context())).resolves.toMatch(
+      /host denied: localhost:\d+ is not among the granted hosts/,
+    );
     expect(server.requests).not.toContain('GET /private');
   });
 
-  it('narrows host.fetch to the hosts the caller\'s roles grant', async () => {
+  it("narrows host.fetch to the hosts the caller's roles grant", async () => {
     const source = `export default async ({ path }, host) => {
       if (!host.fetch) return 'no fetch';
       try { return (await host.fetch(path)).body; } catch (e) { return e.message; }
@@ -90,11 +92,13 @@ describe('createScriptTool', () => {
     const before = server.requests.length;
     // The roles grant no host: the intersection is empty, so host.fetch is not there at all.
     await expect(tool.execute({ path: `${server.origin}/hello` }, { ...context(), capabilities: { hosts: [] } })).resolves.toBe('no fetch');
-    await expect(tool.execute({ path: `${server.origin}/hello` }, { ...context(), capabilities: { hosts: [`127.0.0.1:${server.port}`] } })).resolves.toBe('hello from the host');
+    await expect(tool.execute({ path: `${server.origin}/hello` }, { ...context(), capabilities: { hosts: [`127.0.0.1:${server.port}`] } })).resolves.toBe(
+      'hello from the host',
+    );
     expect(server.requests.length).toBe(before + 1);
   });
 
-  it('never reaches beyond the manifest, even when the call\'s capabilities grant more', async () => {
+  it("never reaches beyond the manifest, even when the call's capabilities grant more", async () => {
     const source = `export default async ({ path }, host) => {
       if (!host.fetch) return 'no fetch';
       try { return (await host.fetch(path)).body; } catch (e) { return e.message; }
@@ -119,10 +123,7 @@ describe('createScriptTool', () => {
   });
 
   it('runs under the tool executor, which turns a runaway script into a result the model can read', async () => {
-    const loop = createScriptTool(
-      { ...base, name: 'spin', source: 'export default () => { for (;;) {} }', capabilities: { timeoutMs: 200 } },
-      sandbox,
-    );
+    const loop = createScriptTool({ ...base, name: 'spin', source: 'export default () => { for (;;) {} }', capabilities: { timeoutMs: 200 } }, sandbox);
     const executor = new ToolExecutor({ registry: new ToolRegistry([createScriptTool(base, sandbox), loop]) });
     const events: EventPayload[] = [];
     const results = await executor.execute(

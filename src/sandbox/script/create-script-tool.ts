@@ -53,7 +53,8 @@ export function createScriptTool(
       // Roles may narrow the manifest: fewer hosts for host.fetch, less memory or time.
       // Intersected again here, so an `authorize` that hands back more than the manifest
       // asked for cannot widen it.
-      const granted = context.capabilities === undefined ? undefined : intersectCapabilities({ hosts: requested.hosts ?? [], memoryMb, timeoutMs }, context.capabilities);
+      const granted =
+        context.capabilities === undefined ? undefined : intersectCapabilities({ hosts: requested.hosts ?? [], memoryMb, timeoutMs }, context.capabilities);
       const runTimeoutMs = granted?.timeoutMs ?? timeoutMs;
       // The sandbox may queue the run (bounded per process and per session); its own
       // deadline starts when the run does, and so does the executor's.

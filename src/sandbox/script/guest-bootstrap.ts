@@ -18,7 +18,7 @@ import { scriptOutputError } from './script-errors.js';
  * context made ahead of the call, so everything per call (the granted host names
  * included) is an argument of `run`, built only from the intrinsics taken here.
  */
-export const GUEST_BOOTSTRAP_SOURCE = String.raw`(function (hostCall) {
+export const GUEST_BOOTSTRAP_SOURCE = `(function (hostCall) {
   'use strict';
   const parse = JSON.parse;
   const stringify = JSON.stringify;

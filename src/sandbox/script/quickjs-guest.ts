@@ -61,7 +61,10 @@ export function readArguments(ctx: QuickJSContext, intrinsics: GuestIntrinsics, 
 export type HostCallHandler = (name: string, argsJson: string) => QuickJSHandle;
 
 /** The frozen, null-prototype `host` object: one frozen function per granted name. */
-export function newHostObject(ctx: QuickJSContext, options: { names: readonly string[]; intrinsics: GuestIntrinsics; onCall: HostCallHandler; keep: Keep }): QuickJSHandle {
+export function newHostObject(
+  ctx: QuickJSContext,
+  options: { names: readonly string[]; intrinsics: GuestIntrinsics; onCall: HostCallHandler; keep: Keep },
+): QuickJSHandle {
   const { names, intrinsics, onCall, keep } = options;
   const host = keep(ctx.newObject(ctx.null));
   for (const name of names) {

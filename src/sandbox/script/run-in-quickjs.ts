@@ -15,14 +15,7 @@ import type { PreparedScriptRun } from './prepare-script-run.js';
 import { newHostObject, readArguments, stringifyResult, takeIntrinsics, type GuestIntrinsics } from './quickjs-guest.js';
 import type { QuickJsInstance } from './quickjs-instance-pool.js';
 import { guestErrorFor, readGuestErrorInfo, readQuickJsError } from './read-quickjs-error.js';
-import {
-  scriptCancelledError,
-  scriptMemoryError,
-  scriptOutputError,
-  scriptStackOverflowError,
-  scriptThrewError,
-  scriptTimeoutError,
-} from './script-errors.js';
+import { scriptCancelledError, scriptMemoryError, scriptOutputError, scriptStackOverflowError, scriptThrewError, scriptTimeoutError } from './script-errors.js';
 
 export interface QuickJsRunOptions {
   /** QuickJS's own stack limit (see `QuickJsSandboxOptions.maxStackBytes`). */

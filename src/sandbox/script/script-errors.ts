@@ -15,11 +15,9 @@ export function scriptMemoryError(memoryMb: number): AgentboxError {
 }
 
 export function scriptOutputError(sizeBytes: number, maxOutputBytes: number): AgentboxError {
-  return new AgentboxError(
-    'SANDBOX_OUTPUT_LIMIT',
-    `script result is ${sizeBytes} bytes of JSON, more than the limit of ${maxOutputBytes} bytes`,
-    { details: { sizeBytes, maxOutputBytes } },
-  );
+  return new AgentboxError('SANDBOX_OUTPUT_LIMIT', `script result is ${sizeBytes} bytes of JSON, more than the limit of ${maxOutputBytes} bytes`, {
+    details: { sizeBytes, maxOutputBytes },
+  });
 }
 
 export function scriptStackOverflowError(): AgentboxError {

@@ -22,11 +22,7 @@ export interface ContractDependencies {
 
 const LIMITS = { timeoutMs: 3_000, memoryMb: 32, maxOutputBytes: 1_048_576 };
 
-export function describeScriptSandboxContract(
-  name: string,
-  makeSandbox: () => ScriptSandbox | Promise<ScriptSandbox>,
-  deps: ContractDependencies,
-): void {
+export function describeScriptSandboxContract(name: string, makeSandbox: () => ScriptSandbox | Promise<ScriptSandbox>, deps: ContractDependencies): void {
   describe(`ScriptSandbox contract: ${name}`, () => {
     let sandbox: ScriptSandbox;
     let server: ContractHttpServer;
@@ -104,7 +100,11 @@ export function describeScriptSandboxContract(
       });
 
       it('reports what a toJSON threw, and refuses host-call arguments that are not JSON in the guest', async () => {
-        await expectError(run('export default () => ({ toJSON() { throw new Error("no json here"); } })'), 'TOOL_FAILED', /not JSON-serializable: no json here/);
+        await expectError(
+          run('export default () => ({ toJSON() { throw new Error("no json here"); } })'),
+          'TOOL_FAILED',
+          /not JSON-serializable: no json here/,
+        );
         const host: HostCapabilities = { echo: async () => 'never called' };
         const source = 'export default (args, host) => { try { host.echo(1n); return "called"; } catch (e) { return e.name; } }';
         await expect(run(source, {}, { host })).resolves.toBe('TypeError');

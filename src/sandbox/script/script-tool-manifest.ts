@@ -8,9 +8,7 @@ import { renamedKey } from '../../auth/renamed-key.js';
 import { parseInputWith } from '../../errors/index.js';
 import { DEFAULT_SCRIPT_MAX_OUTPUT_BYTES, DEFAULT_SCRIPT_MEMORY_MB, DEFAULT_SCRIPT_TIMEOUT_MS } from './script-sandbox.js';
 
-const hostEntry = z
-  .string()
-  .regex(/^(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i, 'must be host, host:port or *.domain');
+const hostEntry = z.string().regex(/^(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i, 'must be host, host:port or *.domain');
 
 export const scriptCapabilitiesSchema = z
   .strictObject({
@@ -32,7 +30,12 @@ export const scriptToolManifestSchema = z.strictObject({
   /** An ES module whose default export is `(args, host) => result`. */
   source: z.string().min(1),
   capabilities: scriptCapabilitiesSchema,
-  maxOutputBytes: z.number().int().positive().max(64 * 1_048_576).default(DEFAULT_SCRIPT_MAX_OUTPUT_BYTES),
+  maxOutputBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(64 * 1_048_576)
+    .default(DEFAULT_SCRIPT_MAX_OUTPUT_BYTES),
   /** `v8` (Node only) is faster on compute-heavy code; QuickJS runs everywhere. */
   backend: z.enum(['quickjs', 'v8']).default('quickjs'),
   needsApproval: z.boolean().optional(),

@@ -43,7 +43,17 @@ export function serveQuickJsWorker(options: QuickJsWorkerOptions): QuickJsWorker
   const warm = async (): Promise<void> => {
     const memoryMb = options.warmMemoryMb ?? DEFAULT_SCRIPT_MEMORY_MB;
     const instance = await pool.acquire(memoryMb);
-    const run = { source: 'export default (args) => args', argsJson: '{}', timeoutMs: 5_000, memoryMb, maxOutputBytes: 1_024, hostNames: [], filename: 'warm-up.js', host: {}, signal: undefined };
+    const run = {
+      source: 'export default (args) => args',
+      argsJson: '{}',
+      timeoutMs: 5_000,
+      memoryMb,
+      maxOutputBytes: 1_024,
+      hostNames: [],
+      filename: 'warm-up.js',
+      host: {},
+      signal: undefined,
+    };
     const outcome = await runInQuickJs(instance, run, { maxStackBytes });
     pool.release(instance, outcome.reusable);
   };
@@ -67,7 +77,9 @@ export function serveQuickJsWorker(options: QuickJsWorkerOptions): QuickJsWorker
     } catch (error) {
       const failed = AgentboxError.isInstance(error)
         ? error
-        : new AgentboxError('TOOL_FAILED', `script sandbox failed: ${error instanceof Error ? error.message : String(error)}`, { details: { reason: 'sandbox-crashed' } });
+        : new AgentboxError('TOOL_FAILED', `script sandbox failed: ${error instanceof Error ? error.message : String(error)}`, {
+            details: { reason: 'sandbox-crashed' },
+          });
       post({ type: 'done', runId: message.runId, error: failed.toJSON(), peakMemoryBytes });
     } finally {
       relay.close();

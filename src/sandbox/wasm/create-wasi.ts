@@ -65,7 +65,11 @@ export function createWasi(options: CreateWasiOptions): WasiContext {
     args_sizes_get: (argcPtr: number, bufSizePtr: number) => {
       const view = new DataView(host.inst.exports.memory.buffer);
       view.setUint32(argcPtr, host.args.length, true);
-      view.setUint32(bufSizePtr, host.args.reduce((n, arg) => n + new TextEncoder().encode(arg).byteLength + 1, 0), true);
+      view.setUint32(
+        bufSizePtr,
+        host.args.reduce((n, arg) => n + new TextEncoder().encode(arg).byteLength + 1, 0),
+        true,
+      );
       return wasi.ERRNO_SUCCESS;
     },
     sched_yield: () => wasi.ERRNO_SUCCESS,
@@ -93,7 +97,11 @@ export function createWasi(options: CreateWasiOptions): WasiContext {
     overrides.poll_oneoff = denied;
   }
   if (!options.random) overrides.random_get = denied;
-  else overrides.random_get = (ptr: number, len: number) => (base.random_get?.(ptr, len), wasi.ERRNO_SUCCESS);
+  else
+    overrides.random_get = (ptr: number, len: number) => {
+      base.random_get?.(ptr, len);
+      return wasi.ERRNO_SUCCESS;
+    };
 
   return { wasi: host, imports: { ...base, ...overrides }, stdout, stderr };
 }

@@ -28,7 +28,9 @@ function toValue(manifest: WasmManifest, result: WasiRunResult): unknown {
   const stderr = excerpt(new TextDecoder().decode(result.stderr).trim());
   const name = manifest.name;
   if (result.trap !== undefined) {
-    throw new AgentboxError('TOOL_FAILED', `wasm tool ${name} trapped: ${result.trap}${stderr ? `\n${stderr}` : ''}`, { details: { trap: result.trap, stderr } });
+    throw new AgentboxError('TOOL_FAILED', `wasm tool ${name} trapped: ${result.trap}${stderr ? `\n${stderr}` : ''}`, {
+      details: { trap: result.trap, stderr },
+    });
   }
   if (result.exitCode !== 0) {
     throw new AgentboxError('TOOL_FAILED', `wasm tool ${name} exited with code ${result.exitCode}${stderr ? `: ${stderr}` : ''}`, {

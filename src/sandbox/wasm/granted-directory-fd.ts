@@ -81,7 +81,9 @@ export class GrantedDirectoryFd extends Fd {
   override fd_readdir_single(cookie: bigint): { ret: number; dirent: wasi.Dirent | null } {
     if (cookie === 0n || this.entries === undefined) {
       try {
-        const listed = this.root.adapter.list(this.path).map((e) => ({ name: e.name, type: e.kind === 'directory' ? wasi.FILETYPE_DIRECTORY : wasi.FILETYPE_REGULAR_FILE }));
+        const listed = this.root.adapter
+          .list(this.path)
+          .map((e) => ({ name: e.name, type: e.kind === 'directory' ? wasi.FILETYPE_DIRECTORY : wasi.FILETYPE_REGULAR_FILE }));
         this.entries = [{ name: '.', type: wasi.FILETYPE_DIRECTORY }, { name: '..', type: wasi.FILETYPE_DIRECTORY }, ...listed];
       } catch (error) {
         return { ret: errnoFromError(error), dirent: null };
@@ -104,7 +106,14 @@ export class GrantedDirectoryFd extends Fd {
     }
   }
 
-  override path_open(_dirflags: number, pathString: string, oflags: number, rightsBase: bigint, _rightsInheriting: bigint, fdFlags: number): { ret: number; fd_obj: Fd | null } {
+  override path_open(
+    _dirflags: number,
+    pathString: string,
+    oflags: number,
+    rightsBase: bigint,
+    _rightsInheriting: bigint,
+    fdFlags: number,
+  ): { ret: number; fd_obj: Fd | null } {
     const { ret, path } = this.resolve(pathString);
     if (path === null) return { ret, fd_obj: null };
     const create = (oflags & wasi.OFLAGS_CREAT) !== 0;
@@ -154,9 +163,9 @@ export class GrantedDirectoryFd extends Fd {
   }
 
   /** Rename within the same grant; the WASI host routes `path_rename` here. */
-  rename(fromString: string, target: GrantedDirectoryFd, toString: string): number {
+  rename(fromString: string, target: GrantedDirectoryFd, toText: string): number {
     if (target.root !== this.root) return wasi.ERRNO_XDEV;
-    const to = target.resolve(toString);
+    const to = target.resolve(toText);
     if (to.path === null) return to.ret;
     const toPath = to.path;
     return this.mutate(fromString, (from) => this.root.adapter.rename(from, toPath));

@@ -7,13 +7,25 @@ const caps = parseWasmManifest({
   name: 't',
   description: 'd',
   parameters: {},
-  capabilities: { memoryMb: 64, timeoutMs: 5000, fsRoots: [{ path: '/data/in', guest: '/in' }, { path: '/data/out', guest: '/out', write: true }, { path: '/etc', guest: '/etc' }] },
+  capabilities: {
+    memoryMb: 64,
+    timeoutMs: 5000,
+    fsRoots: [
+      { path: '/data/in', guest: '/in' },
+      { path: '/data/out', guest: '/out', write: true },
+      { path: '/etc', guest: '/etc' },
+    ],
+  },
 }).capabilities;
 
 describe('narrowWasmCapabilities', () => {
   it('states the manifest in the RBAC vocabulary', () => {
     expect(wasmRequestedCapabilities(caps)).toEqual({
-      fsRoots: [{ path: '/data/in', write: false }, { path: '/data/out', write: true }, { path: '/etc', write: false }],
+      fsRoots: [
+        { path: '/data/in', write: false },
+        { path: '/data/out', write: true },
+        { path: '/etc', write: false },
+      ],
       memoryMb: 64,
       timeoutMs: 5000,
     });
@@ -40,7 +52,9 @@ describe('narrowWasmCapabilities', () => {
   });
 
   it('keeps a directory whose grant is spelt differently but names the same path', () => {
-    expect(narrowWasmCapabilities(caps, { fsRoots: [{ path: '/data/./in/', write: true }] }).fsRoots).toEqual([{ path: '/data/in', guest: '/in', write: false }]);
+    expect(narrowWasmCapabilities(caps, { fsRoots: [{ path: '/data/./in/', write: true }] }).fsRoots).toEqual([
+      { path: '/data/in', guest: '/in', write: false },
+    ]);
   });
 
   it('applies the manifest as written when no authorizer narrowed it', () => {

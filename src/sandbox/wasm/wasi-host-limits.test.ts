@@ -60,7 +60,18 @@ function reopenGuest(path: string, times: number): Uint8Array {
   // locals: 0 = errno, 1 = count
   const body = [
     op.loop,
-    [op.i32(3), op.i32(0), op.i32(PATH), op.i32(bytes.length), op.i32(0), op.i64(RIGHT_FD_READ), op.i64(0), op.i32(0), op.i32(RESULT), op.call(pathOpen)].flat(),
+    [
+      op.i32(3),
+      op.i32(0),
+      op.i32(PATH),
+      op.i32(bytes.length),
+      op.i32(0),
+      op.i64(RIGHT_FD_READ),
+      op.i64(0),
+      op.i32(0),
+      op.i32(RESULT),
+      op.call(pathOpen),
+    ].flat(),
     op.localTee(0),
     op.if,
     op.localGet(0),
@@ -84,7 +95,13 @@ describe('open files and host memory', () => {
     const adapter = new MemoryDirectoryAdapter({ big: new Uint8Array(MiB) });
     const loaded = await loadWasmModule(reopenGuest('big', 100), { memoryMb: 1, label: 'reopen' });
     // Every open holds a whole copy of the file on the host: 100 opens would be 100 MiB.
-    const result = await runWasiModule({ loaded, dirs: [{ guest: '/data', adapter, write: false }], maxOutputBytes: MiB, maxFileBytes: MiB, maxOpenFileBytes: 3 * MiB });
+    const result = await runWasiModule({
+      loaded,
+      dirs: [{ guest: '/data', adapter, write: false }],
+      maxOutputBytes: MiB,
+      maxFileBytes: MiB,
+      maxOpenFileBytes: 3 * MiB,
+    });
     expect(result.exitCode).toBe(wasi.ERRNO_NOMEM);
   });
 

@@ -51,7 +51,12 @@ export const wasmManifestSchema = z.strictObject({
   description: z.string().min(1),
   parameters: z.record(z.string(), z.unknown()),
   capabilities: wasmCapabilitiesSchema,
-  maxOutputBytes: z.number().int().positive().max(64 * 1_048_576).default(DEFAULT_WASM_MAX_OUTPUT_BYTES),
+  maxOutputBytes: z
+    .number()
+    .int()
+    .positive()
+    .max(64 * 1_048_576)
+    .default(DEFAULT_WASM_MAX_OUTPUT_BYTES),
 });
 
 /**

@@ -6,7 +6,10 @@ import { memoryBombGuest, noStartGuest, unknownImportGuest, writeGuest } from '.
 import { WasmModuleBuilder } from './testing/wasm-module-builder.js';
 
 async function loadError(bytes: Uint8Array, memoryMb = 4): Promise<AgentboxError> {
-  const error = await loadWasmModule(bytes, { memoryMb, label: '"probe"' }).then(() => undefined, (e: unknown) => e);
+  const error = await loadWasmModule(bytes, { memoryMb, label: '"probe"' }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!AgentboxError.isInstance(error)) throw new Error(`expected an AgentboxError, got ${String(error)}`);
   return error;
 }

@@ -56,7 +56,7 @@ function checkInterface(module: WebAssembly.Module, memories: MemoryDeclaration[
 export async function loadWasmModule(bytes: Uint8Array, options: LoadWasmOptions, hash?: string): Promise<LoadedWasmModule> {
   const label = options.label ?? 'module';
   const ceilingPages = Math.floor((options.memoryMb * 1048576) / WASM_PAGE_BYTES);
-  let capped;
+  let capped: ReturnType<typeof capWasmMemory>;
   try {
     capped = capWasmMemory(bytes, ceilingPages);
   } catch (error) {

@@ -24,7 +24,14 @@ export function registerChatCompletionRoutes(routes: GuardedRoutes, deps: Server
     requirePermission(deps.authorizer, principal, 'session:write:own');
     const { system, history, input } = splitConversation(body.messages);
     const sessionId = crypto.randomUUID();
-    await seedChatSession({ store, sessionId, owner: principal, system: system ?? deps.chat.system, history, metadata: { via: 'chat.completions', model: body.model } });
+    await seedChatSession({
+      store,
+      sessionId,
+      owner: principal,
+      system: system ?? deps.chat.system,
+      history,
+      metadata: { via: 'chat.completions', model: body.model },
+    });
     const meta: CompletionMeta = { id: `chatcmpl-${sessionId}`, created: Math.floor(Date.now() / 1000), model: body.model };
     const subscription = body.stream ? runtime.stream({ sessionId, capacity: deps.streamCapacity, overflow: 'close' }) : undefined;
     let turn: Promise<Session>;

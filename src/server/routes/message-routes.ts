@@ -42,7 +42,12 @@ export function registerMessageRoutes(routes: GuardedRoutes, deps: ServerDeps): 
       subscription.close();
     };
     void turn.then(settle, settle);
-    return sseEventsResponse({ events: turnEvents(subscription, turn, progress), stop: () => subscription.close(), streams: deps.streams, capacity: deps.streamCapacity });
+    return sseEventsResponse({
+      events: turnEvents(subscription, turn, progress),
+      stop: () => subscription.close(),
+      streams: deps.streams,
+      capacity: deps.streamCapacity,
+    });
   });
 
   routes.get('/v1/sessions/:id/events', async (c) => {

@@ -1,11 +1,6 @@
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import { parseInput, parseSessionId, readJsonBody } from '../parse-input.js';
-import {
-  approvalBodySchema,
-  approvalParamsSchema,
-  createSessionBodySchema,
-  listSessionsQuerySchema,
-} from '../request-schemas.js';
+import { approvalBodySchema, approvalParamsSchema, createSessionBodySchema, listSessionsQuerySchema } from '../request-schemas.js';
 import { SessionJsonCache } from '../session-json-cache.js';
 import { accessSession, decide, requirePermission } from '../session-access.js';
 import type { GuardedRoutes } from '../request-guard.js';

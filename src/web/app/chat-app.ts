@@ -159,7 +159,14 @@ export class ChatApp {
   }
 
   #notify(problem: unknown, level: 'error' | 'warning' = 'error'): void {
-    const text = typeof problem === 'string' ? problem : AgentboxError.isInstance(problem) ? `${problem.code}: ${problem.message}` : problem instanceof Error ? problem.message : String(problem);
+    const text =
+      typeof problem === 'string'
+        ? problem
+        : AgentboxError.isInstance(problem)
+          ? `${problem.code}: ${problem.message}`
+          : problem instanceof Error
+            ? problem.message
+            : String(problem);
     this.ui.notice.textContent = text;
     this.ui.notice.dataset.level = level;
     this.ui.notice.hidden = false;

@@ -10,7 +10,11 @@ export function serverBackend(options: { baseUrl?: string; apiKey?: string } = {
       const health = await client.health();
       const llm = health.llm as { configured?: boolean; baseUrl?: string; model?: string; hint?: string } | undefined;
       if (llm && llm.configured === false) {
-        return { llmConfigured: false, description: 'server mode', hint: llm.hint ?? 'Set OPENAI_BASE_URL (and OPENAI_API_KEY, AGENTBOX_MODEL) for agentbox serve.' };
+        return {
+          llmConfigured: false,
+          description: 'server mode',
+          hint: llm.hint ?? 'Set OPENAI_BASE_URL (and OPENAI_API_KEY, AGENTBOX_MODEL) for agentbox serve.',
+        };
       }
       const where = llm?.baseUrl ? `${llm.model ?? ''} at ${llm.baseUrl}` : 'the agentbox service';
       return { llmConfigured: true, description: `server mode: ${where}` };

@@ -87,7 +87,13 @@ export class AgentboxClient {
     await this.#json('POST', `/v1/sessions/${encodeURIComponent(sessionId)}/cancel`, {});
   }
 
-  async #send(method: string, path: string, body: unknown, accept: string, extra: { headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Response> {
+  async #send(
+    method: string,
+    path: string,
+    body: unknown,
+    accept: string,
+    extra: { headers?: Record<string, string>; signal?: AbortSignal } = {},
+  ): Promise<Response> {
     let response: Response;
     try {
       response = await this.#fetch(`${this.#base}${path}`, {

@@ -28,7 +28,9 @@ export class BrowserWasmHost implements WasmHost {
 
   async run(job: WasmJob): Promise<WasiRunResult> {
     if (job.dirs && job.dirs.length > 0) {
-      throw new AgentboxError('INVALID_INPUT', 'directory grants are not available to WASM tools in the browser', { details: { dirs: job.dirs.map((d) => d.guest) } });
+      throw new AgentboxError('INVALID_INPUT', 'directory grants are not available to WASM tools in the browser', {
+        details: { dirs: job.dirs.map((d) => d.guest) },
+      });
     }
     if (job.signal?.aborted) throw new AgentboxError('CANCELLED', 'the wasm job was cancelled before it started');
     const message: WasmJobMessage = wasiJobPayload(job);
@@ -45,7 +47,10 @@ export class BrowserWasmHost implements WasmHost {
         settle();
       };
       const timer = setTimeout(
-        () => finish(() => reject(new AgentboxError('TOOL_TIMEOUT', `wasm job did not finish within ${job.timeoutMs} ms`, { details: { timeoutMs: job.timeoutMs } }))),
+        () =>
+          finish(() =>
+            reject(new AgentboxError('TOOL_TIMEOUT', `wasm job did not finish within ${job.timeoutMs} ms`, { details: { timeoutMs: job.timeoutMs } })),
+          ),
         job.timeoutMs,
       );
       const onAbort = (): void => finish(() => reject(new AgentboxError('CANCELLED', 'the wasm job was cancelled')));
@@ -65,7 +70,9 @@ export class BrowserWasmHost implements WasmHost {
   async #inThread(message: WasmJobMessage, job: WasmJob): Promise<WasiRunResult> {
     const result = await runWasiModule({ ...message, loaded: { module: message.module, memory: message.memory, ceilingPages: message.ceilingPages } });
     if (result.durationMs > job.timeoutMs) {
-      throw new AgentboxError('TOOL_TIMEOUT', `wasm job took ${Math.round(result.durationMs)} ms, over its ${job.timeoutMs} ms deadline`, { details: { timeoutMs: job.timeoutMs } });
+      throw new AgentboxError('TOOL_TIMEOUT', `wasm job took ${Math.round(result.durationMs)} ms, over its ${job.timeoutMs} ms deadline`, {
+        details: { timeoutMs: job.timeoutMs },
+      });
     }
     return result;
   }

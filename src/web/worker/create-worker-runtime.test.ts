@@ -25,6 +25,8 @@ describe('createWorkerRuntimeFactory', () => {
   it('rejects unknown built-in tool names and WASM tools without bytes or url', async () => {
     const factory = createWorkerRuntimeFactory();
     await expect(factory({ store: { kind: 'memory' }, agent: { tools: ['calculater'] } })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
-    await expect(factory({ store: { kind: 'memory' }, tools: { wasm: [{ manifest: { name: 'x', description: 'x', parameters: {} } }] } })).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+    await expect(
+      factory({ store: { kind: 'memory' }, tools: { wasm: [{ manifest: { name: 'x', description: 'x', parameters: {} } }] } }),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
 });

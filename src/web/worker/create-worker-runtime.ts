@@ -45,7 +45,8 @@ export function createWorkerRuntimeFactory(options: { loadScriptTools?: ScriptTo
       ...(await Promise.all((web.tools?.wasm ?? []).map((tool) => loadWasm(tool, host)))),
       ...(scripts.length ? await (options.loadScriptTools ?? scriptToolsUnavailable)(scripts) : []),
     ];
-    const store: SessionStore = web.store?.kind === 'memory' ? new MemorySessionStore() : await IndexedDbSessionStore.open({ name: web.store?.name ?? 'agentbox' });
+    const store: SessionStore =
+      web.store?.kind === 'memory' ? new MemorySessionStore() : await IndexedDbSessionStore.open({ name: web.store?.name ?? 'agentbox' });
     const { options: runtimeOptions } = runtimeOptionsFromConfig(config, { store, configuredTools, unconfiguredLlm: { fail: NO_LLM_MESSAGE } });
     const runtime = new BaseRuntime(runtimeOptions);
     const endpoint = resolveLlmEndpoint(config.llm);

@@ -19,7 +19,9 @@ export function quickJsScriptToolLoader(wasmUrl: string | URL): ScriptToolLoader
         return createQuickJsSandbox({ wasmModule });
       } catch (error) {
         sandbox = undefined;
-        throw new AgentboxError('CONFIG_INVALID', `script tools are not available in this build: QuickJS could not be loaded from ${String(wasmUrl)}`, { cause: error });
+        throw new AgentboxError('CONFIG_INVALID', `script tools are not available in this build: QuickJS could not be loaded from ${String(wasmUrl)}`, {
+          cause: error,
+        });
       }
     })());
   return async (manifests) => {

@@ -50,7 +50,12 @@ describe('WebRuntime over the bridge', () => {
       seen.push(event);
       if (event.type === 'turn.completed') break;
     }
-    expect(seen.filter((e) => e.type === 'llm.text-delta').map((e) => (e as { text: string }).text).join('')).toBe('Hello there');
+    expect(
+      seen
+        .filter((e) => e.type === 'llm.text-delta')
+        .map((e) => (e as { text: string }).text)
+        .join(''),
+    ).toBe('Hello there');
     const stored = seen.filter((e) => e.seq > 0).map((e) => e.seq);
     expect(stored).toEqual(stored.map((_, i) => i + 1));
     expect(await runtime.listSessions()).toHaveLength(1);
@@ -68,7 +73,9 @@ describe('WebRuntime over the bridge', () => {
   });
 
   it('answers the synchronous methods from its mirror: pendingApprovals and decide', async () => {
-    const { runtime } = await start([{ toolCalls: [{ name: 'calculator', arguments: '{"expression":"6*7"}' }] }, { text: 'It is 42.' }], { approve: ['calculator'] });
+    const { runtime } = await start([{ toolCalls: [{ name: 'calculator', arguments: '{"expression":"6*7"}' }] }, { text: 'It is 42.' }], {
+      approve: ['calculator'],
+    });
     const session = await runtime.createSession();
     const events = runtime.stream({ sessionId: session.id });
     const turn = runtime.process({ sessionId: session.id, input: 'six times seven' });

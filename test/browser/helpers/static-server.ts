@@ -28,7 +28,10 @@ export async function startStaticServer(options: { mounts?: Array<[prefix: strin
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const send = (body: string | Uint8Array): void => {
-      res.writeHead(200, { 'content-type': (path.endsWith('/') ? types['.html'] : types[extname(path)]) ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      res.writeHead(200, {
+        'content-type': (path.endsWith('/') ? types['.html'] : types[extname(path)]) ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
       res.end(body);
     };
     // Browsers ask for it unprompted; a 404 would show up as a console error.

@@ -49,7 +49,9 @@ export async function sendMessage(page: Page, text: string): Promise<void> {
 
 /** Waits until the composer is usable again: the turn ended. */
 export async function waitTurnEnd(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.getElementById('transcript')?.getAttribute('aria-busy') === 'false' && !(document.getElementById('send') as HTMLButtonElement).disabled);
+  await page.waitForFunction(
+    () => document.getElementById('transcript')?.getAttribute('aria-busy') === 'false' && !(document.getElementById('send') as HTMLButtonElement).disabled,
+  );
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

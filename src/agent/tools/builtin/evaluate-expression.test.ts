@@ -35,8 +35,8 @@ describe('evaluateExpression', () => {
     ['alert`1`', /unexpected character '`'/],
     ['sqrt(1, 2)', /sqrt\(\) takes 1 argument, got 2/],
     ['sqrt(-1)', /not a number/],
-    ['('.repeat(500) + '1' + ')'.repeat(500), /nested too deeply/],
-    ['1+'.repeat(1500) + '1', /longer than 2000/],
+    [`${'('.repeat(500)}1${')'.repeat(500)}`, /nested too deeply/],
+    [`${'1+'.repeat(1500)}1`, /longer than 2000/],
   ])('rejects case %#', (expression, message) => {
     expect(() => evaluateExpression(expression)).toThrowError(message);
   });

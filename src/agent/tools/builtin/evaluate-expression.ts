@@ -94,7 +94,7 @@ class Parser {
     let left = this.prefix(depth);
     for (;;) {
       const token = this.tokens[this.pos];
-      if (!token || token.kind !== 'op') break;
+      if (token?.kind !== 'op') break;
       const op = infix[token.value];
       if (!op || op.power < minPower) break;
       this.pos += 1;

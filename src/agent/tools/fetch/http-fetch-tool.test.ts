@@ -102,8 +102,7 @@ beforeEach(() => {
 });
 
 const url = (path: string) => `http://127.0.0.1:${port}${path}`;
-const fetchTool = (options: { maxBytes?: number; timeoutMs?: number; hosts?: string[] } = {}) =>
-  createHttpFetchTool({ hosts: ['127.0.0.1'], ...options });
+const fetchTool = (options: { maxBytes?: number; timeoutMs?: number; hosts?: string[] } = {}) => createHttpFetchTool({ hosts: ['127.0.0.1'], ...options });
 const call = (args: Record<string, unknown>, options?: Parameters<typeof fetchTool>[0], ctx = context) =>
   Promise.resolve(fetchTool(options).execute(args as never, ctx)) as Promise<HttpFetchResult>;
 /** Nothing reached the server under the name that was not granted. */

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { headersForRedirect } from './redirect-headers.js';
 
-const sent = { Authorization: 'Bearer t', Cookie: 'c=1', 'X-Api-Key': 'k', 'X-Anything': 'v', Accept: 'application/json', 'Content-Type': 'text/plain', 'User-Agent': 'ua' };
+const sent = {
+  Authorization: 'Bearer t',
+  Cookie: 'c=1',
+  'X-Api-Key': 'k',
+  'X-Anything': 'v',
+  Accept: 'application/json',
+  'Content-Type': 'text/plain',
+  'User-Agent': 'ua',
+};
 
 describe('headersForRedirect', () => {
   it('keeps every header within the origin', () => {
@@ -9,7 +17,11 @@ describe('headersForRedirect', () => {
   });
 
   it('keeps only safe-listed headers when the origin changes, whatever their case', () => {
-    expect(headersForRedirect(sent, { crossOrigin: true, bodyDropped: false })).toEqual({ Accept: 'application/json', 'Content-Type': 'text/plain', 'User-Agent': 'ua' });
+    expect(headersForRedirect(sent, { crossOrigin: true, bodyDropped: false })).toEqual({
+      Accept: 'application/json',
+      'Content-Type': 'text/plain',
+      'User-Agent': 'ua',
+    });
   });
 
   it('drops the content headers with the body', () => {

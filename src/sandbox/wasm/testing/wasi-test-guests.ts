@@ -56,7 +56,20 @@ export function writeGuest(options: { text: string; fd?: number; exitCode?: numb
 export function echoGuest(): Uint8Array {
   const w = wasiModule();
   const read = [...setIovec(op.i32(PAYLOAD), op.i32(60000)), op.i32(0), op.i32(0), op.i32(1), op.i32(8), op.call(w.fdRead), op.drop].flat();
-  const body = [op.loop, read, op.i32(8), op.i32Load(), op.i32Eqz, op.if, [0x0f], op.end, ...setIovec(op.i32(PAYLOAD), [...op.i32(8), ...op.i32Load()]), ...writeFd(w, 1), op.br(0), op.end];
+  const body = [
+    op.loop,
+    read,
+    op.i32(8),
+    op.i32Load(),
+    op.i32Eqz,
+    op.if,
+    [0x0f],
+    op.end,
+    ...setIovec(op.i32(PAYLOAD), [...op.i32(8), ...op.i32Load()]),
+    ...writeFd(w, 1),
+    op.br(0),
+    op.end,
+  ];
   w.builder.addFunction({ exportName: '_start', body });
   return w.builder.build();
 }
@@ -119,8 +132,19 @@ const RIGHT_FD_READ = 1n << 1n;
 const RIGHT_FD_WRITE = 1n << 6n;
 const OFLAGS_CREAT_TRUNC = 1 | 8;
 
-function pathOpen(w: Wasi, pathOpenIndex: number, pathLength: number, write: boolean): number[][] {
-  return [op.i32(3), op.i32(1), op.i32(PATH), op.i32(pathLength), op.i32(write ? OFLAGS_CREAT_TRUNC : 0), op.i64(write ? RIGHT_FD_WRITE : RIGHT_FD_READ), op.i64(0), op.i32(0), op.i32(24), op.call(pathOpenIndex)];
+function pathOpen(_w: Wasi, pathOpenIndex: number, pathLength: number, write: boolean): number[][] {
+  return [
+    op.i32(3),
+    op.i32(1),
+    op.i32(PATH),
+    op.i32(pathLength),
+    op.i32(write ? OFLAGS_CREAT_TRUNC : 0),
+    op.i64(write ? RIGHT_FD_WRITE : RIGHT_FD_READ),
+    op.i64(0),
+    op.i32(0),
+    op.i32(24),
+    op.call(pathOpenIndex),
+  ];
 }
 
 /** Opens `path` under the first preopen (fd 3) and copies it to stdout; exits with errno on failure. */
