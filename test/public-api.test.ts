@@ -38,6 +38,13 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
     module: () => import('../src/server/index.js'),
     names: ['createServerApp', 'createServerAuthorizer', 'hashApiKey', 'openApiDocument'],
   },
+  'agentbox/workflow': {
+    module: () => import('../src/workflow/index.js'),
+    names: [
+      'JqEvaluator', 'JqFailure', 'MemoryWorkflowJournal', 'WorkflowEngine', 'WorkflowFault', 'WorkflowValidationError', 'applyRunEvent',
+      'createRuntimeWorkflowHost', 'durationMs', 'foldRunEvents', 'problemTypes', 'retryDelay', 'runtimeArguments', 'validateWorkflow',
+    ],
+  },
   'agentbox/test (browser)': { module: () => import('../src/testing/index.js'), names: ['createScriptedModel'] },
   'agentbox/test (node)': { module: () => import('../src/node/testing/index.js'), names: ['createScriptedModel', 'startScriptedLlmServer'] },
 };
@@ -52,7 +59,7 @@ describe('package.json exports', () => {
   it('maps every subpath to a built entry, types first, agentbox/test by platform', async () => {
     const { default: pkg } = await import('../package.json', { with: { type: 'json' } });
     const exports = pkg.exports as Record<string, Record<string, unknown>>;
-    expect(Object.keys(exports).sort()).toEqual(['.', './node', './sandbox', './server', './test', './web']);
+    expect(Object.keys(exports).sort()).toEqual(['.', './node', './sandbox', './server', './test', './web', './workflow']);
     for (const [subpath, target] of Object.entries(exports)) {
       if (subpath === './test') continue;
       expect(Object.keys(target), subpath).toEqual(['types', 'default']);

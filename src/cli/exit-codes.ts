@@ -31,7 +31,12 @@ export function exitCodeFor(error: unknown): number {
     case 'LLM_TIMEOUT':
       return ExitCode.llm;
     case 'SESSION_NOT_FOUND':
+    case 'WORKFLOW_RUN_NOT_FOUND':
       return ExitCode.notFound;
+    case 'WORKFLOW_INVALID':
+      return ExitCode.usage;
+    case 'WORKFLOW_FAULTED':
+      return ExitCode.agent;
     case 'CANCELLED':
       return ExitCode.cancelled;
     case 'TOOL_DENIED':

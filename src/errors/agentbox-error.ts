@@ -53,7 +53,15 @@ export type ErrorCode =
   /** No such route, or nothing to act on (e.g. no pending approval with that id). */
   | 'NOT_FOUND'
   /** The service is shutting down and takes no new work. */
-  | 'UNAVAILABLE';
+  | 'UNAVAILABLE'
+  /** A workflow definition failed validation; `details.issues` name each task path. */
+  | 'WORKFLOW_INVALID'
+  /** A workflow run ended with an error; `details.problem` is its RFC 7807 object. */
+  | 'WORKFLOW_FAULTED'
+  /** No workflow run with that id. */
+  | 'WORKFLOW_RUN_NOT_FOUND'
+  /** Another process holds the run's lease (it is running or resuming it). */
+  | 'WORKFLOW_RUN_BUSY';
 
 const marker = Symbol.for('agentbox.error');
 

@@ -153,6 +153,8 @@ export class BaseRuntime implements AgentRuntime {
     signal?: AbortSignal;
     onApproval?: ProcessRequest['onApproval'];
     events?: (payload: EventPayload) => void;
+    /** Handed to the tool (`context.idempotencyKey`) so it can de-duplicate a repeated call. */
+    idempotencyKey?: string;
   }): Promise<ToolResult> {
     const [result] = await this.executor.execute([{ id: 'direct', name: request.name, arguments: request.arguments }], {
       sessionId: '',
@@ -161,6 +163,7 @@ export class BaseRuntime implements AgentRuntime {
       signal: request.signal ?? new AbortController().signal,
       emit: (payload) => request.events?.(payload),
       ...(request.onApproval ? { requestApproval: request.onApproval } : {}),
+      ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
     });
     return result as ToolResult;
   }

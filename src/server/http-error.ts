@@ -39,6 +39,10 @@ const statusByCode: Record<ErrorCode, number> = {
   SANDBOX_MEMORY_LIMIT: 500,
   SANDBOX_OUTPUT_LIMIT: 500,
   WASM_LOAD_FAILED: 500,
+  WORKFLOW_INVALID: 400,
+  WORKFLOW_FAULTED: 500,
+  WORKFLOW_RUN_NOT_FOUND: 404,
+  WORKFLOW_RUN_BUSY: 409,
 };
 
 /** The HTTP status of an error code; 500 for a code that is not agentbox's. */
