@@ -18,7 +18,7 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
   'agentbox/node': {
     module: () => import('../src/node/index.js'),
     names: [
-      'NodeDirectoryAdapter', 'NodeRuntime', 'NodeWasmHost', 'ProcessMonitor', 'SqliteSessionStore', 'configFileNames', 'createFsTools',
+      'NodeDirectoryAdapter', 'NodeRuntime', 'NodeWasmHost', 'ProcessMonitor', 'SqliteSessionStore', 'SqliteWorkflowJournal', 'openWorkflowJournal', 'configFileNames', 'createFsTools',
       'createIsolateSandbox', 'createQuickJsWorkerSandbox', 'defaultStorePath', 'findConfigFile', 'loadConfig', 'loadConfigFile',
       'loadConfiguredTools', 'openSessionStore', 'runWasi', 'startServer',
     ],
