@@ -77,6 +77,16 @@ export class JqEvaluator {
       await this.evaluate(`if false then (${program}\n) else empty end`, null, args);
       return undefined;
     } catch (error) {
+      if (!(error instanceof JqFailure)) throw error;
+      if (error.kind !== 'compile') return error.message;
+    }
+    // The wrapper makes jq point at its own `)`: compile the program alone for the user's
+    // message. Safe to run: it failed to compile inside the wrapper, and jq does not run a
+    // program that does not compile.
+    try {
+      await this.evaluate(program, null, args);
+      return 'does not compile';
+    } catch (error) {
       if (error instanceof JqFailure) return error.message;
       throw error;
     }
