@@ -75,6 +75,11 @@ export class BaseRuntime implements AgentRuntime {
     return new BaseRuntime({ ...this.options, ...overrides, store, model: () => this.model, tools: this.tools.list(), bus: this.bus });
   }
 
+  /** The principal requests run as when they name none (the CLI user; a workflow run's default). */
+  get defaultPrincipal(): string {
+    return this.options.defaultPrincipal ?? 'local';
+  }
+
   /** The system prompt new sessions get unless they bring their own. */
   get system(): string | undefined {
     return this.options.system;

@@ -104,18 +104,17 @@ export class Execution {
       return { output: at.input };
     }
     this.options.recorder.record({ type: 'task.started', key, path, name, kind });
+    // A composite task's children may change $context without the task exporting: its
+    // record must carry the context after it, or a replay that skips it would lose that.
+    const contextBefore = frame.context.value;
     try {
       const input = task.input?.from !== undefined ? await evaluateTemplate(task.input.from, at.input, scope(at.input)) : at.input;
       const raw = await runTaskKind(this, { name, task, kind, path, key, stableKey: `${path}${frame.stableSuffix}${visitMark}`, input, frame, scope: scope(input) });
       const output = task.output?.as !== undefined ? await evaluateTemplate(task.output.as, raw.output, scope(input, { output: raw.output })) : raw.output;
-      let exported = false;
-      if (task.export?.as !== undefined) {
-        frame.context.value = await evaluateTemplate(task.export.as, output, scope(input, { output }));
-        exported = true;
-      }
+      if (task.export?.as !== undefined) frame.context.value = await evaluateTemplate(task.export.as, output, scope(input, { output }));
       this.options.recorder.record({
         type: 'task.completed', key, path, output,
-        ...(exported ? { context: frame.context.value } : {}),
+        ...(frame.context.value !== contextBefore ? { context: frame.context.value } : {}),
         ...(raw.then ? { then: raw.then } : {}),
       });
       return { output, ...(raw.then ? { then: raw.then } : {}) };

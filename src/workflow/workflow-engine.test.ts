@@ -165,3 +165,24 @@ describe('WorkflowEngine', () => {
     expect(clock.slept).toEqual([90_000, 2000]);
   });
 });
+
+describe('replay', () => {
+  it('restores $context changed inside a finished composite task', async () => {
+    const journal = new MemoryWorkflowJournal();
+    const clock = fakeClock();
+    const definition = {
+      document,
+      do: [
+        { group: { do: [{ inner: { set: {}, export: { as: '${ { seen: true } }' } } }] } },
+        { slow: { call: 'tool', with: { name: 'double', arguments: { n: 1 } } } },
+        { out: { set: '${ $context }' } },
+      ],
+    };
+    const hanging = scriptedHost({ double: () => new Promise(() => {}) });
+    void new WorkflowEngine({ journal, host: hanging, jq, clock, holder: 'a' }).start(definition, { runId: 'r' });
+    await new Promise((r) => setTimeout(r, 50));
+    clock.advance(60_000);
+    const result = await new WorkflowEngine({ journal, host: scriptedHost({ double: () => 2 }), jq, clock, holder: 'b' }).resume('r');
+    expect(result.output).toEqual({ seen: true });
+  });
+});

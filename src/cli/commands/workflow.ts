@@ -39,7 +39,7 @@ function readInput(options: RunOptions): unknown {
 }
 
 /** Opens the runtime (the host of call: tool | llm | agent), the journal beside the sessions, and an engine. */
-async function withEngine<T>(command: Command, options: { json?: boolean }, body: (engine: WorkflowEngine) => Promise<T>): Promise<T> {
+async function withEngine<T>(command: Command, options: { json?: boolean }, body: (engine: WorkflowEngine, principal: string) => Promise<T>): Promise<T> {
   const context = new CliContext(command);
   const config = await context.loadConfig();
   const [{ openWorkflowJournal }, { WorkflowEngine }, { createRuntimeWorkflowHost }, { nodeLeaseHolder }, { progressLine }] = await Promise.all([
@@ -62,7 +62,7 @@ async function withEngine<T>(command: Command, options: { json?: boolean }, body
         if (line) process.stderr.write(line);
       },
     });
-    return await body(engine);
+    return await body(engine, runtime.defaultPrincipal);
   } finally {
     await journal.close();
     await context.close();
@@ -117,8 +117,9 @@ export function registerWorkflowCommands(program: Command): void {
     .action(async (file: string, options: RunOptions, command: Command) => {
       const definition = await readDefinition(file);
       const input = readInput(options);
-      await withEngine(command, options, async (engine) => {
-        const result = await engine.start(definition, { input });
+      await withEngine(command, options, async (engine, principal) => {
+        // The run keeps this principal (its grants) when it is resumed.
+        const result = await engine.start(definition, { input, principal });
         await report(result, options.json);
       });
     });
