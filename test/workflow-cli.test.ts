@@ -72,3 +72,26 @@ describe('agentbox workflow', () => {
     expect(status.code).toBe(6);
   });
 });
+
+describe('README Workflows example', () => {
+  it('runs as written against the loopback LLM server', async () => {
+    const { readFileSync, writeFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { startScriptedLlmServer } = await import('../src/node/testing/index.js');
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const yaml = /## Workflows[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(yaml).toBeDefined();
+    const file = join(mkdtempSync(join(tmpdir(), 'agentbox-readme-')), 'brief.yaml');
+    writeFileSync(file, yaml as string);
+    const llm = await startScriptedLlmServer({ fallback: { type: 'text', text: 'text' } });
+    try {
+      const env = isolatedEnv({ OPENAI_BASE_URL: llm.url, OPENAI_API_KEY: 'sk-test', AGENTBOX_MODEL: 'm' });
+      const result = await runCli(['workflow', 'run', file, '--input', '{"topic":"tides","sections":["intro","body"]}', '--json'], { env });
+      expect(result.code, result.stderr).toBe(0);
+      expect(JSON.parse(result.stdout).output).toEqual({ sections: ['text', 'text'] });
+      expect(llm.requestCount).toBe(3);
+    } finally {
+      await llm.close();
+    }
+  });
+});
