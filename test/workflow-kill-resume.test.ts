@@ -98,6 +98,36 @@ describe('agentbox workflow: kill -9 and resume', () => {
     expect(received).toEqual([...prompts.slice(0, index + 1), ...prompts.slice(index)]);
   });
 
+  it('refuses a second resume while the first is alive, and a resume after that one is killed finishes the run', async () => {
+    received = [];
+    const env = envFor();
+    const hang = (prompt: string) => new Promise<void>((resolve) => (hangOn = { prompt, arrived: resolve }));
+    const spawnHeld = async (args: string[], prompt: string) => {
+      const arrived = hang(prompt);
+      const child = startCli(args, { env });
+      let stderr = '';
+      child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+      await arrived;
+      return { child, closed, stderr: () => stderr };
+    };
+    const first = await spawnHeld(['workflow', 'run', workflowFile, '--input', '{"topic":"tides"}', '--json'], 'summarize a');
+    first.child.kill('SIGKILL');
+    await first.closed;
+    const runId = /run ([0-9a-f-]{36}) started/.exec(first.stderr())?.[1] as string;
+    const resumer = await spawnHeld(['workflow', 'resume', runId, '--json'], 'summarize b');
+    // The resumer is alive and mid-call: a second resume must not proceed.
+    const second = await runCli(['workflow', 'resume', runId, '--json'], { env });
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toContain('WORKFLOW_RUN_BUSY');
+    resumer.child.kill('SIGKILL');
+    await resumer.closed;
+    const last = await runCli(['workflow', 'resume', runId, '--json'], { env });
+    expect(last.code, last.stderr).toBe(0);
+    expect(JSON.parse(last.stdout).output).toEqual(baseline.output);
+    expect(received).toEqual(['research tides', 'summarize a', 'summarize a', 'summarize b', 'summarize b', 'final']);
+  });
+
   it('answers resume of an unknown run with exit 6', async () => {
     const result = await runCli(['workflow', 'resume', 'no-such-run'], { env: envFor() });
     expect(result.code).toBe(6);

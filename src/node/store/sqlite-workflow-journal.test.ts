@@ -25,6 +25,15 @@ describe('SqliteWorkflowJournal', () => {
     await sessions.close();
   });
 
+  it('fails loudly on a value JSON cannot hold, and keeps the journal as it was', async () => {
+    const journal = SqliteWorkflowJournal.open(join(dir, 'bigint.db'));
+    await journal.create('r', { workflow: 'n/w' }, [{ type: 'run.cancelled', runId: 'r', seq: 1, time: 1, reason: 'x' } as never], { holder: 'a', now: 1, ttlMs: 1000 });
+    const bad = { type: 'task.completed', runId: 'r', seq: 2, time: 2, key: 'k', path: '/do/0/x', output: { n: 1n } } as never;
+    await expect(journal.append('r', [bad], { holder: 'a', now: 2, ttlMs: 1000 })).rejects.toMatchObject({ code: 'STORE_FAILED', message: expect.stringContaining('BigInt') });
+    expect(await journal.events('r')).toHaveLength(1);
+    await journal.close();
+  });
+
   it('lets a lease held by a dead process on this host lapse at once', () => {
     const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
     const deadPid = Number(child.stdout.toString());
