@@ -31,10 +31,13 @@ describe('the portable core', () => {
     expect(bytes).toBeGreaterThan(1000);
   });
 
-  it.each(['src/sandbox/index.ts', 'src/server/index.ts', 'src/testing/index.ts', 'src/web/index.ts'])('%s bundles for the browser too', async (entry) => {
-    const { imports } = await browserImports(entry);
-    expect(imports.filter((path) => nodeBuiltins.has(path))).toEqual([]);
-  });
+  it.each(['src/sandbox/index.ts', 'src/server/index.ts', 'src/testing/index.ts', 'src/web/index.ts', 'src/workflow/index.ts'])(
+    '%s bundles for the browser too',
+    async (entry) => {
+      const { imports } = await browserImports(entry);
+      expect(imports.filter((path) => nodeBuiltins.has(path))).toEqual([]);
+    },
+  );
 
   it('no module outside src/node and src/cli imports a Node built-in, statically or dynamically', () => {
     const offenders = portableSources().filter(({ text }) => nodeImportIn(text));

@@ -45,6 +45,7 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
       'NodeWasmHost',
       'ProcessMonitor',
       'SqliteSessionStore',
+      'SqliteWorkflowJournal',
       'configFileNames',
       'createFsTools',
       'createIsolateSandbox',
@@ -55,6 +56,7 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
       'loadConfigFile',
       'loadConfiguredTools',
       'openSessionStore',
+      'openWorkflowJournal',
       'runWasi',
       'startServer',
     ],
@@ -83,6 +85,25 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
     module: () => import('../src/server/index.js'),
     names: ['createServerApp', 'createServerAuthorizer', 'hashApiKey', 'openApiDocument'],
   },
+  'agentbox/workflow': {
+    module: () => import('../src/workflow/index.js'),
+    names: [
+      'JqEvaluator',
+      'JqFailure',
+      'MemoryWorkflowJournal',
+      'WorkflowEngine',
+      'WorkflowFault',
+      'WorkflowValidationError',
+      'applyRunEvent',
+      'createRuntimeWorkflowHost',
+      'durationMs',
+      'foldRunEvents',
+      'problemTypes',
+      'retryDelay',
+      'runtimeArguments',
+      'validateWorkflow',
+    ],
+  },
   'agentbox/test (browser)': { module: () => import('../src/testing/index.js'), names: ['createScriptedModel'] },
   'agentbox/test (node)': { module: () => import('../src/node/testing/index.js'), names: ['createScriptedModel', 'startScriptedLlmServer'] },
 };
@@ -97,7 +118,7 @@ describe('package.json exports', () => {
   it('maps every subpath to a built entry, types first, agentbox/test by platform', async () => {
     const { default: pkg } = await import('../package.json', { with: { type: 'json' } });
     const exports = pkg.exports as Record<string, Record<string, unknown>>;
-    expect(Object.keys(exports).sort()).toEqual(['.', './node', './sandbox', './server', './test', './web']);
+    expect(Object.keys(exports).sort()).toEqual(['.', './node', './sandbox', './server', './test', './web', './workflow']);
     for (const [subpath, target] of Object.entries(exports)) {
       if (subpath === './test') continue;
       expect(Object.keys(target), subpath).toEqual(['types', 'default']);

@@ -64,6 +64,11 @@ export const exitCodeByCode: Readonly<Record<ErrorCode, ExitCodeValue>> = {
   RATE_LIMITED: ExitCode.internal,
   UNAVAILABLE: ExitCode.internal,
   INTERNAL: ExitCode.internal,
+  WORKFLOW_INVALID: ExitCode.usage,
+  WORKFLOW_FAULTED: ExitCode.agent,
+  WORKFLOW_RUN_NOT_FOUND: ExitCode.notFound,
+  // Another process runs it: retrying later may work, nothing is broken.
+  WORKFLOW_RUN_BUSY: ExitCode.internal,
 };
 
 export function exitCodeFor(error: unknown): ExitCodeValue {

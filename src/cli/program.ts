@@ -9,6 +9,7 @@ import { registerSessionCommands } from './commands/session.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerToolCommands } from './commands/tool.js';
 import { registerWasmCommands } from './commands/wasm.js';
+import { registerWorkflowCommands } from './commands/workflow.js';
 
 export const version = '0.1.0';
 
@@ -19,6 +20,7 @@ Examples:
   agentbox chat
   agentbox session list
   agentbox session export <id> --format md
+  agentbox workflow run flow.yaml --input '{"topic":"tides"}'
 
 LLM endpoint: OPENAI_BASE_URL / OPENAI_API_KEY / AGENTBOX_MODEL, the config file, or
 --base-url/--api-key/--model. With none set, a local Ollama at http://127.0.0.1:11434/v1.
@@ -38,6 +40,7 @@ export function createProgram(): Command {
   registerSessionCommands(program);
   registerToolCommands(program);
   registerWasmCommands(program);
+  registerWorkflowCommands(program);
   registerConfigCommands(program);
   registerStatusCommand(program);
   registerServeCommand(program);

@@ -83,6 +83,14 @@ export interface ErrorDetailsByCode {
   INTERRUPTED: undefined;
   /** Something that is not an agentbox error was thrown: a bug, or a dependency failing. */
   INTERNAL: undefined;
+  /** A workflow definition failed validation; `issues` name each task path. */
+  WORKFLOW_INVALID: (OpenDetails & { issues?: ValidationIssue[] }) | undefined;
+  /** A workflow run ended with an error; `problem` is its RFC 7807 object. */
+  WORKFLOW_FAULTED: OpenDetails | undefined;
+  /** No workflow run with that id. */
+  WORKFLOW_RUN_NOT_FOUND: undefined;
+  /** Another process holds the run's lease (it is running or resuming it). */
+  WORKFLOW_RUN_BUSY: undefined;
 }
 
 export type ErrorCode = keyof ErrorDetailsByCode;

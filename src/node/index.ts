@@ -20,6 +20,8 @@ export { loadConfig, loadConfigFile, findConfigFile, configFileNames, type LoadC
 export { openSessionStore } from './store/open-session-store.js';
 export { SqliteSessionStore, type SqliteSessionStoreOptions } from './store/sqlite-session-store.js';
 export { defaultStorePath } from './store/default-store-path.js';
+export { SqliteWorkflowJournal } from './store/sqlite-workflow-journal.js';
+export { openWorkflowJournal } from './store/open-workflow-journal.js';
 
 // Tools and sandboxes.
 export { loadConfiguredTools, type ConfiguredTools } from './tools/load-configured-tools.js';

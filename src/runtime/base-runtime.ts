@@ -75,6 +75,11 @@ export class BaseRuntime implements AgentRuntime {
     return new BaseRuntime({ ...this.options, ...overrides, store, model: () => this.model, tools: this.tools.list(), bus: this.bus });
   }
 
+  /** The principal requests run as when they name none (the CLI user; a workflow run's default). */
+  get defaultPrincipal(): string {
+    return this.options.defaultPrincipal ?? 'local';
+  }
+
   /** The system prompt new sessions get unless they bring their own. */
   get system(): string | undefined {
     return this.options.system;
@@ -153,6 +158,8 @@ export class BaseRuntime implements AgentRuntime {
     signal?: AbortSignal;
     onApproval?: ProcessRequest['onApproval'];
     events?: (payload: EventPayload) => void;
+    /** Handed to the tool (`context.idempotencyKey`) so it can de-duplicate a repeated call. */
+    idempotencyKey?: string;
   }): Promise<ToolResult> {
     const [result] = await this.executor.execute([{ id: 'direct', name: request.name, arguments: request.arguments }], {
       sessionId: '',
@@ -161,6 +168,7 @@ export class BaseRuntime implements AgentRuntime {
       signal: request.signal ?? new AbortController().signal,
       emit: (payload) => request.events?.(payload),
       ...(request.onApproval ? { requestApproval: request.onApproval } : {}),
+      ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
     });
     return result as ToolResult;
   }

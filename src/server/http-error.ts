@@ -45,6 +45,10 @@ export const statusByCode: Readonly<Record<ErrorCode, ErrorStatus>> = {
   WASM_LOAD_FAILED: 500,
   INTERRUPTED: 500,
   INTERNAL: 500,
+  WORKFLOW_INVALID: 400,
+  WORKFLOW_FAULTED: 500,
+  WORKFLOW_RUN_NOT_FOUND: 404,
+  WORKFLOW_RUN_BUSY: 409,
 };
 
 /**

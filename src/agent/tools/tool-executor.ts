@@ -61,6 +61,8 @@ export interface ExecuteContext {
    * promise to wait on; `undefined` means go on at once (events batch that way).
    */
   emit: (payload: EventPayload) => void | Promise<void> | undefined;
+  /** A workflow task's idempotency key, handed to the tool (see ToolContext). */
+  idempotencyKey?: string;
   /** Asks a human about calls to tools marked `needsApproval`; absent means deny them. */
   requestApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
 }
@@ -247,6 +249,7 @@ export class ToolExecutor {
       callId: call.id,
       principal: context.principal,
       ...(ready.capabilities ? { capabilities: ready.capabilities } : {}),
+      ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
       reportResources: (reported) => Object.assign(usage, reported),
       suspendDeadline,
     };

@@ -25,6 +25,12 @@ export interface ToolContext {
    */
   capabilities?: Capabilities;
   /**
+   * Set when a workflow task makes the call: stable across retries and resumes of that task
+   * in that run, distinct across tasks and runs, so a tool with side effects can skip a
+   * repeat (a task interrupted mid-call runs again: at-least-once).
+   */
+  idempotencyKey?: string;
+  /**
    * Sandboxed tools report what the call used (the guest's CPU time, its peak memory);
    * recorded in the call's `tool.completed` event.
    */

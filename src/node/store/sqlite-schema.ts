@@ -44,6 +44,30 @@ export const sqliteMigrations: readonly string[] = [
     PRIMARY KEY (session_id, seq)
   );
   `,
+  // 2: workflow runs (agentbox/workflow), in the same file as the sessions they call.
+  `
+  CREATE TABLE workflow_runs (
+    id TEXT PRIMARY KEY NOT NULL,
+    workflow TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL,
+    -- The one process allowed to write the run, until lease_expires_at (ms since the epoch).
+    lease_holder TEXT,
+    lease_expires_at INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX workflow_runs_by_update ON workflow_runs (updated_at DESC, id);
+  CREATE TABLE workflow_events (
+    run_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    -- The event without run_id, seq, time and type (they are columns).
+    data TEXT NOT NULL CHECK (json_valid(data)),
+    PRIMARY KEY (run_id, seq)
+  );
+  `,
 ];
 
 export const sqliteSchemaVersion = sqliteMigrations.length;

@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { AgentboxError } from '../../errors/agentbox-error.js';
+import { CliContext } from '../cli-context.js';
+import { ExitCode } from '../exit-codes.js';
+import type { RunResult, WorkflowEngine } from '../../workflow/workflow-engine.js';
+
+interface RunOptions {
+  input?: string;
+  inputFile?: string;
+  json?: boolean;
+}
+
+/** Reads a workflow file: YAML or JSON (YAML is a superset). INVALID_INPUT names the file. */
+async function readDefinition(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new AgentboxError('INVALID_INPUT', `cannot read workflow file ${file}: ${(error as Error).message}`);
+  }
+  const { parse } = await import('yaml');
+  try {
+    return parse(text);
+  } catch (error) {
+    throw new AgentboxError('WORKFLOW_INVALID', `${file} is not valid YAML or JSON: ${(error as Error).message}`);
+  }
+}
+
+function readInput(options: RunOptions): unknown {
+  if (options.input !== undefined && options.inputFile !== undefined) throw new AgentboxError('INVALID_INPUT', 'pass --input or --input-file, not both');
+  const text = options.inputFile !== undefined ? readFileSync(options.inputFile, 'utf8') : options.input;
+  if (text === undefined) return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new AgentboxError('INVALID_INPUT', `the workflow input is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Opens the runtime (the host of call: tool | llm | agent), the journal beside the sessions, and an engine. */
+async function withEngine<T>(command: Command, options: { json?: boolean }, body: (engine: WorkflowEngine, principal: string) => Promise<T>): Promise<T> {
+  const context = new CliContext(command);
+  const config = await context.loadConfig();
+  const [{ openWorkflowJournal }, { WorkflowEngine }, { createRuntimeWorkflowHost }, { nodeLeaseHolder }, { progressLine }] = await Promise.all([
+    import('../../node/store/open-workflow-journal.js'),
+    import('../../workflow/workflow-engine.js'),
+    import('../../runtime/create-runtime-workflow-host.js'),
+    import('../../node/store/lease-holder.js'),
+    import('../workflow-output.js'),
+  ]);
+  const journal = await openWorkflowJournal(config.store);
+  try {
+    const runtime = await context.openRuntime();
+    const engine = new WorkflowEngine({
+      journal,
+      host: createRuntimeWorkflowHost(runtime),
+      holder: nodeLeaseHolder(),
+      // The run id comes first, even with --json: it is what `resume` needs after a crash.
+      onEvent: (event) => {
+        const line = event.type === 'run.started' ? `run ${event.runId} started\n` : options.json ? undefined : progressLine(event);
+        if (line) process.stderr.write(line);
+      },
+    });
+    return await body(engine, runtime.defaultPrincipal);
+  } finally {
+    await journal.close();
+    await context.close();
+  }
+}
+
+async function report(result: RunResult, json: boolean | undefined): Promise<void> {
+  const { resultJson, resultText } = await import('../workflow-output.js');
+  if (json) process.stdout.write(resultJson(result));
+  else {
+    const text = resultText(result);
+    process.stdout.write(text.stdout);
+    process.stderr.write(text.stderr);
+  }
+  if (result.status !== 'completed') process.exitCode = ExitCode.agent;
+}
+
+export function registerWorkflowCommands(program: Command): void {
+  const workflow = program.command('workflow').description('validate, run and resume durable workflows (CNCF Serverless Workflow 1.0, jq expressions)');
+
+  workflow
+    .command('validate')
+    .description('check workflow files; each error names its task path (exit 2 if any is invalid)')
+    .argument('<files...>', 'YAML or JSON workflow files')
+    .action(async (files: string[]) => {
+      const [{ validateWorkflow }, { JqEvaluator }] = await Promise.all([
+        import('../../workflow/validate-workflow.js'),
+        import('../../workflow/jq-evaluator.js'),
+      ]);
+      const jq = new JqEvaluator();
+      let invalid = false;
+      for (const file of files) {
+        let result: Awaited<ReturnType<typeof validateWorkflow>>;
+        try {
+          result = await validateWorkflow(await readDefinition(file), { jq });
+        } catch (error) {
+          invalid = true;
+          process.stderr.write(`${file}: ${(error as Error).message}\n`);
+          continue;
+        }
+        for (const i of result.issues) process.stderr.write(`${file}: ${i.severity === 'warning' ? 'warning' : 'error'} ${i.path || '/'}: ${i.message}\n`);
+        if (result.ok) process.stdout.write(`${file}: valid\n`);
+        else invalid = true;
+      }
+      if (invalid) process.exitCode = ExitCode.usage;
+    });
+
+  workflow
+    .command('run')
+    .description('run a workflow; progress on stderr, the output on stdout (exit 0 completed, 5 faulted, 2 invalid)')
+    .argument('<file>', 'YAML or JSON workflow file')
+    .option('--input <json>', 'the workflow input, as JSON')
+    .option('--input-file <file>', 'read the workflow input (JSON) from a file')
+    .option('--json', 'print exactly one JSON object: { runId, status, output?, error?, tasks }')
+    .action(async (file: string, options: RunOptions, command: Command) => {
+      const definition = await readDefinition(file);
+      const input = readInput(options);
+      await withEngine(command, options, async (engine, principal) => {
+        // The run keeps this principal (its grants) when it is resumed.
+        const result = await engine.start(definition, { input, principal });
+        await report(result, options.json);
+      });
+    });
+
+  workflow
+    .command('resume')
+    .description('continue a run after a crash: finished tasks are not run again (exit 6 if no such run)')
+    .argument('<runId>', 'run id')
+    .option('--json', 'print exactly one JSON object, as for run')
+    .action((runId: string, options: { json?: boolean }, command: Command) =>
+      withEngine(command, options, async (engine) => report(await engine.resume(runId), options.json)),
+    );
+
+  workflow
+    .command('status')
+    .description('show a run: its status, output or error, and its tasks')
+    .argument('<runId>', 'run id')
+    .option('--json', 'print JSON')
+    .action((runId: string, options: { json?: boolean }, command: Command) =>
+      withEngine(command, { json: true }, async (engine) => {
+        const result = await engine.status(runId);
+        const { resultJson } = await import('../workflow-output.js');
+        if (options.json) process.stdout.write(resultJson(result));
+        else {
+          process.stdout.write(`run ${result.runId} ${result.status}\n`);
+          for (const t of result.tasks) process.stdout.write(`  ${t.status.padEnd(9)} ${t.path}\n`);
+        }
+      }),
+    );
+
+  workflow
+    .command('list')
+    .description('list workflow runs, most recent first')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }, command: Command) =>
+      withEngine(command, { json: true }, async (engine) => {
+        const runs = await engine.list();
+        const { runListText } = await import('../workflow-output.js');
+        process.stdout.write(options.json ? `${JSON.stringify(runs, null, 2)}\n` : runListText(runs));
+      }),
+    );
+}

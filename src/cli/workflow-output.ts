@@ -1,0 +1,46 @@
+import type { RunEvent } from '../workflow/run-events.js';
+import type { RunResult } from '../workflow/workflow-engine.js';
+import type { RunSummary } from '../workflow/workflow-journal.js';
+
+/** One progress line per task start and end (stderr), so stdout keeps only the output. */
+export function progressLine(event: RunEvent): string | undefined {
+  switch (event.type) {
+    case 'task.started':
+      return `> ${event.path}\n`;
+    case 'task.completed':
+      return `ok ${event.path}\n`;
+    case 'task.skipped':
+      return `skip ${event.path}\n`;
+    case 'task.faulted':
+      return `fault ${event.path}: ${event.error.title ?? event.error.type}\n`;
+    case 'task.retrying':
+      return `retry ${event.path} (attempt ${event.attempt} in ${event.delayMs} ms)\n`;
+    default:
+      return undefined;
+  }
+}
+
+/** The `--json` contract: exactly one object, `output` only when completed, `error` only when faulted. */
+export function resultJson(result: RunResult): string {
+  const { runId, status, tasks } = result;
+  return `${JSON.stringify({
+    runId,
+    status,
+    ...(status === 'completed' ? { output: result.output ?? null } : {}),
+    ...(result.error ? { error: result.error } : {}),
+    tasks: tasks.map(({ path, name, status: s }) => ({ path, name, status: s === 'running' ? 'cancelled' : s })),
+  })}\n`;
+}
+
+export function resultText(result: RunResult): { stdout: string; stderr: string } {
+  const summary = `run ${result.runId} ${result.status}\n`;
+  if (result.status === 'completed') return { stdout: `${JSON.stringify(result.output ?? null, null, 2)}\n`, stderr: summary };
+  const e = result.error;
+  const detail = e ? `error ${e.type} (${e.status}) at ${e.instance ?? '?'}: ${e.title ?? ''}${e.detail ? ` — ${e.detail}` : ''}\n` : '';
+  return { stdout: '', stderr: summary + detail };
+}
+
+export function runListText(runs: RunSummary[]): string {
+  if (runs.length === 0) return 'no workflow runs\n';
+  return `${runs.map((r) => `${r.runId}  ${r.status.padEnd(9)}  ${new Date(r.updatedAt).toISOString()}  ${r.workflow}`).join('\n')}\n`;
+}

@@ -1,0 +1,48 @@
+import { AgentboxError } from '../errors/agentbox-error.js';
+import type { BaseRuntime } from './base-runtime.js';
+import type { WorkflowHost } from '../workflow/workflow-host.js';
+
+/**
+ * The workflow engine's host made of a runtime: `call: tool` goes through the runtime's tool
+ * executor (argument validation, RBAC as the run's principal, approvals, limits) with the
+ * task's idempotency key in the tool's context; `call: llm` is one call to the runtime's
+ * model; `call: agent` is a full turn, recorded as its own session whose metadata links it
+ * to the run and task.
+ */
+export function createRuntimeWorkflowHost(runtime: Pick<BaseRuntime, 'invokeTool' | 'model' | 'process'>): WorkflowHost {
+  return {
+    async callTool(request) {
+      const result = await runtime.invokeTool({
+        name: request.name,
+        arguments: JSON.stringify(request.arguments),
+        principal: request.principal,
+        signal: request.signal,
+        idempotencyKey: request.idempotencyKey,
+      });
+      if (result.ok) return result.value;
+      // The code is the tool's own; its details are open records for every tool failure code.
+      throw new AgentboxError(result.error.code as 'TOOL_FAILED', result.error.message, result.error.details ? { details: result.error.details } : {});
+    },
+    async callLlm(request) {
+      let content = '';
+      for await (const part of runtime.model.stream({ messages: request.messages, signal: request.signal })) {
+        if (part.type === 'text-delta') content += part.text;
+      }
+      return { content };
+    },
+    async callAgent(request) {
+      const session = await runtime.process({
+        input: request.input,
+        principal: request.principal,
+        signal: request.signal,
+        session: {
+          owner: request.principal,
+          ...(request.system ? { system: request.system } : {}),
+          metadata: { workflowRunId: request.runId, workflowTask: request.path, idempotencyKey: request.idempotencyKey },
+        },
+      });
+      const last = [...session.messages].reverse().find((m) => m.role === 'assistant');
+      return { content: last && 'content' in last ? String(last.content) : '', sessionId: session.id };
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { resolveCall } from './function-catalog.js';
+import type { TaskKind } from './task-kind.js';
+import { issue, type WorkflowIssue } from './workflow-issue.js';
+import type { Task } from './workflow-definition.js';
+
+const directives = new Set(['continue', 'exit', 'end']);
+
+/** The shape of one task of its kind, and what this version refuses or does not run yet. */
+export function checkTask(
+  task: Task,
+  kind: TaskKind | undefined,
+  context: { path: string; siblings: Set<string>; functions: Record<string, unknown> | undefined },
+): WorkflowIssue[] {
+  const { path } = context;
+  // biome-ignore lint/suspicious/noExplicitAny: an unvalidated DSL task read by shape; each field is checked where it is used
+  const t = task as Record<string, any>;
+  const issues: WorkflowIssue[] = [];
+  const target = (then: unknown, at: string): void => {
+    if (then === undefined) return;
+    if (typeof then !== 'string') issues.push(issue('structure', at, '`then` must be continue, exit, end or the name of a task in the same list'));
+    else if (!directives.has(then) && !context.siblings.has(then)) {
+      issues.push(issue('unknown-target', at, `\`then: ${then}\` names no task in this list (tasks here: ${[...context.siblings].join(', ') || 'none'})`));
+    }
+  };
+  target(t.then, `${path}/then`);
+  switch (kind) {
+    case undefined:
+      issues.push(issue('structure', path, 'not a task: it has none of call, do, emit, for, fork, listen, raise, run, set, switch, try, wait'));
+      break;
+    case 'call': {
+      if (typeof t.call !== 'string') {
+        issues.push(issue('structure', `${path}/call`, '`call` must name a function'));
+        break;
+      }
+      const resolved = resolveCall(t.call, context.functions);
+      if (resolved.kind === 'unknown') {
+        issues.push(
+          issue(
+            'unknown-function',
+            `${path}/call`,
+            `unknown function '${t.call}': not declared under use.functions, not a runtime function (llm, agent, tool) nor a spec call (http, openapi, mcp, a2a)`,
+          ),
+        );
+      } else if (resolved.kind === 'spec' && resolved.support === 'refused') {
+        issues.push(issue('unsupported', `${path}/call`, `call: ${t.call} is not supported by agentbox`));
+      } else if (resolved.kind === 'spec' && resolved.support === 'not-implemented') {
+        issues.push(issue('not-implemented', `${path}/call`, `call: ${t.call} is not supported by this version of agentbox yet`));
+      } else if (resolved.kind === 'catalog') {
+        issues.push(issue('not-implemented', `${path}/call`, `cataloged function '${t.call}' cannot be resolved by this version yet`));
+      }
+      if (resolved.kind === 'runtime' && resolved.name === 'tool' && typeof t.with?.name !== 'string') {
+        issues.push(issue('structure', `${path}/with/name`, 'call: tool needs `with.name`, the tool to call'));
+      }
+      break;
+    }
+    case 'run': {
+      const run = (t.run ?? {}) as Record<string, unknown>;
+      const runKind = ['container', 'shell', 'script', 'workflow'].find((k) => k in run);
+      if (runKind === 'container' || runKind === 'shell')
+        issues.push(
+          issue('unsupported', `${path}/run/${runKind}`, `run: ${runKind} is not supported by agentbox (no host processes); use run: script with language js`),
+        );
+      else if (runKind === undefined) issues.push(issue('structure', `${path}/run`, '`run` needs one of container, shell, script, workflow'));
+      else issues.push(issue('not-implemented', `${path}/run/${runKind}`, `run: ${runKind} is not supported by this version of agentbox yet`));
+      break;
+    }
+    case 'fork':
+    case 'listen':
+      issues.push(issue('not-implemented', `${path}/${kind}`, `${kind} is not supported by this version of agentbox yet`));
+      break;
+    case 'switch':
+      if (!Array.isArray(t.switch)) issues.push(issue('structure', `${path}/switch`, '`switch` must be a list of cases'));
+      else
+        t.switch.forEach((item: unknown, i: number) => {
+          for (const [name, c] of Object.entries((item ?? {}) as Record<string, { then?: unknown }>)) {
+            if (c?.then === undefined) issues.push(issue('structure', `${path}/switch/${i}/${name}`, 'a switch case needs `then`'));
+            else target(c.then, `${path}/switch/${i}/${name}/then`);
+          }
+        });
+      break;
+    case 'for':
+      if (typeof t.for?.in !== 'string') issues.push(issue('structure', `${path}/for/in`, '`for.in` must be an expression giving the collection'));
+      if (!Array.isArray(t.do)) issues.push(issue('structure', `${path}/do`, 'a for task needs a `do` list'));
+      if (t.metadata?.agentbox?.concurrency !== undefined && !(Number.isInteger(t.metadata.agentbox.concurrency) && t.metadata.agentbox.concurrency >= 1)) {
+        issues.push(issue('structure', `${path}/metadata/agentbox/concurrency`, 'concurrency must be a whole number of at least 1'));
+      }
+      break;
+    case 'try':
+      if (!Array.isArray(t.try)) issues.push(issue('structure', `${path}/try`, '`try` must be a task list'));
+      if (!t.catch || typeof t.catch !== 'object') issues.push(issue('structure', `${path}/catch`, 'a try task needs `catch`'));
+      break;
+    case 'do':
+      if (!Array.isArray(t.do)) issues.push(issue('structure', `${path}/do`, '`do` must be a task list'));
+      break;
+    case 'raise':
+      if (t.raise?.error === undefined)
+        issues.push(issue('structure', `${path}/raise/error`, 'raise needs `error` (an error object or the name of one under use.errors)'));
+      break;
+    case 'emit':
+      if (!t.emit?.event?.with || typeof t.emit.event.with !== 'object') issues.push(issue('structure', `${path}/emit/event/with`, 'emit needs `event.with`'));
+      break;
+  }
+  return issues;
+}

@@ -1,0 +1,159 @@
+import { AgentboxError } from '../errors/agentbox-error.js';
+import type { JqEvaluator } from './jq-evaluator.js';
+import type { RunRecorder, WorkflowClock } from './run-recorder.js';
+import { evaluateCondition, evaluateTemplate, type ExpressionScope } from './runtime-expression.js';
+import { runTaskKind } from './run-task-kind.js';
+import { entryOf, taskKindOf } from './task-tree.js';
+import type { Task, TaskList, WorkflowDefinition } from './workflow-definition.js';
+import type { WorkflowHost } from './workflow-host.js';
+import { problem, WorkflowFault } from './workflow-problem.js';
+
+/** Where a task list runs: its key suffix, the loop/catch variables, and its `$context` box. */
+export interface Frame {
+  /** Appended to task paths to make journal keys (`[2]`, `#1`, …). */
+  suffix: string;
+  /** The same without retry attempts: idempotency keys stay stable across retries. */
+  stableSuffix: string;
+  variables: Record<string, unknown>;
+  /** Shared by the tasks of one sequence; a parallel iteration gets its own copy. */
+  context: { value: unknown };
+}
+
+export interface TaskOutcome {
+  output: unknown;
+  /** A flow directive the task chose at run time (`switch`). */
+  then?: string;
+}
+
+export interface ListOutcome {
+  output: unknown;
+  /** `then: end` was reached: the workflow ends with this output. */
+  ended: boolean;
+}
+
+export interface ExecutionOptions {
+  runId: string;
+  definition: WorkflowDefinition;
+  recorder: RunRecorder;
+  jq: JqEvaluator;
+  host: WorkflowHost;
+  clock: WorkflowClock;
+  signal: AbortSignal;
+  principal: string;
+  workflowInput: unknown;
+  secrets: Record<string, unknown>;
+  random: () => number;
+}
+
+/**
+ * The effectful half of the engine: walks the definition, and for each task either replays
+ * its recorded result (the journal fold says it finished) or runs it and journals the start,
+ * the result or the fault. Every decision it makes (switch, while, retry) is a function of
+ * recorded data, so a replay takes the same path.
+ */
+export class Execution {
+  constructor(readonly options: ExecutionOptions) {}
+
+  async runList(list: TaskList, listPath: string, input: unknown, frame: Frame): Promise<ListOutcome> {
+    const entries = list.map((item) => entryOf(item) as [string, Task]);
+    const visits = new Map<string, number>();
+    let current = input;
+    let index = 0;
+    while (index < entries.length) {
+      const [name, task] = entries[index] as [string, Task];
+      const visit = visits.get(name) ?? 0;
+      visits.set(name, visit + 1);
+      const path = `${listPath}/${index}/${name}`;
+      const outcome = await this.runTask({ name, task, path, input: current, frame, visit });
+      current = outcome.output;
+      const flow = outcome.then ?? (task.then as string | undefined) ?? 'continue';
+      if (flow === 'end') return { output: current, ended: true };
+      if (flow === 'exit') return { output: current, ended: false };
+      if (flow === 'continue') index += 1;
+      else {
+        const target = entries.findIndex(([n]) => n === flow);
+        // Validation refuses unknown targets; reaching one here means an unvalidated definition.
+        if (target < 0)
+          throw new WorkflowFault(problem('configuration', { title: 'unknown then target', detail: `no task '${flow}' in this list`, instance: path }));
+        index = target;
+      }
+    }
+    return { output: current, ended: false };
+  }
+
+  async runTask(at: { name: string; task: Task; path: string; input: unknown; frame: Frame; visit: number }): Promise<TaskOutcome> {
+    const { name, task, path, frame } = at;
+    const visitMark = at.visit > 0 ? `~${at.visit}` : '';
+    const key = `${path}${frame.suffix}${visitMark}`;
+    const state = this.options.recorder.state;
+    const done = state.completed.get(key);
+    if (done) {
+      if ('context' in done) frame.context.value = done.context;
+      return { output: done.output === undefined ? at.input : done.output, ...(done.then ? { then: done.then } : {}) };
+    }
+    const fault = state.faulted.get(key);
+    if (fault) throw new WorkflowFault(fault);
+    if (this.options.signal.aborted) throw new AgentboxError('CANCELLED', 'the run was cancelled');
+    const kind = taskKindOf(task) ?? 'unknown';
+    const scope = (input: unknown, extra: Record<string, unknown> = {}): ExpressionScope => ({
+      jq: this.options.jq,
+      path,
+      args: this.argumentsFor({ name, task, path, input, frame, extra }),
+    });
+    if (task.if !== undefined && !(await evaluateCondition(task.if, at.input, scope(at.input)))) {
+      this.options.recorder.record({ type: 'task.skipped', key, path });
+      return { output: at.input };
+    }
+    this.options.recorder.record({ type: 'task.started', key, path, name, kind });
+    // A composite task's children may change $context without the task exporting: its
+    // record must carry the context after it, or a replay that skips it would lose that.
+    const contextBefore = frame.context.value;
+    try {
+      const input = task.input?.from !== undefined ? await evaluateTemplate(task.input.from, at.input, scope(at.input)) : at.input;
+      const raw = await runTaskKind(this, {
+        name,
+        task,
+        kind,
+        path,
+        key,
+        stableKey: `${path}${frame.stableSuffix}${visitMark}`,
+        input,
+        frame,
+        scope: scope(input),
+      });
+      const output = task.output?.as !== undefined ? await evaluateTemplate(task.output.as, raw.output, scope(input, { output: raw.output })) : raw.output;
+      if (task.export?.as !== undefined) frame.context.value = await evaluateTemplate(task.export.as, output, scope(input, { output }));
+      this.options.recorder.record({
+        type: 'task.completed',
+        key,
+        path,
+        output,
+        ...(frame.context.value !== contextBefore ? { context: frame.context.value } : {}),
+        ...(raw.then ? { then: raw.then } : {}),
+      });
+      return { output, ...(raw.then ? { then: raw.then } : {}) };
+    } catch (error) {
+      if (!WorkflowFault.isFault(error) || this.options.recorder.failed) throw error;
+      // Each enclosing task records the fault it let through, so its row says faulted too.
+      this.options.recorder.record({ type: 'task.faulted', key, path, error: error.problem });
+      throw error;
+    }
+  }
+
+  /** The spec's runtime arguments for an expression of this task (`$secrets` never reaches the journal). */
+  argumentsFor(at: { name: string; task: Task; path: string; input: unknown; frame: Frame; extra: Record<string, unknown> }): Record<string, unknown> {
+    const o = this.options;
+    return {
+      context: at.frame.context.value ?? null,
+      input: at.input ?? null,
+      output: null,
+      secrets: o.secrets,
+      authorization: null,
+      task: { name: at.name, reference: at.path, definition: at.task, input: at.input ?? null },
+      workflow: { id: o.runId, definition: o.definition, input: o.workflowInput ?? null, startedAt: { epoch: { milliseconds: o.recorder.state.startedAt } } },
+      runtime: { name: 'agentbox', version: '0.1.0', metadata: {} },
+      ...at.frame.variables,
+      ...at.extra,
+    };
+  }
+}

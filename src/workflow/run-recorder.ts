@@ -1,0 +1,72 @@
+import { AgentboxError } from '../errors/agentbox-error.js';
+import type { RunEvent, RunEventPayload } from './run-events.js';
+import { applyRunEvent, type RunState } from './run-state.js';
+import type { WorkflowJournal } from './workflow-journal.js';
+
+export interface WorkflowClock {
+  now(): number;
+  /** Resolves after `ms` (rejects when `signal` aborts). Tests inject one that does not sleep. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * The single writer of one run's journal (the pattern of the session recorder): an event is
+ * folded into the state at once, then queued; `flush()` writes the queue in one transaction.
+ * The engine flushes before every side effect (a call, a wait, the end), so a task whose
+ * result another task has acted on is always on disk; events of pure tasks (`set`, `switch`)
+ * batch. The first failed write poisons the recorder: the run stops loudly, it never goes on
+ * past a checkpoint it could not save.
+ */
+export class RunRecorder {
+  #queue: RunEvent[] = [];
+  #writing: Promise<void> = Promise.resolve();
+  #failure: unknown;
+
+  constructor(
+    readonly state: RunState,
+    private readonly journal: WorkflowJournal,
+    private readonly lease: { holder: string; ttlMs: number },
+    private readonly clock: WorkflowClock,
+    /** Told of every event as it is recorded (progress output); must not throw. */
+    private readonly listener?: (event: RunEvent) => void,
+  ) {}
+
+  record(payload: RunEventPayload): void {
+    if (this.#failure) throw this.#failure;
+    const event = Object.assign({ runId: this.state.runId, seq: this.state.lastSeq + 1, time: this.clock.now() }, payload) as RunEvent;
+    applyRunEvent(this.state, event);
+    this.#queue.push(event);
+    this.listener?.(event);
+  }
+
+  /** Hands over the queued events instead of writing them (a new run's first events go into `create`). */
+  takeQueued(): RunEvent[] {
+    const batch = this.#queue;
+    this.#queue = [];
+    return batch;
+  }
+
+  /** Writes everything recorded so far; concurrent callers share one ordered write chain. */
+  flush(): Promise<void> {
+    const next = this.#writing.then(async () => {
+      if (this.#failure) throw this.#failure;
+      if (this.#queue.length === 0) return;
+      const batch = this.#queue;
+      this.#queue = [];
+      try {
+        await this.journal.append(this.state.runId, batch, { holder: this.lease.holder, now: this.clock.now(), ttlMs: this.lease.ttlMs });
+      } catch (error) {
+        this.#failure = AgentboxError.isInstance(error)
+          ? error
+          : new AgentboxError('STORE_FAILED', `workflow journal write failed: ${String(error)}`, { cause: error });
+        throw this.#failure;
+      }
+    });
+    this.#writing = next.catch(() => undefined);
+    return next;
+  }
+
+  get failed(): boolean {
+    return this.#failure !== undefined;
+  }
+}

@@ -1,0 +1,190 @@
+import { AgentboxError } from '../errors/agentbox-error.js';
+import { Execution, type Frame } from './execution.js';
+import { JqEvaluator } from './jq-evaluator.js';
+import type { RunEvent, RunStatus } from './run-events.js';
+import { RunRecorder, type WorkflowClock } from './run-recorder.js';
+import { emptyRunState, foldRunEvents, type RunState } from './run-state.js';
+import { evaluateTemplate } from './runtime-expression.js';
+import { systemWorkflowClock } from './system-workflow-clock.js';
+import { validateWorkflow } from './validate-workflow.js';
+import type { WorkflowDefinition } from './workflow-definition.js';
+import type { WorkflowHost } from './workflow-host.js';
+import { WorkflowValidationError } from './workflow-issue.js';
+import type { RunSummary, WorkflowJournal } from './workflow-journal.js';
+import { WorkflowFault, type WorkflowProblem } from './workflow-problem.js';
+
+export interface WorkflowEngineOptions {
+  journal: WorkflowJournal;
+  host: WorkflowHost;
+  jq?: JqEvaluator;
+  clock?: WorkflowClock;
+  /** `$secrets`: from configuration only; never written to the journal by the engine. */
+  secrets?: Record<string, unknown>;
+  /** For retry jitter; default `Math.random`. */
+  random?: () => number;
+  newId?: () => string;
+  /** This process's lease holder id (`agentbox/node` uses host and pid); default a random id. */
+  holder?: string;
+  /** How long a lease lasts without renewal; default 30 s. Renewed by every write and a heartbeat. */
+  leaseTtlMs?: number;
+  /** Every journal event as it is recorded (progress lines). */
+  onEvent?: (event: RunEvent) => void;
+}
+
+export interface RunResult {
+  runId: string;
+  status: RunStatus;
+  output?: unknown;
+  error?: WorkflowProblem;
+  /** Every task that started, in the order it first started, nested ones with their full path. */
+  tasks: Array<{ path: string; name: string; status: 'running' | 'completed' | 'faulted' | 'skipped' | 'cancelled' }>;
+}
+
+/**
+ * Runs workflows durably: `start` journals a new run and executes it; `resume` replays a
+ * run's journal (finished tasks are not run again) and goes on from where it stopped. One
+ * process at a time holds a run (a lease in the journal); a second `resume` is refused with
+ * WORKFLOW_RUN_BUSY while the first is alive.
+ *
+ * @example
+ * const engine = new WorkflowEngine({ journal: new MemoryWorkflowJournal(), host });
+ * const result = await engine.start(definition, { input: { name: 'Ada' } });
+ */
+export class WorkflowEngine {
+  readonly #o: WorkflowEngineOptions;
+  readonly #jq: JqEvaluator;
+  readonly #clock: WorkflowClock;
+  readonly #holder: string;
+  readonly #ttl: number;
+
+  constructor(options: WorkflowEngineOptions) {
+    this.#o = options;
+    this.#jq = options.jq ?? new JqEvaluator();
+    this.#clock = options.clock ?? systemWorkflowClock;
+    this.#holder = options.holder ?? crypto.randomUUID();
+    this.#ttl = options.leaseTtlMs ?? 30_000;
+  }
+
+  get jq(): JqEvaluator {
+    return this.#jq;
+  }
+
+  /** Validates, journals and runs a new run. Invalid definitions throw WORKFLOW_INVALID before anything is written. */
+  async start(definition: unknown, options: { input?: unknown; principal?: string; signal?: AbortSignal; runId?: string } = {}): Promise<RunResult> {
+    const validation = await validateWorkflow(definition, { jq: this.#jq });
+    const blocking = validation.issues.filter((i) => i.severity === 'error' || i.code === 'not-implemented');
+    if (!validation.ok || blocking.length > 0) throw new WorkflowValidationError(blocking);
+    const workflow = validation.workflow;
+    const runId = options.runId ?? this.#o.newId?.() ?? crypto.randomUUID();
+    const state = emptyRunState(runId);
+    const recorder = this.#recorder(state);
+    recorder.record({ type: 'run.started', definition: workflow, input: options.input ?? {}, principal: options.principal ?? 'local' });
+    // The first event goes in with the run's row and its lease, in one transaction.
+    await this.#o.journal.create(runId, { workflow: `${workflow.document.namespace}/${workflow.document.name}` }, recorder.takeQueued(), this.#lease());
+    return this.#execute(state, recorder, options.signal);
+  }
+
+  /** Replays and continues a run. WORKFLOW_RUN_NOT_FOUND, or WORKFLOW_RUN_BUSY if another process holds it. */
+  async resume(runId: string, options: { signal?: AbortSignal } = {}): Promise<RunResult> {
+    if (!(await this.#o.journal.get(runId))) throw new AgentboxError('WORKFLOW_RUN_NOT_FOUND', `no workflow run with id ${runId}`);
+    if (!(await this.#o.journal.claim(runId, this.#lease()))) {
+      throw new AgentboxError('WORKFLOW_RUN_BUSY', `run ${runId} is held by another process (it is running or being resumed)`);
+    }
+    const state = foldRunEvents(runId, await this.#o.journal.events(runId));
+    if (state.status !== 'running') {
+      await this.#o.journal.release(runId, this.#holder);
+      return resultOf(state);
+    }
+    return this.#execute(state, this.#recorder(state), options.signal);
+  }
+
+  /** A run as its journal tells it. */
+  async status(runId: string): Promise<RunResult> {
+    const events = await this.#o.journal.events(runId);
+    if (events.length === 0) throw new AgentboxError('WORKFLOW_RUN_NOT_FOUND', `no workflow run with id ${runId}`);
+    return resultOf(foldRunEvents(runId, events));
+  }
+
+  list(options?: { limit?: number }): Promise<RunSummary[]> {
+    return this.#o.journal.list(options);
+  }
+
+  #recorder(state: RunState): RunRecorder {
+    return new RunRecorder(state, this.#o.journal, { holder: this.#holder, ttlMs: this.#ttl }, this.#clock, this.#o.onEvent);
+  }
+
+  #lease() {
+    return { holder: this.#holder, now: this.#clock.now(), ttlMs: this.#ttl };
+  }
+
+  async #execute(state: RunState, recorder: RunRecorder, signal: AbortSignal = new AbortController().signal): Promise<RunResult> {
+    const definition = state.definition as WorkflowDefinition;
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
+    // The heartbeat keeps the lease while a long task (a wait, a slow call) writes nothing.
+    const heartbeat = setInterval(
+      () => {
+        this.#o.journal.claim(state.runId, this.#lease()).then(
+          (held) => held || controller.abort(new AgentboxError('WORKFLOW_RUN_BUSY', `lost the lease on run ${state.runId}`)),
+          (error: unknown) => controller.abort(error),
+        );
+      },
+      Math.max(1000, Math.floor(this.#ttl / 3)),
+    );
+    (heartbeat as { unref?: () => void }).unref?.();
+    const execution = new Execution({
+      runId: state.runId,
+      definition,
+      recorder,
+      jq: this.#jq,
+      host: this.#o.host,
+      clock: this.#clock,
+      signal: controller.signal,
+      principal: state.principal,
+      workflowInput: state.input,
+      secrets: this.#o.secrets ?? {},
+      random: this.#o.random ?? Math.random,
+    });
+    const frame: Frame = { suffix: '', stableSuffix: '', variables: {}, context: { value: {} } };
+    try {
+      const scope = {
+        jq: this.#jq,
+        path: '/input/from',
+        args: execution.argumentsFor({ name: '', task: {} as never, path: '', input: state.input, frame, extra: {} }),
+      };
+      const input = definition.input?.from !== undefined ? await evaluateTemplate(definition.input.from, state.input, scope) : state.input;
+      const outcome = await execution.runList(definition.do, '/do', input, frame);
+      const output =
+        definition.output?.as !== undefined ? await evaluateTemplate(definition.output.as, outcome.output, { ...scope, path: '/output/as' }) : outcome.output;
+      recorder.record({ type: 'run.completed', output });
+    } catch (error) {
+      if (recorder.failed) throw error;
+      if (WorkflowFault.isFault(error)) recorder.record({ type: 'run.faulted', error: error.problem });
+      else if (AgentboxError.isInstance(error) && error.code === 'CANCELLED') recorder.record({ type: 'run.cancelled', reason: error.message });
+      else throw error;
+    } finally {
+      clearInterval(heartbeat);
+      signal.removeEventListener('abort', onAbort);
+    }
+    await recorder.flush();
+    await this.#o.journal.release(state.runId, this.#holder);
+    return resultOf(state);
+  }
+}
+
+function resultOf(state: RunState): RunResult {
+  const tasks = [...state.tasks.values()].map((t) => ({
+    path: t.path,
+    name: t.name,
+    status: t.status === 'running' && state.status !== 'running' ? ('cancelled' as const) : t.status,
+  }));
+  return {
+    runId: state.runId,
+    status: state.status,
+    ...(state.status === 'completed' ? { output: state.output } : {}),
+    ...(state.error ? { error: state.error } : {}),
+    tasks,
+  };
+}

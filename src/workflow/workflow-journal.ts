@@ -1,0 +1,42 @@
+import type { RunEvent, RunStatus } from './run-events.js';
+
+export interface RunSummary {
+  runId: string;
+  /** `document.namespace/document.name` of the definition. */
+  workflow: string;
+  status: RunStatus;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A lease on a run: who holds it and until when (ms since the epoch). */
+export interface LeaseRequest {
+  holder: string;
+  now: number;
+  ttlMs: number;
+}
+
+/**
+ * Where runs live: each run's append-only event log, a summary row, and a lease that makes
+ * its holder the run's one writer. Implementations: memory (tests, the browser for now) and
+ * SQLite (`agentbox/node`, in the same file as sessions). Every call either does all it
+ * says or throws (STORE_FAILED); nothing is skipped silently.
+ */
+export interface WorkflowJournal {
+  /** Creates the run with its first events, its lease held by `lease.holder`. STORE_CONFLICT if the id exists. */
+  create(runId: string, summary: { workflow: string }, events: readonly RunEvent[], lease: LeaseRequest): Promise<void>;
+  /**
+   * Appends events in one transaction. Refused (WORKFLOW_RUN_BUSY) unless `holder` holds the
+   * lease; refused (STORE_CONFLICT) on a seq gap. Renews the lease to `now + ttlMs`.
+   */
+  append(runId: string, events: readonly RunEvent[], lease: LeaseRequest): Promise<void>;
+  /** Takes the lease if it is free, lapsed, or already `holder`'s. False if another holds it. */
+  claim(runId: string, lease: LeaseRequest): Promise<boolean>;
+  /** Gives the lease up (only if `holder` holds it). */
+  release(runId: string, holder: string): Promise<void>;
+  events(runId: string): Promise<RunEvent[]>;
+  get(runId: string): Promise<RunSummary | undefined>;
+  /** Most recently updated first. */
+  list(options?: { limit?: number }): Promise<RunSummary[]>;
+  close(): Promise<void>;
+}
