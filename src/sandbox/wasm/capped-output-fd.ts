@@ -44,6 +44,15 @@ export class CappedOutputFd extends Fd {
     else this.chunks.push(data.slice());
   }
 
+  /** A stream, not a file: wasi-libc's `lseek` on stdout must see ESPIPE, as on a pipe. */
+  override fd_seek(): { ret: number; offset: bigint } {
+    return { ret: wasi.ERRNO_SPIPE, offset: 0n };
+  }
+
+  override fd_tell(): { ret: number; offset: bigint } {
+    return { ret: wasi.ERRNO_SPIPE, offset: 0n };
+  }
+
   override fd_fdstat_get(): { ret: number; fdstat: wasi.Fdstat | null } {
     const fdstat = new wasi.Fdstat(wasi.FILETYPE_CHARACTER_DEVICE, 0);
     fdstat.fs_rights_base = BigInt(wasi.RIGHTS_FD_WRITE);

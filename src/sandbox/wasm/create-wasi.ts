@@ -2,13 +2,14 @@
  * Builds the WASI preview1 import object for one run on top of `@bjorn3/browser_wasi_shim`,
  * closing what the shim leaves open: it reads the host clock and `crypto` for every guest,
  * throws strings from socket and signal calls, and renames across any two descriptors. Here
- * the clock and randomness answer EPERM unless granted, sockets answer ENOTSUP, and the only
+ * the clock and randomness answer EPERM unless granted, socket calls answer ENOTSOCK, and the only
  * descriptors are stdin, stdout, stderr and the granted preopens.
  */
 import { OpenFile, File, WASI, WASIProcExit, wasi } from '@bjorn3/browser_wasi_shim';
 import { CappedOutputFd } from './capped-output-fd.js';
 import type { DirectoryAdapter } from './directory-adapter.js';
 import { GrantedDirectoryFd } from './granted-directory-fd.js';
+import { createPollOneoff } from './poll-oneoff.js';
 
 export const WASI_MODULE = 'wasi_snapshot_preview1';
 
@@ -57,6 +58,8 @@ export function createWasi(options: CreateWasiOptions): WasiContext {
   const host = new WASI([options.argv0, ...options.args], env, [stdin, stdout, stderr, ...preopens], { debug: false });
   const base = host.wasiImport;
   const denied = (): number => wasi.ERRNO_PERM;
+  // No descriptor here is a socket: NOTSOCK for an open one, as wasmtime answers; BADF otherwise.
+  const notSocket = (fd: number): number => (host.fds[fd] === undefined ? wasi.ERRNO_BADF : wasi.ERRNO_NOTSOCK);
   const notSupported = (): number => wasi.ERRNO_NOTSUP;
 
   const overrides: Record<string, (...args: never[]) => unknown> = {
@@ -76,10 +79,10 @@ export function createWasi(options: CreateWasiOptions): WasiContext {
     proc_raise: (signal: number) => {
       throw new WASIProcExit(128 + signal);
     },
-    sock_accept: notSupported,
-    sock_recv: notSupported,
-    sock_send: notSupported,
-    sock_shutdown: notSupported,
+    sock_accept: notSocket,
+    sock_recv: notSocket,
+    sock_send: notSocket,
+    sock_shutdown: notSocket,
     path_link: notSupported,
     path_symlink: notSupported,
     path_rename: (fd: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) => {
@@ -94,8 +97,12 @@ export function createWasi(options: CreateWasiOptions): WasiContext {
   if (!options.clock) {
     overrides.clock_time_get = denied;
     overrides.clock_res_get = denied;
-    overrides.poll_oneoff = denied;
   }
+  overrides.poll_oneoff = createPollOneoff({
+    memory: () => host.inst.exports.memory.buffer,
+    isOpen: (fd) => host.fds[fd] !== undefined,
+    sleep: options.clock ? (base.poll_oneoff as (...args: number[]) => number) : undefined,
+  });
   if (!options.random) overrides.random_get = denied;
   else
     overrides.random_get = (ptr: number, len: number) => {

@@ -8,25 +8,25 @@ import { Fd, wasi } from '@bjorn3/browser_wasi_shim';
 import { type DirectoryEntryStat, type GuestPath, resolveGuestPath } from './directory-adapter.js';
 import { errnoFromCode, errnoFromError } from './directory-errno.js';
 import { type GrantedRoot, GrantedFileFd } from './granted-file-fd.js';
-import { WasiFilestat } from './wasi-filestat.js';
+import { WasiFilestat, inodeOf } from './wasi-filestat.js';
 
 type Resolved = { ret: number; path: GuestPath | null };
-
-function inodeOf(path: GuestPath): bigint {
-  // Stable per path within a run; FNV-1a keeps it cheap and dependency-free.
-  let hash = 0xcbf29ce484222325n;
-  for (const char of path.join('/')) hash = ((hash ^ BigInt(char.codePointAt(0) ?? 0)) * 0x100000001b3n) & 0xffffffffffffffffn;
-  return hash;
-}
 
 function toFilestat(path: GuestPath, stat: DirectoryEntryStat, clock: boolean): wasi.Filestat {
   const filestat = new WasiFilestat(inodeOf(path), stat.kind === 'directory' ? wasi.FILETYPE_DIRECTORY : wasi.FILETYPE_REGULAR_FILE, BigInt(stat.size));
   // Without the clock grant times read 0: writing a file and reading its mtime would be a clock.
   const time = clock ? BigInt(Math.max(0, Math.floor(stat.modifiedMs))) * 1_000_000n : 0n;
+  // One name per file: the adapters refuse files with other hard links.
+  filestat.nlink = 1n;
   filestat.mtim = time;
   filestat.atim = time;
   filestat.ctim = time;
   return filestat;
+}
+
+/** A trailing slash names a directory (POSIX): on a file it is NOTDIR, as wasmtime answers. */
+function namesDirectory(pathString: string): boolean {
+  return pathString.endsWith('/');
 }
 
 const WRITE_RIGHTS = BigInt(wasi.RIGHTS_FD_WRITE | wasi.RIGHTS_FD_ALLOCATE | wasi.RIGHTS_FD_FILESTAT_SET_SIZE);
@@ -100,6 +100,7 @@ export class GrantedDirectoryFd extends Fd {
     try {
       const stat = this.root.adapter.stat(path);
       if (stat === null) return { ret: wasi.ERRNO_NOENT, filestat: null };
+      if (stat.kind !== 'directory' && namesDirectory(pathString)) return { ret: wasi.ERRNO_NOTDIR, filestat: null };
       return { ret: wasi.ERRNO_SUCCESS, filestat: toFilestat(path, stat, this.root.clock) };
     } catch (error) {
       return { ret: errnoFromError(error), filestat: null };
@@ -119,15 +120,20 @@ export class GrantedDirectoryFd extends Fd {
     const create = (oflags & wasi.OFLAGS_CREAT) !== 0;
     const truncate = (oflags & wasi.OFLAGS_TRUNC) !== 0;
     const append = (fdFlags & wasi.FDFLAGS_APPEND) !== 0;
+    const directory = (oflags & wasi.OFLAGS_DIRECTORY) !== 0 || namesDirectory(pathString);
     const wantsWrite = (rightsBase & WRITE_RIGHTS) !== 0n || truncate || append;
     try {
       const stat = this.root.adapter.stat(path);
       if (stat !== null && create && (oflags & wasi.OFLAGS_EXCL) !== 0) return { ret: wasi.ERRNO_EXIST, fd_obj: null };
       if (stat?.kind === 'directory') {
-        if (truncate || (rightsBase & BigInt(wasi.RIGHTS_FD_WRITE)) !== 0n) return { ret: wasi.ERRNO_ISDIR, fd_obj: null };
+        // With O_DIRECTORY the rights are a ceiling the toolchain copies from the parent
+        // (Rust std passes the preopen's, FD_WRITE included), not a request to write:
+        // wasmtime ignores them. Without it, asking to write a directory is EISDIR.
+        if (truncate || (!directory && (rightsBase & BigInt(wasi.RIGHTS_FD_WRITE)) !== 0n)) return { ret: wasi.ERRNO_ISDIR, fd_obj: null };
         return { ret: wasi.ERRNO_SUCCESS, fd_obj: new GrantedDirectoryFd(this.root, path) };
       }
-      if ((oflags & wasi.OFLAGS_DIRECTORY) !== 0) return { ret: stat === null ? wasi.ERRNO_NOENT : wasi.ERRNO_NOTDIR, fd_obj: null };
+      if (stat === null && create && namesDirectory(pathString)) return { ret: wasi.ERRNO_ISDIR, fd_obj: null };
+      if (directory) return { ret: stat === null ? wasi.ERRNO_NOENT : wasi.ERRNO_NOTDIR, fd_obj: null };
       if (stat === null && !create) return { ret: wasi.ERRNO_NOENT, fd_obj: null };
       if ((stat === null || wantsWrite) && !this.root.writable) return { ret: wasi.ERRNO_ROFS, fd_obj: null };
       if (stat !== null && stat.size > this.root.maxFileBytes) return { ret: wasi.ERRNO_FBIG, fd_obj: null };
@@ -138,7 +144,9 @@ export class GrantedDirectoryFd extends Fd {
       // The file may have grown on the host since the stat.
       if (data.byteLength > this.root.maxFileBytes) return { ret: wasi.ERRNO_FBIG, fd_obj: null };
       if (budget.heldBytes + data.byteLength > budget.limitBytes) return { ret: wasi.ERRNO_NOMEM, fd_obj: null };
-      const fd = new GrantedFileFd(this.root, path, data, { readonly: !wantsWrite, append, truncated: truncate && stat !== null });
+      // A file opened with neither read nor write rights (e.g. for fstat only) stays readable, as before.
+      const readable = (rightsBase & BigInt(wasi.RIGHTS_FD_READ)) !== 0n || !wantsWrite;
+      const fd = new GrantedFileFd(this.root, path, data, { readonly: !wantsWrite, readable, append, truncated: truncate && stat !== null });
       return { ret: wasi.ERRNO_SUCCESS, fd_obj: fd };
     } catch (error) {
       return { ret: errnoFromError(error), fd_obj: null };

@@ -6,6 +6,7 @@
 import { File, OpenFile, wasi } from '@bjorn3/browser_wasi_shim';
 import { type DirectoryAdapter, type GuestPath, DirectoryAccessError } from './directory-adapter.js';
 import { errnoFromError } from './directory-errno.js';
+import { WasiFilestat, inodeOf } from './wasi-filestat.js';
 
 /**
  * Bytes of file content held in host memory by all open files of one run. Each open file
@@ -30,6 +31,10 @@ export interface GrantedRoot {
 
 export class GrantedFileFd extends OpenFile {
   private dirty = false;
+  /** Opened with FD_READ: toolchains derive O_RDONLY/O_WRONLY/O_RDWR from the rights reported. */
+  private readonly readable: boolean;
+  /** FDFLAGS_APPEND, from the open or `fd_fdstat_set_flags`: every write goes to the end. */
+  private append: boolean;
   /** What this descriptor holds against the run's budget. */
   private held = 0;
 
@@ -37,9 +42,11 @@ export class GrantedFileFd extends OpenFile {
     private readonly root: GrantedRoot,
     private readonly path: GuestPath,
     data: Uint8Array,
-    options: { readonly: boolean; append: boolean; truncated: boolean },
+    options: { readonly: boolean; readable: boolean; append: boolean; truncated: boolean },
   ) {
     super(new File(data, { readonly: options.readonly }));
+    this.readable = options.readable;
+    this.append = options.append;
     this.reserve(data.byteLength);
     this.dirty = options.truncated;
     if (options.append) this.fd_seek(0n, wasi.WHENCE_END);
@@ -71,8 +78,19 @@ export class GrantedFileFd extends OpenFile {
     return wasi.ERRNO_SUCCESS;
   }
 
+  override fd_read(size: number): { ret: number; data: Uint8Array } {
+    if (!this.readable) return { ret: wasi.ERRNO_BADF, data: new Uint8Array(0) };
+    return super.fd_read(size);
+  }
+
+  override fd_pread(size: number, offset: bigint): { ret: number; data: Uint8Array } {
+    if (!this.readable) return { ret: wasi.ERRNO_BADF, data: new Uint8Array(0) };
+    return super.fd_pread(size, offset);
+  }
+
   override fd_write(data: Uint8Array): { ret: number; nwritten: number } {
     if (this.file.readonly) return { ret: wasi.ERRNO_BADF, nwritten: 0 };
+    if (this.append) this.fd_seek(0n, wasi.WHENCE_END);
     const ret = this.grow(this.file_pos + BigInt(data.byteLength));
     if (ret !== wasi.ERRNO_SUCCESS) return { ret, nwritten: 0 };
     const result = super.fd_write(data);
@@ -109,9 +127,27 @@ export class GrantedFileFd extends OpenFile {
   }
 
   override fd_fdstat_get(): { ret: number; fdstat: wasi.Fdstat | null } {
-    const fdstat = new wasi.Fdstat(wasi.FILETYPE_REGULAR_FILE, 0);
-    fdstat.fs_rights_base = BigInt(wasi.RIGHTS_FD_READ | wasi.RIGHTS_FD_SEEK | wasi.RIGHTS_FD_TELL | (this.file.readonly ? 0 : wasi.RIGHTS_FD_WRITE));
+    const fdstat = new wasi.Fdstat(wasi.FILETYPE_REGULAR_FILE, this.append ? wasi.FDFLAGS_APPEND : 0);
+    const read = this.readable ? wasi.RIGHTS_FD_READ : 0;
+    const write = this.file.readonly ? 0 : wasi.RIGHTS_FD_WRITE | wasi.RIGHTS_FD_ALLOCATE | wasi.RIGHTS_FD_FILESTAT_SET_SIZE;
+    fdstat.fs_rights_base = BigInt(read | write | wasi.RIGHTS_FD_SEEK | wasi.RIGHTS_FD_TELL | wasi.RIGHTS_FD_FILESTAT_GET | wasi.RIGHTS_FD_ADVISE);
     return { ret: wasi.ERRNO_SUCCESS, fdstat };
+  }
+
+  /**
+   * The shim's own filestat has nlink 0, its own inode numbering and a misplaced time
+   * layout (see `wasi-filestat.ts`): report what `path_filestat_get` reports for the path.
+   */
+  override fd_filestat_get(): { ret: number; filestat: wasi.Filestat } {
+    const filestat = new WasiFilestat(inodeOf(this.path), wasi.FILETYPE_REGULAR_FILE, BigInt(this.file.data.byteLength));
+    filestat.nlink = 1n;
+    return { ret: wasi.ERRNO_SUCCESS, filestat };
+  }
+
+  /** APPEND is kept; NONBLOCK and the sync flags mean nothing for a file read in place. */
+  override fd_fdstat_set_flags(flags: number): number {
+    this.append = (flags & wasi.FDFLAGS_APPEND) !== 0;
+    return wasi.ERRNO_SUCCESS;
   }
 
   /** Writes the content back if the guest changed it; returns a WASI errno. */

@@ -6,6 +6,15 @@
  * granted, a size with garbage in its top 16 bits.
  */
 import { wasi } from '@bjorn3/browser_wasi_shim';
+import type { GuestPath } from './directory-adapter.js';
+
+/** The inode a path reports, the same from `fd_readdir`, `path_filestat_get` and `fd_filestat_get`. */
+export function inodeOf(path: GuestPath): bigint {
+  // Stable per path within a run; FNV-1a keeps it cheap and dependency-free.
+  let hash = 0xcbf29ce484222325n;
+  for (const char of path.join('/')) hash = ((hash ^ BigInt(char.codePointAt(0) ?? 0)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return hash;
+}
 
 export class WasiFilestat extends wasi.Filestat {
   /** Layout of `filestat` in wasi_snapshot_preview1: 64 bytes, 8-aligned. */

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { wasi } from '@bjorn3/browser_wasi_shim';
+import { GrantedDirectoryFd } from './granted-directory-fd.js';
+import type { GrantedFileFd } from './granted-file-fd.js';
+import { MemoryDirectoryAdapter } from './memory-directory-adapter.js';
+
+const ALL_RIGHTS = 0x1fffffffn;
+const READ = BigInt(wasi.RIGHTS_FD_READ);
+const WRITE = BigInt(wasi.RIGHTS_FD_WRITE);
+
+function preopen(): GrantedDirectoryFd {
+  const adapter = new MemoryDirectoryAdapter({ 'file.txt': 'abc', 'sub/inner.txt': 'x' });
+  return new GrantedDirectoryFd({ adapter, writable: true, maxFileBytes: 1 << 20, budget: { limitBytes: 1 << 21, heldBytes: 0 }, clock: false }, [], '.');
+}
+
+describe('GrantedDirectoryFd.path_open', () => {
+  it('opens a directory with O_DIRECTORY and the preopen rights, FD_WRITE included (Rust std does this)', () => {
+    const dir = preopen();
+    expect(dir.path_open(0, '.', wasi.OFLAGS_DIRECTORY, ALL_RIGHTS, ALL_RIGHTS, 0).ret).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.path_open(0, 'sub', wasi.OFLAGS_DIRECTORY, ALL_RIGHTS, ALL_RIGHTS, 0).fd_obj).toBeInstanceOf(GrantedDirectoryFd);
+  });
+
+  it('still refuses to open a directory for writing without O_DIRECTORY', () => {
+    expect(preopen().path_open(0, 'sub', 0, READ | WRITE, 0n, 0).ret).toBe(wasi.ERRNO_ISDIR);
+  });
+
+  it('answers NOTDIR for a trailing slash on a file, and ISDIR for one on a file to create', () => {
+    const dir = preopen();
+    expect(dir.path_open(0, 'file.txt/', 0, READ, 0n, 0).ret).toBe(wasi.ERRNO_NOTDIR);
+    expect(dir.path_filestat_get(0, 'file.txt/').ret).toBe(wasi.ERRNO_NOTDIR);
+    expect(dir.path_open(0, 'new/', wasi.OFLAGS_CREAT, WRITE, 0n, 0).ret).toBe(wasi.ERRNO_ISDIR);
+    expect(dir.path_filestat_get(0, 'sub/').ret).toBe(wasi.ERRNO_SUCCESS);
+  });
+});
+
+describe('GrantedFileFd descriptor state', () => {
+  it('reports rights that match how the file was opened, and refuses reads on a write-only one', () => {
+    const writeOnly = preopen().path_open(0, 'file.txt', 0, WRITE, 0n, 0).fd_obj as GrantedFileFd;
+    const rights = writeOnly.fd_fdstat_get().fdstat?.fs_rights_base ?? 0n;
+    expect([rights & READ, rights & WRITE]).toEqual([0n, WRITE]);
+    expect(writeOnly.fd_read(1).ret).toBe(wasi.ERRNO_BADF);
+    const readOnly = preopen().path_open(0, 'file.txt', 0, READ, 0n, 0).fd_obj as GrantedFileFd;
+    expect((readOnly.fd_fdstat_get().fdstat?.fs_rights_base ?? 0n) & WRITE).toBe(0n);
+  });
+
+  it('keeps APPEND set through fd_fdstat_set_flags and writes at the end', () => {
+    const fd = preopen().path_open(0, 'file.txt', 0, READ | WRITE, 0n, 0).fd_obj as GrantedFileFd;
+    expect(fd.fd_fdstat_set_flags(wasi.FDFLAGS_APPEND)).toBe(wasi.ERRNO_SUCCESS);
+    expect(fd.fd_fdstat_get().fdstat?.fs_flags).toBe(wasi.FDFLAGS_APPEND);
+    fd.fd_seek(0n, wasi.WHENCE_SET);
+    fd.fd_write(new TextEncoder().encode('d'));
+    expect(new TextDecoder().decode(fd.fd_pread(10, 0n).data)).toBe('abcd');
+  });
+
+  it('reports nlink 1 and the inode path_filestat_get reports', () => {
+    const dir = preopen();
+    const fd = dir.path_open(0, 'file.txt', 0, READ, 0n, 0).fd_obj as GrantedFileFd;
+    const { filestat } = fd.fd_filestat_get();
+    expect(filestat.nlink).toBe(1n);
+    expect(filestat.ino).toBe(dir.path_filestat_get(0, 'file.txt').filestat?.ino);
+  });
+});

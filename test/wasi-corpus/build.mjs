@@ -1,0 +1,33 @@
+// Builds the WASI conformance corpus (C via wasi-libc, Rust std) with Debian's toolchains:
+//   apt-get install clang lld wasi-libc libclang-rt-dev-wasm32 rustc libstd-rust-dev-wasm32
+// Usage: node test/wasi-corpus/build.mjs [outDir]   (default: each .wasm beside its source)
+// The built modules are committed, so `npm test` needs no toolchain; CI rebuilds them into
+// a temp dir and runs the corpus on that build too (`.ci/run`).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = process.argv[2];
+// Debian's /usr/bin/rustc (1.63) carries the wasm32-wasi std; a rustup rustc on PATH may not.
+const rustc = process.env.RUSTC_WASI ?? '/usr/bin/rustc';
+const clang = process.env.CLANG_WASI ?? 'clang';
+
+const compilers = {
+  c: (source, out) => [clang, ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-s', '-Wall', '-Werror', source, '-o', out]],
+  rust: (source, out) => [rustc, ['--target', 'wasm32-wasi', '-O', '-C', 'strip=symbols', '--edition', '2021', source, '-o', out]],
+};
+
+for (const [language, compile] of Object.entries(compilers)) {
+  const dir = join(here, language);
+  const target = outDir ? join(outDir, language) : dir;
+  mkdirSync(target, { recursive: true });
+  for (const name of readdirSync(dir).sort()) {
+    const match = /^(.+)\.(c|rs)$/.exec(name);
+    if (!match) continue;
+    const [command, args] = compile(join(dir, name), join(target, `${match[1]}.wasm`));
+    execFileSync(command, args, { stdio: 'inherit' });
+    console.log(`built ${language}/${match[1]}.wasm`);
+  }
+}
