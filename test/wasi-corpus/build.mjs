@@ -5,18 +5,24 @@
 // a temp dir and runs the corpus on that build too (`.ci/run`).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outDir = process.argv[2];
+const outDir = process.argv[2] === undefined ? undefined : resolve(process.argv[2]);
 // Debian's /usr/bin/rustc (1.63) carries the wasm32-wasi std; a rustup rustc on PATH may not.
 const rustc = process.env.RUSTC_WASI ?? '/usr/bin/rustc';
 const clang = process.env.CLANG_WASI ?? 'clang';
 
+// Sources are passed relative to their folder (the compiler runs there), and any path left
+// is remapped, so a module does not depend on where the checkout lives: CI rebuilds in a
+// fresh clone elsewhere and compares byte for byte (Rust embeds source paths in panics).
 const compilers = {
-  c: (source, out) => [clang, ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-s', '-Wall', '-Werror', source, '-o', out]],
-  rust: (source, out) => [rustc, ['--target', 'wasm32-wasi', '-O', '-C', 'strip=symbols', '--edition', '2021', source, '-o', out]],
+  c: (source, out, dir) => [clang, ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-s', '-Wall', '-Werror', `-ffile-prefix-map=${dir}=.`, source, '-o', out]],
+  rust: (source, out, dir) => [
+    rustc,
+    ['--target', 'wasm32-wasi', '-O', '-C', 'strip=symbols', '--edition', '2021', `--remap-path-prefix=${dir}=.`, source, '-o', out],
+  ],
 };
 
 for (const [language, compile] of Object.entries(compilers)) {
@@ -26,8 +32,8 @@ for (const [language, compile] of Object.entries(compilers)) {
   for (const name of readdirSync(dir).sort()) {
     const match = /^(.+)\.(c|rs)$/.exec(name);
     if (!match) continue;
-    const [command, args] = compile(join(dir, name), join(target, `${match[1]}.wasm`));
-    execFileSync(command, args, { stdio: 'inherit' });
+    const [command, args] = compile(name, join(target, `${match[1]}.wasm`), dir);
+    execFileSync(command, args, { stdio: 'inherit', cwd: dir });
     console.log(`built ${language}/${match[1]}.wasm`);
   }
 }
