@@ -324,3 +324,16 @@ function closedPort(): Promise<number> {
     });
   });
 }
+
+describe('agentbox output into a closed pipe', () => {
+  it('exits quietly when the reader stops early (agentbox --help | head)', async () => {
+    const child = startCli(['--help']);
+    // The reader goes away before the help is written, as `head -1` does.
+    child.stdout?.destroy();
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled 'error' event|\n\s+at /);
+    expect(code).toBe(0);
+  });
+});

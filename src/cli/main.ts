@@ -26,4 +26,13 @@ function describeError(error: unknown): string {
   return `error: ${String(error)}`;
 }
 
+// `agentbox … | head` closes the pipe early: that is the reader being done, not an error
+// worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 void main(process.argv);
