@@ -16,15 +16,11 @@ const { programs } = JSON.parse(readFileSync(join(corpusDir, 'corpus.json'), 'ut
 
 /** Programs agentbox does not pass yet, each with the reason (issue 10). */
 const KNOWN_FAILURES: Record<string, string> = {
-  'c/append': 'each descriptor holds its own copy of the file; the last close wins',
-  'c/big-file': 'open files are held in host memory, so an 8 MiB file exceeds a 4 MiB open-file budget',
-  'c/fdstat-flags': 'flags and rights now right, but two descriptors of one file each hold a copy: the last close wins',
   'c/filestat-times': 'fd_filestat_set_times and path_filestat_set_times answer NOTSUP/EINVAL',
   'c/hard-link': 'path_link is missing',
   'c/stat-follow': 'path_symlink is missing; path_filestat_get ignores FOLLOW',
   'c/symlink-escape': 'path_symlink is missing',
   'c/symlinks': 'path_symlink and path_readlink are missing',
-  'c/two-descriptors': 'each descriptor holds its own copy of the file',
   'rust/links-rename': 'path_link and path_symlink are missing',
 };
 

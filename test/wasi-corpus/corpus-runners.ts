@@ -41,7 +41,7 @@ async function inTempDir<T>(use: (root: string, base: string) => Promise<T>): Pr
   }
 }
 
-/** agentbox with a small open-file budget: big-file must stream, not hold the file. */
+/** agentbox over the Node adapter: open files hold a descriptor, never the content. */
 export const runAgentbox: CorpusRunner = (wasm, program) =>
   inTempDir(async (root) => {
     const result = await runWasiModule({
@@ -51,7 +51,7 @@ export const runAgentbox: CorpusRunner = (wasm, program) =>
       dirs: [{ guest: '.', adapter: new NodeDirectoryAdapter(root), write: true }],
       maxOutputBytes: MiB,
       maxFileBytes: 64 * MiB,
-      maxOpenFileBytes: 4 * MiB,
+      maxOpenFiles: 64,
       clock: true,
       random: true,
     });

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach, afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { wasi } from '@bjorn3/browser_wasi_shim';
@@ -85,6 +85,42 @@ describe('NodeDirectoryAdapter through the worker pool', () => {
   });
 });
 
+describe('NodeDirectoryAdapter.open', () => {
+  const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+  const READ_WRITE = { read: true, write: true, create: false, exclusive: false, truncate: false };
+
+  it('hands out handles on the real file: each sees the other write at once, nothing waits for close', () => {
+    const adapter = new NodeDirectoryAdapter(root);
+    const a = adapter.open(['inside.txt'], READ_WRITE);
+    const b = adapter.open(['inside.txt'], { ...READ_WRITE, write: false });
+    a.writeAt(new TextEncoder().encode('IN'), 0);
+    expect(readFileSync(join(root, 'inside.txt'), 'utf8')).toBe('INside data');
+    const into = new Uint8Array(64);
+    expect(text(into.subarray(0, b.readAt(into, 0)))).toBe('INside data');
+    a.setSize(2);
+    expect(b.size()).toBe(2);
+    a.close();
+    b.close();
+  });
+
+  it('refuses a handle on a symlink out or a hard-linked file, and truncates neither', () => {
+    const adapter = new NodeDirectoryAdapter(root);
+    expect(() => adapter.open(['link-to-secret'], { ...READ_WRITE, truncate: true })).toThrow(expect.objectContaining({ code: 'NOTCAPABLE' }));
+    linkSync(join(outside, 'secret.txt'), join(root, 'hard'));
+    expect(() => adapter.open(['hard'], { ...READ_WRITE, truncate: true })).toThrow(expect.objectContaining({ code: 'NOTCAPABLE' }));
+    expect(readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe('TOP SECRET');
+  });
+
+  it('creates exclusively and refuses a directory', () => {
+    const adapter = new NodeDirectoryAdapter(root);
+    const create = { read: false, write: true, create: true, exclusive: true, truncate: false };
+    adapter.open(['new.txt'], create).close();
+    expect(() => adapter.open(['new.txt'], create)).toThrow(expect.objectContaining({ code: 'EXIST' }));
+    mkdirSync(join(root, 'sub'));
+    expect(() => adapter.open(['sub'], { ...READ_WRITE, write: false })).toThrow(expect.objectContaining({ code: 'ISDIR' }));
+  });
+});
+
 describe('special files in a grant', () => {
   // A FIFO used to block the worker inside read(2)/open(2), where termination cannot reach
   // it: the call outlived its deadline forever and the pool lost the worker for good.
@@ -101,7 +137,7 @@ describe('special files in a grant', () => {
   it('refuses to write a FIFO instead of blocking the worker', async () => {
     execFileSync('mkfifo', [join(root, 'pipe')]);
     const started = performance.now();
-    // The write lands in the host's copy; writing it back at the end of the run is refused.
+    // Opening it to write is refused: ENXIO with no reader (O_NONBLOCK), ACCES once the descriptor is seen not to be a regular file.
     await run(writeFileGuest('pipe', 'x'));
     expect(performance.now() - started).toBeLessThan(4_000);
     expect(statSync(join(root, 'pipe')).isFIFO()).toBe(true);
@@ -120,7 +156,7 @@ describe('file times through the Node adapter', () => {
       dirs: [{ guest: '/data', adapter: new NodeDirectoryAdapter(root), write: true }],
       maxOutputBytes: 1024,
       maxFileBytes: 1 << 20,
-      maxOpenFileBytes: 2 << 20,
+      maxOpenFiles: 16,
       clock,
       random: false,
       onOutput: undefined,

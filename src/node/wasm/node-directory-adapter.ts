@@ -18,40 +18,24 @@
  * block `read`/`open` inside the worker, and a thread stuck in a system call cannot be
  * terminated at the deadline, so the pool would lose that worker for good. Opening with
  * O_NONBLOCK and checking the descriptor (not the path) closes that, swaps included.
+ *
+ * `open` returns a handle over that real descriptor (`node-file-handle.ts`): reads and
+ * writes go to the file in pieces, so descriptors share it and nothing is held in memory.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AgentboxError } from '../../errors/agentbox-error.js';
 import {
   DirectoryAccessError,
   type DirectoryAdapter,
   type DirectoryEntryStat,
-  type DirectoryErrorCode,
+  type DirectoryFileHandle,
   type GuestPath,
+  type OpenFileMode,
 } from '../../sandbox/wasm/directory-adapter.js';
 import { type FileIdentity, identityOf } from '../fs/file-identity.js';
 import { type BeneathTarget, openDirectoryBeneath, openFileBeneath, withParentBeneath } from '../fs/open-beneath.js';
-
-const NODE_CODES: Record<string, DirectoryErrorCode> = {
-  ENOENT: 'NOENT',
-  EEXIST: 'EXIST',
-  ENOTDIR: 'NOTDIR',
-  EISDIR: 'ISDIR',
-  ENOTEMPTY: 'NOTEMPTY',
-  EACCES: 'ACCES',
-  EPERM: 'ACCES',
-  ELOOP: 'NOTCAPABLE',
-  EMLINK: 'NOTCAPABLE',
-  EROFS: 'ROFS',
-  EFBIG: 'FBIG',
-};
-
-function translate(error: unknown): DirectoryAccessError {
-  if (error instanceof DirectoryAccessError) return error;
-  if (AgentboxError.isInstance(error) && error.code === 'TOOL_PATH_DENIED') return new DirectoryAccessError('NOTCAPABLE', error.message);
-  const code = (error as NodeJS.ErrnoException).code ?? '';
-  return new DirectoryAccessError(NODE_CODES[code] ?? 'IO', (error as Error).message);
-}
+import { NodeFileHandle } from './node-file-handle.js';
+import { translateFsError } from './translate-fs-error.js';
 
 /** A regular file with no other name: what a guest may read or write through `fd`. */
 function assertConfinedFile(fd: number): void {
@@ -96,7 +80,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
       if (!this.inside(real)) throw new DirectoryAccessError('NOTCAPABLE', 'path resolves outside the granted directory');
       return real;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw translate(error);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw translateFsError(error);
     }
     // Missing: a dangling symlink, or a name to create under an existing parent.
     let isLink = false;
@@ -139,7 +123,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
       return { kind: stat.isDirectory() ? 'directory' : 'file', size: stat.size, modifiedMs: stat.mtimeMs };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw translate(error);
+      throw translateFsError(error);
     }
   }
 
@@ -149,6 +133,27 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
       return fs.fstatSync(dir.fd);
     } finally {
       dir.close();
+    }
+  }
+
+  open(parts: GuestPath, mode: OpenFileMode): DirectoryFileHandle {
+    const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL } = fs.constants;
+    let flags = mode.read && mode.write ? O_RDWR : mode.write ? O_WRONLY : O_RDONLY;
+    if (mode.create) flags |= O_CREAT | (mode.exclusive ? O_EXCL : 0);
+    try {
+      // No O_TRUNC: the content is cut only once the descriptor is known to be a lone regular file.
+      const fd = openFileBeneath(this.target(parts), { flags, mode: 0o644 });
+      try {
+        if (fs.fstatSync(fd).isDirectory()) throw new DirectoryAccessError('ISDIR', 'is a directory');
+        assertConfinedFile(fd);
+        if (mode.truncate) fs.ftruncateSync(fd, 0);
+      } catch (error) {
+        fs.closeSync(fd);
+        throw error;
+      }
+      return new NodeFileHandle(fd);
+    } catch (error) {
+      throw translateFsError(error);
     }
   }
 
@@ -162,7 +167,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
         fs.closeSync(fd);
       }
     } catch (error) {
-      throw translate(error);
+      throw translateFsError(error);
     }
   }
 
@@ -178,7 +183,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
         fs.closeSync(fd);
       }
     } catch (error) {
-      throw translate(error);
+      throw translateFsError(error);
     }
   }
 
@@ -197,7 +202,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
         return { name: entry.name, kind };
       });
     } catch (error) {
-      throw translate(error);
+      throw translateFsError(error);
     }
   }
 
@@ -207,7 +212,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
       if (target.components.length === 0) throw new DirectoryAccessError('EXIST', 'the granted directory exists');
       withParentBeneath(target, (parent, name) => fs.mkdirSync(parent.entry(name)));
     } catch (error) {
-      throw translate(error);
+      throw translateFsError(error);
     }
   }
 
@@ -220,7 +225,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
         fs.unlinkSync(parent.entry(name));
       });
     } catch (error) {
-      throw translate(error);
+      throw translateFsError(error);
     }
   }
 
@@ -230,7 +235,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
       if (target.components.length === 0) throw new DirectoryAccessError('ACCES', 'cannot remove the granted root');
       withParentBeneath(target, (parent, name) => fs.rmdirSync(parent.entry(name)));
     } catch (error) {
-      throw translate(error);
+      throw translateFsError(error);
     }
   }
 
@@ -243,7 +248,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
         withParentBeneath(destination, (toParent, toName) => fs.renameSync(fromParent.entry(fromName), toParent.entry(toName))),
       );
     } catch (error) {
-      throw translate(error);
+      throw translateFsError(error);
     }
   }
 }

@@ -27,9 +27,10 @@ export interface CreateWasiOptions {
   stdin: Uint8Array;
   dirs: readonly GrantedDirectory[];
   maxOutputBytes: number;
+  /** Largest size a guest may grow a file to; files of any size can be read. */
   maxFileBytes: number;
-  /** Content of all open files together, held in host memory; see `OpenFileBudget`. */
-  maxOpenFileBytes: number;
+  /** Files open at once across the run's grants (each holds a host descriptor); see `OpenFileCount`. */
+  maxOpenFiles: number;
   clock: boolean;
   random: boolean;
   onOutput: ((stream: 'stdout' | 'stderr', chunk: Uint8Array) => void) | undefined;
@@ -50,9 +51,9 @@ export function createWasi(options: CreateWasiOptions): WasiContext {
   const stdout = new CappedOutputFd('stdout', options.maxOutputBytes, onOutput && ((c) => onOutput('stdout', c)));
   const stderr = new CappedOutputFd('stderr', options.maxOutputBytes, onOutput && ((c) => onOutput('stderr', c)));
   const stdin = new OpenFile(new File(options.stdin, { readonly: true }));
-  const budget = { limitBytes: options.maxOpenFileBytes, heldBytes: 0 };
+  const openFiles = { limit: options.maxOpenFiles, held: 0 };
   const preopens = options.dirs.map(
-    (d) => new GrantedDirectoryFd({ adapter: d.adapter, writable: d.write, maxFileBytes: options.maxFileBytes, budget, clock: options.clock }, [], d.guest),
+    (d) => new GrantedDirectoryFd({ adapter: d.adapter, writable: d.write, maxFileBytes: options.maxFileBytes, openFiles, clock: options.clock }, [], d.guest),
   );
   const env = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
   const host = new WASI([options.argv0, ...options.args], env, [stdin, stdout, stderr, ...preopens], { debug: false });

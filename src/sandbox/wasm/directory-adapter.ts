@@ -4,6 +4,10 @@
  * granted root, and the adapter (Node: `src/node/wasm/node-directory-adapter.ts`)
  * maps them onto real storage and refuses anything — a symlink above all — that would
  * land outside the root. Calls are synchronous because WASI calls are.
+ *
+ * File content moves through `open` handles in pieces (read-at / write-at), never whole:
+ * descriptors of one file share it, nothing waits for a close to be written, and a file of
+ * any size streams while the host holds only the piece in flight.
  */
 
 export type DirectoryEntryKind = 'file' | 'directory';
@@ -31,7 +35,37 @@ export class DirectoryAccessError extends Error {
 /** A path inside a granted root, as components: never empty strings, `.` or `..`. */
 export type GuestPath = readonly string[];
 
+/** How `DirectoryAdapter.open` opens a file; the WASI layer has already checked the grant allows it. */
+export interface OpenFileMode {
+  read: boolean;
+  write: boolean;
+  /** Create the file if it is missing. */
+  create: boolean;
+  /** With `create`: fail with EXIST if it is there. */
+  exclusive: boolean;
+  /** Cut to zero length once the file is known to be one the guest may write. */
+  truncate: boolean;
+}
+
+/**
+ * An open file: positions are absolute (the WASI layer keeps each descriptor's offset), so
+ * two handles of one file see each other's writes at once, as two POSIX descriptors do.
+ * Failures throw `DirectoryAccessError`.
+ */
+export interface DirectoryFileHandle {
+  /** Reads up to `into.byteLength` bytes at `position`; returns how many (0 at the end). */
+  readAt(into: Uint8Array, position: number): number;
+  /** Writes all of `data` at `position`, growing the file as needed. */
+  writeAt(data: Uint8Array, position: number): void;
+  size(): number;
+  setSize(size: number): void;
+  sync(): void;
+  close(): void;
+}
+
 export interface DirectoryAdapter {
+  /** Opens a regular file; ISDIR for a directory, ACCES for anything else that is not a regular file. */
+  open(path: GuestPath, mode: OpenFileMode): DirectoryFileHandle;
   /** `null` when nothing is there. Throws NOTCAPABLE if the path resolves outside the root. */
   stat(path: GuestPath): DirectoryEntryStat | null;
   readFile(path: GuestPath): Uint8Array;

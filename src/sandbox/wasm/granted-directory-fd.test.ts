@@ -10,7 +10,7 @@ const WRITE = BigInt(wasi.RIGHTS_FD_WRITE);
 
 function preopen(): GrantedDirectoryFd {
   const adapter = new MemoryDirectoryAdapter({ 'file.txt': 'abc', 'sub/inner.txt': 'x' });
-  return new GrantedDirectoryFd({ adapter, writable: true, maxFileBytes: 1 << 20, budget: { limitBytes: 1 << 21, heldBytes: 0 }, clock: false }, [], '.');
+  return new GrantedDirectoryFd({ adapter, writable: true, maxFileBytes: 1 << 20, openFiles: { limit: 16, held: 0 }, clock: false }, [], '.');
 }
 
 describe('GrantedDirectoryFd.path_open', () => {
@@ -56,7 +56,39 @@ describe('GrantedFileFd descriptor state', () => {
     const dir = preopen();
     const fd = dir.path_open(0, 'file.txt', 0, READ, 0n, 0).fd_obj as GrantedFileFd;
     const { filestat } = fd.fd_filestat_get();
-    expect(filestat.nlink).toBe(1n);
-    expect(filestat.ino).toBe(dir.path_filestat_get(0, 'file.txt').filestat?.ino);
+    expect(filestat?.nlink).toBe(1n);
+    expect(filestat?.ino).toBe(dir.path_filestat_get(0, 'file.txt').filestat?.ino);
+  });
+});
+
+describe('file descriptors over the in-memory adapter', () => {
+  const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
+  it('share one file: a write through one is read through the other, and survives any close order', () => {
+    const adapter = new MemoryDirectoryAdapter({ 'f.txt': 'aaaa' });
+    const dir = new GrantedDirectoryFd({ adapter, writable: true, maxFileBytes: 1 << 20, openFiles: { limit: 16, held: 0 }, clock: false }, [], '.');
+    const writer = dir.path_open(0, 'f.txt', 0, READ | WRITE, 0n, 0).fd_obj as GrantedFileFd;
+    const reader = dir.path_open(0, 'f.txt', 0, READ, 0n, 0).fd_obj as GrantedFileFd;
+    expect(writer.fd_pwrite(new TextEncoder().encode('BB'), 1n).ret).toBe(wasi.ERRNO_SUCCESS);
+    expect(text(reader.fd_pread(10, 0n).data)).toBe('aBBa');
+    expect(writer.fd_close()).toBe(wasi.ERRNO_SUCCESS);
+    expect(reader.fd_close()).toBe(wasi.ERRNO_SUCCESS);
+    expect(text(adapter.readFile(['f.txt']))).toBe('aBBa');
+  });
+
+  it('keeps an unlinked file readable through a descriptor still open, as POSIX does', () => {
+    const adapter = new MemoryDirectoryAdapter({ 'gone.txt': 'still here' });
+    const dir = new GrantedDirectoryFd({ adapter, writable: true, maxFileBytes: 1 << 20, openFiles: { limit: 16, held: 0 }, clock: false }, [], '.');
+    const fd = dir.path_open(0, 'gone.txt', 0, READ, 0n, 0).fd_obj as GrantedFileFd;
+    expect(dir.path_unlink_file('gone.txt')).toBe(wasi.ERRNO_SUCCESS);
+    expect(text(fd.fd_read(64).data)).toBe('still here');
+  });
+
+  it('zeroes what a shrink cut off when the file grows again', () => {
+    const dir = preopen();
+    const fd = dir.path_open(0, 'file.txt', 0, READ | WRITE, 0n, 0).fd_obj as GrantedFileFd;
+    expect(fd.fd_filestat_set_size(1n)).toBe(wasi.ERRNO_SUCCESS);
+    expect(fd.fd_filestat_set_size(3n)).toBe(wasi.ERRNO_SUCCESS);
+    expect([...fd.fd_pread(3, 0n).data]).toEqual([97, 0, 0]);
   });
 });

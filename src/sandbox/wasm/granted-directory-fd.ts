@@ -136,17 +136,13 @@ export class GrantedDirectoryFd extends Fd {
       if (directory) return { ret: stat === null ? wasi.ERRNO_NOENT : wasi.ERRNO_NOTDIR, fd_obj: null };
       if (stat === null && !create) return { ret: wasi.ERRNO_NOENT, fd_obj: null };
       if ((stat === null || wantsWrite) && !this.root.writable) return { ret: wasi.ERRNO_ROFS, fd_obj: null };
-      if (stat !== null && stat.size > this.root.maxFileBytes) return { ret: wasi.ERRNO_FBIG, fd_obj: null };
-      const { budget } = this.root;
-      if (stat !== null && !truncate && budget.heldBytes + stat.size > budget.limitBytes) return { ret: wasi.ERRNO_NOMEM, fd_obj: null };
-      if (stat === null) this.root.adapter.writeFile(path, new Uint8Array(0));
-      const data = stat === null || truncate ? new Uint8Array(0) : this.root.adapter.readFile(path);
-      // The file may have grown on the host since the stat.
-      if (data.byteLength > this.root.maxFileBytes) return { ret: wasi.ERRNO_FBIG, fd_obj: null };
-      if (budget.heldBytes + data.byteLength > budget.limitBytes) return { ret: wasi.ERRNO_NOMEM, fd_obj: null };
+      // Each open holds a host descriptor until closed: MFILE past the run's count, as a process hits RLIMIT_NOFILE.
+      if (this.root.openFiles.held >= this.root.openFiles.limit) return { ret: wasi.ERRNO_MFILE, fd_obj: null };
       // A file opened with neither read nor write rights (e.g. for fstat only) stays readable, as before.
       const readable = (rightsBase & BigInt(wasi.RIGHTS_FD_READ)) !== 0n || !wantsWrite;
-      const fd = new GrantedFileFd(this.root, path, data, { readonly: !wantsWrite, readable, append, truncated: truncate && stat !== null });
+      const exclusive = (oflags & wasi.OFLAGS_EXCL) !== 0;
+      const handle = this.root.adapter.open(path, { read: readable, write: wantsWrite, create, exclusive, truncate });
+      const fd = new GrantedFileFd(this.root, path, handle, { readable, writable: wantsWrite, append });
       return { ret: wasi.ERRNO_SUCCESS, fd_obj: fd };
     } catch (error) {
       return { ret: errnoFromError(error), fd_obj: null };

@@ -1,10 +1,79 @@
 /**
  * A directory held in memory: the portable way to hand a guest files (the browser, tests,
  * a snapshot of inputs). Keys are `/`-separated paths relative to the root.
+ *
+ * Each file is one buffer that every handle shares (the handle holds the file node, not
+ * its name), so it behaves as a file on disk does: writes are seen by every descriptor at
+ * once, and a file unlinked or renamed while open stays readable through the handle.
  */
-import { DirectoryAccessError, type DirectoryAdapter, type DirectoryEntryStat, type GuestPath } from './directory-adapter.js';
+import {
+  DirectoryAccessError,
+  type DirectoryAdapter,
+  type DirectoryEntryStat,
+  type DirectoryFileHandle,
+  type GuestPath,
+  type OpenFileMode,
+} from './directory-adapter.js';
 
-type Node = { kind: 'file'; data: Uint8Array; modifiedMs: number } | { kind: 'directory'; children: Map<string, Node>; modifiedMs: number };
+/** `data` is capacity; only its first `size` bytes are the file. */
+type FileNode = { kind: 'file'; data: Uint8Array; size: number; modifiedMs: number };
+type Node = FileNode | { kind: 'directory'; children: Map<string, Node>; modifiedMs: number };
+
+/** Grows a file's buffer to hold `size` bytes, doubling so that many small appends stay linear. */
+function reserve(file: FileNode, size: number): void {
+  if (size <= file.data.byteLength) return;
+  const grown = new Uint8Array(Math.max(size, Math.min(file.data.byteLength * 2, size + (64 << 20))));
+  grown.set(file.data.subarray(0, file.size));
+  file.data = grown;
+}
+
+function setSize(file: FileNode, size: number): void {
+  if (size > file.size) reserve(file, size);
+  // Bytes past the old end must read as zeros when the file grows again.
+  else file.data.fill(0, size, file.size);
+  file.size = size;
+}
+
+class MemoryFileHandle implements DirectoryFileHandle {
+  private closed = false;
+  constructor(private readonly file: FileNode) {}
+
+  private live(): FileNode {
+    if (this.closed) throw new DirectoryAccessError('IO', 'file handle is closed');
+    return this.file;
+  }
+
+  readAt(into: Uint8Array, position: number): number {
+    const file = this.live();
+    if (position >= file.size) return 0;
+    const piece = file.data.subarray(position, Math.min(file.size, position + into.byteLength));
+    into.set(piece);
+    return piece.byteLength;
+  }
+
+  writeAt(data: Uint8Array, position: number): void {
+    const file = this.live();
+    const end = position + data.byteLength;
+    if (end > file.size) setSize(file, end);
+    file.data.set(data, position);
+  }
+
+  size(): number {
+    return this.live().size;
+  }
+
+  setSize(size: number): void {
+    setSize(this.live(), size);
+  }
+
+  sync(): void {
+    this.live();
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+}
 
 function newDirectory(): Node {
   return { kind: 'directory', children: new Map(), modifiedMs: 0 };
@@ -37,27 +106,42 @@ export class MemoryDirectoryAdapter implements DirectoryAdapter {
     return { dir: node.children, name };
   }
 
-  private file(path: GuestPath): Uint8Array {
+  private file(path: GuestPath): FileNode {
     const node = this.find(path);
     if (!node) throw new DirectoryAccessError('NOENT', 'no such file');
     if (node.kind !== 'file') throw new DirectoryAccessError('ISDIR', 'is a directory');
-    return node.data;
+    return node;
   }
 
   stat(path: GuestPath): DirectoryEntryStat | null {
     const node = this.find(path);
     if (!node) return null;
-    return { kind: node.kind, size: node.kind === 'file' ? node.data.byteLength : 0, modifiedMs: node.modifiedMs };
+    return { kind: node.kind, size: node.kind === 'file' ? node.size : 0, modifiedMs: node.modifiedMs };
+  }
+
+  open(path: GuestPath, mode: OpenFileMode): DirectoryFileHandle {
+    const { dir, name } = this.parent(path);
+    let node = dir.get(name);
+    if (node && mode.create && mode.exclusive) throw new DirectoryAccessError('EXIST', 'already exists');
+    if (!node) {
+      if (!mode.create) throw new DirectoryAccessError('NOENT', 'no such file');
+      node = { kind: 'file', data: new Uint8Array(0), size: 0, modifiedMs: 0 };
+      dir.set(name, node);
+    }
+    if (node.kind !== 'file') throw new DirectoryAccessError('ISDIR', 'is a directory');
+    if (mode.truncate) setSize(node, 0);
+    return new MemoryFileHandle(node);
   }
 
   readFile(path: GuestPath): Uint8Array {
-    return this.file(path).slice();
+    const file = this.file(path);
+    return file.data.slice(0, file.size);
   }
 
   writeFile(path: GuestPath, data: Uint8Array): void {
-    const { dir, name } = this.parent(path);
-    if (dir.get(name)?.kind === 'directory') throw new DirectoryAccessError('ISDIR', 'is a directory');
-    dir.set(name, { kind: 'file', data: data.slice(), modifiedMs: 0 });
+    const handle = this.open(path, { read: false, write: true, create: true, exclusive: false, truncate: true });
+    handle.writeAt(data, 0);
+    handle.close();
   }
 
   list(path: GuestPath): Array<{ name: string; kind: 'file' | 'directory' }> {
