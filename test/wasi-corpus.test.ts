@@ -18,10 +18,7 @@ const { programs } = JSON.parse(readFileSync(join(corpusDir, 'corpus.json'), 'ut
 const KNOWN_FAILURES: Record<string, string> = {
   'c/filestat-times': 'fd_filestat_set_times and path_filestat_set_times answer NOTSUP/EINVAL',
   'c/hard-link': 'path_link is missing',
-  'c/stat-follow': 'path_symlink is missing; path_filestat_get ignores FOLLOW',
-  'c/symlink-escape': 'path_symlink is missing',
-  'c/symlinks': 'path_symlink and path_readlink are missing',
-  'rust/links-rename': 'path_link and path_symlink are missing',
+  'rust/links-rename': 'path_link is missing (fs::hard_link)',
 };
 
 const passed: Record<string, string[]> = { agentbox: [], 'node:wasi': [], browser_wasi_shim: [] };

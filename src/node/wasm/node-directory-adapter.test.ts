@@ -121,6 +121,39 @@ describe('NodeDirectoryAdapter.open', () => {
   });
 });
 
+describe('NodeDirectoryAdapter symlinks', () => {
+  it('creates and reads a link, lists it as a link, and unlinks only the link', () => {
+    const adapter = new NodeDirectoryAdapter(root);
+    adapter.symlink('inside.txt', ['made-link']);
+    expect(adapter.readlink(['made-link'])).toBe('inside.txt');
+    expect(adapter.stat(['made-link'], { follow: false })?.kind).toBe('symlink');
+    expect(adapter.stat(['made-link'])).toMatchObject({ kind: 'file', size: 11 });
+    expect(adapter.list([]).find((e) => e.name === 'made-link')?.kind).toBe('symlink');
+    adapter.removeFile(['made-link']);
+    expect(readFileSync(join(root, 'inside.txt'), 'utf8')).toBe('inside data');
+  });
+
+  it('does not show the host path an absolute link names, and removing a link out leaves its target', () => {
+    const adapter = new NodeDirectoryAdapter(root);
+    expect(() => adapter.readlink(['link-to-secret'])).toThrow(expect.objectContaining({ code: 'NOTCAPABLE' }));
+    adapter.removeFile(['link-to-secret']);
+    outsideUntouched();
+  });
+
+  it('refuses a guest-made relative link out of the grant when it is followed', () => {
+    const adapter = new NodeDirectoryAdapter(root);
+    adapter.symlink('../outside/secret.txt', ['up']);
+    expect(() => adapter.open(['up'], { read: true, write: false, create: false, exclusive: false, truncate: false })).toThrow(
+      expect.objectContaining({ code: 'NOTCAPABLE' }),
+    );
+    adapter.symlink('../outside/new.txt', ['up-dangling']);
+    expect(() => adapter.open(['up-dangling'], { read: false, write: true, create: true, exclusive: false, truncate: false })).toThrow(
+      expect.objectContaining({ code: 'NOTCAPABLE' }),
+    );
+    outsideUntouched();
+  });
+});
+
 describe('special files in a grant', () => {
   // A FIFO used to block the worker inside read(2)/open(2), where termination cannot reach
   // it: the call outlived its deadline forever and the pool lost the worker for good.

@@ -27,6 +27,7 @@ import * as path from 'node:path';
 import {
   DirectoryAccessError,
   type DirectoryAdapter,
+  type DirectoryEntryKind,
   type DirectoryEntryStat,
   type DirectoryFileHandle,
   type GuestPath,
@@ -89,14 +90,27 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
     } catch {
       // nothing at all there
     }
-    if (isLink) throw new DirectoryAccessError('NOTCAPABLE', 'dangling symlink');
     const parent = parts.length > 1 ? this.resolve(parts.slice(0, -1)) : this.root;
+    // A dangling symlink is never created through: one aiming outside is NOTCAPABLE, one inside NOENT.
+    if (isLink) {
+      const aim = fs.readlinkSync(lexical);
+      if (path.isAbsolute(aim) || !this.inside(path.resolve(parent, aim))) throw new DirectoryAccessError('NOTCAPABLE', 'dangling symlink out of the grant');
+      throw new DirectoryAccessError('NOENT', 'dangling symlink');
+    }
     return path.join(parent, parts[parts.length - 1] as string);
   }
 
-  /** `parts` resolved and checked, as names below the root to walk. */
-  private target(parts: GuestPath): BeneathTarget {
-    const real = this.resolve(parts);
+  /** The host path for `parts` with the parent resolved and the last name itself not followed. */
+  private resolveName(parts: GuestPath): string {
+    const name = parts[parts.length - 1];
+    if (name === undefined) return this.root;
+    if (name.includes('/') || name.includes('\\') || name === '..' || name === '.') throw new DirectoryAccessError('NOTCAPABLE', `bad path component ${name}`);
+    return path.join(parts.length > 1 ? this.resolve(parts.slice(0, -1)) : this.root, name);
+  }
+
+  /** `parts` resolved and checked, as names below the root to walk; without `follow` the last name is not followed. */
+  private target(parts: GuestPath, follow = true): BeneathTarget {
+    const real = follow ? this.resolve(parts) : this.resolveName(parts);
     return {
       root: this.root,
       rootIdentity: this.identity,
@@ -107,16 +121,18 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
     };
   }
 
-  stat(parts: GuestPath): DirectoryEntryStat | null {
+  stat(parts: GuestPath, options: { follow?: boolean } = {}): DirectoryEntryStat | null {
+    const follow = options.follow ?? true;
     let target: BeneathTarget;
     try {
-      target = this.target(parts);
+      target = this.target(parts, follow);
     } catch (error) {
       if (error instanceof DirectoryAccessError && error.code === 'NOENT') return null;
       throw error;
     }
     try {
       const stat = target.components.length === 0 ? this.statRoot(target) : withParentBeneath(target, (parent, name) => fs.lstatSync(parent.entry(name)));
+      if (stat.isSymbolicLink() && !follow) return { kind: 'symlink', size: stat.size, modifiedMs: stat.mtimeMs };
       // The resolved path holds no symlinks; one there now was swapped in since.
       if (stat.isSymbolicLink()) throw new DirectoryAccessError('NOTCAPABLE', 'the path changed into a symlink');
       if (stat.isFile() && stat.nlink > 1) throw hardLinked();
@@ -187,7 +203,30 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
     }
   }
 
-  list(parts: GuestPath): Array<{ name: string; kind: 'file' | 'directory' }> {
+  symlink(aim: string, parts: GuestPath): void {
+    try {
+      const target = this.target(parts, false);
+      if (target.components.length === 0) throw new DirectoryAccessError('EXIST', 'the granted directory exists');
+      withParentBeneath(target, (parent, name) => fs.symlinkSync(aim, parent.entry(name)));
+    } catch (error) {
+      throw translateFsError(error);
+    }
+  }
+
+  /** An absolute target (the host made it) is not shown: it would name host paths. */
+  readlink(parts: GuestPath): string {
+    try {
+      const target = this.target(parts, false);
+      if (target.components.length === 0) throw new DirectoryAccessError('INVAL', 'not a symlink');
+      const aim = withParentBeneath(target, (parent, name) => fs.readlinkSync(parent.entry(name)));
+      if (path.isAbsolute(aim)) throw new DirectoryAccessError('NOTCAPABLE', 'the symlink points at an absolute host path');
+      return aim;
+    } catch (error) {
+      throw translateFsError(error);
+    }
+  }
+
+  list(parts: GuestPath): Array<{ name: string; kind: DirectoryEntryKind }> {
     try {
       const dir = openDirectoryBeneath(this.target(parts));
       let entries: fs.Dirent[];
@@ -196,11 +235,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
       } finally {
         dir.close();
       }
-      return entries.map((entry) => {
-        let kind: 'file' | 'directory' = entry.isDirectory() ? 'directory' : 'file';
-        if (entry.isSymbolicLink()) kind = this.stat([...parts, entry.name])?.kind ?? 'file';
-        return { name: entry.name, kind };
-      });
+      return entries.map((entry) => ({ name: entry.name, kind: entry.isSymbolicLink() ? 'symlink' : entry.isDirectory() ? 'directory' : 'file' }));
     } catch (error) {
       throw translateFsError(error);
     }
@@ -208,7 +243,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
 
   makeDirectory(parts: GuestPath): void {
     try {
-      const target = this.target(parts);
+      const target = this.target(parts, false);
       if (target.components.length === 0) throw new DirectoryAccessError('EXIST', 'the granted directory exists');
       withParentBeneath(target, (parent, name) => fs.mkdirSync(parent.entry(name)));
     } catch (error) {
@@ -218,7 +253,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
 
   removeFile(parts: GuestPath): void {
     try {
-      const target = this.target(parts);
+      const target = this.target(parts, false);
       if (target.components.length === 0) throw new DirectoryAccessError('ISDIR', 'is a directory');
       withParentBeneath(target, (parent, name) => {
         if (fs.lstatSync(parent.entry(name)).isDirectory()) throw new DirectoryAccessError('ISDIR', 'is a directory');
@@ -231,7 +266,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
 
   removeDirectory(parts: GuestPath): void {
     try {
-      const target = this.target(parts);
+      const target = this.target(parts, false);
       if (target.components.length === 0) throw new DirectoryAccessError('ACCES', 'cannot remove the granted root');
       withParentBeneath(target, (parent, name) => fs.rmdirSync(parent.entry(name)));
     } catch (error) {
@@ -241,8 +276,8 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
 
   rename(from: GuestPath, to: GuestPath): void {
     try {
-      const source = this.target(from);
-      const destination = this.target(to);
+      const source = this.target(from, false);
+      const destination = this.target(to, false);
       if (source.components.length === 0 || destination.components.length === 0) throw new DirectoryAccessError('ACCES', 'cannot rename the granted root');
       withParentBeneath(source, (fromParent, fromName) =>
         withParentBeneath(destination, (toParent, toName) => fs.renameSync(fromParent.entry(fromName), toParent.entry(toName))),

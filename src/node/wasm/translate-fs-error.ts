@@ -14,6 +14,7 @@ const NODE_CODES: Record<string, DirectoryErrorCode> = {
   EMLINK: 'NOTCAPABLE',
   EROFS: 'ROFS',
   EFBIG: 'FBIG',
+  EINVAL: 'INVAL',
 };
 
 export function translateFsError(error: unknown): DirectoryAccessError {

@@ -62,6 +62,7 @@ export function createWasi(options: CreateWasiOptions): WasiContext {
   // No descriptor here is a socket: NOTSOCK for an open one, as wasmtime answers; BADF otherwise.
   const notSocket = (fd: number): number => (host.fds[fd] === undefined ? wasi.ERRNO_BADF : wasi.ERRNO_NOTSOCK);
   const notSupported = (): number => wasi.ERRNO_NOTSUP;
+  const decode = (ptr: number, len: number): string => new TextDecoder().decode(new Uint8Array(host.inst.exports.memory.buffer).slice(ptr, ptr + len));
 
   const overrides: Record<string, (...args: never[]) => unknown> = {
     // The shim sizes the argv buffer in UTF-16 units but writes UTF-8 bytes: a non-ASCII
@@ -85,13 +86,29 @@ export function createWasi(options: CreateWasiOptions): WasiContext {
     sock_send: notSocket,
     sock_shutdown: notSocket,
     path_link: notSupported,
-    path_symlink: notSupported,
+    // The shim answers NOTSUP without asking the descriptor.
+    path_symlink: (targetPtr: number, targetLen: number, fd: number, linkPtr: number, linkLen: number) => {
+      const dir = host.fds[fd];
+      if (dir === undefined) return wasi.ERRNO_BADF;
+      if (!(dir instanceof GrantedDirectoryFd)) return wasi.ERRNO_NOTDIR;
+      return dir.symlink(decode(targetPtr, targetLen), decode(linkPtr, linkLen));
+    },
+    // The shim answers BADF for a buffer shorter than the target; readlink(2) truncates.
+    path_readlink: (fd: number, pathPtr: number, pathLen: number, bufPtr: number, bufLen: number, nreadPtr: number) => {
+      const dir = host.fds[fd];
+      if (dir === undefined) return wasi.ERRNO_BADF;
+      if (!(dir instanceof GrantedDirectoryFd)) return wasi.ERRNO_NOTDIR;
+      const { ret, data } = dir.path_readlink(decode(pathPtr, pathLen));
+      if (data === null) return ret;
+      const bytes = new TextEncoder().encode(data).subarray(0, bufLen);
+      new Uint8Array(host.inst.exports.memory.buffer).set(bytes, bufPtr);
+      new DataView(host.inst.exports.memory.buffer).setUint32(nreadPtr, bytes.byteLength, true);
+      return wasi.ERRNO_SUCCESS;
+    },
     path_rename: (fd: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) => {
       const from = host.fds[fd];
       const to = host.fds[newFd];
       if (!(from instanceof GrantedDirectoryFd) || !(to instanceof GrantedDirectoryFd)) return wasi.ERRNO_BADF;
-      const bytes = new Uint8Array(host.inst.exports.memory.buffer);
-      const decode = (ptr: number, len: number): string => new TextDecoder().decode(bytes.slice(ptr, ptr + len));
       return from.rename(decode(oldPtr, oldLen), to, decode(newPtr, newLen));
     },
   };

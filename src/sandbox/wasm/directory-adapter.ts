@@ -10,17 +10,18 @@
  * any size streams while the host holds only the piece in flight.
  */
 
-export type DirectoryEntryKind = 'file' | 'directory';
+export type DirectoryEntryKind = 'file' | 'directory' | 'symlink';
 
 export interface DirectoryEntryStat {
   kind: DirectoryEntryKind;
+  /** For a symlink (only reported without `follow`): the length of its target text. */
   size: number;
   /** Milliseconds since the epoch; 0 when unknown. */
   modifiedMs: number;
 }
 
 /** Error codes an adapter may throw; mapped to WASI errnos. */
-export type DirectoryErrorCode = 'NOENT' | 'EXIST' | 'NOTDIR' | 'ISDIR' | 'NOTEMPTY' | 'ACCES' | 'NOTCAPABLE' | 'ROFS' | 'FBIG' | 'IO';
+export type DirectoryErrorCode = 'NOENT' | 'EXIST' | 'NOTDIR' | 'ISDIR' | 'NOTEMPTY' | 'ACCES' | 'NOTCAPABLE' | 'ROFS' | 'FBIG' | 'INVAL' | 'LOOP' | 'IO';
 
 export class DirectoryAccessError extends Error {
   override name = 'DirectoryAccessError';
@@ -66,12 +67,21 @@ export interface DirectoryFileHandle {
 export interface DirectoryAdapter {
   /** Opens a regular file; ISDIR for a directory, ACCES for anything else that is not a regular file. */
   open(path: GuestPath, mode: OpenFileMode): DirectoryFileHandle;
-  /** `null` when nothing is there. Throws NOTCAPABLE if the path resolves outside the root. */
-  stat(path: GuestPath): DirectoryEntryStat | null;
+  /**
+   * `null` when nothing is there. Symlinks in the path are followed, the last one only with
+   * `follow` (the default); one that resolves outside the root throws NOTCAPABLE.
+   */
+  stat(path: GuestPath, options?: { follow?: boolean }): DirectoryEntryStat | null;
+  /** Creates a symlink at `path` holding `target` (relative; checked only when followed). */
+  symlink(target: string, path: GuestPath): void;
+  /** The target text of the symlink at `path`; INVAL if it is not one. */
+  readlink(path: GuestPath): string;
   readFile(path: GuestPath): Uint8Array;
   /** Creates or replaces the file. */
   writeFile(path: GuestPath, data: Uint8Array): void;
+  /** Symlinks are listed as `symlink`, not followed. */
   list(path: GuestPath): Array<{ name: string; kind: DirectoryEntryKind }>;
+  /** These act on the last name itself: a symlink there is removed or renamed, not followed. */
   makeDirectory(path: GuestPath): void;
   removeFile(path: GuestPath): void;
   removeDirectory(path: GuestPath): void;

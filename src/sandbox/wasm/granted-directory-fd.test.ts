@@ -92,3 +92,48 @@ describe('file descriptors over the in-memory adapter', () => {
     expect([...fd.fd_pread(3, 0n).data]).toEqual([97, 0, 0]);
   });
 });
+
+describe('symlinks over the in-memory adapter', () => {
+  const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+  const FOLLOW = 1;
+
+  function grant(): GrantedDirectoryFd {
+    const adapter = new MemoryDirectoryAdapter({ 'dir/file.txt': 'via link' });
+    return new GrantedDirectoryFd({ adapter, writable: true, maxFileBytes: 1 << 20, openFiles: { limit: 16, held: 0 }, clock: false }, [], '.');
+  }
+
+  it('creates, reads and follows a link, and stats it with and without FOLLOW', () => {
+    const dir = grant();
+    expect(dir.symlink('dir/file.txt', 'to-file')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.symlink('dir', 'to-dir')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.path_readlink('to-file')).toEqual({ ret: wasi.ERRNO_SUCCESS, data: 'dir/file.txt' });
+    expect(dir.path_readlink('dir/file.txt').ret).toBe(wasi.ERRNO_INVAL);
+    const fd = dir.path_open(FOLLOW, 'to-dir/../to-file', 0, READ, 0n, 0).fd_obj as GrantedFileFd;
+    expect(text(fd.fd_read(64).data)).toBe('via link');
+    expect(dir.path_filestat_get(FOLLOW, 'to-file').filestat?.filetype).toBe(wasi.FILETYPE_REGULAR_FILE);
+    expect(dir.path_filestat_get(0, 'to-file').filestat?.filetype).toBe(wasi.FILETYPE_SYMBOLIC_LINK);
+    expect(dir.path_open(0, 'to-file', 0, READ, 0n, 0).ret).toBe(wasi.ERRNO_LOOP);
+    expect(dir.path_unlink_file('to-file')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.path_filestat_get(FOLLOW, 'dir/file.txt').ret).toBe(wasi.ERRNO_SUCCESS);
+  });
+
+  it('refuses at use a link that leads above the root, and an absolute one at creation', () => {
+    const dir = grant();
+    expect(dir.symlink('/etc/passwd', 'abs')).toBe(wasi.ERRNO_PERM);
+    expect(dir.symlink('../outside', 'up')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.symlink('../../x', 'dir/up2')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.path_open(FOLLOW, 'up', 0, READ, 0n, 0).ret).toBe(wasi.ERRNO_NOTCAPABLE);
+    expect(dir.path_open(FOLLOW, 'dir/up2', wasi.OFLAGS_CREAT, WRITE, 0n, 0).ret).toBe(wasi.ERRNO_NOTCAPABLE);
+    expect(dir.path_filestat_get(0, 'up').ret).toBe(wasi.ERRNO_SUCCESS);
+  });
+
+  it('answers a dangling link with NOENT and a loop with LOOP, creating nothing through them', () => {
+    const dir = grant();
+    expect(dir.symlink('nowhere', 'dangling')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.path_open(FOLLOW, 'dangling', wasi.OFLAGS_CREAT, WRITE, 0n, 0).ret).toBe(wasi.ERRNO_NOENT);
+    expect(dir.path_filestat_get(FOLLOW, 'nowhere').ret).toBe(wasi.ERRNO_NOENT);
+    expect(dir.symlink('b', 'a')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.symlink('a', 'b')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.path_open(FOLLOW, 'a', 0, READ, 0n, 0).ret).toBe(wasi.ERRNO_LOOP);
+  });
+});

@@ -5,15 +5,21 @@
  * symlinks leading out. A read-only grant refuses every change with EROFS.
  */
 import { Fd, wasi } from '@bjorn3/browser_wasi_shim';
-import { type DirectoryEntryStat, type GuestPath, resolveGuestPath } from './directory-adapter.js';
+import { type DirectoryEntryKind, type DirectoryEntryStat, type GuestPath, resolveGuestPath } from './directory-adapter.js';
 import { errnoFromCode, errnoFromError } from './directory-errno.js';
 import { type GrantedRoot, GrantedFileFd } from './granted-file-fd.js';
 import { WasiFilestat, inodeOf } from './wasi-filestat.js';
 
 type Resolved = { ret: number; path: GuestPath | null };
 
+const FILETYPES: Record<DirectoryEntryKind, number> = {
+  file: wasi.FILETYPE_REGULAR_FILE,
+  directory: wasi.FILETYPE_DIRECTORY,
+  symlink: wasi.FILETYPE_SYMBOLIC_LINK,
+};
+
 function toFilestat(path: GuestPath, stat: DirectoryEntryStat, clock: boolean): wasi.Filestat {
-  const filestat = new WasiFilestat(inodeOf(path), stat.kind === 'directory' ? wasi.FILETYPE_DIRECTORY : wasi.FILETYPE_REGULAR_FILE, BigInt(stat.size));
+  const filestat = new WasiFilestat(inodeOf(path), FILETYPES[stat.kind], BigInt(stat.size));
   // Without the clock grant times read 0: writing a file and reading its mtime would be a clock.
   const time = clock ? BigInt(Math.max(0, Math.floor(stat.modifiedMs))) * 1_000_000n : 0n;
   // One name per file: the adapters refuse files with other hard links.
@@ -27,6 +33,13 @@ function toFilestat(path: GuestPath, stat: DirectoryEntryStat, clock: boolean): 
 /** A trailing slash names a directory (POSIX): on a file it is NOTDIR, as wasmtime answers. */
 function namesDirectory(pathString: string): boolean {
   return pathString.endsWith('/');
+}
+
+/** `lookupflags::symlink_follow`; the shim does not export it. */
+const LOOKUPFLAGS_SYMLINK_FOLLOW = 1;
+
+function follows(lookupFlags: number): boolean {
+  return (lookupFlags & LOOKUPFLAGS_SYMLINK_FOLLOW) !== 0;
 }
 
 const WRITE_RIGHTS = BigInt(wasi.RIGHTS_FD_WRITE | wasi.RIGHTS_FD_ALLOCATE | wasi.RIGHTS_FD_FILESTAT_SET_SIZE);
@@ -81,9 +94,7 @@ export class GrantedDirectoryFd extends Fd {
   override fd_readdir_single(cookie: bigint): { ret: number; dirent: wasi.Dirent | null } {
     if (cookie === 0n || this.entries === undefined) {
       try {
-        const listed = this.root.adapter
-          .list(this.path)
-          .map((e) => ({ name: e.name, type: e.kind === 'directory' ? wasi.FILETYPE_DIRECTORY : wasi.FILETYPE_REGULAR_FILE }));
+        const listed = this.root.adapter.list(this.path).map((e) => ({ name: e.name, type: FILETYPES[e.kind] }));
         this.entries = [{ name: '.', type: wasi.FILETYPE_DIRECTORY }, { name: '..', type: wasi.FILETYPE_DIRECTORY }, ...listed];
       } catch (error) {
         return { ret: errnoFromError(error), dirent: null };
@@ -94,11 +105,12 @@ export class GrantedDirectoryFd extends Fd {
     return { ret: wasi.ERRNO_SUCCESS, dirent: new wasi.Dirent(cookie + 1n, inodeOf([...this.path, entry.name]), entry.name, entry.type) };
   }
 
-  override path_filestat_get(_flags: number, pathString: string): { ret: number; filestat: wasi.Filestat | null } {
+  override path_filestat_get(flags: number, pathString: string): { ret: number; filestat: wasi.Filestat | null } {
     const { ret, path } = this.resolve(pathString);
     if (path === null) return { ret, filestat: null };
     try {
-      const stat = this.root.adapter.stat(path);
+      // Without FOLLOW (lstat) a symlink at the end describes itself.
+      const stat = this.root.adapter.stat(path, { follow: follows(flags) || namesDirectory(pathString) });
       if (stat === null) return { ret: wasi.ERRNO_NOENT, filestat: null };
       if (stat.kind !== 'directory' && namesDirectory(pathString)) return { ret: wasi.ERRNO_NOTDIR, filestat: null };
       return { ret: wasi.ERRNO_SUCCESS, filestat: toFilestat(path, stat, this.root.clock) };
@@ -108,7 +120,7 @@ export class GrantedDirectoryFd extends Fd {
   }
 
   override path_open(
-    _dirflags: number,
+    dirflags: number,
     pathString: string,
     oflags: number,
     rightsBase: bigint,
@@ -123,6 +135,10 @@ export class GrantedDirectoryFd extends Fd {
     const directory = (oflags & wasi.OFLAGS_DIRECTORY) !== 0 || namesDirectory(pathString);
     const wantsWrite = (rightsBase & WRITE_RIGHTS) !== 0n || truncate || append;
     try {
+      // O_NOFOLLOW (no FOLLOW in the lookup flags): a symlink at the end is ELOOP, as in wasmtime.
+      if (!follows(dirflags) && this.root.adapter.stat(path, { follow: false })?.kind === 'symlink') {
+        return { ret: create && (oflags & wasi.OFLAGS_EXCL) !== 0 ? wasi.ERRNO_EXIST : wasi.ERRNO_LOOP, fd_obj: null };
+      }
       const stat = this.root.adapter.stat(path);
       if (stat !== null && create && (oflags & wasi.OFLAGS_EXCL) !== 0) return { ret: wasi.ERRNO_EXIST, fd_obj: null };
       if (stat?.kind === 'directory') {
@@ -161,9 +177,26 @@ export class GrantedDirectoryFd extends Fd {
     return this.mutate(pathString, (path) => this.root.adapter.removeDirectory(path));
   }
 
-  override path_readlink(): { ret: number; data: string | null } {
-    // Symlinks are resolved (and confined) by the adapter; the guest never sees one.
-    return { ret: wasi.ERRNO_INVAL, data: null };
+  override path_readlink(pathString: string): { ret: number; data: string | null } {
+    const { ret, path } = this.resolve(pathString);
+    if (path === null) return { ret, data: null };
+    try {
+      return { ret: wasi.ERRNO_SUCCESS, data: this.root.adapter.readlink(path) };
+    } catch (error) {
+      return { ret: errnoFromError(error), data: null };
+    }
+  }
+
+  /**
+   * Creates a symlink holding `target`. An absolute target is EPERM, as wasmtime answers:
+   * it could only name host paths. A relative one may point anywhere; it is checked
+   * (NOTCAPABLE outside the grant) each time it is followed, since what it reaches can change.
+   */
+  symlink(target: string, linkString: string): number {
+    if (target.startsWith('/')) return wasi.ERRNO_PERM;
+    if (target.includes('\0')) return wasi.ERRNO_INVAL;
+    if (target === '') return wasi.ERRNO_NOENT;
+    return this.mutate(linkString, (path) => this.root.adapter.symlink(target, path));
   }
 
   /** Rename within the same grant; the WASI host routes `path_rename` here. */

@@ -5,19 +5,25 @@
  * Each file is one buffer that every handle shares (the handle holds the file node, not
  * its name), so it behaves as a file on disk does: writes are seen by every descriptor at
  * once, and a file unlinked or renamed while open stays readable through the handle.
+ * Symlinks hold their target text and are followed by walking it from the link's
+ * directory; one leading above the root is NOTCAPABLE, a chain of more than 40 is LOOP.
  */
 import {
   DirectoryAccessError,
   type DirectoryAdapter,
+  type DirectoryEntryKind,
   type DirectoryEntryStat,
   type DirectoryFileHandle,
   type GuestPath,
   type OpenFileMode,
+  resolveGuestPath,
 } from './directory-adapter.js';
 
 /** `data` is capacity; only its first `size` bytes are the file. */
 type FileNode = { kind: 'file'; data: Uint8Array; size: number; modifiedMs: number };
-type Node = FileNode | { kind: 'directory'; children: Map<string, Node>; modifiedMs: number };
+type Node = FileNode | { kind: 'directory'; children: Map<string, Node>; modifiedMs: number } | { kind: 'symlink'; target: string; modifiedMs: number };
+
+const MAX_SYMLINK_HOPS = 40;
 
 /** Grows a file's buffer to hold `size` bytes, doubling so that many small appends stay linear. */
 function reserve(file: FileNode, size: number): void {
@@ -91,9 +97,29 @@ export class MemoryDirectoryAdapter implements DirectoryAdapter {
     }
   }
 
-  private find(path: GuestPath): Node | undefined {
-    let node: Node | undefined = this.root;
-    for (const name of path) node = node?.kind === 'directory' ? node.children.get(name) : undefined;
+  /** The node at `path`, following symlinks on the way and, with `followLast`, at the end. */
+  private find(path: GuestPath, followLast = true): Node | undefined {
+    let pending = [...path];
+    let at: string[] = [];
+    let node: Node = this.root;
+    let hops = 0;
+    for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
+      if (node.kind !== 'directory') return undefined;
+      const child = node.children.get(name);
+      if (child === undefined) return undefined;
+      if (child.kind === 'symlink' && (pending.length > 0 || followLast)) {
+        if (++hops > MAX_SYMLINK_HOPS) throw new DirectoryAccessError('LOOP', 'too many symlinks');
+        // `at` holds no symlinks, so the target's `..` is resolved against real directories.
+        const resolved = resolveGuestPath(at, child.target);
+        if (!resolved.ok) throw new DirectoryAccessError('NOTCAPABLE', 'symlink leads outside the granted directory');
+        pending = [...resolved.path, ...pending];
+        at = [];
+        node = this.root;
+        continue;
+      }
+      at.push(name);
+      node = child;
+    }
     return node;
   }
 
@@ -113,16 +139,32 @@ export class MemoryDirectoryAdapter implements DirectoryAdapter {
     return node;
   }
 
-  stat(path: GuestPath): DirectoryEntryStat | null {
-    const node = this.find(path);
+  stat(path: GuestPath, options: { follow?: boolean } = {}): DirectoryEntryStat | null {
+    const node = this.find(path, options.follow ?? true);
     if (!node) return null;
-    return { kind: node.kind, size: node.kind === 'file' ? node.size : 0, modifiedMs: node.modifiedMs };
+    const size = node.kind === 'file' ? node.size : node.kind === 'symlink' ? new TextEncoder().encode(node.target).byteLength : 0;
+    return { kind: node.kind, size, modifiedMs: node.modifiedMs };
+  }
+
+  symlink(target: string, path: GuestPath): void {
+    const { dir, name } = this.parent(path);
+    if (dir.has(name)) throw new DirectoryAccessError('EXIST', 'already exists');
+    dir.set(name, { kind: 'symlink', target, modifiedMs: 0 });
+  }
+
+  readlink(path: GuestPath): string {
+    const node = this.find(path, false);
+    if (!node) throw new DirectoryAccessError('NOENT', 'no such file');
+    if (node.kind !== 'symlink') throw new DirectoryAccessError('INVAL', 'not a symlink');
+    return node.target;
   }
 
   open(path: GuestPath, mode: OpenFileMode): DirectoryFileHandle {
     const { dir, name } = this.parent(path);
     let node = dir.get(name);
     if (node && mode.create && mode.exclusive) throw new DirectoryAccessError('EXIST', 'already exists');
+    // Never created through a dangling symlink, as in the Node adapter.
+    if (node?.kind === 'symlink') node = this.find(path) ?? this.missing('dangling symlink');
     if (!node) {
       if (!mode.create) throw new DirectoryAccessError('NOENT', 'no such file');
       node = { kind: 'file', data: new Uint8Array(0), size: 0, modifiedMs: 0 };
@@ -131,6 +173,10 @@ export class MemoryDirectoryAdapter implements DirectoryAdapter {
     if (node.kind !== 'file') throw new DirectoryAccessError('ISDIR', 'is a directory');
     if (mode.truncate) setSize(node, 0);
     return new MemoryFileHandle(node);
+  }
+
+  private missing(message: string): never {
+    throw new DirectoryAccessError('NOENT', message);
   }
 
   readFile(path: GuestPath): Uint8Array {
@@ -144,7 +190,7 @@ export class MemoryDirectoryAdapter implements DirectoryAdapter {
     handle.close();
   }
 
-  list(path: GuestPath): Array<{ name: string; kind: 'file' | 'directory' }> {
+  list(path: GuestPath): Array<{ name: string; kind: DirectoryEntryKind }> {
     const node = this.find(path);
     if (!node) throw new DirectoryAccessError('NOENT', 'no such directory');
     if (node.kind !== 'directory') throw new DirectoryAccessError('NOTDIR', 'not a directory');
@@ -158,12 +204,15 @@ export class MemoryDirectoryAdapter implements DirectoryAdapter {
   }
 
   removeFile(path: GuestPath): void {
-    this.file(path);
-    this.parent(path).dir.delete(path[path.length - 1] as string);
+    const { dir, name } = this.parent(path);
+    const node = dir.get(name);
+    if (!node) throw new DirectoryAccessError('NOENT', 'no such file');
+    if (node.kind === 'directory') throw new DirectoryAccessError('ISDIR', 'is a directory');
+    dir.delete(name);
   }
 
   removeDirectory(path: GuestPath): void {
-    const node = this.find(path);
+    const node = this.find(path, false);
     if (!node) throw new DirectoryAccessError('NOENT', 'no such directory');
     if (node.kind !== 'directory') throw new DirectoryAccessError('NOTDIR', 'not a directory');
     if (node.children.size > 0) throw new DirectoryAccessError('NOTEMPTY', 'directory not empty');
