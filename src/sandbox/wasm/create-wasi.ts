@@ -29,7 +29,7 @@ export interface CreateWasiOptions {
   maxOutputBytes: number;
   /** Largest size a guest may grow a file to; files of any size can be read. */
   maxFileBytes: number;
-  /** Files open at once across the run's grants (each holds a host descriptor); see `OpenFileCount`. */
+  /** Files open at once across the run's grants (each holds a host descriptor); see `OpenFiles`. */
   maxOpenFiles: number;
   clock: boolean;
   random: boolean;

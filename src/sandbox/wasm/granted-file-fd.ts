@@ -11,12 +11,19 @@ import { errnoFromError } from './directory-errno.js';
 import { WasiFilestat, inodeOf } from './wasi-filestat.js';
 
 /**
- * Host descriptors held by all open files of one run. Each guest open holds one, so
+ * What all open files of one run share. Each guest open holds a host descriptor, so
  * without a count a guest opening files in a loop could exhaust the host's descriptors.
  */
-export interface OpenFileCount {
+export interface OpenFiles {
   limit: number;
   held: number;
+  /**
+   * One read buffer for every descriptor of the run: the shim copies a read's bytes into
+   * guest memory before the next call, so reusing it saves an allocation per read. It
+   * grows to the largest read asked for, which the guest's own buffer (so its memory cap)
+   * bounds, and goes with the run.
+   */
+  readBuffer?: Uint8Array;
 }
 
 export interface GrantedRoot {
@@ -25,7 +32,7 @@ export interface GrantedRoot {
   /** Largest size a guest may grow a file to, in bytes (FBIG past it); reading is unbounded. */
   maxFileBytes: number;
   /** Shared by every grant of the run. */
-  openFiles: OpenFileCount;
+  openFiles: OpenFiles;
   /** Report real modification times; off unless the clock is granted (an mtime is a clock). */
   clock: boolean;
 }
@@ -72,7 +79,12 @@ export class GrantedFileFd extends Fd {
     if (!this.access.readable) return { ret: wasi.ERRNO_BADF, data: NO_DATA };
     if (offset < 0n) return { ret: wasi.ERRNO_INVAL, data: NO_DATA };
     if (offset >= BigInt(Number.MAX_SAFE_INTEGER)) return { ret: wasi.ERRNO_SUCCESS, data: NO_DATA };
-    const buffer = new Uint8Array(size);
+    let shared = this.root.openFiles.readBuffer;
+    if (shared === undefined || shared.byteLength < size) {
+      shared = new Uint8Array(Math.max(size, 64 * 1024));
+      this.root.openFiles.readBuffer = shared;
+    }
+    const buffer = shared.subarray(0, size);
     const { ret, value } = this.attempt((h) => h.readAt(buffer, Number(offset)));
     return { ret, data: value === undefined ? NO_DATA : buffer.subarray(0, value) };
   }
