@@ -1,27 +1,36 @@
 /**
  * The WASI conformance corpus (test/wasi-corpus/): ordinary C (wasi-libc) and Rust (std)
- * programs, one per preview1 file-API behaviour, run under agentbox and — for comparison —
- * under node:wasi and the bare browser_wasi_shim. agentbox's list of passing programs is
- * asserted exactly, so a regression fails and so does a fix that forgets to move a program
+ * programs, one per preview1 file-API behaviour, run under agentbox — over the Node adapter
+ * and over the in-memory one the browser uses — and, for comparison, under node:wasi and
+ * the bare browser_wasi_shim. agentbox's list of passing programs is asserted exactly, for
+ * both adapters, so a regression fails and so does a fix that forgets to move a program
  * out of KNOWN_FAILURES. WASI_CORPUS_DIR points the test at a fresh build (`.ci/run`).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CorpusOutcome, type CorpusProgram, type CorpusRunner, runAgentbox, runBareShim, runNodeWasi } from './wasi-corpus/corpus-runners.js';
+import {
+  type CorpusOutcome,
+  type CorpusProgram,
+  type CorpusRunner,
+  runAgentbox,
+  runAgentboxMemory,
+  runBareShim,
+  runNodeWasi,
+} from './wasi-corpus/corpus-runners.js';
 
 const corpusDir = join(import.meta.dirname, 'wasi-corpus');
 const modulesDir = process.env.WASI_CORPUS_DIR ?? corpusDir;
 const { programs } = JSON.parse(readFileSync(join(corpusDir, 'corpus.json'), 'utf8')) as { programs: CorpusProgram[] };
 
-/** Programs agentbox does not pass yet, each with the reason (issue 10). */
+/** Programs agentbox does not pass yet, with either adapter, each with the reason (issue 10). */
 const KNOWN_FAILURES: Record<string, string> = {
   'c/filestat-times': 'fd_filestat_set_times and path_filestat_set_times answer NOTSUP/EINVAL',
   'c/hard-link': 'path_link is missing',
   'rust/links-rename': 'path_link is missing (fs::hard_link)',
 };
 
-const passed: Record<string, string[]> = { agentbox: [], 'node:wasi': [], browser_wasi_shim: [] };
+const passed: Record<string, string[]> = { agentbox: [], 'agentbox (memory)': [], 'node:wasi': [], browser_wasi_shim: [] };
 
 async function outcome(runner: CorpusRunner, wasm: Uint8Array<ArrayBuffer>, program: CorpusProgram): Promise<CorpusOutcome> {
   try {
@@ -46,11 +55,18 @@ describe('WASI conformance corpus', () => {
     it(`${program.program}${known ? ` (known failure: ${known})` : ''}`, async () => {
       const wasm = new Uint8Array(readFileSync(join(modulesDir, `${program.program}.wasm`)));
       const agentbox = await outcome(runAgentbox, wasm, program);
+      const memory = await outcome(runAgentboxMemory, wasm, program);
       if (passes(agentbox, program)) passed.agentbox?.push(program.program);
+      if (passes(memory, program)) passed['agentbox (memory)']?.push(program.program);
       if (passes(await outcome(runNodeWasi, wasm, program), program)) passed['node:wasi']?.push(program.program);
       if (passes(await outcome(runBareShim, wasm, program), program)) passed.browser_wasi_shim?.push(program.program);
-      if (known) expect(passes(agentbox, program), `${program.program} now passes: remove it from KNOWN_FAILURES`).toBe(false);
-      else expect(agentbox).toEqual({ stdout: program.stdout, exitCode: program.exitCode });
+      for (const [adapter, result] of [
+        ['node', agentbox],
+        ['memory', memory],
+      ] as const) {
+        if (known) expect(passes(result, program), `${program.program} now passes (${adapter} adapter): remove it from KNOWN_FAILURES`).toBe(false);
+        else expect(result, `${adapter} adapter`).toEqual({ stdout: program.stdout, exitCode: program.exitCode });
+      }
     });
   }
 });

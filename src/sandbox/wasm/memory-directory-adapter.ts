@@ -40,6 +40,15 @@ function setSize(file: FileNode, size: number): void {
   file.size = size;
 }
 
+type DirectoryNode = Extract<Node, { kind: 'directory' }>;
+
+/** Whether `children` is the listing of `dir` or of a directory below it. */
+function holds(dir: DirectoryNode, children: Map<string, Node>): boolean {
+  if (dir.children === children) return true;
+  for (const child of dir.children.values()) if (child.kind === 'directory' && holds(child, children)) return true;
+  return false;
+}
+
 class MemoryFileHandle implements DirectoryFileHandle {
   private closed = false;
   constructor(private readonly file: FileNode) {}
@@ -104,7 +113,7 @@ export class MemoryDirectoryAdapter implements DirectoryAdapter {
     let node: Node = this.root;
     let hops = 0;
     for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
-      if (node.kind !== 'directory') return undefined;
+      if (node.kind !== 'directory') throw new DirectoryAccessError('NOTDIR', 'not a directory');
       const child = node.children.get(name);
       if (child === undefined) return undefined;
       if (child.kind === 'symlink' && (pending.length > 0 || followLast)) {
@@ -224,6 +233,15 @@ export class MemoryDirectoryAdapter implements DirectoryAdapter {
     const node = source.dir.get(source.name);
     if (!node) throw new DirectoryAccessError('NOENT', 'no such file');
     const target = this.parent(to);
+    // As rename(2): a directory may replace only an empty directory, a file only a non-directory.
+    // A directory moved below itself would be cut off from the root (EINVAL in rename(2)).
+    if (node.kind === 'directory' && holds(node, target.dir)) throw new DirectoryAccessError('INVAL', 'cannot move a directory into itself');
+    const replaced = target.dir.get(target.name);
+    if (replaced && replaced !== node) {
+      if (node.kind === 'directory' && replaced.kind !== 'directory') throw new DirectoryAccessError('NOTDIR', 'not a directory');
+      if (node.kind !== 'directory' && replaced.kind === 'directory') throw new DirectoryAccessError('ISDIR', 'is a directory');
+      if (replaced.kind === 'directory' && replaced.children.size > 0) throw new DirectoryAccessError('NOTEMPTY', 'directory not empty');
+    }
     source.dir.delete(source.name);
     target.dir.set(target.name, node);
   }
