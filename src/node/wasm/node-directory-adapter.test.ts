@@ -201,7 +201,12 @@ describe('file times through the Node adapter', () => {
     // Create the file (the guest's own write), then read its modification time back.
     expect(call('path_open', 3, 0, 512, 5, wasi.OFLAGS_CREAT, 1n << 6n, 0n, 0, 24)).toBe(wasi.ERRNO_SUCCESS);
     expect(call('path_filestat_get', 3, 0, 512, 5, 4096)).toBe(wasi.ERRNO_SUCCESS);
-    return new DataView(memory.buffer).getBigUint64(4096 + 48, true);
+    const view = new DataView(memory.buffer);
+    const mtime = view.getBigUint64(4096 + 48, true);
+    // fstat on the open descriptor reports the same time as stat on the path.
+    expect(call('fd_filestat_get', view.getUint32(24, true), 8192)).toBe(wasi.ERRNO_SUCCESS);
+    expect(view.getBigUint64(8192 + 48, true)).toBe(mtime);
+    return mtime;
   }
 
   it('reports 0 without the clock grant: writing a file and reading its mtime is a clock', () => {

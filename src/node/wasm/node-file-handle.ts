@@ -44,6 +44,10 @@ export class NodeFileHandle implements DirectoryFileHandle {
     return this.attempt((fd) => fs.fstatSync(fd).size);
   }
 
+  modifiedMs(): number {
+    return this.attempt((fd) => fs.fstatSync(fd).mtimeMs);
+  }
+
   setSize(size: number): void {
     this.attempt((fd) => fs.ftruncateSync(fd, size));
   }

@@ -59,6 +59,8 @@ export interface DirectoryFileHandle {
   /** Writes all of `data` at `position`, growing the file as needed. */
   writeAt(data: Uint8Array, position: number): void;
   size(): number;
+  /** Milliseconds since the epoch; 0 when unknown. */
+  modifiedMs(): number;
   setSize(size: number): void;
   sync(): void;
   close(): void;

@@ -8,7 +8,7 @@ import { Fd, wasi } from '@bjorn3/browser_wasi_shim';
 import { type DirectoryEntryKind, type DirectoryEntryStat, type GuestPath, resolveGuestPath } from './directory-adapter.js';
 import { errnoFromCode, errnoFromError } from './directory-errno.js';
 import { type GrantedRoot, GrantedFileFd } from './granted-file-fd.js';
-import { WasiFilestat, inodeOf } from './wasi-filestat.js';
+import { WasiFilestat, guestFileTime, inodeOf } from './wasi-filestat.js';
 
 type Resolved = { ret: number; path: GuestPath | null };
 
@@ -20,8 +20,7 @@ const FILETYPES: Record<DirectoryEntryKind, number> = {
 
 function toFilestat(path: GuestPath, stat: DirectoryEntryStat, clock: boolean): wasi.Filestat {
   const filestat = new WasiFilestat(inodeOf(path), FILETYPES[stat.kind], BigInt(stat.size));
-  // Without the clock grant times read 0: writing a file and reading its mtime would be a clock.
-  const time = clock ? BigInt(Math.max(0, Math.floor(stat.modifiedMs))) * 1_000_000n : 0n;
+  const time = guestFileTime(stat.modifiedMs, clock);
   // One name per file: the adapters refuse files with other hard links.
   filestat.nlink = 1n;
   filestat.mtim = time;

@@ -8,7 +8,7 @@
 import { Fd, wasi } from '@bjorn3/browser_wasi_shim';
 import type { DirectoryAdapter, DirectoryFileHandle, GuestPath } from './directory-adapter.js';
 import { errnoFromError } from './directory-errno.js';
-import { WasiFilestat, inodeOf } from './wasi-filestat.js';
+import { WasiFilestat, guestFileTime, inodeOf } from './wasi-filestat.js';
 
 /**
  * What all open files of one run share. Each guest open holds a host descriptor, so
@@ -170,13 +170,17 @@ export class GrantedFileFd extends Fd {
 
   /**
    * The shim's own filestat has nlink 0, its own inode numbering and a misplaced time
-   * layout (see `wasi-filestat.ts`): report what `path_filestat_get` reports for the path.
+   * layout (see `wasi-filestat.ts`): report what `path_filestat_get` reports for the path,
+   * times included (real ones only with the clock grant).
    */
   override fd_filestat_get(): { ret: number; filestat: wasi.Filestat | null } {
-    const size = this.attempt((h) => h.size());
-    if (size.value === undefined) return { ret: size.ret, filestat: null };
-    const filestat = new WasiFilestat(inodeOf(this.path), wasi.FILETYPE_REGULAR_FILE, BigInt(size.value));
+    const stat = this.attempt((h) => ({ size: h.size(), modifiedMs: h.modifiedMs() }));
+    if (stat.value === undefined) return { ret: stat.ret, filestat: null };
+    const filestat = new WasiFilestat(inodeOf(this.path), wasi.FILETYPE_REGULAR_FILE, BigInt(stat.value.size));
     filestat.nlink = 1n;
+    filestat.mtim = guestFileTime(stat.value.modifiedMs, this.root.clock);
+    filestat.atim = filestat.mtim;
+    filestat.ctim = filestat.mtim;
     return { ret: wasi.ERRNO_SUCCESS, filestat };
   }
 

@@ -77,6 +77,10 @@ class MemoryFileHandle implements DirectoryFileHandle {
     return this.live().size;
   }
 
+  modifiedMs(): number {
+    return this.live().modifiedMs;
+  }
+
   setSize(size: number): void {
     setSize(this.live(), size);
   }

@@ -16,6 +16,11 @@ export function inodeOf(path: GuestPath): bigint {
   return hash;
 }
 
+/** A file time for the guest: 0 without the clock grant, since writing a file and reading its mtime is a clock. */
+export function guestFileTime(modifiedMs: number, clock: boolean): bigint {
+  return clock ? BigInt(Math.max(0, Math.floor(modifiedMs))) * 1_000_000n : 0n;
+}
+
 export class WasiFilestat extends wasi.Filestat {
   /** Layout of `filestat` in wasi_snapshot_preview1: 64 bytes, 8-aligned. */
   override write_bytes(view: DataView, ptr: number): void {
