@@ -137,3 +137,13 @@ describe('symlinks over the in-memory adapter', () => {
     expect(dir.path_open(FOLLOW, 'a', 0, READ, 0n, 0).ret).toBe(wasi.ERRNO_LOOP);
   });
 });
+
+describe('O_EXCL on a symlink', () => {
+  it('answers EEXIST for a dangling link instead of creating through it', () => {
+    const adapter = new MemoryDirectoryAdapter({});
+    const dir = new GrantedDirectoryFd({ adapter, writable: true, maxFileBytes: 1 << 20, openFiles: { limit: 16, held: 0 }, clock: false }, [], '.');
+    expect(dir.symlink('target.txt', 'link')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.path_open(1, 'link', wasi.OFLAGS_CREAT | wasi.OFLAGS_EXCL, WRITE, 0n, 0).ret).toBe(wasi.ERRNO_EXIST);
+    expect(adapter.stat(['target.txt'])).toBeNull();
+  });
+});

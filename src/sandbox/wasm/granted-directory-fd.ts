@@ -134,12 +134,13 @@ export class GrantedDirectoryFd extends Fd {
     const directory = (oflags & wasi.OFLAGS_DIRECTORY) !== 0 || namesDirectory(pathString);
     const wantsWrite = (rightsBase & WRITE_RIGHTS) !== 0n || truncate || append;
     try {
-      // O_NOFOLLOW (no FOLLOW in the lookup flags): a symlink at the end is ELOOP, as in wasmtime.
-      if (!follows(dirflags) && this.root.adapter.stat(path, { follow: false })?.kind === 'symlink') {
-        return { ret: create && (oflags & wasi.OFLAGS_EXCL) !== 0 ? wasi.ERRNO_EXIST : wasi.ERRNO_LOOP, fd_obj: null };
-      }
+      const exclusive = create && (oflags & wasi.OFLAGS_EXCL) !== 0;
+      // O_EXCL and O_NOFOLLOW look at the last name itself: any symlink there, dangling or
+      // not, is EEXIST for the one and ELOOP (as in wasmtime) for the other.
+      const last = exclusive || !follows(dirflags) ? this.root.adapter.stat(path, { follow: false }) : null;
+      if (exclusive && last !== null) return { ret: wasi.ERRNO_EXIST, fd_obj: null };
+      if (last?.kind === 'symlink') return { ret: wasi.ERRNO_LOOP, fd_obj: null };
       const stat = this.root.adapter.stat(path);
-      if (stat !== null && create && (oflags & wasi.OFLAGS_EXCL) !== 0) return { ret: wasi.ERRNO_EXIST, fd_obj: null };
       if (stat?.kind === 'directory') {
         // With O_DIRECTORY the rights are a ceiling the toolchain copies from the parent
         // (Rust std passes the preopen's, FD_WRITE included), not a request to write:
@@ -155,7 +156,6 @@ export class GrantedDirectoryFd extends Fd {
       if (this.root.openFiles.held >= this.root.openFiles.limit) return { ret: wasi.ERRNO_MFILE, fd_obj: null };
       // A file opened with neither read nor write rights (e.g. for fstat only) stays readable, as before.
       const readable = (rightsBase & BigInt(wasi.RIGHTS_FD_READ)) !== 0n || !wantsWrite;
-      const exclusive = (oflags & wasi.OFLAGS_EXCL) !== 0;
       const handle = this.root.adapter.open(path, { read: readable, write: wantsWrite, create, exclusive, truncate });
       const fd = new GrantedFileFd(this.root, path, handle, { readable, writable: wantsWrite, append });
       return { ret: wasi.ERRNO_SUCCESS, fd_obj: fd };
