@@ -154,6 +154,27 @@ describe('NodeDirectoryAdapter symlinks', () => {
   });
 });
 
+describe('NodeDirectoryAdapter.setTimes', () => {
+  it("sets a file's times to the microsecond, keeping one left out", () => {
+    const adapter = new NodeDirectoryAdapter(root);
+    adapter.setTimes(['inside.txt'], { accessedMs: 1_000_000.5, modifiedMs: 2_000_000.25 });
+    adapter.setTimes(['inside.txt'], { modifiedMs: 3_000_000 });
+    const stat = statSync(join(root, 'inside.txt'), { bigint: true });
+    expect([stat.atimeNs, stat.mtimeNs]).toEqual([1_000_000_500_000n, 3_000_000_000_000n]);
+  });
+
+  it("refuses a hard-linked file and a link out, and sets a link's own times without touching its target", () => {
+    const adapter = new NodeDirectoryAdapter(root);
+    const secret = join(outside, 'secret.txt');
+    const before = statSync(secret, { bigint: true }).mtimeNs;
+    linkSync(secret, join(root, 'hard'));
+    expect(() => adapter.setTimes(['hard'], { modifiedMs: 5 })).toThrow(expect.objectContaining({ code: 'NOTCAPABLE' }));
+    expect(() => adapter.setTimes(['link-to-secret'], { modifiedMs: 5 })).toThrow(expect.objectContaining({ code: 'NOTCAPABLE' }));
+    adapter.setTimes(['link-to-secret'], { modifiedMs: 5 }, { follow: false });
+    expect(statSync(secret, { bigint: true }).mtimeNs).toBe(before);
+  });
+});
+
 describe('special files in a grant', () => {
   // A FIFO used to block the worker inside read(2)/open(2), where termination cannot reach
   // it: the call outlived its deadline forever and the pool lost the worker for good.

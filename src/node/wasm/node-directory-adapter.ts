@@ -30,12 +30,13 @@ import {
   type DirectoryEntryKind,
   type DirectoryEntryStat,
   type DirectoryFileHandle,
+  type FileTimes,
   type GuestPath,
   type OpenFileMode,
 } from '../../sandbox/wasm/directory-adapter.js';
 import { type FileIdentity, identityOf } from '../fs/file-identity.js';
 import { type BeneathTarget, openDirectoryBeneath, openFileBeneath, withParentBeneath } from '../fs/open-beneath.js';
-import { NodeFileHandle } from './node-file-handle.js';
+import { NodeFileHandle, utimeSeconds } from './node-file-handle.js';
 import { translateFsError } from './translate-fs-error.js';
 
 /** A regular file with no other name: what a guest may read or write through `fd`. */
@@ -132,11 +133,11 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
     }
     try {
       const stat = target.components.length === 0 ? this.statRoot(target) : withParentBeneath(target, (parent, name) => fs.lstatSync(parent.entry(name)));
-      if (stat.isSymbolicLink() && !follow) return { kind: 'symlink', size: stat.size, modifiedMs: stat.mtimeMs };
+      if (stat.isSymbolicLink() && !follow) return { kind: 'symlink', size: stat.size, modifiedMs: stat.mtimeMs, accessedMs: stat.atimeMs };
       // The resolved path holds no symlinks; one there now was swapped in since.
       if (stat.isSymbolicLink()) throw new DirectoryAccessError('NOTCAPABLE', 'the path changed into a symlink');
       if (stat.isFile() && stat.nlink > 1) throw hardLinked();
-      return { kind: stat.isDirectory() ? 'directory' : 'file', size: stat.size, modifiedMs: stat.mtimeMs };
+      return { kind: stat.isDirectory() ? 'directory' : 'file', size: stat.size, modifiedMs: stat.mtimeMs, accessedMs: stat.atimeMs };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw translateFsError(error);
@@ -195,6 +196,34 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
         assertConfinedFile(fd);
         fs.ftruncateSync(fd, 0);
         for (let written = 0; written < data.byteLength; ) written += fs.writeSync(fd, data, written, data.byteLength - written, written);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (error) {
+      throw translateFsError(error);
+    }
+  }
+
+  /**
+   * A file or directory gets its times through a descriptor from the confined walk (a
+   * hard-linked file is refused, as for reads); a symlink itself, by name in its parent.
+   */
+  setTimes(parts: GuestPath, times: FileTimes, options: { follow?: boolean } = {}): void {
+    try {
+      const target = this.target(parts, options.follow ?? true);
+      if (target.components.length > 0 && options.follow === false) {
+        const isLink = withParentBeneath(target, (parent, name) => {
+          const now = fs.lstatSync(parent.entry(name));
+          if (!now.isSymbolicLink()) return false;
+          fs.lutimesSync(parent.entry(name), utimeSeconds(times.accessedMs ?? now.atimeMs), utimeSeconds(times.modifiedMs ?? now.mtimeMs));
+          return true;
+        });
+        if (isLink) return;
+      }
+      const fd = openFileBeneath(target, { flags: fs.constants.O_RDONLY });
+      try {
+        if (!fs.fstatSync(fd).isDirectory()) assertConfinedFile(fd);
+        new NodeFileHandle(fd).setTimes(times);
       } finally {
         fs.closeSync(fd);
       }

@@ -6,8 +6,16 @@
  * is held in memory.
  */
 import * as fs from 'node:fs';
-import { DirectoryAccessError, type DirectoryFileHandle } from '../../sandbox/wasm/directory-adapter.js';
+import { DirectoryAccessError, type DirectoryFileHandle, type FileTimes } from '../../sandbox/wasm/directory-adapter.js';
 import { translateFsError } from './translate-fs-error.js';
+
+/**
+ * Seconds for `fs.utimes`/`futimes`, which keep microseconds by truncating a double: half a
+ * microsecond more lands a time on the microsecond meant instead of the one below it.
+ */
+export function utimeSeconds(ms: number): number {
+  return (Math.round(ms * 1000) + 0.5) / 1_000_000;
+}
 
 export class NodeFileHandle implements DirectoryFileHandle {
   private fd: number | undefined;
@@ -46,6 +54,18 @@ export class NodeFileHandle implements DirectoryFileHandle {
 
   modifiedMs(): number {
     return this.attempt((fd) => fs.fstatSync(fd).mtimeMs);
+  }
+
+  accessedMs(): number {
+    return this.attempt((fd) => fs.fstatSync(fd).atimeMs);
+  }
+
+  /** Node sets times to the microsecond; a time left out is read back and kept. */
+  setTimes(times: FileTimes): void {
+    this.attempt((fd) => {
+      const now = fs.fstatSync(fd);
+      fs.futimesSync(fd, utimeSeconds(times.accessedMs ?? now.atimeMs), utimeSeconds(times.modifiedMs ?? now.mtimeMs));
+    });
   }
 
   setSize(size: number): void {

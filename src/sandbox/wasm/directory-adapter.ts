@@ -16,8 +16,16 @@ export interface DirectoryEntryStat {
   kind: DirectoryEntryKind;
   /** For a symlink (only reported without `follow`): the length of its target text. */
   size: number;
-  /** Milliseconds since the epoch; 0 when unknown. */
+  /** Milliseconds since the epoch (fractions carry finer precision); 0 when unknown. */
   modifiedMs: number;
+  /** Last access, likewise; the modification time when the adapter keeps none. */
+  accessedMs?: number;
+}
+
+/** Times to set, in milliseconds since the epoch; a time left out is kept. */
+export interface FileTimes {
+  accessedMs?: number;
+  modifiedMs?: number;
 }
 
 /** Error codes an adapter may throw; mapped to WASI errnos. */
@@ -61,6 +69,8 @@ export interface DirectoryFileHandle {
   size(): number;
   /** Milliseconds since the epoch; 0 when unknown. */
   modifiedMs(): number;
+  accessedMs(): number;
+  setTimes(times: FileTimes): void;
   setSize(size: number): void;
   sync(): void;
   close(): void;
@@ -74,6 +84,8 @@ export interface DirectoryAdapter {
    * `follow` (the default); one that resolves outside the root throws NOTCAPABLE.
    */
   stat(path: GuestPath, options?: { follow?: boolean }): DirectoryEntryStat | null;
+  /** Sets a file's or directory's times; without `follow` a symlink at the end gets them itself. */
+  setTimes(path: GuestPath, times: FileTimes, options?: { follow?: boolean }): void;
   /** Creates a symlink at `path` holding `target` (relative; checked only when followed). */
   symlink(target: string, path: GuestPath): void;
   /** The target text of the symlink at `path`; INVAL if it is not one. */

@@ -147,3 +147,21 @@ describe('O_EXCL on a symlink', () => {
     expect(adapter.stat(['target.txt'])).toBeNull();
   });
 });
+
+describe('file times', () => {
+  it('are set to the nanosecond in memory, and refused with EROFS on a read-only grant', () => {
+    const adapter = new MemoryDirectoryAdapter({ 'f.txt': 'x' });
+    const root = { adapter, writable: true, maxFileBytes: 1 << 20, openFiles: { limit: 16, held: 0 }, clock: true };
+    const dir = new GrantedDirectoryFd(root, [], '.');
+    expect(dir.path_filestat_set_times(1, 'f.txt', 1_000_000_000_005n, 2_000_000_000_007n, wasi.FSTFLAGS_ATIM | wasi.FSTFLAGS_MTIM)).toBe(wasi.ERRNO_SUCCESS);
+    const fd = dir.path_open(1, 'f.txt', 0, READ, 0n, 0).fd_obj as GrantedFileFd;
+    expect(fd.fd_filestat_set_times(0n, 3_000_000_000_000n, wasi.FSTFLAGS_MTIM)).toBe(wasi.ERRNO_SUCCESS);
+    const { filestat } = fd.fd_filestat_get();
+    expect([filestat?.atim, filestat?.mtim]).toEqual([1_000_000_000_005n, 3_000_000_000_000n]);
+    const readOnly = new GrantedDirectoryFd({ ...root, writable: false }, [], '.');
+    expect(readOnly.path_filestat_set_times(1, 'f.txt', 0n, 0n, wasi.FSTFLAGS_MTIM)).toBe(wasi.ERRNO_ROFS);
+    const readOnlyFd = readOnly.path_open(1, 'f.txt', 0, READ, 0n, 0).fd_obj as GrantedFileFd;
+    expect(readOnlyFd.fd_filestat_set_times(0n, 0n, wasi.FSTFLAGS_MTIM)).toBe(wasi.ERRNO_ROFS);
+    expect(adapter.stat(['f.txt'])?.modifiedMs).toBe(3_000_000);
+  });
+});

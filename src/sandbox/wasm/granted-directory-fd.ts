@@ -8,7 +8,7 @@ import { Fd, wasi } from '@bjorn3/browser_wasi_shim';
 import { type DirectoryEntryKind, type DirectoryEntryStat, type GuestPath, resolveGuestPath } from './directory-adapter.js';
 import { errnoFromCode, errnoFromError } from './directory-errno.js';
 import { type GrantedRoot, GrantedFileFd } from './granted-file-fd.js';
-import { WasiFilestat, guestFileTime, inodeOf } from './wasi-filestat.js';
+import { WasiFilestat, guestFileTime, inodeOf, requestedTimes } from './wasi-filestat.js';
 
 type Resolved = { ret: number; path: GuestPath | null };
 
@@ -20,12 +20,11 @@ const FILETYPES: Record<DirectoryEntryKind, number> = {
 
 function toFilestat(path: GuestPath, stat: DirectoryEntryStat, clock: boolean): wasi.Filestat {
   const filestat = new WasiFilestat(inodeOf(path), FILETYPES[stat.kind], BigInt(stat.size));
-  const time = guestFileTime(stat.modifiedMs, clock);
   // One name per file: the adapters refuse files with other hard links.
   filestat.nlink = 1n;
-  filestat.mtim = time;
-  filestat.atim = time;
-  filestat.ctim = time;
+  filestat.mtim = guestFileTime(stat.modifiedMs, clock);
+  filestat.atim = guestFileTime(stat.accessedMs ?? stat.modifiedMs, clock);
+  filestat.ctim = filestat.mtim;
   return filestat;
 }
 
@@ -162,6 +161,16 @@ export class GrantedDirectoryFd extends Fd {
     } catch (error) {
       return { ret: errnoFromError(error), fd_obj: null };
     }
+  }
+
+  override fd_filestat_set_times(atim: bigint, mtim: bigint, fstFlags: number): number {
+    return this.path_filestat_set_times(LOOKUPFLAGS_SYMLINK_FOLLOW, '.', atim, mtim, fstFlags);
+  }
+
+  override path_filestat_set_times(flags: number, pathString: string, atim: bigint, mtim: bigint, fstFlags: number): number {
+    const times = requestedTimes(atim, mtim, fstFlags);
+    if (times === null) return wasi.ERRNO_INVAL;
+    return this.mutate(pathString, (path) => this.root.adapter.setTimes(path, times, { follow: follows(flags) }));
   }
 
   override path_create_directory(pathString: string): number {

@@ -8,7 +8,7 @@
 import { Fd, wasi } from '@bjorn3/browser_wasi_shim';
 import type { DirectoryAdapter, DirectoryFileHandle, GuestPath } from './directory-adapter.js';
 import { errnoFromError } from './directory-errno.js';
-import { WasiFilestat, guestFileTime, inodeOf } from './wasi-filestat.js';
+import { WasiFilestat, guestFileTime, inodeOf, requestedTimes } from './wasi-filestat.js';
 
 /**
  * What all open files of one run share. Each guest open holds a host descriptor, so
@@ -174,14 +174,22 @@ export class GrantedFileFd extends Fd {
    * times included (real ones only with the clock grant).
    */
   override fd_filestat_get(): { ret: number; filestat: wasi.Filestat | null } {
-    const stat = this.attempt((h) => ({ size: h.size(), modifiedMs: h.modifiedMs() }));
+    const stat = this.attempt((h) => ({ size: h.size(), modifiedMs: h.modifiedMs(), accessedMs: h.accessedMs() }));
     if (stat.value === undefined) return { ret: stat.ret, filestat: null };
     const filestat = new WasiFilestat(inodeOf(this.path), wasi.FILETYPE_REGULAR_FILE, BigInt(stat.value.size));
     filestat.nlink = 1n;
     filestat.mtim = guestFileTime(stat.value.modifiedMs, this.root.clock);
-    filestat.atim = filestat.mtim;
+    filestat.atim = guestFileTime(stat.value.accessedMs, this.root.clock);
     filestat.ctim = filestat.mtim;
     return { ret: wasi.ERRNO_SUCCESS, filestat };
+  }
+
+  /** A read-only grant refuses it, as every change (times are the file's, not the descriptor's). */
+  override fd_filestat_set_times(atim: bigint, mtim: bigint, fstFlags: number): number {
+    if (!this.root.writable) return wasi.ERRNO_ROFS;
+    const times = requestedTimes(atim, mtim, fstFlags);
+    if (times === null) return wasi.ERRNO_INVAL;
+    return this.attempt((h) => h.setTimes(times)).ret;
   }
 
   /** APPEND is kept; NONBLOCK and the sync flags mean nothing for a regular file. */

@@ -14,14 +14,23 @@ import {
   type DirectoryEntryKind,
   type DirectoryEntryStat,
   type DirectoryFileHandle,
+  type FileTimes,
   type GuestPath,
   type OpenFileMode,
   resolveGuestPath,
 } from './directory-adapter.js';
 
 /** `data` is capacity; only its first `size` bytes are the file. */
-type FileNode = { kind: 'file'; data: Uint8Array; size: number; modifiedMs: number };
-type Node = FileNode | { kind: 'directory'; children: Map<string, Node>; modifiedMs: number } | { kind: 'symlink'; target: string; modifiedMs: number };
+type FileNode = { kind: 'file'; data: Uint8Array; size: number; modifiedMs: number; accessedMs?: number };
+type Node =
+  | FileNode
+  | { kind: 'directory'; children: Map<string, Node>; modifiedMs: number; accessedMs?: number }
+  | { kind: 'symlink'; target: string; modifiedMs: number; accessedMs?: number };
+
+function applyTimes(node: Node, times: FileTimes): void {
+  node.accessedMs = times.accessedMs ?? node.accessedMs ?? node.modifiedMs;
+  if (times.modifiedMs !== undefined) node.modifiedMs = times.modifiedMs;
+}
 
 const MAX_SYMLINK_HOPS = 40;
 
@@ -79,6 +88,15 @@ class MemoryFileHandle implements DirectoryFileHandle {
 
   modifiedMs(): number {
     return this.live().modifiedMs;
+  }
+
+  accessedMs(): number {
+    const file = this.live();
+    return file.accessedMs ?? file.modifiedMs;
+  }
+
+  setTimes(times: FileTimes): void {
+    applyTimes(this.live(), times);
   }
 
   setSize(size: number): void {
@@ -156,7 +174,13 @@ export class MemoryDirectoryAdapter implements DirectoryAdapter {
     const node = this.find(path, options.follow ?? true);
     if (!node) return null;
     const size = node.kind === 'file' ? node.size : node.kind === 'symlink' ? new TextEncoder().encode(node.target).byteLength : 0;
-    return { kind: node.kind, size, modifiedMs: node.modifiedMs };
+    return { kind: node.kind, size, modifiedMs: node.modifiedMs, accessedMs: node.accessedMs ?? node.modifiedMs };
+  }
+
+  setTimes(path: GuestPath, times: FileTimes, options: { follow?: boolean } = {}): void {
+    const node = this.find(path, options.follow ?? true);
+    if (!node) throw new DirectoryAccessError('NOENT', 'no such file');
+    applyTimes(node, times);
   }
 
   symlink(target: string, path: GuestPath): void {
