@@ -9,6 +9,7 @@ import { createWasi } from '../../sandbox/wasm/create-wasi.js';
 import { readFileGuest, writeFileGuest } from '../../sandbox/wasm/testing/wasi-test-guests.js';
 import { NodeDirectoryAdapter } from './node-directory-adapter.js';
 import { NodeWasmHost } from './node-wasm-host.js';
+import { I32, I64, WasmModuleBuilder, op } from '../../sandbox/wasm/testing/wasm-module-builder.js';
 
 const cache = new WasmModuleCache();
 const pool = new NodeWasmHost({ size: 1 });
@@ -236,5 +237,50 @@ describe('file times through the Node adapter', () => {
 
   it('reports the real time with the clock grant', () => {
     expect(mtimeOfFreshFile(true)).toBeGreaterThan(BigInt(Date.now() - 60_000) * 1_000_000n);
+  });
+});
+
+describe('descriptors held by a guest stopped at its deadline', () => {
+  /** Opens `inside.txt` 64 times without closing, then spins until terminated. */
+  function holdFilesThenSpin(): Uint8Array {
+    const b = new WasmModuleBuilder();
+    const pathOpen = b.importFunction('wasi_snapshot_preview1', 'path_open', [I32, I32, I32, I32, I32, I64, I64, I32, I32], [I32]);
+    b.defineMemory(1);
+    const name = new TextEncoder().encode('inside.txt');
+    b.addData(512, name);
+    const open = [op.i32(3), op.i32(1), op.i32(512), op.i32(name.length), op.i32(0), op.i64(2n), op.i64(0n), op.i32(0), op.i32(64), op.call(pathOpen)].flat();
+    const body = [
+      op.loop,
+      open,
+      op.drop,
+      op.localGet(0),
+      op.i32(1),
+      op.i32Add,
+      op.localTee(0),
+      op.i32(64),
+      op.i32Ne,
+      op.brIf(0),
+      op.end,
+      op.loop,
+      op.br(0),
+      op.end,
+    ];
+    b.addFunction({ exportName: '_start', locals: [I32], body });
+    return b.build();
+  }
+
+  // Open files now hold host descriptors for the run; a worker terminated mid-run must not leak them.
+  it.skipIf(!existsSync('/proc/self/fd'))('are closed with the terminated worker', async () => {
+    const count = (): number => readdirSync('/proc/self/fd').length;
+    await pool.ready();
+    const before = count();
+    const dirs: WasmFsRoot[] = [{ path: root, guest: '/data', write: false }];
+    const run = pool.run({ loaded: await cache.load(holdFilesThenSpin(), { memoryMb: 1 }), dirs, timeoutMs: 1_500, maxOutputBytes: 1024 });
+    // While it spins, it holds its 64 files open: the test sees descriptors to be released.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(count()).toBeGreaterThanOrEqual(before + 64);
+    await expect(run).rejects.toMatchObject({ code: 'TOOL_TIMEOUT' });
+    await pool.ready();
+    expect(count()).toBeLessThan(before + 16);
   });
 });
