@@ -1,6 +1,7 @@
 /**
  * Runs one corpus program under each of the three hosts compared in the corpus test:
- * agentbox (the Node directory adapter over a real temp dir), `node:wasi` (uvwasi over
+ * agentbox (the Node directory adapter over a real temp dir, and the in-memory adapter
+ * the browser uses), `node:wasi` (uvwasi over
  * the same kind of dir) and bare `@bjorn3/browser_wasi_shim` (its in-memory preopen, the
  * library agentbox builds on). Each gets a fresh empty directory, preopened as `.`.
  */
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { WASI as NodeWasi } from 'node:wasi';
 import { File, OpenFile, PreopenDirectory, WASI as ShimWasi, WASIProcExit } from '@bjorn3/browser_wasi_shim';
 import { NodeDirectoryAdapter } from '../../src/node/wasm/node-directory-adapter.js';
+import { MemoryDirectoryAdapter } from '../../src/sandbox/wasm/memory-directory-adapter.js';
 import { runWasiModule } from '../../src/sandbox/wasm/run-wasi-module.js';
 import { WasmModuleCache } from '../../src/sandbox/wasm/wasm-module-cache.js';
 
@@ -41,7 +43,7 @@ async function inTempDir<T>(use: (root: string, base: string) => Promise<T>): Pr
   }
 }
 
-/** agentbox with a small open-file budget: big-file must stream, not hold the file. */
+/** agentbox over the Node adapter: open files hold a descriptor, never the content. */
 export const runAgentbox: CorpusRunner = (wasm, program) =>
   inTempDir(async (root) => {
     const result = await runWasiModule({
@@ -51,12 +53,28 @@ export const runAgentbox: CorpusRunner = (wasm, program) =>
       dirs: [{ guest: '.', adapter: new NodeDirectoryAdapter(root), write: true }],
       maxOutputBytes: MiB,
       maxFileBytes: 64 * MiB,
-      maxOpenFileBytes: 4 * MiB,
+      maxOpenFiles: 64,
       clock: true,
       random: true,
     });
     return { stdout: new TextDecoder().decode(result.stdout), exitCode: result.exitCode };
   });
+
+/** agentbox over the in-memory adapter (the browser's): the same programs, no disk. */
+export const runAgentboxMemory: CorpusRunner = async (wasm, program) => {
+  const result = await runWasiModule({
+    loaded: await cache.load(wasm, { memoryMb: 64, label: program.program }),
+    argv0: program.program,
+    stdin: new TextEncoder().encode(program.stdin ?? ''),
+    dirs: [{ guest: '.', adapter: new MemoryDirectoryAdapter(), write: true }],
+    maxOutputBytes: MiB,
+    maxFileBytes: 64 * MiB,
+    maxOpenFiles: 64,
+    clock: true,
+    random: true,
+  });
+  return { stdout: new TextDecoder().decode(result.stdout), exitCode: result.exitCode };
+};
 
 export const runNodeWasi: CorpusRunner = (wasm, program) =>
   inTempDir(async (root, base) => {

@@ -18,40 +18,26 @@
  * block `read`/`open` inside the worker, and a thread stuck in a system call cannot be
  * terminated at the deadline, so the pool would lose that worker for good. Opening with
  * O_NONBLOCK and checking the descriptor (not the path) closes that, swaps included.
+ *
+ * `open` returns a handle over that real descriptor (`node-file-handle.ts`): reads and
+ * writes go to the file in pieces, so descriptors share it and nothing is held in memory.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AgentboxError } from '../../errors/agentbox-error.js';
 import {
   DirectoryAccessError,
   type DirectoryAdapter,
+  type DirectoryEntryKind,
   type DirectoryEntryStat,
-  type DirectoryErrorCode,
+  type DirectoryFileHandle,
+  type FileTimes,
   type GuestPath,
+  type OpenFileMode,
 } from '../../sandbox/wasm/directory-adapter.js';
 import { type FileIdentity, identityOf } from '../fs/file-identity.js';
 import { type BeneathTarget, openDirectoryBeneath, openFileBeneath, withParentBeneath } from '../fs/open-beneath.js';
-
-const NODE_CODES: Record<string, DirectoryErrorCode> = {
-  ENOENT: 'NOENT',
-  EEXIST: 'EXIST',
-  ENOTDIR: 'NOTDIR',
-  EISDIR: 'ISDIR',
-  ENOTEMPTY: 'NOTEMPTY',
-  EACCES: 'ACCES',
-  EPERM: 'ACCES',
-  ELOOP: 'NOTCAPABLE',
-  EMLINK: 'NOTCAPABLE',
-  EROFS: 'ROFS',
-  EFBIG: 'FBIG',
-};
-
-function translate(error: unknown): DirectoryAccessError {
-  if (error instanceof DirectoryAccessError) return error;
-  if (AgentboxError.isInstance(error) && error.code === 'TOOL_PATH_DENIED') return new DirectoryAccessError('NOTCAPABLE', error.message);
-  const code = (error as NodeJS.ErrnoException).code ?? '';
-  return new DirectoryAccessError(NODE_CODES[code] ?? 'IO', (error as Error).message);
-}
+import { NodeFileHandle, utimeSeconds } from './node-file-handle.js';
+import { translateFsError } from './translate-fs-error.js';
 
 /** A regular file with no other name: what a guest may read or write through `fd`. */
 function assertConfinedFile(fd: number): void {
@@ -96,7 +82,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
       if (!this.inside(real)) throw new DirectoryAccessError('NOTCAPABLE', 'path resolves outside the granted directory');
       return real;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw translate(error);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw translateFsError(error);
     }
     // Missing: a dangling symlink, or a name to create under an existing parent.
     let isLink = false;
@@ -105,14 +91,27 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
     } catch {
       // nothing at all there
     }
-    if (isLink) throw new DirectoryAccessError('NOTCAPABLE', 'dangling symlink');
     const parent = parts.length > 1 ? this.resolve(parts.slice(0, -1)) : this.root;
+    // A dangling symlink is never created through: one aiming outside is NOTCAPABLE, one inside NOENT.
+    if (isLink) {
+      const aim = fs.readlinkSync(lexical);
+      if (path.isAbsolute(aim) || !this.inside(path.resolve(parent, aim))) throw new DirectoryAccessError('NOTCAPABLE', 'dangling symlink out of the grant');
+      throw new DirectoryAccessError('NOENT', 'dangling symlink');
+    }
     return path.join(parent, parts[parts.length - 1] as string);
   }
 
-  /** `parts` resolved and checked, as names below the root to walk. */
-  private target(parts: GuestPath): BeneathTarget {
-    const real = this.resolve(parts);
+  /** The host path for `parts` with the parent resolved and the last name itself not followed. */
+  private resolveName(parts: GuestPath): string {
+    const name = parts[parts.length - 1];
+    if (name === undefined) return this.root;
+    if (name.includes('/') || name.includes('\\') || name === '..' || name === '.') throw new DirectoryAccessError('NOTCAPABLE', `bad path component ${name}`);
+    return path.join(parts.length > 1 ? this.resolve(parts.slice(0, -1)) : this.root, name);
+  }
+
+  /** `parts` resolved and checked, as names below the root to walk; without `follow` the last name is not followed. */
+  private target(parts: GuestPath, follow = true): BeneathTarget {
+    const real = follow ? this.resolve(parts) : this.resolveName(parts);
     return {
       root: this.root,
       rootIdentity: this.identity,
@@ -123,23 +122,25 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
     };
   }
 
-  stat(parts: GuestPath): DirectoryEntryStat | null {
+  stat(parts: GuestPath, options: { follow?: boolean } = {}): DirectoryEntryStat | null {
+    const follow = options.follow ?? true;
     let target: BeneathTarget;
     try {
-      target = this.target(parts);
+      target = this.target(parts, follow);
     } catch (error) {
       if (error instanceof DirectoryAccessError && error.code === 'NOENT') return null;
       throw error;
     }
     try {
       const stat = target.components.length === 0 ? this.statRoot(target) : withParentBeneath(target, (parent, name) => fs.lstatSync(parent.entry(name)));
+      if (stat.isSymbolicLink() && !follow) return { kind: 'symlink', size: stat.size, modifiedMs: stat.mtimeMs, accessedMs: stat.atimeMs };
       // The resolved path holds no symlinks; one there now was swapped in since.
       if (stat.isSymbolicLink()) throw new DirectoryAccessError('NOTCAPABLE', 'the path changed into a symlink');
       if (stat.isFile() && stat.nlink > 1) throw hardLinked();
-      return { kind: stat.isDirectory() ? 'directory' : 'file', size: stat.size, modifiedMs: stat.mtimeMs };
+      return { kind: stat.isDirectory() ? 'directory' : 'file', size: stat.size, modifiedMs: stat.mtimeMs, accessedMs: stat.atimeMs };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw translate(error);
+      throw translateFsError(error);
     }
   }
 
@@ -149,6 +150,27 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
       return fs.fstatSync(dir.fd);
     } finally {
       dir.close();
+    }
+  }
+
+  open(parts: GuestPath, mode: OpenFileMode): DirectoryFileHandle {
+    const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL } = fs.constants;
+    let flags = mode.read && mode.write ? O_RDWR : mode.write ? O_WRONLY : O_RDONLY;
+    if (mode.create) flags |= O_CREAT | (mode.exclusive ? O_EXCL : 0);
+    try {
+      // No O_TRUNC: the content is cut only once the descriptor is known to be a lone regular file.
+      const fd = openFileBeneath(this.target(parts), { flags, mode: 0o644 });
+      try {
+        if (fs.fstatSync(fd).isDirectory()) throw new DirectoryAccessError('ISDIR', 'is a directory');
+        assertConfinedFile(fd);
+        if (mode.truncate) fs.ftruncateSync(fd, 0);
+      } catch (error) {
+        fs.closeSync(fd);
+        throw error;
+      }
+      return new NodeFileHandle(fd);
+    } catch (error) {
+      throw translateFsError(error);
     }
   }
 
@@ -162,7 +184,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
         fs.closeSync(fd);
       }
     } catch (error) {
-      throw translate(error);
+      throw translateFsError(error);
     }
   }
 
@@ -178,11 +200,62 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
         fs.closeSync(fd);
       }
     } catch (error) {
-      throw translate(error);
+      throw translateFsError(error);
     }
   }
 
-  list(parts: GuestPath): Array<{ name: string; kind: 'file' | 'directory' }> {
+  /**
+   * A file or directory gets its times through a descriptor from the confined walk (a
+   * hard-linked file is refused, as for reads); a symlink itself, by name in its parent.
+   */
+  setTimes(parts: GuestPath, times: FileTimes, options: { follow?: boolean } = {}): void {
+    try {
+      const target = this.target(parts, options.follow ?? true);
+      if (target.components.length > 0 && options.follow === false) {
+        const isLink = withParentBeneath(target, (parent, name) => {
+          const now = fs.lstatSync(parent.entry(name));
+          if (!now.isSymbolicLink()) return false;
+          fs.lutimesSync(parent.entry(name), utimeSeconds(times.accessedMs ?? now.atimeMs), utimeSeconds(times.modifiedMs ?? now.mtimeMs));
+          return true;
+        });
+        if (isLink) return;
+      }
+      const fd = openFileBeneath(target, { flags: fs.constants.O_RDONLY });
+      try {
+        if (!fs.fstatSync(fd).isDirectory()) assertConfinedFile(fd);
+        new NodeFileHandle(fd).setTimes(times);
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (error) {
+      throw translateFsError(error);
+    }
+  }
+
+  symlink(aim: string, parts: GuestPath): void {
+    try {
+      const target = this.target(parts, false);
+      if (target.components.length === 0) throw new DirectoryAccessError('EXIST', 'the granted directory exists');
+      withParentBeneath(target, (parent, name) => fs.symlinkSync(aim, parent.entry(name)));
+    } catch (error) {
+      throw translateFsError(error);
+    }
+  }
+
+  /** An absolute target (the host made it) is not shown: it would name host paths. */
+  readlink(parts: GuestPath): string {
+    try {
+      const target = this.target(parts, false);
+      if (target.components.length === 0) throw new DirectoryAccessError('INVAL', 'not a symlink');
+      const aim = withParentBeneath(target, (parent, name) => fs.readlinkSync(parent.entry(name)));
+      if (path.isAbsolute(aim)) throw new DirectoryAccessError('NOTCAPABLE', 'the symlink points at an absolute host path');
+      return aim;
+    } catch (error) {
+      throw translateFsError(error);
+    }
+  }
+
+  list(parts: GuestPath): Array<{ name: string; kind: DirectoryEntryKind }> {
     try {
       const dir = openDirectoryBeneath(this.target(parts));
       let entries: fs.Dirent[];
@@ -191,59 +264,55 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
       } finally {
         dir.close();
       }
-      return entries.map((entry) => {
-        let kind: 'file' | 'directory' = entry.isDirectory() ? 'directory' : 'file';
-        if (entry.isSymbolicLink()) kind = this.stat([...parts, entry.name])?.kind ?? 'file';
-        return { name: entry.name, kind };
-      });
+      return entries.map((entry) => ({ name: entry.name, kind: entry.isSymbolicLink() ? 'symlink' : entry.isDirectory() ? 'directory' : 'file' }));
     } catch (error) {
-      throw translate(error);
+      throw translateFsError(error);
     }
   }
 
   makeDirectory(parts: GuestPath): void {
     try {
-      const target = this.target(parts);
+      const target = this.target(parts, false);
       if (target.components.length === 0) throw new DirectoryAccessError('EXIST', 'the granted directory exists');
       withParentBeneath(target, (parent, name) => fs.mkdirSync(parent.entry(name)));
     } catch (error) {
-      throw translate(error);
+      throw translateFsError(error);
     }
   }
 
   removeFile(parts: GuestPath): void {
     try {
-      const target = this.target(parts);
+      const target = this.target(parts, false);
       if (target.components.length === 0) throw new DirectoryAccessError('ISDIR', 'is a directory');
       withParentBeneath(target, (parent, name) => {
         if (fs.lstatSync(parent.entry(name)).isDirectory()) throw new DirectoryAccessError('ISDIR', 'is a directory');
         fs.unlinkSync(parent.entry(name));
       });
     } catch (error) {
-      throw translate(error);
+      throw translateFsError(error);
     }
   }
 
   removeDirectory(parts: GuestPath): void {
     try {
-      const target = this.target(parts);
+      const target = this.target(parts, false);
       if (target.components.length === 0) throw new DirectoryAccessError('ACCES', 'cannot remove the granted root');
       withParentBeneath(target, (parent, name) => fs.rmdirSync(parent.entry(name)));
     } catch (error) {
-      throw translate(error);
+      throw translateFsError(error);
     }
   }
 
   rename(from: GuestPath, to: GuestPath): void {
     try {
-      const source = this.target(from);
-      const destination = this.target(to);
+      const source = this.target(from, false);
+      const destination = this.target(to, false);
       if (source.components.length === 0 || destination.components.length === 0) throw new DirectoryAccessError('ACCES', 'cannot rename the granted root');
       withParentBeneath(source, (fromParent, fromName) =>
         withParentBeneath(destination, (toParent, toName) => fs.renameSync(fromParent.entry(fromName), toParent.entry(toName))),
       );
     } catch (error) {
-      throw translate(error);
+      throw translateFsError(error);
     }
   }
 }

@@ -27,9 +27,10 @@ export interface CreateWasiOptions {
   stdin: Uint8Array;
   dirs: readonly GrantedDirectory[];
   maxOutputBytes: number;
+  /** Largest size a guest may grow a file to; files of any size can be read. */
   maxFileBytes: number;
-  /** Content of all open files together, held in host memory; see `OpenFileBudget`. */
-  maxOpenFileBytes: number;
+  /** Files open at once across the run's grants (each holds a host descriptor); see `OpenFiles`. */
+  maxOpenFiles: number;
   clock: boolean;
   random: boolean;
   onOutput: ((stream: 'stdout' | 'stderr', chunk: Uint8Array) => void) | undefined;
@@ -50,9 +51,9 @@ export function createWasi(options: CreateWasiOptions): WasiContext {
   const stdout = new CappedOutputFd('stdout', options.maxOutputBytes, onOutput && ((c) => onOutput('stdout', c)));
   const stderr = new CappedOutputFd('stderr', options.maxOutputBytes, onOutput && ((c) => onOutput('stderr', c)));
   const stdin = new OpenFile(new File(options.stdin, { readonly: true }));
-  const budget = { limitBytes: options.maxOpenFileBytes, heldBytes: 0 };
+  const openFiles = { limit: options.maxOpenFiles, held: 0 };
   const preopens = options.dirs.map(
-    (d) => new GrantedDirectoryFd({ adapter: d.adapter, writable: d.write, maxFileBytes: options.maxFileBytes, budget, clock: options.clock }, [], d.guest),
+    (d) => new GrantedDirectoryFd({ adapter: d.adapter, writable: d.write, maxFileBytes: options.maxFileBytes, openFiles, clock: options.clock }, [], d.guest),
   );
   const env = Object.entries(options.env).map(([k, v]) => `${k}=${v}`);
   const host = new WASI([options.argv0, ...options.args], env, [stdin, stdout, stderr, ...preopens], { debug: false });
@@ -61,6 +62,7 @@ export function createWasi(options: CreateWasiOptions): WasiContext {
   // No descriptor here is a socket: NOTSOCK for an open one, as wasmtime answers; BADF otherwise.
   const notSocket = (fd: number): number => (host.fds[fd] === undefined ? wasi.ERRNO_BADF : wasi.ERRNO_NOTSOCK);
   const notSupported = (): number => wasi.ERRNO_NOTSUP;
+  const decode = (ptr: number, len: number): string => new TextDecoder().decode(new Uint8Array(host.inst.exports.memory.buffer).slice(ptr, ptr + len));
 
   const overrides: Record<string, (...args: never[]) => unknown> = {
     // The shim sizes the argv buffer in UTF-16 units but writes UTF-8 bytes: a non-ASCII
@@ -84,13 +86,29 @@ export function createWasi(options: CreateWasiOptions): WasiContext {
     sock_send: notSocket,
     sock_shutdown: notSocket,
     path_link: notSupported,
-    path_symlink: notSupported,
+    // The shim answers NOTSUP without asking the descriptor.
+    path_symlink: (targetPtr: number, targetLen: number, fd: number, linkPtr: number, linkLen: number) => {
+      const dir = host.fds[fd];
+      if (dir === undefined) return wasi.ERRNO_BADF;
+      if (!(dir instanceof GrantedDirectoryFd)) return wasi.ERRNO_NOTDIR;
+      return dir.symlink(decode(targetPtr, targetLen), decode(linkPtr, linkLen));
+    },
+    // The shim answers BADF for a buffer shorter than the target; readlink(2) truncates.
+    path_readlink: (fd: number, pathPtr: number, pathLen: number, bufPtr: number, bufLen: number, nreadPtr: number) => {
+      const dir = host.fds[fd];
+      if (dir === undefined) return wasi.ERRNO_BADF;
+      if (!(dir instanceof GrantedDirectoryFd)) return wasi.ERRNO_NOTDIR;
+      const { ret, data } = dir.path_readlink(decode(pathPtr, pathLen));
+      if (data === null) return ret;
+      const bytes = new TextEncoder().encode(data).subarray(0, bufLen);
+      new Uint8Array(host.inst.exports.memory.buffer).set(bytes, bufPtr);
+      new DataView(host.inst.exports.memory.buffer).setUint32(nreadPtr, bytes.byteLength, true);
+      return wasi.ERRNO_SUCCESS;
+    },
     path_rename: (fd: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) => {
       const from = host.fds[fd];
       const to = host.fds[newFd];
       if (!(from instanceof GrantedDirectoryFd) || !(to instanceof GrantedDirectoryFd)) return wasi.ERRNO_BADF;
-      const bytes = new Uint8Array(host.inst.exports.memory.buffer);
-      const decode = (ptr: number, len: number): string => new TextDecoder().decode(bytes.slice(ptr, ptr + len));
       return from.rename(decode(oldPtr, oldLen), to, decode(newPtr, newLen));
     },
   };

@@ -4,19 +4,32 @@
  * granted root, and the adapter (Node: `src/node/wasm/node-directory-adapter.ts`)
  * maps them onto real storage and refuses anything — a symlink above all — that would
  * land outside the root. Calls are synchronous because WASI calls are.
+ *
+ * File content moves through `open` handles in pieces (read-at / write-at), never whole:
+ * descriptors of one file share it, nothing waits for a close to be written, and a file of
+ * any size streams while the host holds only the piece in flight.
  */
 
-export type DirectoryEntryKind = 'file' | 'directory';
+export type DirectoryEntryKind = 'file' | 'directory' | 'symlink';
 
 export interface DirectoryEntryStat {
   kind: DirectoryEntryKind;
+  /** For a symlink (only reported without `follow`): the length of its target text. */
   size: number;
-  /** Milliseconds since the epoch; 0 when unknown. */
+  /** Milliseconds since the epoch (fractions carry finer precision); 0 when unknown. */
   modifiedMs: number;
+  /** Last access, likewise; the modification time when the adapter keeps none. */
+  accessedMs?: number;
+}
+
+/** Times to set, in milliseconds since the epoch; a time left out is kept. */
+export interface FileTimes {
+  accessedMs?: number;
+  modifiedMs?: number;
 }
 
 /** Error codes an adapter may throw; mapped to WASI errnos. */
-export type DirectoryErrorCode = 'NOENT' | 'EXIST' | 'NOTDIR' | 'ISDIR' | 'NOTEMPTY' | 'ACCES' | 'NOTCAPABLE' | 'ROFS' | 'FBIG' | 'IO';
+export type DirectoryErrorCode = 'NOENT' | 'EXIST' | 'NOTDIR' | 'ISDIR' | 'NOTEMPTY' | 'ACCES' | 'NOTCAPABLE' | 'ROFS' | 'FBIG' | 'INVAL' | 'LOOP' | 'IO';
 
 export class DirectoryAccessError extends Error {
   override name = 'DirectoryAccessError';
@@ -31,13 +44,58 @@ export class DirectoryAccessError extends Error {
 /** A path inside a granted root, as components: never empty strings, `.` or `..`. */
 export type GuestPath = readonly string[];
 
+/** How `DirectoryAdapter.open` opens a file; the WASI layer has already checked the grant allows it. */
+export interface OpenFileMode {
+  read: boolean;
+  write: boolean;
+  /** Create the file if it is missing. */
+  create: boolean;
+  /** With `create`: fail with EXIST if it is there. */
+  exclusive: boolean;
+  /** Cut to zero length once the file is known to be one the guest may write. */
+  truncate: boolean;
+}
+
+/**
+ * An open file: positions are absolute (the WASI layer keeps each descriptor's offset), so
+ * two handles of one file see each other's writes at once, as two POSIX descriptors do.
+ * Failures throw `DirectoryAccessError`.
+ */
+export interface DirectoryFileHandle {
+  /** Reads up to `into.byteLength` bytes at `position`; returns how many (0 at the end). */
+  readAt(into: Uint8Array, position: number): number;
+  /** Writes all of `data` at `position`, growing the file as needed. */
+  writeAt(data: Uint8Array, position: number): void;
+  size(): number;
+  /** Milliseconds since the epoch; 0 when unknown. */
+  modifiedMs(): number;
+  accessedMs(): number;
+  setTimes(times: FileTimes): void;
+  setSize(size: number): void;
+  sync(): void;
+  close(): void;
+}
+
 export interface DirectoryAdapter {
-  /** `null` when nothing is there. Throws NOTCAPABLE if the path resolves outside the root. */
-  stat(path: GuestPath): DirectoryEntryStat | null;
+  /** Opens a regular file; ISDIR for a directory, ACCES for anything else that is not a regular file. */
+  open(path: GuestPath, mode: OpenFileMode): DirectoryFileHandle;
+  /**
+   * `null` when nothing is there. Symlinks in the path are followed, the last one only with
+   * `follow` (the default); one that resolves outside the root throws NOTCAPABLE.
+   */
+  stat(path: GuestPath, options?: { follow?: boolean }): DirectoryEntryStat | null;
+  /** Sets a file's or directory's times; without `follow` a symlink at the end gets them itself. */
+  setTimes(path: GuestPath, times: FileTimes, options?: { follow?: boolean }): void;
+  /** Creates a symlink at `path` holding `target` (relative; checked only when followed). */
+  symlink(target: string, path: GuestPath): void;
+  /** The target text of the symlink at `path`; INVAL if it is not one. */
+  readlink(path: GuestPath): string;
   readFile(path: GuestPath): Uint8Array;
   /** Creates or replaces the file. */
   writeFile(path: GuestPath, data: Uint8Array): void;
+  /** Symlinks are listed as `symlink`, not followed. */
   list(path: GuestPath): Array<{ name: string; kind: DirectoryEntryKind }>;
+  /** These act on the last name itself: a symlink there is removed or renamed, not followed. */
   makeDirectory(path: GuestPath): void;
   removeFile(path: GuestPath): void;
   removeDirectory(path: GuestPath): void;

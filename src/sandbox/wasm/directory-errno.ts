@@ -2,7 +2,7 @@
 import { wasi } from '@bjorn3/browser_wasi_shim';
 import { DirectoryAccessError, type DirectoryErrorCode } from './directory-adapter.js';
 
-const ERRNO: Record<DirectoryErrorCode | 'INVAL', number> = {
+const ERRNO: Record<DirectoryErrorCode, number> = {
   NOENT: wasi.ERRNO_NOENT,
   EXIST: wasi.ERRNO_EXIST,
   NOTDIR: wasi.ERRNO_NOTDIR,
@@ -14,9 +14,10 @@ const ERRNO: Record<DirectoryErrorCode | 'INVAL', number> = {
   FBIG: wasi.ERRNO_FBIG,
   IO: wasi.ERRNO_IO,
   INVAL: wasi.ERRNO_INVAL,
+  LOOP: wasi.ERRNO_LOOP,
 };
 
-export function errnoFromCode(code: DirectoryErrorCode | 'INVAL'): number {
+export function errnoFromCode(code: DirectoryErrorCode): number {
   return ERRNO[code];
 }
 

@@ -10,7 +10,7 @@ const WRITE = BigInt(wasi.RIGHTS_FD_WRITE);
 
 function preopen(): GrantedDirectoryFd {
   const adapter = new MemoryDirectoryAdapter({ 'file.txt': 'abc', 'sub/inner.txt': 'x' });
-  return new GrantedDirectoryFd({ adapter, writable: true, maxFileBytes: 1 << 20, budget: { limitBytes: 1 << 21, heldBytes: 0 }, clock: false }, [], '.');
+  return new GrantedDirectoryFd({ adapter, writable: true, maxFileBytes: 1 << 20, openFiles: { limit: 16, held: 0 }, clock: false }, [], '.');
 }
 
 describe('GrantedDirectoryFd.path_open', () => {
@@ -56,7 +56,112 @@ describe('GrantedFileFd descriptor state', () => {
     const dir = preopen();
     const fd = dir.path_open(0, 'file.txt', 0, READ, 0n, 0).fd_obj as GrantedFileFd;
     const { filestat } = fd.fd_filestat_get();
-    expect(filestat.nlink).toBe(1n);
-    expect(filestat.ino).toBe(dir.path_filestat_get(0, 'file.txt').filestat?.ino);
+    expect(filestat?.nlink).toBe(1n);
+    expect(filestat?.ino).toBe(dir.path_filestat_get(0, 'file.txt').filestat?.ino);
+  });
+});
+
+describe('file descriptors over the in-memory adapter', () => {
+  const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
+  it('share one file: a write through one is read through the other, and survives any close order', () => {
+    const adapter = new MemoryDirectoryAdapter({ 'f.txt': 'aaaa' });
+    const dir = new GrantedDirectoryFd({ adapter, writable: true, maxFileBytes: 1 << 20, openFiles: { limit: 16, held: 0 }, clock: false }, [], '.');
+    const writer = dir.path_open(0, 'f.txt', 0, READ | WRITE, 0n, 0).fd_obj as GrantedFileFd;
+    const reader = dir.path_open(0, 'f.txt', 0, READ, 0n, 0).fd_obj as GrantedFileFd;
+    expect(writer.fd_pwrite(new TextEncoder().encode('BB'), 1n).ret).toBe(wasi.ERRNO_SUCCESS);
+    expect(text(reader.fd_pread(10, 0n).data)).toBe('aBBa');
+    expect(writer.fd_close()).toBe(wasi.ERRNO_SUCCESS);
+    expect(reader.fd_close()).toBe(wasi.ERRNO_SUCCESS);
+    expect(text(adapter.readFile(['f.txt']))).toBe('aBBa');
+  });
+
+  it('keeps an unlinked file readable through a descriptor still open, as POSIX does', () => {
+    const adapter = new MemoryDirectoryAdapter({ 'gone.txt': 'still here' });
+    const dir = new GrantedDirectoryFd({ adapter, writable: true, maxFileBytes: 1 << 20, openFiles: { limit: 16, held: 0 }, clock: false }, [], '.');
+    const fd = dir.path_open(0, 'gone.txt', 0, READ, 0n, 0).fd_obj as GrantedFileFd;
+    expect(dir.path_unlink_file('gone.txt')).toBe(wasi.ERRNO_SUCCESS);
+    expect(text(fd.fd_read(64).data)).toBe('still here');
+  });
+
+  it('zeroes what a shrink cut off when the file grows again', () => {
+    const dir = preopen();
+    const fd = dir.path_open(0, 'file.txt', 0, READ | WRITE, 0n, 0).fd_obj as GrantedFileFd;
+    expect(fd.fd_filestat_set_size(1n)).toBe(wasi.ERRNO_SUCCESS);
+    expect(fd.fd_filestat_set_size(3n)).toBe(wasi.ERRNO_SUCCESS);
+    expect([...fd.fd_pread(3, 0n).data]).toEqual([97, 0, 0]);
+  });
+});
+
+describe('symlinks over the in-memory adapter', () => {
+  const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+  const FOLLOW = 1;
+
+  function grant(): GrantedDirectoryFd {
+    const adapter = new MemoryDirectoryAdapter({ 'dir/file.txt': 'via link' });
+    return new GrantedDirectoryFd({ adapter, writable: true, maxFileBytes: 1 << 20, openFiles: { limit: 16, held: 0 }, clock: false }, [], '.');
+  }
+
+  it('creates, reads and follows a link, and stats it with and without FOLLOW', () => {
+    const dir = grant();
+    expect(dir.symlink('dir/file.txt', 'to-file')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.symlink('dir', 'to-dir')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.path_readlink('to-file')).toEqual({ ret: wasi.ERRNO_SUCCESS, data: 'dir/file.txt' });
+    expect(dir.path_readlink('dir/file.txt').ret).toBe(wasi.ERRNO_INVAL);
+    const fd = dir.path_open(FOLLOW, 'to-dir/../to-file', 0, READ, 0n, 0).fd_obj as GrantedFileFd;
+    expect(text(fd.fd_read(64).data)).toBe('via link');
+    expect(dir.path_filestat_get(FOLLOW, 'to-file').filestat?.filetype).toBe(wasi.FILETYPE_REGULAR_FILE);
+    expect(dir.path_filestat_get(0, 'to-file').filestat?.filetype).toBe(wasi.FILETYPE_SYMBOLIC_LINK);
+    expect(dir.path_open(0, 'to-file', 0, READ, 0n, 0).ret).toBe(wasi.ERRNO_LOOP);
+    expect(dir.path_unlink_file('to-file')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.path_filestat_get(FOLLOW, 'dir/file.txt').ret).toBe(wasi.ERRNO_SUCCESS);
+  });
+
+  it('refuses at use a link that leads above the root, and an absolute one at creation', () => {
+    const dir = grant();
+    expect(dir.symlink('/etc/passwd', 'abs')).toBe(wasi.ERRNO_PERM);
+    expect(dir.symlink('../outside', 'up')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.symlink('../../x', 'dir/up2')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.path_open(FOLLOW, 'up', 0, READ, 0n, 0).ret).toBe(wasi.ERRNO_NOTCAPABLE);
+    expect(dir.path_open(FOLLOW, 'dir/up2', wasi.OFLAGS_CREAT, WRITE, 0n, 0).ret).toBe(wasi.ERRNO_NOTCAPABLE);
+    expect(dir.path_filestat_get(0, 'up').ret).toBe(wasi.ERRNO_SUCCESS);
+  });
+
+  it('answers a dangling link with NOENT and a loop with LOOP, creating nothing through them', () => {
+    const dir = grant();
+    expect(dir.symlink('nowhere', 'dangling')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.path_open(FOLLOW, 'dangling', wasi.OFLAGS_CREAT, WRITE, 0n, 0).ret).toBe(wasi.ERRNO_NOENT);
+    expect(dir.path_filestat_get(FOLLOW, 'nowhere').ret).toBe(wasi.ERRNO_NOENT);
+    expect(dir.symlink('b', 'a')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.symlink('a', 'b')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.path_open(FOLLOW, 'a', 0, READ, 0n, 0).ret).toBe(wasi.ERRNO_LOOP);
+  });
+});
+
+describe('O_EXCL on a symlink', () => {
+  it('answers EEXIST for a dangling link instead of creating through it', () => {
+    const adapter = new MemoryDirectoryAdapter({});
+    const dir = new GrantedDirectoryFd({ adapter, writable: true, maxFileBytes: 1 << 20, openFiles: { limit: 16, held: 0 }, clock: false }, [], '.');
+    expect(dir.symlink('target.txt', 'link')).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.path_open(1, 'link', wasi.OFLAGS_CREAT | wasi.OFLAGS_EXCL, WRITE, 0n, 0).ret).toBe(wasi.ERRNO_EXIST);
+    expect(adapter.stat(['target.txt'])).toBeNull();
+  });
+});
+
+describe('file times', () => {
+  it('are set to the nanosecond in memory, and refused with EROFS on a read-only grant', () => {
+    const adapter = new MemoryDirectoryAdapter({ 'f.txt': 'x' });
+    const root = { adapter, writable: true, maxFileBytes: 1 << 20, openFiles: { limit: 16, held: 0 }, clock: true };
+    const dir = new GrantedDirectoryFd(root, [], '.');
+    expect(dir.path_filestat_set_times(1, 'f.txt', 1_000_000_000_005n, 2_000_000_000_007n, wasi.FSTFLAGS_ATIM | wasi.FSTFLAGS_MTIM)).toBe(wasi.ERRNO_SUCCESS);
+    const fd = dir.path_open(1, 'f.txt', 0, READ, 0n, 0).fd_obj as GrantedFileFd;
+    expect(fd.fd_filestat_set_times(0n, 3_000_000_000_000n, wasi.FSTFLAGS_MTIM)).toBe(wasi.ERRNO_SUCCESS);
+    const { filestat } = fd.fd_filestat_get();
+    expect([filestat?.atim, filestat?.mtim]).toEqual([1_000_000_000_005n, 3_000_000_000_000n]);
+    const readOnly = new GrantedDirectoryFd({ ...root, writable: false }, [], '.');
+    expect(readOnly.path_filestat_set_times(1, 'f.txt', 0n, 0n, wasi.FSTFLAGS_MTIM)).toBe(wasi.ERRNO_ROFS);
+    const readOnlyFd = readOnly.path_open(1, 'f.txt', 0, READ, 0n, 0).fd_obj as GrantedFileFd;
+    expect(readOnlyFd.fd_filestat_set_times(0n, 0n, wasi.FSTFLAGS_MTIM)).toBe(wasi.ERRNO_ROFS);
+    expect(adapter.stat(['f.txt'])?.modifiedMs).toBe(3_000_000);
   });
 });

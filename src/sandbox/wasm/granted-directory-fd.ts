@@ -5,28 +5,39 @@
  * symlinks leading out. A read-only grant refuses every change with EROFS.
  */
 import { Fd, wasi } from '@bjorn3/browser_wasi_shim';
-import { type DirectoryEntryStat, type GuestPath, resolveGuestPath } from './directory-adapter.js';
+import { type DirectoryEntryKind, type DirectoryEntryStat, type GuestPath, resolveGuestPath } from './directory-adapter.js';
 import { errnoFromCode, errnoFromError } from './directory-errno.js';
 import { type GrantedRoot, GrantedFileFd } from './granted-file-fd.js';
-import { WasiFilestat, inodeOf } from './wasi-filestat.js';
+import { WasiFilestat, guestFileTime, inodeOf, requestedTimes } from './wasi-filestat.js';
 
 type Resolved = { ret: number; path: GuestPath | null };
 
+const FILETYPES: Record<DirectoryEntryKind, number> = {
+  file: wasi.FILETYPE_REGULAR_FILE,
+  directory: wasi.FILETYPE_DIRECTORY,
+  symlink: wasi.FILETYPE_SYMBOLIC_LINK,
+};
+
 function toFilestat(path: GuestPath, stat: DirectoryEntryStat, clock: boolean): wasi.Filestat {
-  const filestat = new WasiFilestat(inodeOf(path), stat.kind === 'directory' ? wasi.FILETYPE_DIRECTORY : wasi.FILETYPE_REGULAR_FILE, BigInt(stat.size));
-  // Without the clock grant times read 0: writing a file and reading its mtime would be a clock.
-  const time = clock ? BigInt(Math.max(0, Math.floor(stat.modifiedMs))) * 1_000_000n : 0n;
+  const filestat = new WasiFilestat(inodeOf(path), FILETYPES[stat.kind], BigInt(stat.size));
   // One name per file: the adapters refuse files with other hard links.
   filestat.nlink = 1n;
-  filestat.mtim = time;
-  filestat.atim = time;
-  filestat.ctim = time;
+  filestat.mtim = guestFileTime(stat.modifiedMs, clock);
+  filestat.atim = guestFileTime(stat.accessedMs ?? stat.modifiedMs, clock);
+  filestat.ctim = filestat.mtim;
   return filestat;
 }
 
 /** A trailing slash names a directory (POSIX): on a file it is NOTDIR, as wasmtime answers. */
 function namesDirectory(pathString: string): boolean {
   return pathString.endsWith('/');
+}
+
+/** `lookupflags::symlink_follow`; the shim does not export it. */
+const LOOKUPFLAGS_SYMLINK_FOLLOW = 1;
+
+function follows(lookupFlags: number): boolean {
+  return (lookupFlags & LOOKUPFLAGS_SYMLINK_FOLLOW) !== 0;
 }
 
 const WRITE_RIGHTS = BigInt(wasi.RIGHTS_FD_WRITE | wasi.RIGHTS_FD_ALLOCATE | wasi.RIGHTS_FD_FILESTAT_SET_SIZE);
@@ -81,9 +92,7 @@ export class GrantedDirectoryFd extends Fd {
   override fd_readdir_single(cookie: bigint): { ret: number; dirent: wasi.Dirent | null } {
     if (cookie === 0n || this.entries === undefined) {
       try {
-        const listed = this.root.adapter
-          .list(this.path)
-          .map((e) => ({ name: e.name, type: e.kind === 'directory' ? wasi.FILETYPE_DIRECTORY : wasi.FILETYPE_REGULAR_FILE }));
+        const listed = this.root.adapter.list(this.path).map((e) => ({ name: e.name, type: FILETYPES[e.kind] }));
         this.entries = [{ name: '.', type: wasi.FILETYPE_DIRECTORY }, { name: '..', type: wasi.FILETYPE_DIRECTORY }, ...listed];
       } catch (error) {
         return { ret: errnoFromError(error), dirent: null };
@@ -94,11 +103,12 @@ export class GrantedDirectoryFd extends Fd {
     return { ret: wasi.ERRNO_SUCCESS, dirent: new wasi.Dirent(cookie + 1n, inodeOf([...this.path, entry.name]), entry.name, entry.type) };
   }
 
-  override path_filestat_get(_flags: number, pathString: string): { ret: number; filestat: wasi.Filestat | null } {
+  override path_filestat_get(flags: number, pathString: string): { ret: number; filestat: wasi.Filestat | null } {
     const { ret, path } = this.resolve(pathString);
     if (path === null) return { ret, filestat: null };
     try {
-      const stat = this.root.adapter.stat(path);
+      // Without FOLLOW (lstat) a symlink at the end describes itself.
+      const stat = this.root.adapter.stat(path, { follow: follows(flags) || namesDirectory(pathString) });
       if (stat === null) return { ret: wasi.ERRNO_NOENT, filestat: null };
       if (stat.kind !== 'directory' && namesDirectory(pathString)) return { ret: wasi.ERRNO_NOTDIR, filestat: null };
       return { ret: wasi.ERRNO_SUCCESS, filestat: toFilestat(path, stat, this.root.clock) };
@@ -108,7 +118,7 @@ export class GrantedDirectoryFd extends Fd {
   }
 
   override path_open(
-    _dirflags: number,
+    dirflags: number,
     pathString: string,
     oflags: number,
     rightsBase: bigint,
@@ -123,8 +133,13 @@ export class GrantedDirectoryFd extends Fd {
     const directory = (oflags & wasi.OFLAGS_DIRECTORY) !== 0 || namesDirectory(pathString);
     const wantsWrite = (rightsBase & WRITE_RIGHTS) !== 0n || truncate || append;
     try {
+      const exclusive = create && (oflags & wasi.OFLAGS_EXCL) !== 0;
+      // O_EXCL and O_NOFOLLOW look at the last name itself: any symlink there, dangling or
+      // not, is EEXIST for the one and ELOOP (as in wasmtime) for the other.
+      const last = exclusive || !follows(dirflags) ? this.root.adapter.stat(path, { follow: false }) : null;
+      if (exclusive && last !== null) return { ret: wasi.ERRNO_EXIST, fd_obj: null };
+      if (last?.kind === 'symlink') return { ret: wasi.ERRNO_LOOP, fd_obj: null };
       const stat = this.root.adapter.stat(path);
-      if (stat !== null && create && (oflags & wasi.OFLAGS_EXCL) !== 0) return { ret: wasi.ERRNO_EXIST, fd_obj: null };
       if (stat?.kind === 'directory') {
         // With O_DIRECTORY the rights are a ceiling the toolchain copies from the parent
         // (Rust std passes the preopen's, FD_WRITE included), not a request to write:
@@ -136,21 +151,26 @@ export class GrantedDirectoryFd extends Fd {
       if (directory) return { ret: stat === null ? wasi.ERRNO_NOENT : wasi.ERRNO_NOTDIR, fd_obj: null };
       if (stat === null && !create) return { ret: wasi.ERRNO_NOENT, fd_obj: null };
       if ((stat === null || wantsWrite) && !this.root.writable) return { ret: wasi.ERRNO_ROFS, fd_obj: null };
-      if (stat !== null && stat.size > this.root.maxFileBytes) return { ret: wasi.ERRNO_FBIG, fd_obj: null };
-      const { budget } = this.root;
-      if (stat !== null && !truncate && budget.heldBytes + stat.size > budget.limitBytes) return { ret: wasi.ERRNO_NOMEM, fd_obj: null };
-      if (stat === null) this.root.adapter.writeFile(path, new Uint8Array(0));
-      const data = stat === null || truncate ? new Uint8Array(0) : this.root.adapter.readFile(path);
-      // The file may have grown on the host since the stat.
-      if (data.byteLength > this.root.maxFileBytes) return { ret: wasi.ERRNO_FBIG, fd_obj: null };
-      if (budget.heldBytes + data.byteLength > budget.limitBytes) return { ret: wasi.ERRNO_NOMEM, fd_obj: null };
+      // Each open holds a host descriptor until closed: MFILE past the run's count, as a process hits RLIMIT_NOFILE.
+      if (this.root.openFiles.held >= this.root.openFiles.limit) return { ret: wasi.ERRNO_MFILE, fd_obj: null };
       // A file opened with neither read nor write rights (e.g. for fstat only) stays readable, as before.
       const readable = (rightsBase & BigInt(wasi.RIGHTS_FD_READ)) !== 0n || !wantsWrite;
-      const fd = new GrantedFileFd(this.root, path, data, { readonly: !wantsWrite, readable, append, truncated: truncate && stat !== null });
+      const handle = this.root.adapter.open(path, { read: readable, write: wantsWrite, create, exclusive, truncate });
+      const fd = new GrantedFileFd(this.root, path, handle, { readable, writable: wantsWrite, append });
       return { ret: wasi.ERRNO_SUCCESS, fd_obj: fd };
     } catch (error) {
       return { ret: errnoFromError(error), fd_obj: null };
     }
+  }
+
+  override fd_filestat_set_times(atim: bigint, mtim: bigint, fstFlags: number): number {
+    return this.path_filestat_set_times(LOOKUPFLAGS_SYMLINK_FOLLOW, '.', atim, mtim, fstFlags);
+  }
+
+  override path_filestat_set_times(flags: number, pathString: string, atim: bigint, mtim: bigint, fstFlags: number): number {
+    const times = requestedTimes(atim, mtim, fstFlags);
+    if (times === null) return wasi.ERRNO_INVAL;
+    return this.mutate(pathString, (path) => this.root.adapter.setTimes(path, times, { follow: follows(flags) }));
   }
 
   override path_create_directory(pathString: string): number {
@@ -165,9 +185,26 @@ export class GrantedDirectoryFd extends Fd {
     return this.mutate(pathString, (path) => this.root.adapter.removeDirectory(path));
   }
 
-  override path_readlink(): { ret: number; data: string | null } {
-    // Symlinks are resolved (and confined) by the adapter; the guest never sees one.
-    return { ret: wasi.ERRNO_INVAL, data: null };
+  override path_readlink(pathString: string): { ret: number; data: string | null } {
+    const { ret, path } = this.resolve(pathString);
+    if (path === null) return { ret, data: null };
+    try {
+      return { ret: wasi.ERRNO_SUCCESS, data: this.root.adapter.readlink(path) };
+    } catch (error) {
+      return { ret: errnoFromError(error), data: null };
+    }
+  }
+
+  /**
+   * Creates a symlink holding `target`. An absolute target is EPERM, as wasmtime answers:
+   * it could only name host paths. A relative one may point anywhere; it is checked
+   * (NOTCAPABLE outside the grant) each time it is followed, since what it reaches can change.
+   */
+  symlink(target: string, linkString: string): number {
+    if (target.startsWith('/')) return wasi.ERRNO_PERM;
+    if (target.includes('\0')) return wasi.ERRNO_INVAL;
+    if (target === '') return wasi.ERRNO_NOENT;
+    return this.mutate(linkString, (path) => this.root.adapter.symlink(target, path));
   }
 
   /** Rename within the same grant; the WASI host routes `path_rename` here. */

@@ -13,6 +13,7 @@ import { GrantedFileFd } from './granted-file-fd.js';
 import type { LoadedWasmModule } from './wasm-module-cache.js';
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1048576;
+export const DEFAULT_MAX_OPEN_FILES = 256;
 /** Exit code reported for a trap, as a shell reports SIGABRT (128 + 6). */
 export const TRAP_EXIT_CODE = 134;
 
@@ -24,9 +25,10 @@ export interface RunWasiModuleOptions {
   env?: Readonly<Record<string, string>>;
   dirs?: readonly GrantedDirectory[];
   maxOutputBytes: number;
+  /** Largest size a guest may grow a file to (default 64 MiB); files of any size can be read. */
   maxFileBytes?: number;
-  /** All open files together (host memory); default twice `maxFileBytes`, room to copy a largest file. */
-  maxOpenFileBytes?: number;
+  /** Files open at once (each holds a host descriptor); default 256. */
+  maxOpenFiles?: number;
   clock?: boolean;
   random?: boolean;
   /** Live pass-through of output; when set, the result's stdout/stderr are empty. */
@@ -60,7 +62,7 @@ export async function runWasiModule(options: RunWasiModuleOptions): Promise<Wasi
     dirs: options.dirs ?? [],
     maxOutputBytes: options.maxOutputBytes,
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
-    maxOpenFileBytes: options.maxOpenFileBytes ?? 2 * (options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES),
+    maxOpenFiles: options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES,
     clock: options.clock ?? false,
     random: options.random ?? false,
     onOutput: options.onOutput,
@@ -101,7 +103,8 @@ export async function runWasiModule(options: RunWasiModuleOptions): Promise<Wasi
       exitCode = TRAP_EXIT_CODE;
     } else throw error;
   } finally {
-    for (const fd of context.wasi.fds) if (fd instanceof GrantedFileFd) fd.flush();
+    // Writes are already in the files; this only gives back the host descriptors left open.
+    for (const fd of context.wasi.fds) if (fd instanceof GrantedFileFd) fd.release();
   }
   const memoryBytes = memory?.buffer.byteLength ?? 0;
   const limitBytes = declared.maxPages * WASM_PAGE_BYTES;

@@ -6,7 +6,7 @@
  * granted, a size with garbage in its top 16 bits.
  */
 import { wasi } from '@bjorn3/browser_wasi_shim';
-import type { GuestPath } from './directory-adapter.js';
+import type { FileTimes, GuestPath } from './directory-adapter.js';
 
 /** The inode a path reports, the same from `fd_readdir`, `path_filestat_get` and `fd_filestat_get`. */
 export function inodeOf(path: GuestPath): bigint {
@@ -14,6 +14,28 @@ export function inodeOf(path: GuestPath): bigint {
   let hash = 0xcbf29ce484222325n;
   for (const char of path.join('/')) hash = ((hash ^ BigInt(char.codePointAt(0) ?? 0)) * 0x100000001b3n) & 0xffffffffffffffffn;
   return hash;
+}
+
+/** A file time for the guest, in ns: 0 without the clock grant, since writing a file and reading its mtime is a clock. */
+export function guestFileTime(ms: number, clock: boolean): bigint {
+  return clock ? BigInt(Math.max(0, Math.round(ms * 1_000_000))) : 0n;
+}
+
+/**
+ * The times a `fst_flags` set asks for, in ms (now from the host's clock: setting a time is
+ * not reading one, and without the clock grant it reads back as 0); null when both a time
+ * and NOW are asked for one of them, which preview1 calls EINVAL.
+ */
+export function requestedTimes(atim: bigint, mtim: bigint, flags: number): FileTimes | null {
+  const pick = (time: bigint, set: number, now: number): number | undefined | null => {
+    if ((flags & set) !== 0 && (flags & now) !== 0) return null;
+    if ((flags & now) !== 0) return Date.now();
+    return (flags & set) !== 0 ? Number(time) / 1_000_000 : undefined;
+  };
+  const accessedMs = pick(atim, wasi.FSTFLAGS_ATIM, wasi.FSTFLAGS_ATIM_NOW);
+  const modifiedMs = pick(mtim, wasi.FSTFLAGS_MTIM, wasi.FSTFLAGS_MTIM_NOW);
+  if (accessedMs === null || modifiedMs === null) return null;
+  return { ...(accessedMs !== undefined ? { accessedMs } : {}), ...(modifiedMs !== undefined ? { modifiedMs } : {}) };
 }
 
 export class WasiFilestat extends wasi.Filestat {
