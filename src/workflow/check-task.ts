@@ -65,6 +65,11 @@ export function checkTask(
       break;
     }
     case 'fork':
+      if (!Array.isArray(t.fork?.branches) || t.fork.branches.length === 0)
+        issues.push(issue('structure', `${path}/fork/branches`, '`fork.branches` must be a non-empty task list'));
+      if (t.fork?.compete !== undefined && typeof t.fork.compete !== 'boolean')
+        issues.push(issue('structure', `${path}/fork/compete`, '`fork.compete` must be true or false'));
+      break;
     case 'listen':
       issues.push(issue('not-implemented', `${path}/${kind}`, `${kind} is not supported by this version of agentbox yet`));
       break;

@@ -2,6 +2,7 @@ import type { Execution, Frame, TaskOutcome } from './execution.js';
 import type { ExpressionScope } from './runtime-expression.js';
 import { runCall } from './run-call.js';
 import { runFor } from './run-for.js';
+import { runFork } from './run-fork.js';
 import { runTry } from './run-try.js';
 import { runEmit, runRaise, runSet, runSwitch, runWait } from './run-simple-tasks.js';
 import type { DoTask, Task } from './workflow-definition.js';
@@ -43,6 +44,8 @@ export async function runTaskKind(execution: Execution, run: TaskRun): Promise<T
       return runFor(execution, run);
     case 'try':
       return runTry(execution, run);
+    case 'fork':
+      return runFork(execution, run);
     case 'call':
       return runCall(execution, run);
     default:

@@ -139,13 +139,16 @@ export interface RunTask extends TaskBase {
   run: Record<string, unknown>;
 }
 
+export interface ForkTask extends TaskBase {
+  fork: { branches: TaskList; compete?: boolean };
+}
+
 /** Kinds the validator recognizes but the engine does not run (yet): refused or reported. */
 export interface OtherTask extends TaskBase {
-  fork?: unknown;
   listen?: unknown;
 }
 
-export type Task = DoTask | SetTask | SwitchTask | ForTask | TryTask | RaiseTask | WaitTask | EmitTask | CallTask | RunTask | OtherTask;
+export type Task = DoTask | SetTask | SwitchTask | ForTask | TryTask | RaiseTask | WaitTask | EmitTask | CallTask | RunTask | ForkTask | OtherTask;
 
 /** A function declared under `use.functions`: a task (usually a `call`) with a name. */
 export type FunctionDefinition = Task;
