@@ -2,6 +2,7 @@ import { resolveCall } from './function-catalog.js';
 import type { TaskKind } from './task-kind.js';
 import { issue, type WorkflowIssue } from './workflow-issue.js';
 import type { Task } from './workflow-definition.js';
+import { checkRunScript, checkRunWorkflow } from './check-run-task.js';
 
 const directives = new Set(['continue', 'exit', 'end']);
 
@@ -61,7 +62,8 @@ export function checkTask(
           issue('unsupported', `${path}/run/${runKind}`, `run: ${runKind} is not supported by agentbox (no host processes); use run: script with language js`),
         );
       else if (runKind === undefined) issues.push(issue('structure', `${path}/run`, '`run` needs one of container, shell, script, workflow'));
-      else issues.push(issue('not-implemented', `${path}/run/${runKind}`, `run: ${runKind} is not supported by this version of agentbox yet`));
+      else if (runKind === 'workflow') issues.push(...checkRunWorkflow(run, path));
+      else issues.push(...checkRunScript(run, path));
       break;
     }
     case 'fork':

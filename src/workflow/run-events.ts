@@ -8,7 +8,14 @@ import type { WorkflowProblem } from './workflow-problem.js';
  * reached it — so every execution of a task has its own record and replay finds it again.
  */
 export type RunEventPayload =
-  | { type: 'run.started'; definition: WorkflowDefinition; input: unknown; principal: string }
+  | {
+      type: 'run.started';
+      definition: WorkflowDefinition;
+      input: unknown;
+      principal: string;
+      /** The sub-workflows `run: workflow` may start, resolved when the run started (by `namespace/name:version`). */
+      workflows?: Record<string, WorkflowDefinition>;
+    }
   | { type: 'task.started'; key: string; path: string; name: string; kind: string }
   | {
       type: 'task.completed';

@@ -14,6 +14,8 @@ export interface RunState {
   runId: string;
   status: RunStatus;
   definition: WorkflowDefinition | undefined;
+  /** Sub-workflows resolved at the start, by `namespace/name:version`. */
+  workflows: Record<string, WorkflowDefinition>;
   input: unknown;
   principal: string;
   startedAt: number;
@@ -37,6 +39,7 @@ export function emptyRunState(runId: string): RunState {
     runId,
     status: 'running',
     definition: undefined,
+    workflows: {},
     input: null,
     principal: '',
     startedAt: 0,
@@ -65,6 +68,7 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       state.definition = event.definition;
       state.input = event.input;
       state.principal = event.principal;
+      state.workflows = event.workflows ?? {};
       state.startedAt = event.time;
       break;
     case 'task.started': {

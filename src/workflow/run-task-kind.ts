@@ -4,8 +4,10 @@ import { runCall } from './run-call.js';
 import { runFor } from './run-for.js';
 import { runFork } from './run-fork.js';
 import { runTry } from './run-try.js';
+import { runScript } from './run-script.js';
+import { runWorkflow } from './run-workflow.js';
 import { runEmit, runRaise, runSet, runSwitch, runWait } from './run-simple-tasks.js';
-import type { DoTask, Task } from './workflow-definition.js';
+import type { DoTask, RunTask, Task } from './workflow-definition.js';
 import { problem, WorkflowFault } from './workflow-problem.js';
 
 /** One task about to run: its definition, where it is, and its (filtered) input. */
@@ -46,15 +48,18 @@ export async function runTaskKind(execution: Execution, run: TaskRun): Promise<T
       return runTry(execution, run);
     case 'fork':
       return runFork(execution, run);
+    case 'run':
+      if ('workflow' in (run.task as RunTask).run) return runWorkflow(execution, run);
+      if ('script' in (run.task as RunTask).run) return runScript(execution, run);
+      break;
     case 'call':
       return runCall(execution, run);
-    default:
-      throw new WorkflowFault(
-        problem('configuration', {
-          title: 'unsupported task',
-          detail: `${run.kind} tasks are not supported by this version of agentbox yet`,
-          instance: run.path,
-        }),
-      );
   }
+  throw new WorkflowFault(
+    problem('configuration', {
+      title: 'unsupported task',
+      detail: `${run.kind} tasks are not supported by this version of agentbox yet`,
+      instance: run.path,
+    }),
+  );
 }

@@ -4,9 +4,10 @@ import { JqEvaluator } from './jq-evaluator.js';
 import type { RunEvent, RunStatus } from './run-events.js';
 import { RunRecorder, type WorkflowClock } from './run-recorder.js';
 import { emptyRunState, foldRunEvents, type RunState } from './run-state.js';
-import { evaluateTemplate } from './runtime-expression.js';
 import { systemWorkflowClock } from './system-workflow-clock.js';
 import { validateWorkflow } from './validate-workflow.js';
+import { resolveSubWorkflows, workflowKey, type WorkflowResolver } from './sub-workflows.js';
+import type { ScriptSandbox } from '../sandbox/script/script-sandbox.js';
 import type { WorkflowDefinition } from './workflow-definition.js';
 import type { WorkflowHost } from './workflow-host.js';
 import { WorkflowValidationError } from './workflow-issue.js';
@@ -27,6 +28,10 @@ export interface WorkflowEngineOptions {
   holder?: string;
   /** How long a lease lasts without renewal; default 30 s. Renewed by every write and a heartbeat. */
   leaseTtlMs?: number;
+  /** Finds the workflows `run: workflow` names (besides the run's own definition); resolved once, when a run starts. */
+  resolveWorkflow?: WorkflowResolver;
+  /** The sandbox of `run: script` (language js); default a QuickJS sandbox, created when a script first runs. */
+  scripts?: ScriptSandbox;
   /** Every journal event as it is recorded (progress lines). */
   onEvent?: (event: RunEvent) => void;
 }
@@ -56,6 +61,7 @@ export class WorkflowEngine {
   readonly #clock: WorkflowClock;
   readonly #holder: string;
   readonly #ttl: number;
+  #scripts: Promise<ScriptSandbox> | undefined;
 
   constructor(options: WorkflowEngineOptions) {
     this.#o = options;
@@ -75,10 +81,25 @@ export class WorkflowEngine {
     const blocking = validation.issues.filter((i) => i.severity === 'error' || i.code === 'not-implemented');
     if (!validation.ok || blocking.length > 0) throw new WorkflowValidationError(blocking);
     const workflow = validation.workflow;
+    const resolved = await resolveSubWorkflows(workflow, {
+      resolve: this.#o.resolveWorkflow,
+      validate: async (value) => {
+        const checked = await validateWorkflow(value, { jq: this.#jq });
+        return checked.ok ? { workflow: checked.workflow, issues: checked.issues } : { issues: checked.issues };
+      },
+    });
+    if (resolved.issues.length > 0) throw new WorkflowValidationError(resolved.issues);
+    const { [workflowKey(workflow.document)]: _self, ...workflows } = resolved.workflows;
     const runId = options.runId ?? this.#o.newId?.() ?? crypto.randomUUID();
     const state = emptyRunState(runId);
     const recorder = this.#recorder(state);
-    recorder.record({ type: 'run.started', definition: workflow, input: options.input ?? {}, principal: options.principal ?? 'local' });
+    recorder.record({
+      type: 'run.started',
+      definition: workflow,
+      input: options.input ?? {},
+      principal: options.principal ?? 'local',
+      ...(Object.keys(workflows).length > 0 ? { workflows } : {}),
+    });
     // The first event goes in with the run's row and its lease, in one transaction.
     await this.#o.journal.create(runId, { workflow: `${workflow.document.namespace}/${workflow.document.name}` }, recorder.takeQueued(), this.#lease());
     return this.#execute(state, recorder, options.signal);
@@ -107,6 +128,20 @@ export class WorkflowEngine {
 
   list(options?: { limit?: number }): Promise<RunSummary[]> {
     return this.#o.journal.list(options);
+  }
+
+  /** Frees the script sandbox the engine opened (not one passed in `scripts`). */
+  async close(): Promise<void> {
+    const opened = this.#o.scripts ? undefined : this.#scripts;
+    this.#scripts = undefined;
+    if (opened) await (await opened).close();
+  }
+
+  #sandbox(): Promise<ScriptSandbox> {
+    if (this.#o.scripts) return Promise.resolve(this.#o.scripts);
+    // Loaded on first use: a run without scripts never pays for the QuickJS module.
+    this.#scripts ??= import('../sandbox/script/quickjs-sandbox.js').then((m) => m.createQuickJsSandbox());
+    return this.#scripts;
   }
 
   #recorder(state: RunState): RunRecorder {
@@ -146,18 +181,13 @@ export class WorkflowEngine {
       workflowInput: state.input,
       secrets: this.#o.secrets ?? {},
       random: this.#o.random ?? Math.random,
+      workflows: { ...state.workflows, [workflowKey(definition.document)]: definition },
+      depth: 0,
+      scripts: () => this.#sandbox(),
     });
     const frame: Frame = { suffix: '', stableSuffix: '', variables: {}, context: { value: {} } };
     try {
-      const scope = {
-        jq: this.#jq,
-        path: '/input/from',
-        args: execution.argumentsFor({ name: '', task: {} as never, path: '', input: state.input, frame, extra: {} }),
-      };
-      const input = definition.input?.from !== undefined ? await evaluateTemplate(definition.input.from, state.input, scope) : state.input;
-      const outcome = await execution.runList(definition.do, '/do', input, frame);
-      const output =
-        definition.output?.as !== undefined ? await evaluateTemplate(definition.output.as, outcome.output, { ...scope, path: '/output/as' }) : outcome.output;
+      const output = await execution.runDefinition('', state.input, frame);
       recorder.record({ type: 'run.completed', output });
     } catch (error) {
       if (recorder.failed) throw error;
