@@ -115,7 +115,11 @@ export class Execution {
     }
     const fault = state.faulted.get(key);
     if (fault) throw new WorkflowFault(fault);
-    if (this.options.signal.aborted) throw new AgentboxError('CANCELLED', 'the run was cancelled');
+    if (this.options.signal.aborted) {
+      // The reason says who cancelled (a `cancel` request, a fork's winner), when it is ours.
+      const reason: unknown = this.options.signal.reason;
+      throw AgentboxError.isInstance(reason) && reason.code === 'CANCELLED' ? reason : new AgentboxError('CANCELLED', 'the run was cancelled');
+    }
     const kind = taskKindOf(task) ?? 'unknown';
     const scope = (input: unknown, extra: Record<string, unknown> = {}): ExpressionScope => ({
       jq: this.options.jq,

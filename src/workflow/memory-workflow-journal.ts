@@ -40,6 +40,11 @@ export class MemoryWorkflowJournal implements WorkflowJournal {
     return true;
   }
 
+  async requestCancel(runId: string, reason: string): Promise<void> {
+    const run = this.#must(runId);
+    run.summary.cancelRequested ??= reason;
+  }
+
   async release(runId: string, holder: string): Promise<void> {
     const run = this.#runs.get(runId);
     if (run?.holder === holder) run.holder = undefined;

@@ -119,6 +119,35 @@ export class WorkflowEngine {
     return this.#execute(state, this.#recorder(state), options.signal);
   }
 
+  /**
+   * Cancels a run. A run no process holds (never resumed after a crash) is cancelled here
+   * and now; a run another live process holds is asked to stop (it polls every second and
+   * ends `cancelled` at its next task boundary or in its current call or wait), and
+   * `cancelled: false` says the request is pending. WORKFLOW_RUN_FINISHED if it has ended.
+   */
+  async cancel(runId: string, options: { reason?: string } = {}): Promise<{ cancelled: boolean; result: RunResult }> {
+    const reason = options.reason ?? 'cancelled by request';
+    if (!(await this.#o.journal.get(runId))) throw new AgentboxError('WORKFLOW_RUN_NOT_FOUND', `no workflow run with id ${runId}`);
+    const finished = (state: RunState): AgentboxError =>
+      new AgentboxError('WORKFLOW_RUN_FINISHED', `run ${runId} has already ended (${state.status})`, { details: { status: state.status } });
+    if (!(await this.#o.journal.claim(runId, this.#lease()))) {
+      const state = foldRunEvents(runId, await this.#o.journal.events(runId));
+      if (state.status !== 'running') throw finished(state);
+      await this.#o.journal.requestCancel(runId, reason);
+      return { cancelled: false, result: resultOf(state) };
+    }
+    const state = foldRunEvents(runId, await this.#o.journal.events(runId));
+    try {
+      if (state.status !== 'running') throw finished(state);
+      const recorder = this.#recorder(state);
+      recorder.record({ type: 'run.cancelled', reason });
+      await recorder.flush();
+      return { cancelled: true, result: resultOf(state) };
+    } finally {
+      await this.#o.journal.release(runId, this.#holder);
+    }
+  }
+
   /** A run as its journal tells it. */
   async status(runId: string): Promise<RunResult> {
     const events = await this.#o.journal.events(runId);
@@ -169,6 +198,16 @@ export class WorkflowEngine {
       Math.max(1000, Math.floor(this.#ttl / 3)),
     );
     (heartbeat as { unref?: () => void }).unref?.();
+    // `cancel` from another process leaves a request in the journal: checked every second
+    // (one indexed row read), and once before the first task so a resume honours it at once.
+    const cancelled = (summary: RunSummary | undefined): void => {
+      if (summary?.cancelRequested !== undefined) controller.abort(new AgentboxError('CANCELLED', summary.cancelRequested));
+    };
+    const cancelPoll = setInterval(() => {
+      this.#o.journal.get(state.runId).then(cancelled, () => undefined);
+    }, 1000);
+    (cancelPoll as { unref?: () => void }).unref?.();
+    cancelled(await this.#o.journal.get(state.runId));
     const execution = new Execution({
       runId: state.runId,
       definition,
@@ -196,6 +235,7 @@ export class WorkflowEngine {
       else throw error;
     } finally {
       clearInterval(heartbeat);
+      clearInterval(cancelPoll);
       signal.removeEventListener('abort', onAbort);
     }
     await recorder.flush();

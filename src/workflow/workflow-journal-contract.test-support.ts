@@ -66,6 +66,16 @@ export function workflowJournalContract(open: () => Promise<WorkflowJournal> | W
     await journal.close();
   });
 
+  it('keeps the first cancel request, without the lease, and refuses an unknown run', async () => {
+    const journal = await open();
+    await journal.create('r1', { workflow: 'n/w' }, [started('r1')], lease('a'));
+    await journal.requestCancel('r1', 'first');
+    await journal.requestCancel('r1', 'second');
+    expect(await journal.get('r1')).toMatchObject({ status: 'running', cancelRequested: 'first' });
+    await expect(journal.requestCancel('nope', 'x')).rejects.toMatchObject({ code: 'WORKFLOW_RUN_NOT_FOUND' });
+    await journal.close();
+  });
+
   it('lists runs most recently updated first', async () => {
     const journal = await open();
     await journal.create('r1', { workflow: 'n/w' }, [started('r1')], lease('a', 100));

@@ -7,6 +7,8 @@ export interface RunSummary {
   status: RunStatus;
   createdAt: number;
   updatedAt: number;
+  /** Why a cancel was requested for the run while another process held it; its holder stops it. */
+  cancelRequested?: string;
 }
 
 /** A lease on a run: who holds it and until when (ms since the epoch). */
@@ -32,6 +34,8 @@ export interface WorkflowJournal {
   append(runId: string, events: readonly RunEvent[], lease: LeaseRequest): Promise<void>;
   /** Takes the lease if it is free, lapsed, or already `holder`'s. False if another holds it. */
   claim(runId: string, lease: LeaseRequest): Promise<boolean>;
+  /** Asks the run's holder to cancel it (no lease needed; the holder polls `get`). The first reason stays. */
+  requestCancel(runId: string, reason: string): Promise<void>;
   /** Gives the lease up (only if `holder` holds it). */
   release(runId: string, holder: string): Promise<void>;
   events(runId: string): Promise<RunEvent[]>;

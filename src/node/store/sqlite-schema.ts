@@ -68,6 +68,10 @@ export const sqliteMigrations: readonly string[] = [
     PRIMARY KEY (run_id, seq)
   );
   `,
+  // 3: a request to cancel a run another process holds (agentbox workflow cancel); its holder polls it.
+  `
+  ALTER TABLE workflow_runs ADD COLUMN cancel_requested TEXT;
+  `,
 ];
 
 export const sqliteSchemaVersion = sqliteMigrations.length;

@@ -17,6 +17,7 @@ interface RunRow {
   last_seq: number;
   lease_holder: string | null;
   lease_expires_at: number;
+  cancel_requested: string | null;
 }
 
 /**
@@ -84,6 +85,13 @@ export class SqliteWorkflowJournal implements WorkflowJournal {
       if (held && !this.#isHolderGone(row.lease_holder as string)) return false;
       this.#db.prepare('UPDATE workflow_runs SET lease_holder = ?, lease_expires_at = ? WHERE id = ?').run(lease.holder, lease.now + lease.ttlMs, runId);
       return true;
+    });
+  }
+
+  async requestCancel(runId: string, reason: string): Promise<void> {
+    this.#tx('requestCancel', () => {
+      this.#must(runId);
+      this.#db.prepare('UPDATE workflow_runs SET cancel_requested = COALESCE(cancel_requested, ?) WHERE id = ?').run(reason, runId);
     });
   }
 
@@ -168,7 +176,14 @@ export class SqliteWorkflowJournal implements WorkflowJournal {
 }
 
 function summaryOf(row: RunRow): RunSummary {
-  return { runId: row.id, workflow: row.workflow, status: row.status as RunSummary['status'], createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    runId: row.id,
+    workflow: row.workflow,
+    status: row.status as RunSummary['status'],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...(row.cancel_requested !== null ? { cancelRequested: row.cancel_requested } : {}),
+  };
 }
 
 function messageOf(error: unknown): string {
