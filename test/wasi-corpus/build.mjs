@@ -18,7 +18,10 @@ const clang = process.env.CLANG_WASI ?? 'clang';
 // is remapped, so a module does not depend on where the checkout lives: CI rebuilds in a
 // fresh clone elsewhere and compares byte for byte (Rust embeds source paths in panics).
 const compilers = {
-  c: (source, out, dir) => [clang, ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-s', '-Wall', '-Werror', `-ffile-prefix-map=${dir}=.`, source, '-o', out]],
+  c: (source, out, dir) => [
+    clang,
+    ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-s', '-Wall', '-Werror', `-ffile-prefix-map=${dir}=.`, source, '-o', out],
+  ],
   rust: (source, out, dir) => [
     rustc,
     ['--target', 'wasm32-wasi', '-O', '-C', 'strip=symbols', '--edition', '2021', `--remap-path-prefix=${dir}=.`, source, '-o', out],

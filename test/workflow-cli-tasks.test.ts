@@ -1,0 +1,59 @@
+/** `agentbox workflow` with fork, sub-workflows from files, scripts, cancel and graph, as scripts see it. */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isolatedEnv, repoRoot, runCli, startCli } from './helpers/run-cli.js';
+
+const fixture = (name: string) => join(repoRoot, 'test/fixtures/workflows/composite', name);
+
+describe('agentbox workflow (composite tasks)', () => {
+  it('run: a fork of a sub-workflow (same file) and a script, then a sub-workflow from the file beside it', async () => {
+    const result = await runCli(['workflow', 'run', fixture('pipeline.yaml'), '--input', '{"name":"ada","words":["a","b","c"]}', '--json'], {
+      env: isolatedEnv(),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const run = JSON.parse(result.stdout);
+    expect(run).toMatchObject({ status: 'completed', output: { shouted: 'HELLO ADA' } });
+    expect(run.tasks.map((t: { path: string }) => t.path)).toContain('/do/0/both/fork/branches/0/greet/run/workflow/do/0/hello');
+    expect(run.tasks.map((t: { path: string }) => t.path)).toContain('/do/1/loud/run/workflow/do/0/upper');
+  });
+
+  it('graph: prints a Mermaid flowchart; an invalid file exits 2 naming the path', async () => {
+    const env = isolatedEnv();
+    const graph = await runCli(['workflow', 'graph', fixture('pipeline.yaml')], { env });
+    expect(graph.code, graph.stderr).toBe(0);
+    expect(graph.stdout).toMatch(/^flowchart TD\n/);
+    expect(graph.stdout).toContain('subgraph t0["both<br/>fork"]');
+    expect(graph.stdout).toContain('t1["loud<br/>run"]');
+    expect(graph.stdout).toContain('    t3["greet<br/>run"]');
+    expect(graph.stdout).toContain('t0 --> t1');
+    const invalid = await runCli(['workflow', 'graph', join(repoRoot, 'test/fixtures/workflows/invalid.yaml')], { env });
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('/do/');
+  });
+
+  it('cancel: stops a run another process is waiting in; a finished or unknown run is refused', async () => {
+    const env = isolatedEnv();
+    const child = startCli(['workflow', 'run', fixture('long-wait.yaml'), '--json'], { env });
+    let stderr = '';
+    let stdout = '';
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const started = new Promise<string>((resolve) =>
+      child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        const id = /run ([0-9a-f-]{36}) started/.exec(stderr)?.[1];
+        if (id) resolve(id);
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const runId = await started;
+    const cancel = await runCli(['workflow', 'cancel', runId], { env });
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(cancel.stdout).toBe(`run ${runId} cancel requested\n`);
+    expect(await exited).toBe(5);
+    expect(JSON.parse(stdout)).toMatchObject({ status: 'cancelled', tasks: [{ path: '/do/0/pause', status: 'cancelled' }] });
+    const again = await runCli(['workflow', 'cancel', runId], { env });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('has already ended (cancelled)');
+    expect((await runCli(['workflow', 'cancel', 'nope'], { env })).code).toBe(6);
+  }, 30_000);
+});
