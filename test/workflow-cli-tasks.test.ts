@@ -56,4 +56,40 @@ describe('agentbox workflow (composite tasks)', () => {
     expect(again.stderr).toContain('has already ended (cancelled)');
     expect((await runCli(['workflow', 'cancel', 'nope'], { env })).code).toBe(6);
   }, 30_000);
+
+  it('listen: a run waiting for an approval is killed -9, the approval is posted, resume finishes it', async () => {
+    const env = isolatedEnv();
+    const child = startCli(['workflow', 'run', fixture('approval.yaml'), '--input', '{"order":7}', '--json'], { env });
+    let stderr = '';
+    const waiting = new Promise<string>((resolve) =>
+      child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        const id = /run ([0-9a-f-]{36}) started/.exec(stderr)?.[1];
+        if (id) resolve(id);
+      }),
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    const runId = await waiting;
+    // Killed only once its journal says it is waiting in the listen.
+    for (let i = 0; i < 50; i += 1) {
+      const now = JSON.parse((await runCli(['workflow', 'status', runId, '--json'], { env })).stdout);
+      if (now.tasks.some((t: { name: string }) => t.name === 'approve')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const status = JSON.parse((await runCli(['workflow', 'status', runId, '--json'], { env })).stdout);
+    expect(status).toMatchObject({ status: 'running' });
+    expect(status.tasks.at(-1)).toMatchObject({ path: '/do/1/approve' });
+    const bad = await runCli(['workflow', 'post', runId, '--type', 'approval', '--data', '{nope'], { env });
+    expect(bad.code).toBe(2);
+    const posted = await runCli(['workflow', 'post', runId, '--type', 'approval', '--data', '{"approved":true}'], { env });
+    expect(posted.code, posted.stderr).toBe(0);
+    expect(posted.stdout).toBe(`event 1 posted to run ${runId}\n`);
+    const resumed = await runCli(['workflow', 'resume', runId, '--json'], { env });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const result = JSON.parse(resumed.stdout);
+    expect(result).toMatchObject({ status: 'completed', output: { shipped: true } });
+    expect(result.tasks.map((t: { name: string }) => t.name)).toEqual(['prepare', 'approve', 'act', 'ship']);
+  }, 30_000);
 });

@@ -46,3 +46,30 @@ export function checkRunScript(run: Record<string, unknown>, path: string): Work
     issues.push(issue('structure', `${path}/run/return`, '`run.return` must be stdout, stderr, code, all or none'));
   return issues;
 }
+
+/** `listen`: `to` is one of `one` (a filter), `any` or `all` (non-empty lists of filters); `read` data or envelope. */
+export function checkListen(listen: Record<string, unknown> | undefined, path: string): WorkflowIssue[] {
+  const at = `${path}/listen`;
+  const to = listen?.to as Record<string, unknown> | undefined;
+  const issues: WorkflowIssue[] = [];
+  const modes = Object.keys(to ?? {}).filter((k) => k === 'one' || k === 'any' || k === 'all');
+  if (!to || typeof to !== 'object' || modes.length !== 1) return [issue('structure', `${at}/to`, '`listen.to` needs exactly one of one, any, all')];
+  const mode = modes[0] as string;
+  const value = to[mode];
+  const filters = mode === 'one' ? [value] : value;
+  if (!Array.isArray(filters) || filters.length === 0 || filters.some((f) => !f || typeof f !== 'object' || Array.isArray(f))) {
+    issues.push(
+      issue(
+        'structure',
+        `${at}/to/${mode}`,
+        mode === 'one' ? '`to.one` must be an event filter ({ with: {...} })' : `\`to.${mode}\` must be a non-empty list of event filters`,
+      ),
+    );
+  }
+  if (Array.isArray(filters) && filters.some((f) => f && typeof f === 'object' && 'correlate' in f))
+    issues.push(issue('not-implemented', `${at}/to/${mode}`, 'event `correlate` is not supported yet'));
+  if (listen?.read !== undefined && listen.read !== 'data' && listen.read !== 'envelope')
+    issues.push(issue('structure', `${at}/read`, '`listen.read` must be data or envelope'));
+  if (listen?.foreach !== undefined) issues.push(issue('not-implemented', `${at}/foreach`, '`listen.foreach` is not supported yet'));
+  return issues;
+}

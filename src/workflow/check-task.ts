@@ -2,7 +2,7 @@ import { resolveCall } from './function-catalog.js';
 import type { TaskKind } from './task-kind.js';
 import { issue, type WorkflowIssue } from './workflow-issue.js';
 import type { Task } from './workflow-definition.js';
-import { checkRunScript, checkRunWorkflow } from './check-run-task.js';
+import { checkListen, checkRunScript, checkRunWorkflow } from './check-run-task.js';
 
 const directives = new Set(['continue', 'exit', 'end']);
 
@@ -73,7 +73,7 @@ export function checkTask(
         issues.push(issue('structure', `${path}/fork/compete`, '`fork.compete` must be true or false'));
       break;
     case 'listen':
-      issues.push(issue('not-implemented', `${path}/${kind}`, `${kind} is not supported by this version of agentbox yet`));
+      issues.push(...checkListen(t.listen, path));
       break;
     case 'switch':
       if (!Array.isArray(t.switch)) issues.push(issue('structure', `${path}/switch`, '`switch` must be a list of cases'));

@@ -32,6 +32,8 @@ export type RunEventPayload =
   /** A `try` will run its block again after `delayMs` (jitter included, so replay waits the same). */
   | { type: 'task.retrying'; key: string; path: string; attempt: number; delayMs: number }
   | { type: 'event.emitted'; key: string; event: unknown }
+  /** A `listen` consumed a posted event (inbox `inboxSeq`): no other listen gets it, a replay knows it was taken. */
+  | { type: 'event.consumed'; key: string; inboxSeq: number }
   | { type: 'run.completed'; output: unknown }
   | { type: 'run.faulted'; error: WorkflowProblem }
   | { type: 'run.cancelled'; reason: string };

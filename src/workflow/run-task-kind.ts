@@ -5,6 +5,7 @@ import { runFor } from './run-for.js';
 import { runFork } from './run-fork.js';
 import { runTry } from './run-try.js';
 import { runScript } from './run-script.js';
+import { runListen } from './run-listen.js';
 import { runWorkflow } from './run-workflow.js';
 import { runEmit, runRaise, runSet, runSwitch, runWait } from './run-simple-tasks.js';
 import type { DoTask, RunTask, Task } from './workflow-definition.js';
@@ -48,6 +49,8 @@ export async function runTaskKind(execution: Execution, run: TaskRun): Promise<T
       return runTry(execution, run);
     case 'fork':
       return runFork(execution, run);
+    case 'listen':
+      return runListen(execution, run);
     case 'run':
       if ('workflow' in (run.task as RunTask).run) return runWorkflow(execution, run);
       if ('script' in (run.task as RunTask).run) return runScript(execution, run);

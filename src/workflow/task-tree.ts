@@ -13,7 +13,7 @@ export interface ChildList {
  * `…/name/do/0/child`, `…/name/try/0/child`, `…/name/catch/do/0/child`.
  */
 export function childListsOf(task: Task, kind: TaskKind | undefined, path: string): ChildList[] {
-  const t = task as Record<string, unknown>;
+  const t = task as unknown as Record<string, unknown>;
   if (kind === 'do' && Array.isArray(t.do)) return [{ list: t.do as TaskList, path: `${path}/do`, variables: [] }];
   if (kind === 'for' && Array.isArray(t.do)) return [{ list: t.do as TaskList, path: `${path}/do`, variables: forVariables(task as ForTask) }];
   if (kind === 'fork') {

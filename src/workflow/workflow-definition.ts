@@ -143,12 +143,14 @@ export interface ForkTask extends TaskBase {
   fork: { branches: TaskList; compete?: boolean };
 }
 
-/** Kinds the validator recognizes but the engine does not run (yet): refused or reported. */
-export interface OtherTask extends TaskBase {
-  listen?: unknown;
+/** Which posted events a `listen` takes: every attribute equal, `data` as a partial match. */
+export type EventFilter = { with?: Record<string, unknown> };
+
+export interface ListenTask extends TaskBase {
+  listen: { to: { one?: EventFilter; any?: EventFilter[]; all?: EventFilter[] }; read?: 'data' | 'envelope' };
 }
 
-export type Task = DoTask | SetTask | SwitchTask | ForTask | TryTask | RaiseTask | WaitTask | EmitTask | CallTask | RunTask | ForkTask | OtherTask;
+export type Task = DoTask | SetTask | SwitchTask | ForTask | TryTask | RaiseTask | WaitTask | EmitTask | CallTask | RunTask | ForkTask | ListenTask;
 
 /** A function declared under `use.functions`: a task (usually a `call`) with a name. */
 export type FunctionDefinition = Task;

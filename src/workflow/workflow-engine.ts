@@ -148,6 +148,25 @@ export class WorkflowEngine {
     }
   }
 
+  /**
+   * Posts an event to a running run, for its `listen` tasks (an approval, a webhook's news):
+   * any process may, the run need not be held. `type` is required; `id` and `time` are added
+   * when missing. Returns the event's inbox number. WORKFLOW_RUN_FINISHED if the run ended.
+   *
+   * @example
+   * await engine.postEvent(runId, { type: 'approval', data: { approved: true } });
+   */
+  async postEvent(runId: string, event: Record<string, unknown>): Promise<number> {
+    if (typeof event.type !== 'string' || event.type === '') throw new AgentboxError('INVALID_INPUT', 'an event posted to a run needs a `type`');
+    const summary = await this.#o.journal.get(runId);
+    if (!summary) throw new AgentboxError('WORKFLOW_RUN_NOT_FOUND', `no workflow run with id ${runId}`);
+    if (summary.status !== 'running') {
+      throw new AgentboxError('WORKFLOW_RUN_FINISHED', `run ${runId} has already ended (${summary.status})`, { details: { status: summary.status } });
+    }
+    const now = this.#clock.now();
+    return this.#o.journal.postEvent(runId, { id: crypto.randomUUID(), time: new Date(now).toISOString(), ...event }, now);
+  }
+
   /** A run as its journal tells it. */
   async status(runId: string): Promise<RunResult> {
     const events = await this.#o.journal.events(runId);

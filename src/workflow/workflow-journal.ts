@@ -11,6 +11,13 @@ export interface RunSummary {
   cancelRequested?: string;
 }
 
+/** An event posted to a run for its `listen` tasks, numbered per run from 1. */
+export interface InboxEvent {
+  seq: number;
+  time: number;
+  event: Record<string, unknown>;
+}
+
 /** A lease on a run: who holds it and until when (ms since the epoch). */
 export interface LeaseRequest {
   holder: string;
@@ -36,6 +43,10 @@ export interface WorkflowJournal {
   claim(runId: string, lease: LeaseRequest): Promise<boolean>;
   /** Asks the run's holder to cancel it (no lease needed; the holder polls `get`). The first reason stays. */
   requestCancel(runId: string, reason: string): Promise<void>;
+  /** Posts an event to a run (no lease needed: anyone may); its `listen` tasks consume it. The event's inbox seq. */
+  postEvent(runId: string, event: Record<string, unknown>, time: number): Promise<number>;
+  /** The run's posted events after `afterSeq`, oldest first. */
+  inbox(runId: string, afterSeq?: number): Promise<InboxEvent[]>;
   /** Gives the lease up (only if `holder` holds it). */
   release(runId: string, holder: string): Promise<void>;
   events(runId: string): Promise<RunEvent[]>;

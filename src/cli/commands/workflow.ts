@@ -181,6 +181,30 @@ export function registerWorkflowCommands(program: Command): void {
     );
 
   workflow
+    .command('post')
+    .description('post an event to a run, for its listen tasks (an approval, news); the run need not be running in this process')
+    .argument('<runId>', 'run id')
+    .requiredOption('--type <type>', 'the event type its listen filters on')
+    .option('--data <json>', 'the event data, as JSON')
+    .option('--source <source>', 'the event source')
+    .action((runId: string, options: { type: string; data?: string; source?: string }, command: Command) =>
+      withEngine(command, { json: true }, async (engine) => {
+        let data: unknown;
+        try {
+          data = options.data === undefined ? undefined : JSON.parse(options.data);
+        } catch (error) {
+          throw new AgentboxError('INVALID_INPUT', `the event data is not JSON: ${(error as Error).message}`);
+        }
+        const seq = await engine.postEvent(runId, {
+          type: options.type,
+          ...(options.source !== undefined ? { source: options.source } : {}),
+          ...(data !== undefined ? { data } : {}),
+        });
+        process.stdout.write(`event ${seq} posted to run ${runId}\n`);
+      }),
+    );
+
+  workflow
     .command('graph')
     .description('print a workflow as a Mermaid flowchart')
     .argument('<file>', 'YAML or JSON workflow file')

@@ -68,9 +68,17 @@ export const sqliteMigrations: readonly string[] = [
     PRIMARY KEY (run_id, seq)
   );
   `,
-  // 3: a request to cancel a run another process holds (agentbox workflow cancel); its holder polls it.
+  // 3: what other processes send a run they do not hold: a cancel request, and events a
+  // `listen` waits for (agentbox workflow post); the holder polls both.
   `
   ALTER TABLE workflow_runs ADD COLUMN cancel_requested TEXT;
+  CREATE TABLE workflow_inbox (
+    run_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    time INTEGER NOT NULL,
+    event TEXT NOT NULL CHECK (json_valid(event)),
+    PRIMARY KEY (run_id, seq)
+  );
   `,
 ];
 

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import { isTerminal, type RunEvent } from '../../workflow/run-events.js';
-import type { LeaseRequest, RunSummary, WorkflowJournal } from '../../workflow/workflow-journal.js';
+import type { InboxEvent, LeaseRequest, RunSummary, WorkflowJournal } from '../../workflow/workflow-journal.js';
 import { isLocalHolderGone } from './lease-holder.js';
 import { migrate } from './sqlite-schema.js';
 
@@ -92,6 +92,27 @@ export class SqliteWorkflowJournal implements WorkflowJournal {
     this.#tx('requestCancel', () => {
       this.#must(runId);
       this.#db.prepare('UPDATE workflow_runs SET cancel_requested = COALESCE(cancel_requested, ?) WHERE id = ?').run(reason, runId);
+    });
+  }
+
+  async postEvent(runId: string, event: Record<string, unknown>, time: number): Promise<number> {
+    return this.#tx('postEvent', () => {
+      this.#must(runId);
+      const { seq } = this.#db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM workflow_inbox WHERE run_id = ?').get(runId) as { seq: number };
+      this.#db.prepare('INSERT INTO workflow_inbox (run_id, seq, time, event) VALUES (?, ?, ?, ?)').run(runId, seq, time, JSON.stringify(event));
+      return seq;
+    });
+  }
+
+  async inbox(runId: string, afterSeq = 0): Promise<InboxEvent[]> {
+    return this.#run('inbox', () => {
+      this.#must(runId);
+      const rows = this.#db.prepare('SELECT seq, time, event FROM workflow_inbox WHERE run_id = ? AND seq > ? ORDER BY seq').all(runId, afterSeq) as Array<{
+        seq: number;
+        time: number;
+        event: string;
+      }>;
+      return rows.map((r) => ({ seq: r.seq, time: r.time, event: JSON.parse(r.event) as Record<string, unknown> }));
     });
   }
 
