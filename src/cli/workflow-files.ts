@@ -27,10 +27,11 @@ export async function readWorkflowFile(file: string): Promise<{ definition: unkn
 /**
  * Where `run: workflow` finds a workflow by namespace, name and version: the other
  * documents of the same file first, then the YAML and JSON files in the same directory
- * (read only when a reference needs them; a file that does not parse is passed over).
+ * (read only when a reference needs them; when none matches, files that did not parse are
+ * named in the error).
  */
 export function fileWorkflowResolver(file: string, others: unknown[]): WorkflowResolver {
-  let beside: unknown[] | undefined;
+  let beside: { found: unknown[]; unreadable: string[] } | undefined;
   const matches = (value: unknown, ref: WorkflowReference): boolean => {
     const doc = (value as { document?: Record<string, unknown> } | null)?.document;
     return doc?.namespace === ref.namespace && doc?.name === ref.name && String(doc?.version) === ref.version;
@@ -39,21 +40,26 @@ export function fileWorkflowResolver(file: string, others: unknown[]): WorkflowR
     const inFile = others.find((o) => matches(o, ref));
     if (inFile !== undefined) return inFile;
     beside ??= await readBeside(file);
-    return beside.find((o) => matches(o, ref));
+    const match = beside.found.find((o) => matches(o, ref));
+    // A typo in the file that holds it must not read as "no such workflow".
+    if (match === undefined && beside.unreadable.length > 0)
+      throw new Error(`not found, and these files beside it do not parse: ${beside.unreadable.join('; ')}`);
+    return match;
   };
 }
 
-async function readBeside(file: string): Promise<unknown[]> {
+async function readBeside(file: string): Promise<{ found: unknown[]; unreadable: string[] }> {
   const directory = dirname(resolve(file));
   const found: unknown[] = [];
+  const unreadable: string[] = [];
   for (const name of readdirSync(directory).sort()) {
     if (!/\.(ya?ml|json)$/i.test(name) || name === basename(file)) continue;
     try {
       const { definition, others } = await readWorkflowFile(join(directory, name));
       found.push(definition, ...others);
-    } catch {
-      // Not a workflow (or not parseable): it cannot be the one referenced.
+    } catch (error) {
+      unreadable.push(`${name} (${((error as Error).message.split('\n')[0] ?? '').slice(0, 120)})`);
     }
   }
-  return found;
+  return { found, unreadable };
 }

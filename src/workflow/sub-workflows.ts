@@ -10,7 +10,8 @@ export interface WorkflowReference {
 }
 
 /**
- * Finds a referenced workflow's definition (parsed, not yet validated), or undefined. The CLI
+ * Finds a referenced workflow's definition (parsed, not yet validated), or undefined; it may
+ * throw to say why it cannot tell (the message becomes the validation issue). The CLI
  * looks in the other YAML documents of the workflow's file and in the workflow files beside
  * it; a library user passes definitions it holds.
  */
@@ -58,7 +59,14 @@ export async function resolveSubWorkflows(
     for (const { reference, path } of workflowReferences(current)) {
       const key = workflowKey(reference);
       if (key in workflows) continue;
-      const found = await options.resolve?.(reference);
+      let found: unknown;
+      try {
+        found = await options.resolve?.(reference);
+      } catch (error) {
+        // A resolver that cannot say (an unreadable file) explains why, at the task's path.
+        issues.push(issue('unknown-workflow', path, `cannot resolve workflow ${key}: ${error instanceof Error ? error.message : String(error)}`));
+        continue;
+      }
       if (found === undefined) {
         issues.push(
           issue('unknown-workflow', path, `no workflow ${key} found (the same file's other documents and the workflow files beside it are searched)`),
