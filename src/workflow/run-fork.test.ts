@@ -102,6 +102,21 @@ describe('fork', () => {
     expect(host.calls.map((c) => c.key)).toEqual(['r:/do/0/both/fork/branches/1/b']);
   });
 
+  it('resumes a competing fork whose winner was journaled: the same winner, no branch runs again', async () => {
+    const journal = new MemoryWorkflowJournal();
+    const clock = fakeClock();
+    const definition = { document, do: [{ race: { fork: { compete: true, branches: [{ stuck: call('hang', 1) }, { quick: call('t', 2) }] } } }] };
+    // The loser ignores its cancellation, so the first process "dies" after the win was journaled.
+    const first = scriptedHost({ hang: () => new Promise(() => {}), t: (args) => Number(args.n) * 10 });
+    void new WorkflowEngine({ journal, host: first, jq, clock, holder: 'p1', leaseTtlMs: 1000 }).start(definition, { runId: 'r' });
+    await new Promise((r) => setTimeout(r, 20));
+    clock.advance(1001);
+    const host = scriptedHost({ hang: () => 'late', t: () => -1 });
+    const result = await new WorkflowEngine({ journal, host, jq, clock, holder: 'p2' }).resume('r');
+    expect(result).toMatchObject({ status: 'completed', output: 20 });
+    expect(host.calls).toEqual([]);
+  });
+
   it('refuses a fork without branches, naming the path', async () => {
     const engine = new WorkflowEngine({ journal: new MemoryWorkflowJournal(), host: scriptedHost({}), jq, clock: fakeClock() });
     await expect(engine.start({ document, do: [{ f: { fork: { branches: [], compete: 'yes' } } }] })).rejects.toMatchObject({

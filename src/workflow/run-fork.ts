@@ -25,10 +25,11 @@ export async function runFork(execution: Execution, run: TaskRun): Promise<TaskO
   const state = execution.options.recorder.state;
   const keyOf = (i: number): string => `${listPath}/${i}/${(branches[i] as [string, Task])[0]}${run.frame.suffix}`;
   if (fork.compete) {
-    const keys = new Set(branches.map((_, i) => keyOf(i)));
-    for (const key of state.completed.keys()) {
-      if (keys.has(key)) return { output: state.completed.get(key)?.output };
-    }
+    const done = branches.map((_, i) => keyOf(i)).filter((key) => state.completed.has(key));
+    // Two recorded completions (a loser finished in the same moment): the journal's first
+    // wins. Only then is the whole completed map scanned, for its insertion order.
+    const winner = done.length > 1 ? [...state.completed.keys()].find((key) => done.includes(key)) : done[0];
+    if (winner !== undefined) return { output: state.completed.get(winner)?.output };
   }
   const controller = new AbortController();
   const branchExecution = new Execution({ ...execution.options, signal: AbortSignal.any([execution.options.signal, controller.signal]) });
