@@ -92,4 +92,36 @@ describe('agentbox workflow (composite tasks)', () => {
     expect(result).toMatchObject({ status: 'completed', output: { shipped: true } });
     expect(result.tasks.map((t: { name: string }) => t.name)).toEqual(['prepare', 'approve', 'act', 'ship']);
   }, 30_000);
+
+  it('serve: recovers a run its process left running (killed -9 in a listen) and finishes it', async () => {
+    const env = isolatedEnv();
+    const child = startCli(['workflow', 'run', fixture('approval.yaml'), '--input', '{"order":1}', '--json'], { env });
+    let stderr = '';
+    const started = new Promise<string>((resolve) =>
+      child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        const id = /run ([0-9a-f-]{36}) started/.exec(stderr)?.[1];
+        if (id) resolve(id);
+      }),
+    );
+    const exited = new Promise<unknown>((resolve) => child.on('close', resolve));
+    const runId = await started;
+    child.kill('SIGKILL');
+    await exited;
+    expect((await runCli(['workflow', 'post', runId, '--type', 'approval', '--data', '{"approved":true}'], { env })).code).toBe(0);
+    const serve = startCli(['serve', '--port', '0'], { env });
+    let serveErr = '';
+    const recovered = new Promise<void>((resolve) =>
+      serve.stderr?.setEncoding('utf8').on('data', (d: string) => {
+        serveErr += d;
+        if (serveErr.includes(`recovered workflow run ${runId}: completed`)) resolve();
+      }),
+    );
+    const serveExited = new Promise<number | null>((resolve) => serve.on('close', (code) => resolve(code)));
+    await recovered;
+    const status = JSON.parse((await runCli(['workflow', 'status', runId, '--json'], { env })).stdout);
+    expect(status).toMatchObject({ status: 'completed', output: { shipped: true } });
+    serve.kill('SIGTERM');
+    expect(await serveExited).toBe(0);
+  }, 30_000);
 });

@@ -116,9 +116,9 @@ export class Execution {
     const fault = state.faulted.get(key);
     if (fault) throw new WorkflowFault(fault);
     if (this.options.signal.aborted) {
-      // The reason says who cancelled (a `cancel` request, a fork's winner), when it is ours.
+      // The reason says who stopped it (a `cancel` request, a fork's winner, a suspend), when it is ours.
       const reason: unknown = this.options.signal.reason;
-      throw AgentboxError.isInstance(reason) && reason.code === 'CANCELLED' ? reason : new AgentboxError('CANCELLED', 'the run was cancelled');
+      throw AgentboxError.isInstance(reason) ? reason : new AgentboxError('CANCELLED', 'the run was cancelled');
     }
     const kind = taskKindOf(task) ?? 'unknown';
     const scope = (input: unknown, extra: Record<string, unknown> = {}): ExpressionScope => ({

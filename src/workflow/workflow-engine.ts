@@ -167,6 +167,25 @@ export class WorkflowEngine {
     return this.#o.journal.postEvent(runId, { id: crypto.randomUUID(), time: new Date(now).toISOString(), ...event }, now);
   }
 
+  /**
+   * Resumes every run left `running` that no live process holds (`agentbox serve` at
+   * startup: runs whose process died). Runs another process holds are left to it. Aborting
+   * `signal` suspends them: each stops at once without recording an end (the reason is
+   * WORKFLOW_RUN_BUSY), so it stays `running` and resumable by the next `recover` or `resume`.
+   */
+  async recover(options: { signal?: AbortSignal } = {}): Promise<RunResult[]> {
+    const suspend = new AbortController();
+    const onAbort = (): void => suspend.abort(new AgentboxError('WORKFLOW_RUN_BUSY', 'the process is stopping; the run stays resumable'));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const running = (await this.#o.journal.list()).filter((r) => r.status === 'running');
+      const settled = await Promise.allSettled(running.map((r) => this.resume(r.runId, { signal: suspend.signal })));
+      return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
   /** A run as its journal tells it. */
   async status(runId: string): Promise<RunResult> {
     const events = await this.#o.journal.events(runId);
@@ -249,6 +268,9 @@ export class WorkflowEngine {
       recorder.record({ type: 'run.completed', output });
     } catch (error) {
       if (recorder.failed) throw error;
+      // Suspended (shutdown) or the lease was lost: nothing more is recorded, the run stays resumable.
+      const stop: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
+      if (AgentboxError.isInstance(stop) && stop.code === 'WORKFLOW_RUN_BUSY') throw stop;
       if (WorkflowFault.isFault(error)) recorder.record({ type: 'run.faulted', error: error.problem });
       else if (AgentboxError.isInstance(error) && error.code === 'CANCELLED') recorder.record({ type: 'run.cancelled', reason: error.message });
       else throw error;
