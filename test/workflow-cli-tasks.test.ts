@@ -106,6 +106,12 @@ describe('agentbox workflow (composite tasks)', () => {
     );
     const exited = new Promise<unknown>((resolve) => child.on('close', resolve));
     const runId = await started;
+    // `run <id> started` is printed as the run is created: killed once its journal has the listen.
+    for (let i = 0; i < 50; i += 1) {
+      const now = await runCli(['workflow', 'status', runId, '--json'], { env });
+      if (now.code === 0 && JSON.parse(now.stdout).tasks.some((t: { name: string }) => t.name === 'approve')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     child.kill('SIGKILL');
     await exited;
     expect((await runCli(['workflow', 'post', runId, '--type', 'approval', '--data', '{"approved":true}'], { env })).code).toBe(0);

@@ -35,15 +35,21 @@ export function registerServeCommand(program: Command): void {
         ...(options.host !== undefined ? { host: options.host } : {}),
       });
       const mode = config.server.apiKeys.length === 0 ? ' (local mode: no API keys, loopback only)' : '';
-      process.stderr.write(`agentbox serve: listening on ${running.url}${mode}\n`);
-      const workflows = await recoverWorkflowRuns(config.store, running.runtime);
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      // The signal handlers go first: a SIGTERM while the recovery below starts must stop us gracefully.
+      const stopping = new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));
         process.once('SIGINT', () => resolve('SIGINT'));
       });
+      process.stderr.write(`agentbox serve: listening on ${running.url}${mode}\n`);
+      // A journal that cannot open costs the recovery, not the service.
+      const workflows = recoverWorkflowRuns(config.store, running.runtime).catch((error: unknown) => {
+        process.stderr.write(`agentbox serve: workflow recovery failed: ${(error as Error).message}\n`);
+        return { stop: async () => {} };
+      });
+      const signal = await stopping;
       process.stderr.write(`agentbox serve: ${signal}: no new requests; waiting up to ${options.shutdownTimeout} ms for running turns\n`);
       // Recovered workflow runs are suspended, not cancelled: they stay resumable.
-      await workflows.stop();
+      await (await workflows).stop();
       const report = await running.close({ timeoutMs: options.shutdownTimeout });
       process.stderr.write(`agentbox serve: stopped (${report.finished} turn(s) finished, ${report.cancelled} cancelled)\n`);
       process.exitCode = 0;
