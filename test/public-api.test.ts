@@ -102,6 +102,8 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
       'retryDelay',
       'runtimeArguments',
       'validateWorkflow',
+      'workflowGraph',
+      'workflowKey',
     ],
   },
   'agentbox/test (browser)': { module: () => import('../src/testing/index.js'), names: ['createScriptedModel'] },

@@ -69,6 +69,8 @@ export const exitCodeByCode: Readonly<Record<ErrorCode, ExitCodeValue>> = {
   WORKFLOW_RUN_NOT_FOUND: ExitCode.notFound,
   // Another process runs it: retrying later may work, nothing is broken.
   WORKFLOW_RUN_BUSY: ExitCode.internal,
+  // `cancel` of a run that ended: the command was wrong, not the run.
+  WORKFLOW_RUN_FINISHED: ExitCode.usage,
 };
 
 export function exitCodeFor(error: unknown): ExitCodeValue {

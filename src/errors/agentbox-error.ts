@@ -91,6 +91,8 @@ export interface ErrorDetailsByCode {
   WORKFLOW_RUN_NOT_FOUND: undefined;
   /** Another process holds the run's lease (it is running or resuming it). */
   WORKFLOW_RUN_BUSY: undefined;
+  /** The workflow run has already ended (completed, faulted or cancelled): it cannot be cancelled. */
+  WORKFLOW_RUN_FINISHED: { status: string } | undefined;
 }
 
 export type ErrorCode = keyof ErrorDetailsByCode;

@@ -49,6 +49,7 @@ export const statusByCode: Readonly<Record<ErrorCode, ErrorStatus>> = {
   WORKFLOW_FAULTED: 500,
   WORKFLOW_RUN_NOT_FOUND: 404,
   WORKFLOW_RUN_BUSY: 409,
+  WORKFLOW_RUN_FINISHED: 409,
 };
 
 /**

@@ -2,6 +2,7 @@ import { resolveCall } from './function-catalog.js';
 import type { TaskKind } from './task-kind.js';
 import { issue, type WorkflowIssue } from './workflow-issue.js';
 import type { Task } from './workflow-definition.js';
+import { checkListen, checkRunScript, checkRunWorkflow } from './check-run-task.js';
 
 const directives = new Set(['continue', 'exit', 'end']);
 
@@ -61,12 +62,18 @@ export function checkTask(
           issue('unsupported', `${path}/run/${runKind}`, `run: ${runKind} is not supported by agentbox (no host processes); use run: script with language js`),
         );
       else if (runKind === undefined) issues.push(issue('structure', `${path}/run`, '`run` needs one of container, shell, script, workflow'));
-      else issues.push(issue('not-implemented', `${path}/run/${runKind}`, `run: ${runKind} is not supported by this version of agentbox yet`));
+      else if (runKind === 'workflow') issues.push(...checkRunWorkflow(run, path));
+      else issues.push(...checkRunScript(run, path));
       break;
     }
     case 'fork':
+      if (!Array.isArray(t.fork?.branches) || t.fork.branches.length === 0)
+        issues.push(issue('structure', `${path}/fork/branches`, '`fork.branches` must be a non-empty task list'));
+      if (t.fork?.compete !== undefined && typeof t.fork.compete !== 'boolean')
+        issues.push(issue('structure', `${path}/fork/compete`, '`fork.compete` must be true or false'));
+      break;
     case 'listen':
-      issues.push(issue('not-implemented', `${path}/${kind}`, `${kind} is not supported by this version of agentbox yet`));
+      issues.push(...checkListen(t.listen, path));
       break;
     case 'switch':
       if (!Array.isArray(t.switch)) issues.push(issue('structure', `${path}/switch`, '`switch` must be a list of cases'));

@@ -6,6 +6,7 @@ import { runTaskKind } from './run-task-kind.js';
 import { entryOf, taskKindOf } from './task-tree.js';
 import type { Task, TaskList, WorkflowDefinition } from './workflow-definition.js';
 import type { WorkflowHost } from './workflow-host.js';
+import type { ScriptSandbox } from '../sandbox/script/script-sandbox.js';
 import { problem, WorkflowFault } from './workflow-problem.js';
 
 /** Where a task list runs: its key suffix, the loop/catch variables, and its `$context` box. */
@@ -43,6 +44,12 @@ export interface ExecutionOptions {
   workflowInput: unknown;
   secrets: Record<string, unknown>;
   random: () => number;
+  /** Sub-workflows the run may start (`run: workflow`), by `namespace/name:version`, journaled with the run. */
+  workflows: Record<string, WorkflowDefinition>;
+  /** How many `run: workflow` levels this execution is inside (a self-running workflow stops at a limit). */
+  depth: number;
+  /** The run's `run: script` sandbox, opened when a script first runs. */
+  scripts: () => Promise<ScriptSandbox>;
 }
 
 /**
@@ -53,6 +60,21 @@ export interface ExecutionOptions {
  */
 export class Execution {
   constructor(readonly options: ExecutionOptions) {}
+
+  /**
+   * The definition's own data flow around its task list: `input.from`, the list at
+   * `prefix/do`, `output.as`. The top-level run uses prefix `''`; a sub-workflow its task's
+   * `…/run/workflow`, so its tasks are journaled under the parent's path.
+   */
+  async runDefinition(prefix: string, input: unknown, frame: Frame): Promise<unknown> {
+    const { definition, jq } = this.options;
+    const scope = { jq, path: `${prefix}/input/from`, args: this.argumentsFor({ name: '', task: {} as never, path: prefix, input, frame, extra: {} }) };
+    const filtered = definition.input?.from !== undefined ? await evaluateTemplate(definition.input.from, input, scope) : input;
+    const outcome = await this.runList(definition.do, `${prefix}/do`, filtered, frame);
+    return definition.output?.as !== undefined
+      ? evaluateTemplate(definition.output.as, outcome.output, { ...scope, path: `${prefix}/output/as` })
+      : outcome.output;
+  }
 
   async runList(list: TaskList, listPath: string, input: unknown, frame: Frame): Promise<ListOutcome> {
     const entries = list.map((item) => entryOf(item) as [string, Task]);
@@ -93,7 +115,11 @@ export class Execution {
     }
     const fault = state.faulted.get(key);
     if (fault) throw new WorkflowFault(fault);
-    if (this.options.signal.aborted) throw new AgentboxError('CANCELLED', 'the run was cancelled');
+    if (this.options.signal.aborted) {
+      // The reason says who stopped it (a `cancel` request, a fork's winner, a suspend), when it is ours.
+      const reason: unknown = this.options.signal.reason;
+      throw AgentboxError.isInstance(reason) ? reason : new AgentboxError('CANCELLED', 'the run was cancelled');
+    }
     const kind = taskKindOf(task) ?? 'unknown';
     const scope = (input: unknown, extra: Record<string, unknown> = {}): ExpressionScope => ({
       jq: this.options.jq,

@@ -4,7 +4,9 @@
  * Web Worker. A run is an append-only journal (`WorkflowJournal`: memory here, SQLite in
  * `agentbox/node`); resuming replays it and runs only what had not finished. The runtime's
  * functions (`call: tool | llm | agent`) reach the world through a `WorkflowHost`
- * (`createRuntimeWorkflowHost(runtime)` builds one from an agentbox runtime).
+ * (`createRuntimeWorkflowHost(runtime)` builds one from an agentbox runtime); `run: script`
+ * runs in the QuickJS sandbox; `run: workflow` finds sub-workflows through
+ * `resolveWorkflow`; `listen` takes events given to `engine.postEvent`.
  *
  * @example
  * import { MemoryWorkflowJournal, WorkflowEngine, createRuntimeWorkflowHost } from 'agentbox/workflow';
@@ -21,7 +23,9 @@ export { WorkflowValidationError, type WorkflowIssue, type WorkflowIssueCode } f
 export { WorkflowFault, problemTypes, type WorkflowProblem } from './workflow-problem.js';
 export { JqEvaluator, JqFailure, type JqEvaluatorOptions } from './jq-evaluator.js';
 export { MemoryWorkflowJournal } from './memory-workflow-journal.js';
-export type { WorkflowJournal, RunSummary, LeaseRequest } from './workflow-journal.js';
+export type { WorkflowJournal, RunSummary, LeaseRequest, InboxEvent } from './workflow-journal.js';
+export { workflowGraph } from './workflow-graph.js';
+export { workflowKey, type WorkflowReference, type WorkflowResolver } from './sub-workflows.js';
 export type { RunEvent, RunEventPayload, RunStatus } from './run-events.js';
 export { foldRunEvents, applyRunEvent, type RunState } from './run-state.js';
 export type { WorkflowClock } from './run-recorder.js';

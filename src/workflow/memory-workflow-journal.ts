@@ -1,12 +1,13 @@
 import { AgentboxError } from '../errors/agentbox-error.js';
 import { isTerminal, type RunEvent } from './run-events.js';
-import type { LeaseRequest, RunSummary, WorkflowJournal } from './workflow-journal.js';
+import type { InboxEvent, LeaseRequest, RunSummary, WorkflowJournal } from './workflow-journal.js';
 
 interface StoredRun {
   summary: RunSummary;
   events: RunEvent[];
   holder: string | undefined;
   expiresAt: number;
+  inbox: InboxEvent[];
 }
 
 /** The journal in memory: for tests and for hosts without storage. Same rules as SQLite's. */
@@ -20,6 +21,7 @@ export class MemoryWorkflowJournal implements WorkflowJournal {
       events: [],
       holder: lease.holder,
       expiresAt: lease.now + lease.ttlMs,
+      inbox: [],
     };
     this.#runs.set(runId, run);
     this.#push(run, events, lease.now);
@@ -38,6 +40,22 @@ export class MemoryWorkflowJournal implements WorkflowJournal {
     run.holder = lease.holder;
     run.expiresAt = lease.now + lease.ttlMs;
     return true;
+  }
+
+  async requestCancel(runId: string, reason: string): Promise<void> {
+    const run = this.#must(runId);
+    run.summary.cancelRequested ??= reason;
+  }
+
+  async postEvent(runId: string, event: Record<string, unknown>, time: number): Promise<number> {
+    const run = this.#must(runId);
+    const seq = run.inbox.length + 1;
+    run.inbox.push({ seq, time, event: structuredClone(event) });
+    return seq;
+  }
+
+  async inbox(runId: string, afterSeq = 0): Promise<InboxEvent[]> {
+    return structuredClone(this.#must(runId).inbox.filter((e) => e.seq > afterSeq));
   }
 
   async release(runId: string, holder: string): Promise<void> {

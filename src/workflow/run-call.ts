@@ -55,6 +55,9 @@ export async function runCall(execution: Execution, run: TaskRun): Promise<TaskO
         throw fault('configuration', run.path, `call: ${name} is not supported by this version of agentbox yet`);
     }
   } catch (error) {
+    // A call that failed because the run was stopped (a cancel, a suspend, a fork's winner)
+    // fails with the stop's reason: it is not the call's fault, and must not be caught as one.
+    if (signal.aborted && AgentboxError.isInstance(signal.reason)) throw signal.reason;
     throw toFault(error, run.path);
   }
 }

@@ -8,7 +8,14 @@ import type { WorkflowProblem } from './workflow-problem.js';
  * reached it — so every execution of a task has its own record and replay finds it again.
  */
 export type RunEventPayload =
-  | { type: 'run.started'; definition: WorkflowDefinition; input: unknown; principal: string }
+  | {
+      type: 'run.started';
+      definition: WorkflowDefinition;
+      input: unknown;
+      principal: string;
+      /** The sub-workflows `run: workflow` may start, resolved when the run started (by `namespace/name:version`). */
+      workflows?: Record<string, WorkflowDefinition>;
+    }
   | { type: 'task.started'; key: string; path: string; name: string; kind: string }
   | {
       type: 'task.completed';
@@ -25,6 +32,8 @@ export type RunEventPayload =
   /** A `try` will run its block again after `delayMs` (jitter included, so replay waits the same). */
   | { type: 'task.retrying'; key: string; path: string; attempt: number; delayMs: number }
   | { type: 'event.emitted'; key: string; event: unknown }
+  /** A `listen` consumed a posted event (inbox `inboxSeq`): no other listen gets it, a replay knows it was taken. */
+  | { type: 'event.consumed'; key: string; inboxSeq: number }
   | { type: 'run.completed'; output: unknown }
   | { type: 'run.faulted'; error: WorkflowProblem }
   | { type: 'run.cancelled'; reason: string };

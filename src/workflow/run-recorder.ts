@@ -1,7 +1,7 @@
 import { AgentboxError } from '../errors/agentbox-error.js';
 import type { RunEvent, RunEventPayload } from './run-events.js';
 import { applyRunEvent, type RunState } from './run-state.js';
-import type { WorkflowJournal } from './workflow-journal.js';
+import type { InboxEvent, WorkflowJournal } from './workflow-journal.js';
 
 export interface WorkflowClock {
   now(): number;
@@ -64,6 +64,11 @@ export class RunRecorder {
     });
     this.#writing = next.catch(() => undefined);
     return next;
+  }
+
+  /** The run's posted events after `afterSeq` (for `listen`). */
+  inbox(afterSeq: number): Promise<InboxEvent[]> {
+    return this.journal.inbox(this.state.runId, afterSeq);
   }
 
   get failed(): boolean {

@@ -14,6 +14,8 @@ export interface RunState {
   runId: string;
   status: RunStatus;
   definition: WorkflowDefinition | undefined;
+  /** Sub-workflows resolved at the start, by `namespace/name:version`. */
+  workflows: Record<string, WorkflowDefinition>;
   input: unknown;
   principal: string;
   startedAt: number;
@@ -28,6 +30,8 @@ export interface RunState {
   firstStarted: Map<string, number>;
   /** Recorded retries by `try` key and attempt (`key#n`): the delay chosen and when. */
   retries: Map<string, { delayMs: number; time: number }>;
+  /** Posted events a `listen` has consumed: inbox seq to the listen's task key. */
+  consumed: Map<number, string>;
   /** One row per task key, in the order they first started. */
   tasks: Map<string, TaskRecord>;
 }
@@ -37,6 +41,7 @@ export function emptyRunState(runId: string): RunState {
     runId,
     status: 'running',
     definition: undefined,
+    workflows: {},
     input: null,
     principal: '',
     startedAt: 0,
@@ -45,6 +50,7 @@ export function emptyRunState(runId: string): RunState {
     faulted: new Map(),
     firstStarted: new Map(),
     retries: new Map(),
+    consumed: new Map(),
     tasks: new Map(),
   };
 }
@@ -65,6 +71,7 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       state.definition = event.definition;
       state.input = event.input;
       state.principal = event.principal;
+      state.workflows = event.workflows ?? {};
       state.startedAt = event.time;
       break;
     case 'task.started': {
@@ -92,6 +99,9 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       break;
     case 'task.retrying':
       state.retries.set(`${event.key}#${event.attempt}`, { delayMs: event.delayMs, time: event.time });
+      break;
+    case 'event.consumed':
+      state.consumed.set(event.inboxSeq, event.key);
       break;
     case 'run.completed':
       state.output = event.output;

@@ -2,9 +2,13 @@ import type { Execution, Frame, TaskOutcome } from './execution.js';
 import type { ExpressionScope } from './runtime-expression.js';
 import { runCall } from './run-call.js';
 import { runFor } from './run-for.js';
+import { runFork } from './run-fork.js';
 import { runTry } from './run-try.js';
+import { runScript } from './run-script.js';
+import { runListen } from './run-listen.js';
+import { runWorkflow } from './run-workflow.js';
 import { runEmit, runRaise, runSet, runSwitch, runWait } from './run-simple-tasks.js';
-import type { DoTask, Task } from './workflow-definition.js';
+import type { DoTask, RunTask, Task } from './workflow-definition.js';
 import { problem, WorkflowFault } from './workflow-problem.js';
 
 /** One task about to run: its definition, where it is, and its (filtered) input. */
@@ -43,15 +47,22 @@ export async function runTaskKind(execution: Execution, run: TaskRun): Promise<T
       return runFor(execution, run);
     case 'try':
       return runTry(execution, run);
+    case 'fork':
+      return runFork(execution, run);
+    case 'listen':
+      return runListen(execution, run);
+    case 'run':
+      if ('workflow' in (run.task as RunTask).run) return runWorkflow(execution, run);
+      if ('script' in (run.task as RunTask).run) return runScript(execution, run);
+      break;
     case 'call':
       return runCall(execution, run);
-    default:
-      throw new WorkflowFault(
-        problem('configuration', {
-          title: 'unsupported task',
-          detail: `${run.kind} tasks are not supported by this version of agentbox yet`,
-          instance: run.path,
-        }),
-      );
   }
+  throw new WorkflowFault(
+    problem('configuration', {
+      title: 'unsupported task',
+      detail: `${run.kind} tasks are not supported by this version of agentbox yet`,
+      instance: run.path,
+    }),
+  );
 }

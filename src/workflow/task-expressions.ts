@@ -47,6 +47,10 @@ export function taskExpressions(task: Task, kind: TaskKind | undefined, path: st
     case 'call':
       template(t.with, `${path}/with`);
       break;
+    case 'run':
+      template(t.run?.workflow?.input, `${path}/run/workflow/input`);
+      template(t.run?.script?.arguments, `${path}/run/script/arguments`);
+      break;
     case 'raise':
       template(t.raise?.error, `${path}/raise/error`);
       break;

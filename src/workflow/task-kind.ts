@@ -10,7 +10,7 @@ export type TaskKind = (typeof taskKinds)[number];
  * `do`; a task with none of the keywords has no kind (a validation error).
  */
 export function taskKindOf(task: Task): TaskKind | undefined {
-  const t = task as Record<string, unknown>;
+  const t = task as unknown as Record<string, unknown>;
   if ('for' in t) return 'for';
   if ('try' in t) return 'try';
   for (const kind of taskKinds) if (kind in t) return kind;

@@ -13,9 +13,13 @@ export interface ChildList {
  * `…/name/do/0/child`, `…/name/try/0/child`, `…/name/catch/do/0/child`.
  */
 export function childListsOf(task: Task, kind: TaskKind | undefined, path: string): ChildList[] {
-  const t = task as Record<string, unknown>;
+  const t = task as unknown as Record<string, unknown>;
   if (kind === 'do' && Array.isArray(t.do)) return [{ list: t.do as TaskList, path: `${path}/do`, variables: [] }];
   if (kind === 'for' && Array.isArray(t.do)) return [{ list: t.do as TaskList, path: `${path}/do`, variables: forVariables(task as ForTask) }];
+  if (kind === 'fork') {
+    const branches = (t.fork as { branches?: unknown } | undefined)?.branches;
+    return Array.isArray(branches) ? [{ list: branches as TaskList, path: `${path}/fork/branches`, variables: [] }] : [];
+  }
   if (kind === 'try') {
     const lists: ChildList[] = [];
     if (Array.isArray(t.try)) lists.push({ list: t.try as TaskList, path: `${path}/try`, variables: [] });

@@ -66,8 +66,11 @@ describe('validateWorkflow', () => {
   });
 
   it('warns about valid kinds this version does not run yet, without failing', async () => {
-    const result = await validateWorkflow({ document: doc, do: [{ f: { fork: { branches: [] } } }, { h: { call: 'http', with: {} } }] }, { jq });
+    const result = await validateWorkflow(
+      { document: doc, do: [{ f: { listen: { to: { one: { correlate: {} } } } } }, { h: { call: 'http', with: {} } }] },
+      { jq },
+    );
     expect(result.ok).toBe(true);
-    expect(result.issues.map((i) => `${i.severity} ${i.path}`)).toEqual(['warning /do/0/f/fork', 'warning /do/1/h/call']);
+    expect(result.issues.map((i) => `${i.severity} ${i.path}`)).toEqual(['warning /do/0/f/listen/to/one', 'warning /do/1/h/call']);
   });
 });

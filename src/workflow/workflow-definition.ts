@@ -139,13 +139,18 @@ export interface RunTask extends TaskBase {
   run: Record<string, unknown>;
 }
 
-/** Kinds the validator recognizes but the engine does not run (yet): refused or reported. */
-export interface OtherTask extends TaskBase {
-  fork?: unknown;
-  listen?: unknown;
+export interface ForkTask extends TaskBase {
+  fork: { branches: TaskList; compete?: boolean };
 }
 
-export type Task = DoTask | SetTask | SwitchTask | ForTask | TryTask | RaiseTask | WaitTask | EmitTask | CallTask | RunTask | OtherTask;
+/** Which posted events a `listen` takes: every attribute equal, `data` as a partial match. */
+export type EventFilter = { with?: Record<string, unknown> };
+
+export interface ListenTask extends TaskBase {
+  listen: { to: { one?: EventFilter; any?: EventFilter[]; all?: EventFilter[] }; read?: 'data' | 'envelope' };
+}
+
+export type Task = DoTask | SetTask | SwitchTask | ForTask | TryTask | RaiseTask | WaitTask | EmitTask | CallTask | RunTask | ForkTask | ListenTask;
 
 /** A function declared under `use.functions`: a task (usually a `call`) with a name. */
 export type FunctionDefinition = Task;

@@ -4,9 +4,10 @@ import { JqEvaluator } from './jq-evaluator.js';
 import type { RunEvent, RunStatus } from './run-events.js';
 import { RunRecorder, type WorkflowClock } from './run-recorder.js';
 import { emptyRunState, foldRunEvents, type RunState } from './run-state.js';
-import { evaluateTemplate } from './runtime-expression.js';
 import { systemWorkflowClock } from './system-workflow-clock.js';
 import { validateWorkflow } from './validate-workflow.js';
+import { resolveSubWorkflows, workflowKey, type WorkflowResolver } from './sub-workflows.js';
+import type { ScriptSandbox } from '../sandbox/script/script-sandbox.js';
 import type { WorkflowDefinition } from './workflow-definition.js';
 import type { WorkflowHost } from './workflow-host.js';
 import { WorkflowValidationError } from './workflow-issue.js';
@@ -27,6 +28,10 @@ export interface WorkflowEngineOptions {
   holder?: string;
   /** How long a lease lasts without renewal; default 30 s. Renewed by every write and a heartbeat. */
   leaseTtlMs?: number;
+  /** Finds the workflows `run: workflow` names (besides the run's own definition); resolved once, when a run starts. */
+  resolveWorkflow?: WorkflowResolver;
+  /** The sandbox of `run: script` (language js); default a QuickJS sandbox, created when a script first runs. */
+  scripts?: ScriptSandbox;
   /** Every journal event as it is recorded (progress lines). */
   onEvent?: (event: RunEvent) => void;
 }
@@ -56,6 +61,7 @@ export class WorkflowEngine {
   readonly #clock: WorkflowClock;
   readonly #holder: string;
   readonly #ttl: number;
+  #scripts: Promise<ScriptSandbox> | undefined;
 
   constructor(options: WorkflowEngineOptions) {
     this.#o = options;
@@ -75,10 +81,25 @@ export class WorkflowEngine {
     const blocking = validation.issues.filter((i) => i.severity === 'error' || i.code === 'not-implemented');
     if (!validation.ok || blocking.length > 0) throw new WorkflowValidationError(blocking);
     const workflow = validation.workflow;
+    const resolved = await resolveSubWorkflows(workflow, {
+      resolve: this.#o.resolveWorkflow,
+      validate: async (value) => {
+        const checked = await validateWorkflow(value, { jq: this.#jq });
+        return checked.ok ? { workflow: checked.workflow, issues: checked.issues } : { issues: checked.issues };
+      },
+    });
+    if (resolved.issues.length > 0) throw new WorkflowValidationError(resolved.issues);
+    const { [workflowKey(workflow.document)]: _self, ...workflows } = resolved.workflows;
     const runId = options.runId ?? this.#o.newId?.() ?? crypto.randomUUID();
     const state = emptyRunState(runId);
     const recorder = this.#recorder(state);
-    recorder.record({ type: 'run.started', definition: workflow, input: options.input ?? {}, principal: options.principal ?? 'local' });
+    recorder.record({
+      type: 'run.started',
+      definition: workflow,
+      input: options.input ?? {},
+      principal: options.principal ?? 'local',
+      ...(Object.keys(workflows).length > 0 ? { workflows } : {}),
+    });
     // The first event goes in with the run's row and its lease, in one transaction.
     await this.#o.journal.create(runId, { workflow: `${workflow.document.namespace}/${workflow.document.name}` }, recorder.takeQueued(), this.#lease());
     return this.#execute(state, recorder, options.signal);
@@ -98,6 +119,73 @@ export class WorkflowEngine {
     return this.#execute(state, this.#recorder(state), options.signal);
   }
 
+  /**
+   * Cancels a run. A run no process holds (never resumed after a crash) is cancelled here
+   * and now; a run another live process holds is asked to stop (it polls every second and
+   * ends `cancelled` at its next task boundary or in its current call or wait), and
+   * `cancelled: false` says the request is pending. WORKFLOW_RUN_FINISHED if it has ended.
+   */
+  async cancel(runId: string, options: { reason?: string } = {}): Promise<{ cancelled: boolean; result: RunResult }> {
+    const reason = options.reason ?? 'cancelled by request';
+    if (!(await this.#o.journal.get(runId))) throw new AgentboxError('WORKFLOW_RUN_NOT_FOUND', `no workflow run with id ${runId}`);
+    const finished = (state: RunState): AgentboxError =>
+      new AgentboxError('WORKFLOW_RUN_FINISHED', `run ${runId} has already ended (${state.status})`, { details: { status: state.status } });
+    if (!(await this.#o.journal.claim(runId, this.#lease()))) {
+      const state = foldRunEvents(runId, await this.#o.journal.events(runId));
+      if (state.status !== 'running') throw finished(state);
+      await this.#o.journal.requestCancel(runId, reason);
+      return { cancelled: false, result: resultOf(state) };
+    }
+    const state = foldRunEvents(runId, await this.#o.journal.events(runId));
+    try {
+      if (state.status !== 'running') throw finished(state);
+      const recorder = this.#recorder(state);
+      recorder.record({ type: 'run.cancelled', reason });
+      await recorder.flush();
+      return { cancelled: true, result: resultOf(state) };
+    } finally {
+      await this.#o.journal.release(runId, this.#holder);
+    }
+  }
+
+  /**
+   * Posts an event to a running run, for its `listen` tasks (an approval, a webhook's news):
+   * any process may, the run need not be held. `type` is required; `id` and `time` are added
+   * when missing. Returns the event's inbox number. WORKFLOW_RUN_FINISHED if the run ended.
+   *
+   * @example
+   * await engine.postEvent(runId, { type: 'approval', data: { approved: true } });
+   */
+  async postEvent(runId: string, event: Record<string, unknown>): Promise<number> {
+    if (typeof event.type !== 'string' || event.type === '') throw new AgentboxError('INVALID_INPUT', 'an event posted to a run needs a `type`');
+    const summary = await this.#o.journal.get(runId);
+    if (!summary) throw new AgentboxError('WORKFLOW_RUN_NOT_FOUND', `no workflow run with id ${runId}`);
+    if (summary.status !== 'running') {
+      throw new AgentboxError('WORKFLOW_RUN_FINISHED', `run ${runId} has already ended (${summary.status})`, { details: { status: summary.status } });
+    }
+    const now = this.#clock.now();
+    return this.#o.journal.postEvent(runId, { id: crypto.randomUUID(), time: new Date(now).toISOString(), ...event }, now);
+  }
+
+  /**
+   * Resumes every run left `running` that no live process holds (`agentbox serve` at
+   * startup: runs whose process died). Runs another process holds are left to it. Aborting
+   * `signal` suspends them: each stops at once without recording an end (the reason is
+   * WORKFLOW_RUN_BUSY), so it stays `running` and resumable by the next `recover` or `resume`.
+   */
+  async recover(options: { signal?: AbortSignal } = {}): Promise<RunResult[]> {
+    const suspend = new AbortController();
+    const onAbort = (): void => suspend.abort(new AgentboxError('WORKFLOW_RUN_BUSY', 'the process is stopping; the run stays resumable'));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const running = (await this.#o.journal.list()).filter((r) => r.status === 'running');
+      const settled = await Promise.allSettled(running.map((r) => this.resume(r.runId, { signal: suspend.signal })));
+      return settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
   /** A run as its journal tells it. */
   async status(runId: string): Promise<RunResult> {
     const events = await this.#o.journal.events(runId);
@@ -107,6 +195,20 @@ export class WorkflowEngine {
 
   list(options?: { limit?: number }): Promise<RunSummary[]> {
     return this.#o.journal.list(options);
+  }
+
+  /** Frees the script sandbox the engine opened (not one passed in `scripts`). */
+  async close(): Promise<void> {
+    const opened = this.#o.scripts ? undefined : this.#scripts;
+    this.#scripts = undefined;
+    if (opened) await (await opened).close();
+  }
+
+  #sandbox(): Promise<ScriptSandbox> {
+    if (this.#o.scripts) return Promise.resolve(this.#o.scripts);
+    // Loaded on first use: a run without scripts never pays for the QuickJS module.
+    this.#scripts ??= import('../sandbox/script/quickjs-sandbox.js').then((m) => m.createQuickJsSandbox());
+    return this.#scripts;
   }
 
   #recorder(state: RunState): RunRecorder {
@@ -134,6 +236,16 @@ export class WorkflowEngine {
       Math.max(1000, Math.floor(this.#ttl / 3)),
     );
     (heartbeat as { unref?: () => void }).unref?.();
+    // `cancel` from another process leaves a request in the journal: checked every second
+    // (one indexed row read), and once before the first task so a resume honours it at once.
+    const cancelled = (summary: RunSummary | undefined): void => {
+      if (summary?.cancelRequested !== undefined) controller.abort(new AgentboxError('CANCELLED', summary.cancelRequested));
+    };
+    const cancelPoll = setInterval(() => {
+      this.#o.journal.get(state.runId).then(cancelled, () => undefined);
+    }, 1000);
+    (cancelPoll as { unref?: () => void }).unref?.();
+    cancelled(await this.#o.journal.get(state.runId));
     const execution = new Execution({
       runId: state.runId,
       definition,
@@ -146,26 +258,25 @@ export class WorkflowEngine {
       workflowInput: state.input,
       secrets: this.#o.secrets ?? {},
       random: this.#o.random ?? Math.random,
+      workflows: { ...state.workflows, [workflowKey(definition.document)]: definition },
+      depth: 0,
+      scripts: () => this.#sandbox(),
     });
     const frame: Frame = { suffix: '', stableSuffix: '', variables: {}, context: { value: {} } };
     try {
-      const scope = {
-        jq: this.#jq,
-        path: '/input/from',
-        args: execution.argumentsFor({ name: '', task: {} as never, path: '', input: state.input, frame, extra: {} }),
-      };
-      const input = definition.input?.from !== undefined ? await evaluateTemplate(definition.input.from, state.input, scope) : state.input;
-      const outcome = await execution.runList(definition.do, '/do', input, frame);
-      const output =
-        definition.output?.as !== undefined ? await evaluateTemplate(definition.output.as, outcome.output, { ...scope, path: '/output/as' }) : outcome.output;
+      const output = await execution.runDefinition('', state.input, frame);
       recorder.record({ type: 'run.completed', output });
     } catch (error) {
       if (recorder.failed) throw error;
+      // Suspended (shutdown) or the lease was lost: nothing more is recorded, the run stays resumable.
+      const stop: unknown = controller.signal.aborted ? controller.signal.reason : undefined;
+      if (AgentboxError.isInstance(stop) && stop.code === 'WORKFLOW_RUN_BUSY') throw stop;
       if (WorkflowFault.isFault(error)) recorder.record({ type: 'run.faulted', error: error.problem });
       else if (AgentboxError.isInstance(error) && error.code === 'CANCELLED') recorder.record({ type: 'run.cancelled', reason: error.message });
       else throw error;
     } finally {
       clearInterval(heartbeat);
+      clearInterval(cancelPoll);
       signal.removeEventListener('abort', onAbort);
     }
     await recorder.flush();

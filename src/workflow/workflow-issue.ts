@@ -11,6 +11,8 @@ export type WorkflowIssueCode =
   | 'unknown-target'
   /** A `call:` naming no declared, runtime or spec function. */
   | 'unknown-function'
+  /** A `run: workflow` naming a workflow that cannot be found (or is invalid). */
+  | 'unknown-workflow'
   /** A jq expression that does not compile, or uses an undefined `$variable`. */
   | 'expression';
 

@@ -66,6 +66,30 @@ export function workflowJournalContract(open: () => Promise<WorkflowJournal> | W
     await journal.close();
   });
 
+  it('keeps the first cancel request, without the lease, and refuses an unknown run', async () => {
+    const journal = await open();
+    await journal.create('r1', { workflow: 'n/w' }, [started('r1')], lease('a'));
+    await journal.requestCancel('r1', 'first');
+    await journal.requestCancel('r1', 'second');
+    expect(await journal.get('r1')).toMatchObject({ status: 'running', cancelRequested: 'first' });
+    await expect(journal.requestCancel('nope', 'x')).rejects.toMatchObject({ code: 'WORKFLOW_RUN_NOT_FOUND' });
+    await journal.close();
+  });
+
+  it('keeps posted events in order for any process, without the lease', async () => {
+    const journal = await open();
+    await journal.create('r1', { workflow: 'n/w' }, [started('r1')], lease('a'));
+    expect(await journal.postEvent('r1', { type: 'approval', data: { ok: true } }, 5)).toBe(1);
+    expect(await journal.postEvent('r1', { type: 'other' }, 6)).toBe(2);
+    expect(await journal.inbox('r1')).toEqual([
+      { seq: 1, time: 5, event: { type: 'approval', data: { ok: true } } },
+      { seq: 2, time: 6, event: { type: 'other' } },
+    ]);
+    expect((await journal.inbox('r1', 1)).map((e) => e.seq)).toEqual([2]);
+    await expect(journal.postEvent('nope', { type: 'x' }, 1)).rejects.toMatchObject({ code: 'WORKFLOW_RUN_NOT_FOUND' });
+    await journal.close();
+  });
+
   it('lists runs most recently updated first', async () => {
     const journal = await open();
     await journal.create('r1', { workflow: 'n/w' }, [started('r1')], lease('a', 100));

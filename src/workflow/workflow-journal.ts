@@ -7,6 +7,15 @@ export interface RunSummary {
   status: RunStatus;
   createdAt: number;
   updatedAt: number;
+  /** Why a cancel was requested for the run while another process held it; its holder stops it. */
+  cancelRequested?: string;
+}
+
+/** An event posted to a run for its `listen` tasks, numbered per run from 1. */
+export interface InboxEvent {
+  seq: number;
+  time: number;
+  event: Record<string, unknown>;
 }
 
 /** A lease on a run: who holds it and until when (ms since the epoch). */
@@ -32,6 +41,12 @@ export interface WorkflowJournal {
   append(runId: string, events: readonly RunEvent[], lease: LeaseRequest): Promise<void>;
   /** Takes the lease if it is free, lapsed, or already `holder`'s. False if another holds it. */
   claim(runId: string, lease: LeaseRequest): Promise<boolean>;
+  /** Asks the run's holder to cancel it (no lease needed; the holder polls `get`). The first reason stays. */
+  requestCancel(runId: string, reason: string): Promise<void>;
+  /** Posts an event to a run (no lease needed: anyone may); its `listen` tasks consume it. The event's inbox seq. */
+  postEvent(runId: string, event: Record<string, unknown>, time: number): Promise<number>;
+  /** The run's posted events after `afterSeq`, oldest first. */
+  inbox(runId: string, afterSeq?: number): Promise<InboxEvent[]>;
   /** Gives the lease up (only if `holder` holds it). */
   release(runId: string, holder: string): Promise<void>;
   events(runId: string): Promise<RunEvent[]>;

@@ -4,6 +4,7 @@ import { AgentboxError } from '../../errors/agentbox-error.js';
 import { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import type { RunResult, WorkflowEngine } from '../../workflow/workflow-engine.js';
+import type { WorkflowResolver } from '../../workflow/sub-workflows.js';
 
 interface RunOptions {
   input?: string;
@@ -11,20 +12,9 @@ interface RunOptions {
   json?: boolean;
 }
 
-/** Reads a workflow file: YAML or JSON (YAML is a superset). INVALID_INPUT names the file. */
 async function readDefinition(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new AgentboxError('INVALID_INPUT', `cannot read workflow file ${file}: ${(error as Error).message}`);
-  }
-  const { parse } = await import('yaml');
-  try {
-    return parse(text);
-  } catch (error) {
-    throw new AgentboxError('WORKFLOW_INVALID', `${file} is not valid YAML or JSON: ${(error as Error).message}`);
-  }
+  const { readWorkflowFile } = await import('../workflow-files.js');
+  return (await readWorkflowFile(file)).definition;
 }
 
 function readInput(options: RunOptions): unknown {
@@ -39,7 +29,11 @@ function readInput(options: RunOptions): unknown {
 }
 
 /** Opens the runtime (the host of call: tool | llm | agent), the journal beside the sessions, and an engine. */
-async function withEngine<T>(command: Command, options: { json?: boolean }, body: (engine: WorkflowEngine, principal: string) => Promise<T>): Promise<T> {
+async function withEngine<T>(
+  command: Command,
+  options: { json?: boolean; resolveWorkflow?: WorkflowResolver },
+  body: (engine: WorkflowEngine, principal: string) => Promise<T>,
+): Promise<T> {
   const context = new CliContext(command);
   const config = await context.loadConfig();
   const [{ openWorkflowJournal }, { WorkflowEngine }, { createRuntimeWorkflowHost }, { nodeLeaseHolder }, { progressLine }] = await Promise.all([
@@ -56,13 +50,18 @@ async function withEngine<T>(command: Command, options: { json?: boolean }, body
       journal,
       host: createRuntimeWorkflowHost(runtime),
       holder: nodeLeaseHolder(),
+      ...(options.resolveWorkflow ? { resolveWorkflow: options.resolveWorkflow } : {}),
       // The run id comes first, even with --json: it is what `resume` needs after a crash.
       onEvent: (event) => {
         const line = event.type === 'run.started' ? `run ${event.runId} started\n` : options.json ? undefined : progressLine(event);
         if (line) process.stderr.write(line);
       },
     });
-    return await body(engine, runtime.defaultPrincipal);
+    try {
+      return await body(engine, runtime.defaultPrincipal);
+    } finally {
+      await engine.close();
+    }
   } finally {
     await journal.close();
     await context.close();
@@ -118,9 +117,10 @@ export function registerWorkflowCommands(program: Command): void {
     .option('--input-file <file>', 'read the workflow input (JSON) from a file')
     .option('--json', 'print exactly one JSON object: { runId, status, output?, error?, tasks }')
     .action(async (file: string, options: RunOptions, command: Command) => {
-      const definition = await readDefinition(file);
+      const { readWorkflowFile, fileWorkflowResolver } = await import('../workflow-files.js');
+      const { definition, others } = await readWorkflowFile(file);
       const input = readInput(options);
-      await withEngine(command, options, async (engine, principal) => {
+      await withEngine(command, { ...options, resolveWorkflow: fileWorkflowResolver(file, others) }, async (engine, principal) => {
         // The run keeps this principal (its grants) when it is resumed.
         const result = await engine.start(definition, { input, principal });
         await report(result, options.json);
@@ -164,4 +164,61 @@ export function registerWorkflowCommands(program: Command): void {
         process.stdout.write(options.json ? `${JSON.stringify(runs, null, 2)}\n` : runListText(runs));
       }),
     );
+
+  workflow
+    .command('cancel')
+    .description('cancel a run: at once if no process runs it, otherwise the process running it stops within a second (exit 6 if no such run)')
+    .argument('<runId>', 'run id')
+    .option('--json', 'print JSON: { runId, status, cancelled }')
+    .action((runId: string, options: { json?: boolean }, command: Command) =>
+      withEngine(command, { json: true }, async (engine) => {
+        const { cancelled, result } = await engine.cancel(runId, { reason: 'cancelled with agentbox workflow cancel' });
+        const status = cancelled ? 'cancelled' : 'cancel requested';
+        process.stdout.write(
+          options.json ? `${JSON.stringify({ runId, status: cancelled ? 'cancelled' : result.status, cancelled })}\n` : `run ${runId} ${status}\n`,
+        );
+      }),
+    );
+
+  workflow
+    .command('post')
+    .description('post an event to a run, for its listen tasks (an approval, news); the run need not be running in this process')
+    .argument('<runId>', 'run id')
+    .requiredOption('--type <type>', 'the event type its listen filters on')
+    .option('--data <json>', 'the event data, as JSON')
+    .option('--source <source>', 'the event source')
+    .action((runId: string, options: { type: string; data?: string; source?: string }, command: Command) =>
+      withEngine(command, { json: true }, async (engine) => {
+        let data: unknown;
+        try {
+          data = options.data === undefined ? undefined : JSON.parse(options.data);
+        } catch (error) {
+          throw new AgentboxError('INVALID_INPUT', `the event data is not JSON: ${(error as Error).message}`);
+        }
+        const seq = await engine.postEvent(runId, {
+          type: options.type,
+          ...(options.source !== undefined ? { source: options.source } : {}),
+          ...(data !== undefined ? { data } : {}),
+        });
+        process.stdout.write(`event ${seq} posted to run ${runId}\n`);
+      }),
+    );
+
+  workflow
+    .command('graph')
+    .description('print a workflow as a Mermaid flowchart')
+    .argument('<file>', 'YAML or JSON workflow file')
+    .action(async (file: string) => {
+      const [{ validateWorkflow }, { JqEvaluator }, { workflowGraph }] = await Promise.all([
+        import('../../workflow/validate-workflow.js'),
+        import('../../workflow/jq-evaluator.js'),
+        import('../../workflow/workflow-graph.js'),
+      ]);
+      const validation = await validateWorkflow(await readDefinition(file), { jq: new JqEvaluator() });
+      if (!validation.ok) {
+        const { WorkflowValidationError } = await import('../../workflow/workflow-issue.js');
+        throw new WorkflowValidationError(validation.issues, file);
+      }
+      process.stdout.write(workflowGraph(validation.workflow));
+    });
 }

@@ -68,6 +68,18 @@ export const sqliteMigrations: readonly string[] = [
     PRIMARY KEY (run_id, seq)
   );
   `,
+  // 3: what other processes send a run they do not hold: a cancel request, and events a
+  // `listen` waits for (agentbox workflow post); the holder polls both.
+  `
+  ALTER TABLE workflow_runs ADD COLUMN cancel_requested TEXT;
+  CREATE TABLE workflow_inbox (
+    run_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    time INTEGER NOT NULL,
+    event TEXT NOT NULL CHECK (json_valid(event)),
+    PRIMARY KEY (run_id, seq)
+  );
+  `,
 ];
 
 export const sqliteSchemaVersion = sqliteMigrations.length;

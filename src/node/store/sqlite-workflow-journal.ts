@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import { isTerminal, type RunEvent } from '../../workflow/run-events.js';
-import type { LeaseRequest, RunSummary, WorkflowJournal } from '../../workflow/workflow-journal.js';
+import type { InboxEvent, LeaseRequest, RunSummary, WorkflowJournal } from '../../workflow/workflow-journal.js';
 import { isLocalHolderGone } from './lease-holder.js';
 import { migrate } from './sqlite-schema.js';
 
@@ -17,6 +17,7 @@ interface RunRow {
   last_seq: number;
   lease_holder: string | null;
   lease_expires_at: number;
+  cancel_requested: string | null;
 }
 
 /**
@@ -84,6 +85,34 @@ export class SqliteWorkflowJournal implements WorkflowJournal {
       if (held && !this.#isHolderGone(row.lease_holder as string)) return false;
       this.#db.prepare('UPDATE workflow_runs SET lease_holder = ?, lease_expires_at = ? WHERE id = ?').run(lease.holder, lease.now + lease.ttlMs, runId);
       return true;
+    });
+  }
+
+  async requestCancel(runId: string, reason: string): Promise<void> {
+    this.#tx('requestCancel', () => {
+      this.#must(runId);
+      this.#db.prepare('UPDATE workflow_runs SET cancel_requested = COALESCE(cancel_requested, ?) WHERE id = ?').run(reason, runId);
+    });
+  }
+
+  async postEvent(runId: string, event: Record<string, unknown>, time: number): Promise<number> {
+    return this.#tx('postEvent', () => {
+      this.#must(runId);
+      const { seq } = this.#db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM workflow_inbox WHERE run_id = ?').get(runId) as { seq: number };
+      this.#db.prepare('INSERT INTO workflow_inbox (run_id, seq, time, event) VALUES (?, ?, ?, ?)').run(runId, seq, time, JSON.stringify(event));
+      return seq;
+    });
+  }
+
+  async inbox(runId: string, afterSeq = 0): Promise<InboxEvent[]> {
+    return this.#run('inbox', () => {
+      this.#must(runId);
+      const rows = this.#db.prepare('SELECT seq, time, event FROM workflow_inbox WHERE run_id = ? AND seq > ? ORDER BY seq').all(runId, afterSeq) as Array<{
+        seq: number;
+        time: number;
+        event: string;
+      }>;
+      return rows.map((r) => ({ seq: r.seq, time: r.time, event: JSON.parse(r.event) as Record<string, unknown> }));
     });
   }
 
@@ -168,7 +197,14 @@ export class SqliteWorkflowJournal implements WorkflowJournal {
 }
 
 function summaryOf(row: RunRow): RunSummary {
-  return { runId: row.id, workflow: row.workflow, status: row.status as RunSummary['status'], createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    runId: row.id,
+    workflow: row.workflow,
+    status: row.status as RunSummary['status'],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...(row.cancel_requested !== null ? { cancelRequested: row.cancel_requested } : {}),
+  };
 }
 
 function messageOf(error: unknown): string {

@@ -1,0 +1,75 @@
+import { issue, type WorkflowIssue } from './workflow-issue.js';
+
+const identifier = /^[A-Za-z_$][\w$]*$/;
+const returns = new Set(['stdout', 'stderr', 'code', 'all', 'none']);
+
+/** `run: workflow`: a reference by namespace, name and version (literal strings, as the spec has them). */
+export function checkRunWorkflow(run: Record<string, unknown>, path: string): WorkflowIssue[] {
+  const issues: WorkflowIssue[] = [];
+  const ref = run.workflow as Record<string, unknown> | null;
+  if (!ref || typeof ref !== 'object') return [issue('structure', `${path}/run/workflow`, '`run.workflow` needs namespace, name and version')];
+  for (const key of ['namespace', 'name', 'version']) {
+    if (typeof ref[key] !== 'string' || ref[key] === '')
+      issues.push(issue('structure', `${path}/run/workflow/${key}`, `\`run.workflow.${key}\` must be a non-empty string`));
+  }
+  if (run.await === false)
+    issues.push(issue('not-implemented', `${path}/run/await`, '`await: false` (a detached sub-workflow) is not supported by this version yet'));
+  return issues;
+}
+
+/** `run: script`: JavaScript only (`js`), inline `code`, arguments named as identifiers. */
+export function checkRunScript(run: Record<string, unknown>, path: string): WorkflowIssue[] {
+  const issues: WorkflowIssue[] = [];
+  const at = `${path}/run/script`;
+  const script = run.script as Record<string, unknown> | null;
+  if (!script || typeof script !== 'object') return [issue('structure', at, '`run.script` needs `language` and `code`')];
+  if (script.language !== 'js' && script.language !== 'javascript') {
+    issues.push(
+      issue('unsupported', `${at}/language`, `script language ${JSON.stringify(script.language)} is not supported (agentbox runs js in its QuickJS sandbox)`),
+    );
+  }
+  if (script.source !== undefined) issues.push(issue('not-implemented', `${at}/source`, 'an external script `source` is not supported yet; inline the code'));
+  else if (typeof script.code !== 'string') issues.push(issue('structure', `${at}/code`, '`run.script.code` must be the script text'));
+  if (script.environment !== undefined)
+    issues.push(issue('not-implemented', `${at}/environment`, 'script `environment` is not supported yet (scripts see no host)'));
+  const args = script.arguments;
+  if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
+    issues.push(issue('structure', `${at}/arguments`, '`run.script.arguments` must be a map of names to values'));
+  } else {
+    for (const name of Object.keys(args ?? {})) {
+      if (!identifier.test(name) || name.startsWith('__') || name === 'console' || name === 'code') {
+        issues.push(issue('structure', `${at}/arguments/${name}`, `argument '${name}' cannot be a JavaScript variable name in the script`));
+      }
+    }
+  }
+  if (run.return !== undefined && !returns.has(String(run.return)))
+    issues.push(issue('structure', `${path}/run/return`, '`run.return` must be stdout, stderr, code, all or none'));
+  return issues;
+}
+
+/** `listen`: `to` is one of `one` (a filter), `any` or `all` (non-empty lists of filters); `read` data or envelope. */
+export function checkListen(listen: Record<string, unknown> | undefined, path: string): WorkflowIssue[] {
+  const at = `${path}/listen`;
+  const to = listen?.to as Record<string, unknown> | undefined;
+  const issues: WorkflowIssue[] = [];
+  const modes = Object.keys(to ?? {}).filter((k) => k === 'one' || k === 'any' || k === 'all');
+  if (!to || typeof to !== 'object' || modes.length !== 1) return [issue('structure', `${at}/to`, '`listen.to` needs exactly one of one, any, all')];
+  const mode = modes[0] as string;
+  const value = to[mode];
+  const filters = mode === 'one' ? [value] : value;
+  if (!Array.isArray(filters) || filters.length === 0 || filters.some((f) => !f || typeof f !== 'object' || Array.isArray(f))) {
+    issues.push(
+      issue(
+        'structure',
+        `${at}/to/${mode}`,
+        mode === 'one' ? '`to.one` must be an event filter ({ with: {...} })' : `\`to.${mode}\` must be a non-empty list of event filters`,
+      ),
+    );
+  }
+  if (Array.isArray(filters) && filters.some((f) => f && typeof f === 'object' && 'correlate' in f))
+    issues.push(issue('not-implemented', `${at}/to/${mode}`, 'event `correlate` is not supported yet'));
+  if (listen?.read !== undefined && listen.read !== 'data' && listen.read !== 'envelope')
+    issues.push(issue('structure', `${at}/read`, '`listen.read` must be data or envelope'));
+  if (listen?.foreach !== undefined) issues.push(issue('not-implemented', `${at}/foreach`, '`listen.foreach` is not supported yet'));
+  return issues;
+}

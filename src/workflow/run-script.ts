@@ -1,0 +1,80 @@
+import { AgentboxError } from '../errors/agentbox-error.js';
+import { DEFAULT_SCRIPT_MAX_OUTPUT_BYTES, DEFAULT_SCRIPT_MEMORY_MB, DEFAULT_SCRIPT_TIMEOUT_MS } from '../sandbox/script/script-sandbox.js';
+import type { Execution, TaskOutcome } from './execution.js';
+import { evaluateTemplate } from './runtime-expression.js';
+import type { TaskRun } from './run-task-kind.js';
+import type { RunTask } from './workflow-definition.js';
+import { problem, WorkflowFault } from './workflow-problem.js';
+
+export type ScriptReturn = 'stdout' | 'stderr' | 'code' | 'all' | 'none';
+
+interface ScriptRunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * `run: script` with `language: js`, in the script sandbox (QuickJS by default: its memory
+ * and time limits, no host capability at all). As the spec has it, `script.arguments` are
+ * evaluated and bound as variables of the code, which writes its result with `console.log`;
+ * `run.return` picks the output: `stdout` (the default; lines joined by newlines), `stderr`,
+ * `code` (0, or 1 when the code threw), `all` (`{ code, stdout, stderr }`) or `none` (null).
+ * A throw faults the task (a runtime error with the message) unless `return` is `code` or
+ * `all`, which report it; a time or memory limit always faults.
+ */
+export async function runScript(execution: Execution, run: TaskRun): Promise<TaskOutcome> {
+  const spec = (run.task as RunTask).run;
+  const script = spec.script as { code: string; arguments?: Record<string, unknown> };
+  const returns = (spec.return as ScriptReturn | undefined) ?? 'stdout';
+  const args = ((await evaluateTemplate(script.arguments ?? {}, run.input, run.scope)) ?? {}) as Record<string, unknown>;
+  const sandbox = await execution.options.scripts();
+  let result: ScriptRunResult;
+  try {
+    result = (await sandbox.run({
+      source: wrapScript(script.code, Object.keys(args)),
+      args,
+      timeoutMs: DEFAULT_SCRIPT_TIMEOUT_MS,
+      memoryMb: DEFAULT_SCRIPT_MEMORY_MB,
+      maxOutputBytes: DEFAULT_SCRIPT_MAX_OUTPUT_BYTES,
+      signal: execution.options.signal,
+      filename: run.path,
+    })) as unknown as ScriptRunResult;
+  } catch (error) {
+    if (!AgentboxError.isInstance(error) || error.code === 'CANCELLED') throw error;
+    const kind = error.code === 'TOOL_TIMEOUT' ? 'timeout' : 'runtime';
+    throw new WorkflowFault(problem(kind, { title: `script failed (${error.code})`, detail: error.message, instance: run.path }), { cause: error });
+  }
+  if (result.code !== 0 && returns !== 'code' && returns !== 'all') {
+    throw new WorkflowFault(problem('runtime', { title: 'script threw', detail: result.stderr, instance: run.path }));
+  }
+  const outputs: Record<ScriptReturn, unknown> = { stdout: result.stdout, stderr: result.stderr, code: result.code, all: result, none: null };
+  return { output: outputs[returns] };
+}
+
+/**
+ * The spec's script (a body using its arguments as variables and `console`) as the sandbox's
+ * module contract (a default export taking the arguments). The body runs in an async
+ * function, so it may `await`; names of arguments are checked as identifiers at validation.
+ */
+export function wrapScript(code: string, names: string[]): string {
+  return [
+    'const __out = [], __err = [];',
+    "const __show = (v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));",
+    "const __line = (to) => (...values) => { to.push(values.map(__show).join(' ')); };",
+    'const console = Object.freeze({ log: __line(__out), info: __line(__out), debug: __line(__out), warn: __line(__err), error: __line(__err) });',
+    'export default async function (__arguments) {',
+    `  const { ${names.join(', ')} } = __arguments;`,
+    '  let code = 0;',
+    '  try {',
+    '    await (async () => {',
+    code,
+    '    })();',
+    '  } catch (error) {',
+    '    __err.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));',
+    '    code = 1;',
+    '  }',
+    "  return { code, stdout: __out.join('\\n'), stderr: __err.join('\\n') };",
+    '}',
+  ].join('\n');
+}
