@@ -7,43 +7,29 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScriptedLlmServer, type ScriptedLlmServer } from '../src/node/testing/index.js';
-import type { RecordedRequest } from '../src/testing/scripted-response.js';
-import { isolatedEnv, repoRoot, runCli, startCli } from './helpers/run-cli.js';
+import { startHangingLlm, type HangingLlm } from './helpers/hanging-llm.js';
+import { repoRoot, runCli, startCli } from './helpers/run-cli.js';
 
 const workflowFile = join(repoRoot, 'test/fixtures/workflows/kill-composite/composite.yaml');
 const prompts = ['fork tides', 'sub one 5', 'sub two answer(sub one 5)'];
 const args = ['workflow', 'run', workflowFile, '--input', '{"topic":"tides"}', '--json'];
 
-let llm: ScriptedLlmServer;
+let h: HangingLlm;
 let received: string[] = [];
-let hangOn: { prompt: string; arrived: () => void } | undefined;
-
-const lastUserMessage = (request: RecordedRequest): string => String((request.body.messages ?? []).filter((m) => m.role === 'user').at(-1)?.content ?? '');
 
 beforeAll(async () => {
-  llm = await startScriptedLlmServer({ recordRequests: false });
-  llm.setFallback((request) => {
-    const prompt = lastUserMessage(request);
-    received.push(prompt);
-    if (hangOn?.prompt === prompt) {
-      const { arrived } = hangOn;
-      hangOn = undefined;
-      arrived();
-      return { type: 'text', text: 'never sent', delayMs: 60_000 };
-    }
-    return { type: 'text', text: `answer(${prompt})` };
-  });
+  h = await startHangingLlm();
+  received = h.received;
 });
-afterAll(() => llm.close());
+afterAll(() => h.close());
 
-const envFor = () => isolatedEnv({ OPENAI_BASE_URL: llm.url, OPENAI_API_KEY: 'sk-test', AGENTBOX_MODEL: 'test-model' });
+const envFor = () => h.env();
 
 describe('agentbox workflow: kill -9 and resume with fork, script and a sub-workflow', () => {
   let baseline: { output: unknown; tasks: unknown[] };
 
   beforeAll(async () => {
-    received = [];
+    h.reset();
     const result = await runCli(args, { env: envFor() });
     expect(result.code, result.stderr).toBe(0);
     baseline = JSON.parse(result.stdout);
@@ -55,9 +41,9 @@ describe('agentbox workflow: kill -9 and resume with fork, script and a sub-work
   });
 
   it.each(prompts.map((prompt, index) => [prompt, index] as const))('killed during "%s": resume calls nothing twice', async (prompt, index) => {
-    received = [];
+    h.reset();
     const env = envFor();
-    const arrived = new Promise<void>((resolve) => (hangOn = { prompt, arrived: resolve }));
+    const arrived = h.hangOn(prompt);
     const child = startCli(args, { env });
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));

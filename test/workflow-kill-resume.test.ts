@@ -7,41 +7,22 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startScriptedLlmServer, type ScriptedLlmServer } from '../src/node/testing/index.js';
-import type { RecordedRequest } from '../src/testing/scripted-response.js';
-import { isolatedEnv, repoRoot, runCli, startCli } from './helpers/run-cli.js';
+import { startHangingLlm, type HangingLlm } from './helpers/hanging-llm.js';
+import { repoRoot, runCli, startCli } from './helpers/run-cli.js';
 
 const workflowFile = join(repoRoot, 'test/fixtures/workflows/research.yaml');
 const prompts = ['research tides', 'summarize a', 'summarize b', 'final'];
 
-let llm: ScriptedLlmServer;
-/** Prompts received, in order, over all processes. */
+let h: HangingLlm;
 let received: string[] = [];
-/** The prompt to hang on (once), and who to tell when it arrives. */
-let hangOn: { prompt: string; arrived: () => void } | undefined;
-
-const lastUserMessage = (request: RecordedRequest): string => {
-  const user = (request.body.messages ?? []).filter((m) => m.role === 'user').at(-1);
-  return String(user?.content ?? '');
-};
 
 beforeAll(async () => {
-  llm = await startScriptedLlmServer({ recordRequests: false });
-  llm.setFallback((request) => {
-    const prompt = lastUserMessage(request);
-    received.push(prompt);
-    if (hangOn?.prompt === prompt) {
-      const { arrived } = hangOn;
-      hangOn = undefined;
-      arrived();
-      return { type: 'text', text: 'never sent', delayMs: 60_000 };
-    }
-    return { type: 'text', text: `answer(${prompt})`, chunks: 2 };
-  });
+  h = await startHangingLlm({ chunks: 2 });
+  received = h.received;
 });
-afterAll(() => llm.close());
+afterAll(() => h.close());
 
-const envFor = () => isolatedEnv({ OPENAI_BASE_URL: llm.url, OPENAI_API_KEY: 'sk-test', AGENTBOX_MODEL: 'test-model' });
+const envFor = () => h.env();
 
 interface RunJson {
   runId: string;
@@ -54,7 +35,7 @@ describe('agentbox workflow: kill -9 and resume', () => {
   let baseline: RunJson;
 
   beforeAll(async () => {
-    received = [];
+    h.reset();
     const result = await runCli(['workflow', 'run', workflowFile, '--input', '{"topic":"tides"}', '--json'], { env: envFor() });
     expect(result.code, result.stderr).toBe(0);
     baseline = JSON.parse(result.stdout) as RunJson;
@@ -85,9 +66,9 @@ describe('agentbox workflow: kill -9 and resume', () => {
   it.each(prompts.map((prompt, index) => [prompt, index] as const))(
     'killed during "%s": resume gives the same output, order and once-only calls',
     async (prompt, index) => {
-      received = [];
+      h.reset();
       const env = envFor();
-      const arrived = new Promise<void>((resolve) => (hangOn = { prompt, arrived: resolve }));
+      const arrived = h.hangOn(prompt);
       const child = startCli(['workflow', 'run', workflowFile, '--input', '{"topic":"tides"}', '--json'], { env });
       let stderr = '';
       child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -112,9 +93,9 @@ describe('agentbox workflow: kill -9 and resume', () => {
   );
 
   it('refuses a second resume while the first is alive, and a resume after that one is killed finishes the run', async () => {
-    received = [];
+    h.reset();
     const env = envFor();
-    const hang = (prompt: string) => new Promise<void>((resolve) => (hangOn = { prompt, arrived: resolve }));
+    const hang = (prompt: string) => h.hangOn(prompt);
     const spawnHeld = async (args: string[], prompt: string) => {
       const arrived = hang(prompt);
       const child = startCli(args, { env });
