@@ -3,16 +3,11 @@
  * channel as JSON. Only primitives and JSON text cross: the child never sees a host object.
  */
 
-export interface IsolateRunRequest {
+import type { ScriptRunPayload } from '../../sandbox/script/prepare-script-run.js';
+
+export interface IsolateRunRequest extends ScriptRunPayload {
   type: 'run';
   id: number;
-  source: string;
-  argsJson: string;
-  timeoutMs: number;
-  memoryMb: number;
-  maxOutputBytes: number;
-  hostNames: string[];
-  filename: string;
 }
 
 export interface IsolateHostResult {

@@ -5,6 +5,9 @@
 import { AgentboxError } from '../../errors/index.js';
 import type { HostCapabilities, ScriptRunOptions } from './script-sandbox.js';
 
+/** What of a prepared run crosses to a worker or child process: text and numbers only. */
+export type ScriptRunPayload = Omit<PreparedScriptRun, 'host' | 'signal'>;
+
 export interface PreparedScriptRun {
   source: string;
   argsJson: string;

@@ -6,18 +6,12 @@
  */
 import type { SerializedError } from '../../errors/index.js';
 import type { HostCallOutcome } from './host-call-broker.js';
+import type { ScriptRunPayload } from './prepare-script-run.js';
 
 /** Host → worker: start a run (one at a time per worker). */
-export interface QuickJsWorkerRunMessage {
+export interface QuickJsWorkerRunMessage extends ScriptRunPayload {
   type: 'run';
   runId: number;
-  source: string;
-  argsJson: string;
-  timeoutMs: number;
-  memoryMb: number;
-  maxOutputBytes: number;
-  hostNames: string[];
-  filename: string;
 }
 
 export type QuickJsHostMessage =
