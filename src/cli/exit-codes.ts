@@ -15,6 +15,8 @@ export const ExitCode = {
   agent: 5,
   /** No such session. */
   notFound: 6,
+  /** The session or workflow run is in use by another process: try again when it finishes. */
+  busy: 7,
   /** Interrupted (Ctrl-C). */
   cancelled: 130,
 } as const;
@@ -57,7 +59,7 @@ export const exitCodeByCode: Readonly<Record<ErrorCode, ExitCodeValue>> = {
   NOT_FOUND: ExitCode.notFound,
   CANCELLED: ExitCode.cancelled,
   ILLEGAL_TRANSITION: ExitCode.internal,
-  SESSION_BUSY: ExitCode.internal,
+  SESSION_BUSY: ExitCode.busy,
   STORE_FAILED: ExitCode.internal,
   STORE_CONFLICT: ExitCode.internal,
   CHANNEL_CLOSED: ExitCode.internal,
@@ -68,7 +70,7 @@ export const exitCodeByCode: Readonly<Record<ErrorCode, ExitCodeValue>> = {
   WORKFLOW_FAULTED: ExitCode.agent,
   WORKFLOW_RUN_NOT_FOUND: ExitCode.notFound,
   // Another process runs it: retrying later may work, nothing is broken.
-  WORKFLOW_RUN_BUSY: ExitCode.internal,
+  WORKFLOW_RUN_BUSY: ExitCode.busy,
   // `cancel` of a run that ended: the command was wrong, not the run.
   WORKFLOW_RUN_FINISHED: ExitCode.usage,
 };

@@ -115,13 +115,28 @@ export class BaseRuntime implements AgentRuntime {
     if (typeof request.input !== 'string' || request.input.trim() === '') {
       throw new AgentboxError('INVALID_INPUT', 'the user message is empty');
     }
-    const recorder = request.sessionId
-      ? new SessionRecorder(await this.mustLoad(request.sessionId), this.store, this.bus, this.clock)
-      : this.startSession(request.session);
+    if (request.sessionId !== undefined && this.active.has(request.sessionId)) {
+      throw new AgentboxError('SESSION_BUSY', `session ${request.sessionId} is already running a turn`);
+    }
+    // Another process may be running this session's turn (a shared SQLite file): claim it
+    // before loading, so the state folded below is the one left by its last holder.
+    if (request.sessionId !== undefined && this.store.claimTurn && !(await this.store.claimTurn(request.sessionId))) {
+      throw new AgentboxError('SESSION_BUSY', `session ${request.sessionId} is running a turn in another process; try again when it finishes`);
+    }
+    let recorder: SessionRecorder;
+    try {
+      recorder = request.sessionId
+        ? new SessionRecorder(await this.mustLoad(request.sessionId), this.store, this.bus, this.clock)
+        : this.startSession(request.session);
+    } catch (error) {
+      if (request.sessionId !== undefined && !this.active.has(request.sessionId)) await this.store.releaseTurn?.(request.sessionId);
+      throw error;
+    }
     const session = recorder.session;
     if (this.active.has(session.id)) {
       throw new AgentboxError('SESSION_BUSY', `session ${session.id} is already running a turn`);
     }
+    if (request.sessionId === undefined) await this.store.claimTurn?.(session.id);
     const turn: ActiveTurn = { controller: new AbortController(), approvals: new Map() };
     this.active.set(session.id, turn);
     const onAbort = (): void => turn.controller.abort(request.signal?.reason);
@@ -144,6 +159,7 @@ export class BaseRuntime implements AgentRuntime {
     } finally {
       request.signal?.removeEventListener('abort', onAbort);
       this.active.delete(session.id);
+      await this.store.releaseTurn?.(session.id);
     }
   }
 

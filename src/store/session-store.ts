@@ -23,4 +23,12 @@ export interface SessionStore {
   list(options?: ListSessionsOptions): Promise<SessionSummary[]>;
   delete(sessionId: string): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * Stores shared by processes (SQLite) claim a session for one turn: false while another
+   * live process holds it. The claim lapses when its holder's process is gone (or its
+   * renewals stop), so only a turn whose process died is closed as interrupted. Stores
+   * without it are used by one process, whose runtime guards turns itself.
+   */
+  claimTurn?(sessionId: string): Promise<boolean>;
+  releaseTurn?(sessionId: string): Promise<void>;
 }

@@ -14,13 +14,20 @@ export interface WorkflowClock {
  * folded into the state at once, then queued; `flush()` writes the queue in one transaction.
  * The engine flushes before every side effect (a call, a wait, the end), so a task whose
  * result another task has acted on is always on disk; events of pure tasks (`set`, `switch`)
- * batch. The first failed write poisons the recorder: the run stops loudly, it never goes on
- * past a checkpoint it could not save.
+ * batch, up to `AUTO_FLUSH_EVENTS` (a long run of pure tasks, a 10,000-item `for`, is
+ * checkpointed as it goes, so a crash loses at most one batch of them). The first failed
+ * write poisons the recorder: the run stops loudly, it never goes on past a checkpoint it
+ * could not save.
  */
+/** Queued events that start a write on their own (without waiting for a side effect). */
+export const AUTO_FLUSH_EVENTS = 512;
+
 export class RunRecorder {
   #queue: RunEvent[] = [];
   #writing: Promise<void> = Promise.resolve();
   #failure: unknown;
+  /** False until the run's row exists (a new run's first events go into `create`). */
+  #created: boolean;
 
   constructor(
     readonly state: RunState,
@@ -29,7 +36,9 @@ export class RunRecorder {
     private readonly clock: WorkflowClock,
     /** Told of every event as it is recorded (progress output); must not throw. */
     private readonly listener?: (event: RunEvent) => void,
-  ) {}
+  ) {
+    this.#created = state.lastSeq > 0;
+  }
 
   record(payload: RunEventPayload): void {
     if (this.#failure) throw this.#failure;
@@ -37,10 +46,13 @@ export class RunRecorder {
     applyRunEvent(this.state, event);
     this.#queue.push(event);
     this.listener?.(event);
+    // Not awaited: the write joins the ordered chain; a failure poisons the next record().
+    if (this.#queue.length >= AUTO_FLUSH_EVENTS && this.#created) this.flush().catch(() => undefined);
   }
 
   /** Hands over the queued events instead of writing them (a new run's first events go into `create`). */
   takeQueued(): RunEvent[] {
+    this.#created = true;
     const batch = this.#queue;
     this.#queue = [];
     return batch;

@@ -80,6 +80,15 @@ export const sqliteMigrations: readonly string[] = [
     PRIMARY KEY (run_id, seq)
   );
   `,
+  // 4: which process is running a session's turn, so a second process refuses
+  // (SESSION_BUSY) instead of closing a live turn as interrupted. Renewed while held.
+  `
+  CREATE TABLE session_turn_leases (
+    session_id TEXT PRIMARY KEY NOT NULL,
+    holder TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 export const sqliteSchemaVersion = sqliteMigrations.length;

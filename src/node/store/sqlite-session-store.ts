@@ -12,10 +12,16 @@ import { migrate } from './sqlite-schema.js';
 import { appendEvents, eventFromRow, loadSession } from './sqlite-session-log.js';
 import { prepareStatements, type Statements } from './sqlite-statements.js';
 import { SessionCache } from '../../store/session-cache.js';
+import { isLocalHolderGone, nodeLeaseHolder } from './lease-holder.js';
+import { SqliteTurnLeases } from './sqlite-turn-leases.js';
 
 export interface SqliteSessionStoreOptions {
   /** How long a write waits for another process's write lock; default 5000 ms. */
   busyTimeoutMs?: number;
+  /** How long a turn's claim lasts without renewal (renewed while held); default 30 s. */
+  turnLeaseTtlMs?: number;
+  /** Whether a claim's holder process is gone (default: a process of this host that no longer exists). */
+  isHolderGone?: (holder: string) => boolean;
 }
 
 /**
@@ -40,10 +46,16 @@ export class SqliteSessionStore implements SessionStore {
   readonly #deleteTx: (sessionId: string) => boolean;
   readonly #loadTx: (sessionId: string) => Session | undefined;
   readonly #cache = new SessionCache();
+  readonly #leases: SqliteTurnLeases;
 
-  private constructor(db: Database.Database, path: string) {
+  private constructor(db: Database.Database, path: string, options: SqliteSessionStoreOptions) {
     this.#db = db;
     this.path = path;
+    this.#leases = new SqliteTurnLeases(db, {
+      holder: nodeLeaseHolder(),
+      isHolderGone: options.isHolderGone ?? isLocalHolderGone,
+      ...(options.turnLeaseTtlMs !== undefined ? { ttlMs: options.turnLeaseTtlMs } : {}),
+    });
     this.#sql = prepareStatements(db);
     const append = db.transaction((sessionId: string, events: readonly AgentEvent[]) => appendEvents(this.#sql, sessionId, events));
     // IMMEDIATE takes the write lock before reading last_seq, so two processes appending to
@@ -71,7 +83,7 @@ export class SqliteSessionStore implements SessionStore {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       migrate(db);
-      return new SqliteSessionStore(db, path);
+      return new SqliteSessionStore(db, path, options);
     } catch (error) {
       db?.close();
       throw new AgentboxError('STORE_FAILED', `cannot open session store ${path}: ${messageOf(error)}`, {
@@ -121,7 +133,16 @@ export class SqliteSessionStore implements SessionStore {
     return this.#run('delete', () => this.#deleteTx(sessionId));
   }
 
+  async claimTurn(sessionId: string): Promise<boolean> {
+    return this.#run('claimTurn', () => this.#leases.claim(sessionId));
+  }
+
+  async releaseTurn(sessionId: string): Promise<void> {
+    this.#run('releaseTurn', () => this.#leases.release(sessionId));
+  }
+
   async close(): Promise<void> {
+    this.#leases.stop();
     if (this.#db.open) this.#db.close();
   }
 
