@@ -34,3 +34,6 @@ export { createRuntimeWorkflowHost } from '../runtime/create-runtime-workflow-ho
 export { retryDelay } from './retry-delay.js';
 export { durationMs } from './duration.js';
 export type * from './workflow-definition.js';
+export { workflow, WorkflowBuilder } from './builder/workflow-builder.js';
+export { task, type TaskOptions, type LlmArguments, type HttpArguments } from './builder/tasks.js';
+export { TaskListBuilder, type TaskListInput } from './builder/task-list-builder.js';
