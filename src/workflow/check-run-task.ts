@@ -33,8 +33,15 @@ export function checkRunScript(run: Record<string, unknown>, path: string): Work
   if (script.environment !== undefined)
     issues.push(issue('not-implemented', `${at}/environment`, 'script `environment` is not supported yet (scripts see no host)'));
   const args = script.arguments;
-  if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
-    issues.push(issue('structure', `${at}/arguments`, '`run.script.arguments` must be a map of names to values'));
+  if (Array.isArray(args)) {
+    // DSL 1.0.3: a list, the script's argv (strings or expressions giving strings)
+    args.forEach((arg, index) => {
+      if (typeof arg !== 'string') issues.push(issue('structure', `${at}/arguments/${index}`, 'an argv argument must be a string'));
+    });
+  } else if (args !== undefined && (args === null || typeof args !== 'object')) {
+    issues.push(
+      issue('structure', `${at}/arguments`, '`run.script.arguments` must be a map of names to values (DSL 1.0.0) or a list of strings (argv, 1.0.3)'),
+    );
   } else {
     for (const name of Object.keys(args ?? {})) {
       if (!identifier.test(name) || name.startsWith('__') || name === 'console' || name === 'code') {

@@ -80,9 +80,9 @@ describe('fork', () => {
     const engine = new WorkflowEngine({ journal: new MemoryWorkflowJournal(), host, jq, clock: fakeClock() });
     const result = await engine.start({
       document,
-      do: [{ both: { fork: { branches: [{ wait: call('t', 1) }, { boom: { raise: { error: { type: 'oops', status: 409 } } } }] } } }],
+      do: [{ both: { fork: { branches: [{ wait: call('t', 1) }, { boom: { raise: { error: { type: 'https://example.com/oops', status: 409 } } } }] } } }],
     });
-    expect(result).toMatchObject({ status: 'faulted', error: { type: 'oops', status: 409, instance: '/do/0/both/fork/branches/1/boom' } });
+    expect(result).toMatchObject({ status: 'faulted', error: { type: 'https://example.com/oops', status: 409, instance: '/do/0/both/fork/branches/1/boom' } });
     expect(aborted).toEqual([1]);
   });
 

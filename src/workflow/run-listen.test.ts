@@ -6,7 +6,10 @@ import { fakeClock, scriptedHost } from './workflow-test-support.test-support.js
 
 const jq = new JqEvaluator();
 const document = { dsl: '1.0.0', namespace: 'test', name: 'listen', version: '1.0.0' };
-const settle = () => new Promise((r) => setTimeout(r, 30));
+/** Until the run is stored (validation comes first and loads the schema on first use). */
+async function untilStored(journal: MemoryWorkflowJournal, runId: string): Promise<void> {
+  while (!(await journal.get(runId))) await new Promise((r) => setTimeout(r, 5));
+}
 
 function setup() {
   const journal = new MemoryWorkflowJournal();
@@ -15,7 +18,7 @@ function setup() {
 
 describe('listen', () => {
   it('waits for a matching posted event and outputs its data; a non-matching one is left alone', async () => {
-    const { engine } = setup();
+    const { engine, journal } = setup();
     const running = engine.start(
       {
         document,
@@ -26,7 +29,7 @@ describe('listen', () => {
       },
       { runId: 'r' },
     );
-    await settle();
+    await untilStored(journal, 'r');
     await engine.postEvent('r', { type: 'approval', data: { order: 8, approved: false } });
     await engine.postEvent('r', { type: 'approval', data: { order: 7, approved: true } });
     expect(await running).toMatchObject({ status: 'completed', output: { approved: true } });
@@ -53,7 +56,7 @@ describe('listen', () => {
       },
       { runId: 'r' },
     );
-    await settle();
+    await untilStored(journal, 'r');
     await engine.postEvent('r', { type: 'ping', data: 1 });
     await engine.postEvent('r', { type: 'ping', data: 2 });
     await engine.postEvent('r', { type: 'b', source: 'x' });

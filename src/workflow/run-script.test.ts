@@ -25,6 +25,17 @@ describe('run: script (js, QuickJS)', () => {
     expect(result).toMatchObject({ status: 'completed', output: 'sum 6\n{"sum":6}' });
   });
 
+  it('gives a DSL 1.0.3 list of arguments as argv (evaluated, strings)', async () => {
+    const result = await engine.start(
+      {
+        document: { ...document, dsl: '1.0.3' },
+        do: [{ js: { run: { script: { language: 'js', code: 'console.log(JSON.stringify(argv))', arguments: ['${ .word }', '${ .n }', 'plain'] } } } }],
+      },
+      { input: { word: 'hi', n: 2 } },
+    );
+    expect(result).toMatchObject({ status: 'completed', output: '["hi","2","plain"]' });
+  });
+
   it('returns all, code or stderr as the run asks, and a throw is reported there', async () => {
     const all = await engine.start(script("console.error('warned'); throw new TypeError('bad');", { return: 'all' }));
     expect(all.output).toEqual({ code: 1, stdout: '', stderr: 'warned\nTypeError: bad' });

@@ -17,7 +17,8 @@ interface ScriptRunResult {
 /**
  * `run: script` with `language: js`, in the script sandbox (QuickJS by default: its memory
  * and time limits, no host capability at all). As the spec has it, `script.arguments` are
- * evaluated and bound as variables of the code, which writes its result with `console.log`;
+ * evaluated and bound as variables of the code (a map, DSL 1.0.0) or given as `argv` (a
+ * list, 1.0.3); the code writes its result with `console.log`;
  * `run.return` picks the output: `stdout` (the default; lines joined by newlines), `stderr`,
  * `code` (0, or 1 when the code threw), `all` (`{ code, stdout, stderr }`) or `none` (null).
  * A throw faults the task (a runtime error with the message) unless `return` is `code` or
@@ -25,9 +26,12 @@ interface ScriptRunResult {
  */
 export async function runScript(execution: Execution, run: TaskRun): Promise<TaskOutcome> {
   const spec = (run.task as RunTask).run;
-  const script = spec.script as { code: string; arguments?: Record<string, unknown> };
+  const script = spec.script as { code: string; arguments?: Record<string, unknown> | string[] };
   const returns = (spec.return as ScriptReturn | undefined) ?? 'stdout';
-  const args = ((await evaluateTemplate(script.arguments ?? {}, run.input, run.scope)) ?? {}) as Record<string, unknown>;
+  const evaluated = await evaluateTemplate(script.arguments ?? {}, run.input, run.scope);
+  const args = Array.isArray(evaluated)
+    ? { argv: evaluated.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))) }
+    : ((evaluated ?? {}) as Record<string, unknown>);
   const sandbox = await execution.options.scripts();
   let result: ScriptRunResult;
   try {

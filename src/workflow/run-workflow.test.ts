@@ -20,7 +20,7 @@ const parent = {
   document: parentDoc,
   do: [
     { prepare: { set: { n: '${ .start }', noise: true } } },
-    { sub: { run: { workflow: { ...childRef, input: '${ { n: (.n + 1) } }' } } } },
+    { sub: { run: { workflow: { ...childRef, input: { n: '${ .n + 1 }' } } } } },
     { finish: { set: { done: '${ .result }' } } },
   ],
 };

@@ -1,4 +1,5 @@
 import type { JqEvaluator } from './jq-evaluator.js';
+import { checkSchema } from './check-schema.js';
 import { checkTask } from './check-task.js';
 import { taskExpressions, type FoundExpression } from './task-expressions.js';
 import { childListsOf, entryOf, forVariables, taskKindOf } from './task-tree.js';
@@ -13,9 +14,9 @@ export type WorkflowValidation = { ok: true; workflow: WorkflowDefinition; issue
 /**
  * Checks a parsed definition (YAML or JSON already turned into a value): the document's
  * shape, every task's kind and fields, `then:` targets, `call:` functions, and that every jq
- * expression compiles with the variables in its scope. Errors name their JSON pointer; a
- * `not-implemented` issue is a warning (`ok` stays true). The spec's JSON Schema is not
- * applied: these structural checks are agentbox's own (see the README).
+ * expression compiles with the variables in its scope; then the spec's official JSON Schema
+ * (`check-schema.ts`). Errors name their JSON pointer; a `not-implemented` issue is a
+ * warning (`ok` stays true).
  */
 export async function validateWorkflow(value: unknown, options: { jq: JqEvaluator }): Promise<WorkflowValidation> {
   const issues: WorkflowIssue[] = [];
@@ -41,6 +42,15 @@ export async function validateWorkflow(value: unknown, options: { jq: JqEvaluato
   for (const expression of expressions) {
     const message = await options.jq.check(expression.program, [...runtimeArguments, ...expression.variables]);
     if (message) issues.push(issue('expression', expression.path, `bad jq expression: ${message}`));
+  }
+  if (issues.every((i) => i.path !== '/document' && i.path !== '/document/dsl')) {
+    // agentbox's own finding at a path explains it better than the schema's at or below it
+    const own = issues.filter((i) => i.severity === 'error').map((i) => taskPathOf(i.path));
+    const covered = (path: string) => {
+      const task = taskPathOf(path);
+      return own.some((p) => task === p || task.startsWith(`${p}/`) || p.startsWith(`${task}/`));
+    };
+    issues.push(...(await checkSchema(w)).filter((i) => !covered(i.path)));
   }
   const ok = issues.every((i) => i.severity !== 'error');
   return ok ? { ok, workflow: value as WorkflowDefinition, issues } : { ok, issues };
@@ -71,4 +81,9 @@ function walk(list: TaskList, listPath: string, variables: string[], state: Walk
     for (const e of taskExpressions(task, kind, path, own)) state.expressions.push({ ...e, variables: [...variables, ...e.variables] });
     for (const child of childListsOf(task, kind, path)) walk(child.list, child.path, [...variables, ...child.variables], state);
   });
+}
+
+/** The deepest task a pointer is in: `/do/2/rpc/with/x` → `/do/2/rpc`. */
+function taskPathOf(path: string): string {
+  return /^(.*\/\d+\/[^/]+)/.exec(path)?.[1] ?? path;
 }

@@ -154,7 +154,7 @@ describe('WorkflowEngine', () => {
     const { engine } = engineWith();
     const result = await engine.start({
       document,
-      do: [{ guard: { try: [{ boom: { raise: { error: { type: 'x', status: 400 } } } }], catch: { errors: { with: { status: 500 } } } } }],
+      do: [{ guard: { try: [{ boom: { raise: { error: { type: 'https://example.com/x', status: 400 } } } }], catch: { errors: { with: { status: 500 } } } } }],
     });
     expect(result.status).toBe('faulted');
     expect(result.error?.instance).toBe('/do/0/guard/try/0/boom');
@@ -223,7 +223,7 @@ describe('replay', () => {
     const definition = {
       document,
       do: [
-        { group: { do: [{ inner: { set: {}, export: { as: '${ { seen: true } }' } } }] } },
+        { group: { do: [{ inner: { set: { touched: true }, export: { as: '${ { seen: true } }' } } }] } },
         { slow: { call: 'tool', with: { name: 'double', arguments: { n: 1 } } } },
         { out: { set: '${ $context }' } },
       ],

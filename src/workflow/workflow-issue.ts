@@ -3,6 +3,8 @@ import { AgentboxError } from '../errors/agentbox-error.js';
 export type WorkflowIssueCode =
   /** The document does not have the spec's shape (a missing field, a wrong type). */
   | 'structure'
+  /** What the spec's official JSON Schema rejects (an unknown key, a wrong type or value). */
+  | 'schema'
   /** A task kind agentbox refuses: `run: container | shell`, `call: grpc | asyncapi`. */
   | 'unsupported'
   /** A task kind that is valid but that this version does not run yet (a warning). */
