@@ -2,7 +2,9 @@ import { AgentboxError } from '../errors/agentbox-error.js';
 import type { JqEvaluator } from './jq-evaluator.js';
 import type { RunRecorder, WorkflowClock } from './run-recorder.js';
 import { evaluateCondition, evaluateTemplate, type ExpressionScope } from './runtime-expression.js';
+import { assertMatchesSchema } from './data-schema.js';
 import { runTaskKind } from './run-task-kind.js';
+import { timeoutMs, withTimeout } from './task-timeout.js';
 import { entryOf, taskKindOf } from './task-tree.js';
 import type { Task, TaskList, WorkflowDefinition } from './workflow-definition.js';
 import type { WorkflowHost } from './workflow-host.js';
@@ -66,14 +68,24 @@ export class Execution {
    * `prefix/do`, `output.as`. The top-level run uses prefix `''`; a sub-workflow its task's
    * `…/run/workflow`, so its tasks are journaled under the parent's path.
    */
-  async runDefinition(prefix: string, input: unknown, frame: Frame): Promise<unknown> {
-    const { definition, jq } = this.options;
+  async runDefinition(prefix: string, input: unknown, frame: Frame, startedAt: number): Promise<unknown> {
+    const { definition, jq, clock, signal } = this.options;
+    assertMatchesSchema(definition.input?.schema, input, { instance: prefix, what: 'the workflow input' });
     const scope = { jq, path: `${prefix}/input/from`, args: this.argumentsFor({ name: '', task: {} as never, path: prefix, input, frame, extra: {} }) };
     const filtered = definition.input?.from !== undefined ? await evaluateTemplate(definition.input.from, input, scope) : input;
-    const outcome = await this.runList(definition.do, `${prefix}/do`, filtered, frame);
-    return definition.output?.as !== undefined
-      ? evaluateTemplate(definition.output.as, outcome.output, { ...scope, path: `${prefix}/output/as` })
-      : outcome.output;
+    const ms = definition.timeout !== undefined ? timeoutMs(definition.timeout, definition) : undefined;
+    const outcome =
+      ms === undefined
+        ? await this.runList(definition.do, `${prefix}/do`, filtered, frame)
+        : await withTimeout({ clock, signal }, { ms, startedAt, instance: prefix, what: 'the workflow' }, (limited) =>
+            new Execution({ ...this.options, signal: limited }).runList(definition.do, `${prefix}/do`, filtered, frame),
+          );
+    const output =
+      definition.output?.as !== undefined
+        ? await evaluateTemplate(definition.output.as, outcome.output, { ...scope, path: `${prefix}/output/as` })
+        : outcome.output;
+    assertMatchesSchema(definition.output?.schema, output, { instance: prefix, what: 'the workflow output' });
+    return output;
   }
 
   async runList(list: TaskList, listPath: string, input: unknown, frame: Frame): Promise<ListOutcome> {
@@ -135,19 +147,20 @@ export class Execution {
     // record must carry the context after it, or a replay that skips it would lose that.
     const contextBefore = frame.context.value;
     try {
+      assertMatchesSchema(task.input?.schema, at.input, { instance: path, what: 'the task input' });
       const input = task.input?.from !== undefined ? await evaluateTemplate(task.input.from, at.input, scope(at.input)) : at.input;
-      const raw = await runTaskKind(this, {
-        name,
-        task,
-        kind,
-        path,
-        key,
-        stableKey: `${path}${frame.stableSuffix}${visitMark}`,
-        input,
-        frame,
-        scope: scope(input),
-      });
+      const run = { name, task, kind, path, key, stableKey: `${path}${frame.stableSuffix}${visitMark}`, input, frame, scope: scope(input) };
+      const ms = task.timeout !== undefined ? timeoutMs(task.timeout, this.options.definition) : undefined;
+      const { clock, signal } = this.options;
+      // The limit counts from the task's first journaled start: a resume has only what is left.
+      const raw =
+        ms === undefined
+          ? await runTaskKind(this, run)
+          : await withTimeout({ clock, signal }, { ms, startedAt: state.firstStarted.get(key) ?? clock.now(), instance: path, what: 'the task' }, (limited) =>
+              runTaskKind(new Execution({ ...this.options, signal: limited }), run),
+            );
       const output = task.output?.as !== undefined ? await evaluateTemplate(task.output.as, raw.output, scope(input, { output: raw.output })) : raw.output;
+      assertMatchesSchema(task.output?.schema, output, { instance: path, what: 'the task output' });
       if (task.export?.as !== undefined) frame.context.value = await evaluateTemplate(task.export.as, output, scope(input, { output }));
       this.options.recorder.record({
         type: 'task.completed',

@@ -34,5 +34,6 @@ export async function runWorkflow(execution: Execution, run: TaskRun): Promise<T
   const input = spec.input !== undefined ? await evaluateTemplate(spec.input, run.input, run.scope) : run.input;
   const child = new Execution({ ...execution.options, definition, workflowInput: input, depth });
   const frame: Frame = { suffix: run.frame.suffix, stableSuffix: run.frame.stableSuffix, variables: {}, context: { value: {} } };
-  return { output: await child.runDefinition(`${run.path}/run/workflow`, input, frame) };
+  const startedAt = execution.options.recorder.state.firstStarted.get(run.key) ?? execution.options.clock.now();
+  return { output: await child.runDefinition(`${run.path}/run/workflow`, input, frame, startedAt) };
 }

@@ -6,6 +6,7 @@ import { RunRecorder, type WorkflowClock } from './run-recorder.js';
 import { emptyRunState, foldRunEvents, type RunState } from './run-state.js';
 import { systemWorkflowClock } from './system-workflow-clock.js';
 import { validateWorkflow } from './validate-workflow.js';
+import { assertMatchesSchema } from './data-schema.js';
 import { resolveSubWorkflows, workflowKey, type WorkflowResolver } from './sub-workflows.js';
 import type { ScriptSandbox } from '../sandbox/script/script-sandbox.js';
 import type { WorkflowDefinition } from './workflow-definition.js';
@@ -90,6 +91,13 @@ export class WorkflowEngine {
     });
     if (resolved.issues.length > 0) throw new WorkflowValidationError(resolved.issues);
     const { [workflowKey(workflow.document)]: _self, ...workflows } = resolved.workflows;
+    try {
+      assertMatchesSchema(workflow.input?.schema, options.input ?? {}, { instance: '', what: 'the workflow input' });
+    } catch (error) {
+      // Refused before anything is journaled, like an invalid definition.
+      const detail = WorkflowFault.isFault(error) ? error.problem.detail : String(error);
+      throw new AgentboxError('INVALID_INPUT', `the workflow input does not match input.schema: ${detail}`, { cause: error });
+    }
     const runId = options.runId ?? this.#o.newId?.() ?? crypto.randomUUID();
     const state = emptyRunState(runId);
     const recorder = this.#recorder(state);
@@ -264,7 +272,7 @@ export class WorkflowEngine {
     });
     const frame: Frame = { suffix: '', stableSuffix: '', variables: {}, context: { value: {} } };
     try {
-      const output = await execution.runDefinition('', state.input, frame);
+      const output = await execution.runDefinition('', state.input, frame, state.startedAt);
       recorder.record({ type: 'run.completed', output });
     } catch (error) {
       if (recorder.failed) throw error;
