@@ -67,7 +67,7 @@ describe('validateWorkflow', () => {
 
   it('warns about valid kinds this version does not run yet, without failing', async () => {
     const result = await validateWorkflow(
-      { document: doc, do: [{ f: { listen: { to: { one: { correlate: {} } } } } }, { h: { call: 'http', with: {} } }] },
+      { document: doc, do: [{ f: { listen: { to: { one: { correlate: {} } } } } }, { h: { call: 'mcp', with: {} } }] },
       { jq },
     );
     expect(result.ok).toBe(true);

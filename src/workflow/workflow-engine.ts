@@ -36,6 +36,20 @@ export interface WorkflowEngineOptions {
   onEvent?: (event: RunEvent) => void;
 }
 
+export interface StartOptions {
+  input?: unknown;
+  /** Who runs it: its tools run with this principal's grants, on start and on every resume. */
+  principal?: string;
+  signal?: AbortSignal;
+  runId?: string;
+  /**
+   * The hosts `call: http | openapi` may reach (host patterns, as `tools.http.hosts`).
+   * Journaled with the run, so a resume, or `agentbox serve` recovering it, keeps them.
+   * Absent: the host's own grants apply at each call.
+   */
+  hosts?: readonly string[];
+}
+
 export interface RunResult {
   runId: string;
   status: RunStatus;
@@ -76,7 +90,7 @@ export class WorkflowEngine {
   }
 
   /** Validates, journals and runs a new run. Invalid definitions throw WORKFLOW_INVALID before anything is written. */
-  async start(definition: unknown, options: { input?: unknown; principal?: string; signal?: AbortSignal; runId?: string } = {}): Promise<RunResult> {
+  async start(definition: unknown, options: StartOptions = {}): Promise<RunResult> {
     const validation = await validateWorkflow(definition, { jq: this.#jq });
     const blocking = validation.issues.filter((i) => i.severity === 'error' || i.code === 'not-implemented');
     if (!validation.ok || blocking.length > 0) throw new WorkflowValidationError(blocking);
@@ -99,6 +113,7 @@ export class WorkflowEngine {
       input: options.input ?? {},
       principal: options.principal ?? 'local',
       ...(Object.keys(workflows).length > 0 ? { workflows } : {}),
+      ...(options.hosts ? { hosts: [...options.hosts] } : {}),
     });
     // The first event goes in with the run's row and its lease, in one transaction.
     await this.#o.journal.create(runId, { workflow: `${workflow.document.namespace}/${workflow.document.name}` }, recorder.takeQueued(), this.#lease());
@@ -255,6 +270,7 @@ export class WorkflowEngine {
       clock: this.#clock,
       signal: controller.signal,
       principal: state.principal,
+      ...(state.hosts ? { hosts: state.hosts } : {}),
       workflowInput: state.input,
       secrets: this.#o.secrets ?? {},
       random: this.#o.random ?? Math.random,
