@@ -3,6 +3,7 @@ import { Execution, type Frame } from './execution.js';
 import { JqEvaluator } from './jq-evaluator.js';
 import type { RunEvent, RunStatus } from './run-events.js';
 import { RunRecorder, type WorkflowClock } from './run-recorder.js';
+import { secretRedactor } from './redact-secrets.js';
 import { emptyRunState, foldRunEvents, type RunState } from './run-state.js';
 import { systemWorkflowClock } from './system-workflow-clock.js';
 import { validateWorkflow } from './validate-workflow.js';
@@ -19,7 +20,11 @@ export interface WorkflowEngineOptions {
   host: WorkflowHost;
   jq?: JqEvaluator;
   clock?: WorkflowClock;
-  /** `$secrets`: from configuration only; never written to the journal by the engine. */
+  /**
+   * `$secrets` in expressions: from configuration only. Their exact values (strings of 4 or
+   * more characters) are replaced by `[redacted]` in every journal event, in `onEvent` and
+   * in a run's result; a value a task transforms (encodes, splits) is not recognised.
+   */
   secrets?: Record<string, unknown>;
   /** For retry jitter; default `Math.random`. */
   random?: () => number;
@@ -75,6 +80,7 @@ export class WorkflowEngine {
   readonly #clock: WorkflowClock;
   readonly #holder: string;
   readonly #ttl: number;
+  readonly #redact: (<T>(value: T) => T) | undefined;
   #scripts: Promise<ScriptSandbox> | undefined;
 
   constructor(options: WorkflowEngineOptions) {
@@ -83,6 +89,7 @@ export class WorkflowEngine {
     this.#clock = options.clock ?? systemWorkflowClock;
     this.#holder = options.holder ?? crypto.randomUUID();
     this.#ttl = options.leaseTtlMs ?? 30_000;
+    this.#redact = secretRedactor(options.secrets ?? {});
   }
 
   get jq(): JqEvaluator {
@@ -227,7 +234,7 @@ export class WorkflowEngine {
   }
 
   #recorder(state: RunState): RunRecorder {
-    return new RunRecorder(state, this.#o.journal, { holder: this.#holder, ttlMs: this.#ttl }, this.#clock, this.#o.onEvent);
+    return new RunRecorder(state, this.#o.journal, { holder: this.#holder, ttlMs: this.#ttl }, this.#clock, this.#o.onEvent, this.#redact);
   }
 
   #lease() {

@@ -76,15 +76,21 @@ export function registerServeCommand(program: Command): void {
  * journal. A run's progress and end go to stderr, one line each.
  */
 async function recoverWorkflowRuns(config: AgentboxConfig, runtime: BaseRuntime) {
-  const [{ openWorkflowJournal }, { WorkflowEngine }, { createRuntimeWorkflowHost }, { nodeLeaseHolder }] = await Promise.all([
+  const [{ openWorkflowJournal }, { WorkflowEngine }, { createRuntimeWorkflowHost }, { nodeLeaseHolder }, { workflowSecrets }] = await Promise.all([
     import('../../node/store/open-workflow-journal.js'),
     import('../../workflow/workflow-engine.js'),
     import('../../runtime/create-runtime-workflow-host.js'),
     import('../../node/store/lease-holder.js'),
+    import('../workflow-secrets.js'),
   ]);
   const journal = await openWorkflowJournal(config.store);
   // A recovered run reaches the hosts journaled with it; these apply only to runs started without a list.
-  const engine = new WorkflowEngine({ journal, host: createRuntimeWorkflowHost(runtime, { http: config.tools.http ?? {} }), holder: nodeLeaseHolder() });
+  const engine = new WorkflowEngine({
+    journal,
+    host: createRuntimeWorkflowHost(runtime, { http: config.tools.http ?? {} }),
+    holder: nodeLeaseHolder(),
+    secrets: workflowSecrets(config),
+  });
   const controller = new AbortController();
   const recovering = engine.recover({ signal: controller.signal }).then(
     (results) => {

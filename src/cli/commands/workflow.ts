@@ -6,6 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import type { RunResult, WorkflowEngine } from '../../workflow/workflow-engine.js';
 import type { WorkflowResolver } from '../../workflow/sub-workflows.js';
 import type { AgentboxConfig } from '../../config/config-schema.js';
+import { workflowSecrets } from '../workflow-secrets.js';
 
 interface RunOptions {
   input?: string;
@@ -65,6 +66,7 @@ async function withEngine<T>(
     const engine = new WorkflowEngine({
       journal,
       host: createRuntimeWorkflowHost(runtime, { http: config.tools.http ?? {} }),
+      secrets: workflowSecrets(config),
       holder: nodeLeaseHolder(),
       ...(options.resolveWorkflow ? { resolveWorkflow: options.resolveWorkflow } : {}),
       // The run id comes first, even with --json: it is what `resume` needs after a crash.
