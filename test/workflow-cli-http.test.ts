@@ -67,6 +67,45 @@ describe('agentbox workflow run: call: http', () => {
     expect(resumed.stdout + resumed.stderr).not.toContain(token);
   });
 
+  it('serve recovers a killed run with the hosts it was started with', async () => {
+    let calls = 0;
+    let hang: (() => void) | undefined;
+    const firstArrived = new Promise<void>((resolve) => (hang = resolve));
+    const server = await startLoopbackHttp(() => {
+      calls += 1;
+      if (calls === 1) {
+        hang?.();
+        return new Promise(() => undefined);
+      }
+      return { body: 'recovered' };
+    });
+    servers.push(server);
+    const env = isolatedEnv();
+    const input = JSON.stringify({ base: server.origin });
+    const child = startCli(['workflow', 'run', workflowFile, '--input', input, '--allow-host', `127.0.0.1:${server.port}`, '--json'], { env });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<unknown>((resolve) => child.on('close', resolve));
+    await firstArrived;
+    child.kill('SIGKILL');
+    await exited;
+    const runId = /run ([0-9a-f-]{36}) started/.exec(stderr)?.[1] as string;
+    const serve = startCli(['serve', '--port', '0'], { env });
+    let serveErr = '';
+    const recovered = new Promise<void>((resolve) =>
+      serve.stderr?.setEncoding('utf8').on('data', (d: string) => {
+        serveErr += d;
+        if (serveErr.includes(`recovered workflow run ${runId}:`)) resolve();
+      }),
+    );
+    const serveExited = new Promise<number | null>((resolve) => serve.on('close', (code) => resolve(code)));
+    await recovered;
+    expect(serveErr).toContain(`recovered workflow run ${runId}: completed`);
+    expect(server.requests).toHaveLength(2);
+    serve.kill('SIGTERM');
+    expect(await serveExited).toBe(0);
+  }, 30_000);
+
   it('denies a host not granted (exit 5, the authorization error at the task path) and refuses a malformed --allow-host', async () => {
     const server = await startLoopbackHttp(() => ({ body: 'ok' }));
     servers.push(server);
