@@ -1,5 +1,7 @@
 import { guardedFetch } from '../agent/tools/fetch/guarded-fetch.js';
 import { parseFetchRequest } from '../agent/tools/fetch/parse-fetch-request.js';
+import type { Authorizer } from '../auth/authorizer.js';
+import { toolPermission } from '../auth/create-tool-call-authorizer.js';
 import { AgentboxError } from '../errors/agentbox-error.js';
 import type { BaseRuntime } from './base-runtime.js';
 import type { WorkflowHost } from '../workflow/workflow-host.js';
@@ -10,6 +12,12 @@ export interface RuntimeWorkflowHostOptions {
    * `http_fetch` grants, `tools.http.hosts`), the body cap and the deadline. Default: no host.
    */
   http?: { hosts?: readonly string[]; maxBytes?: number; timeoutMs?: number };
+  /**
+   * RBAC for `call: http | openapi`, as for the `http_fetch` tool: the run's principal needs
+   * `tool:invoke:http_fetch`, and its roles' `capabilities.hosts` narrow the run's hosts.
+   * Absent: the run's hosts apply as they are.
+   */
+  authorizer?: Pick<Authorizer, 'decide' | 'capabilitiesFor'>;
 }
 
 /**
@@ -31,8 +39,14 @@ export function createRuntimeWorkflowHost(
   return {
     async callHttp(request) {
       const parsed = parseFetchRequest(request, { maxBytes, caller: 'call: http' });
+      let hosts = request.hosts ?? options.http?.hosts ?? [];
+      if (options.authorizer) {
+        const decision = options.authorizer.decide(request.principal, toolPermission('http_fetch'));
+        if (!decision.allowed) throw new AgentboxError('TOOL_DENIED', `permission denied: ${decision.reason}`);
+        hosts = options.authorizer.capabilitiesFor(request.principal, 'http_fetch', { hosts: [...hosts] }).hosts ?? [];
+      }
       const result = await guardedFetch(parsed, {
-        hosts: request.hosts ?? options.http?.hosts ?? [],
+        hosts,
         maxResponseBytes: maxBytes,
         timeoutMs: options.http?.timeoutMs ?? 30_000,
         maxRedirects: 5,

@@ -13,6 +13,7 @@ export function checkCallHttp(args: Record<string, unknown> | undefined, path: s
     issues.push(issue('structure', `${path}/with/method`, `'${method}' is not an HTTP method (${httpMethods.join(', ')})`));
   }
   issues.push(...checkEndpoint(args?.endpoint, `${path}/with/endpoint`, 'call: http needs `with.endpoint`'));
+  issues.push(...checkOutput(args?.output, path));
   return issues;
 }
 
@@ -23,7 +24,13 @@ export function checkCallOpenApi(args: Record<string, unknown> | undefined, path
   if (typeof args?.operationId !== 'string' || args.operationId === '') {
     issues.push(issue('structure', `${path}/with/operationId`, 'call: openapi needs `with.operationId`, the operation to call'));
   }
+  issues.push(...checkOutput(args?.output, path));
   return issues;
+}
+
+function checkOutput(output: unknown, path: string): WorkflowIssue[] {
+  if (output === undefined || (typeof output === 'string' && (!isLiteral(output) || ['content', 'response', 'raw'].includes(output)))) return [];
+  return [issue('structure', `${path}/with/output`, '`with.output` must be content, response or raw')];
 }
 
 function checkEndpoint(endpoint: unknown, at: string, missing: string): WorkflowIssue[] {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createAuthorizer, type Authorizer } from '../auth/authorizer.js';
 import { startLoopbackHttp } from '../../test/helpers/loopback-http.js';
 import { createRuntimeWorkflowHost } from '../runtime/create-runtime-workflow-host.js';
 import { BaseRuntime } from '../runtime/base-runtime.js';
@@ -24,10 +25,11 @@ async function serve(...args: Parameters<typeof startLoopbackHttp>) {
 }
 
 /** An engine over the real runtime host; `hosts` is what the host grants runs started without a list. */
-function engineWith(hosts: string[]) {
+function engineWith(hosts: string[], authorizer?: Authorizer) {
   const runtime = new BaseRuntime({ store: new MemorySessionStore(), model: createScriptedModel([]) });
   const journal = new MemoryWorkflowJournal();
-  const engine = new WorkflowEngine({ journal, host: createRuntimeWorkflowHost(runtime, { http: { hosts } }), jq, clock: fakeClock() });
+  const host = createRuntimeWorkflowHost(runtime, { http: { hosts }, ...(authorizer ? { authorizer } : {}) });
+  const engine = new WorkflowEngine({ journal, host, jq, clock: fakeClock() });
   return { engine, journal };
 }
 
@@ -152,12 +154,42 @@ describe('call: http', () => {
     expect((await narrowed.engine.start(call, { hosts: [] })).error?.status).toBe(403);
   });
 
+  it('holds the run to its principal’s roles, as http_fetch: tool:invoke:http_fetch, hosts narrowed by capabilities', async () => {
+    const server = await serve(() => ({ body: 'ok' }));
+    const authorizer = createAuthorizer({
+      roles: {
+        fetcher: { allow: ['tool:invoke:http_fetch'], capabilities: { hosts: ['api.example.com'] } },
+        local: { allow: ['tool:invoke:http_fetch'], capabilities: { hosts: ['127.0.0.1'] } },
+        reader: { allow: ['tool:invoke:calculator'] },
+      },
+      principals: { bob: { roles: ['fetcher'] }, carol: { roles: ['reader'] }, dave: { roles: ['local'] } },
+    });
+    const { engine } = engineWith([`127.0.0.1:${server.port}`], authorizer);
+    const call = { document, do: [{ get: { call: 'http', with: { method: 'GET', endpoint: `${server.origin}/x` } } }] };
+    const narrowed = await engine.start(call, { principal: 'bob' });
+    expect(narrowed.error).toMatchObject({ status: 403, instance: '/do/0/get' });
+    expect(narrowed.error?.detail).toContain('is not among the granted hosts');
+    const denied = await engine.start(call, { principal: 'carol' });
+    expect(denied.error).toMatchObject({ status: 403, title: 'call failed (TOOL_DENIED)' });
+    expect(server.requests).toHaveLength(0);
+    expect(await engine.start(call, { principal: 'dave' })).toMatchObject({ status: 'completed', output: 'ok' });
+  });
+
   it('does not follow a redirect out of the grant', async () => {
     const server = await serve((req) => (req.url === '/go' ? { status: 302, headers: { location: `http://localhost:${server.port}/x` } } : { body: 'x' }));
     const { engine } = engineWith([`127.0.0.1:${server.port}`]);
     const result = await engine.start({ document, do: [{ hop: { call: 'http', with: { method: 'GET', endpoint: `${server.origin}/go` } } }] });
     expect(result.error).toMatchObject({ status: 403, instance: '/do/0/hop' });
     expect(server.requests.map((r) => r.url)).toEqual(['/go']);
+  });
+
+  it('faults with validation on bad input at run time: an output mode, a header with a line break, a body on a GET', async () => {
+    const { engine } = engineWith(['*']);
+    const run = (withArgs: Record<string, unknown>) =>
+      engine.start({ document, do: [{ get: { call: 'http', with: { method: 'GET', endpoint: 'http://127.0.0.1:1/', ...withArgs } } }] });
+    expect((await run({ output: '${ "json" }' })).error?.detail).toContain('with.output must be content, response or raw');
+    expect((await run({ headers: { x: '${ "a\r\nb" }' } })).error).toMatchObject({ status: 400, instance: '/do/0/get' });
+    expect((await run({ body: 'x' })).error?.detail).toContain('a GET request has no body');
   });
 
   it('faults at run time on a missing template variable, and a host without network is a configuration error', async () => {
@@ -183,6 +215,7 @@ describe('call: http', () => {
           { b: { call: 'http', with: { method: 'GET', endpoint: 'ftp://example.com/x' } } },
           { c: { call: 'http', with: { endpoint: 'http://example.com/' } } },
           { d: { call: 'http', with: { method: '${ .m }', endpoint: { uri: 'https://example.com/pets/{id}' } } } },
+          { e: { call: 'http', with: { method: 'GET', endpoint: '${ .url }', output: 'json' } } },
         ],
       },
       { jq },
@@ -192,6 +225,7 @@ describe('call: http', () => {
       expect.stringMatching(/^\/do\/0\/a\/with\/method: .*FETCH/),
       expect.stringMatching(/^\/do\/1\/b\/with\/endpoint: /),
       expect.stringMatching(/^\/do\/2\/c\/with\/method: /),
+      expect.stringMatching(/^\/do\/4\/e\/with\/output: /),
     ]);
   });
 });

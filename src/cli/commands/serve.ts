@@ -76,18 +76,20 @@ export function registerServeCommand(program: Command): void {
  * journal. A run's progress and end go to stderr, one line each.
  */
 async function recoverWorkflowRuns(config: AgentboxConfig, runtime: BaseRuntime) {
-  const [{ openWorkflowJournal }, { WorkflowEngine }, { createRuntimeWorkflowHost }, { nodeLeaseHolder }, { workflowSecrets }] = await Promise.all([
-    import('../../node/store/open-workflow-journal.js'),
-    import('../../workflow/workflow-engine.js'),
-    import('../../runtime/create-runtime-workflow-host.js'),
-    import('../../node/store/lease-holder.js'),
-    import('../workflow-secrets.js'),
-  ]);
+  const [{ openWorkflowJournal }, { WorkflowEngine }, { createRuntimeWorkflowHost }, { nodeLeaseHolder }, { workflowSecrets }, { createAuthorizer }] =
+    await Promise.all([
+      import('../../node/store/open-workflow-journal.js'),
+      import('../../workflow/workflow-engine.js'),
+      import('../../runtime/create-runtime-workflow-host.js'),
+      import('../../node/store/lease-holder.js'),
+      import('../workflow-secrets.js'),
+      import('../../auth/authorizer.js'),
+    ]);
   const journal = await openWorkflowJournal(config.store);
   // A recovered run reaches the hosts journaled with it; these apply only to runs started without a list.
   const engine = new WorkflowEngine({
     journal,
-    host: createRuntimeWorkflowHost(runtime, { http: config.tools.http ?? {} }),
+    host: createRuntimeWorkflowHost(runtime, { http: config.tools.http ?? {}, authorizer: createAuthorizer(config.auth) }),
     holder: nodeLeaseHolder(),
     secrets: workflowSecrets(config),
   });

@@ -53,19 +53,21 @@ async function withEngine<T>(
 ): Promise<T> {
   const context = new CliContext(command);
   const config = await context.loadConfig();
-  const [{ openWorkflowJournal }, { WorkflowEngine }, { createRuntimeWorkflowHost }, { nodeLeaseHolder }, { progressLine }] = await Promise.all([
-    import('../../node/store/open-workflow-journal.js'),
-    import('../../workflow/workflow-engine.js'),
-    import('../../runtime/create-runtime-workflow-host.js'),
-    import('../../node/store/lease-holder.js'),
-    import('../workflow-output.js'),
-  ]);
+  const [{ openWorkflowJournal }, { WorkflowEngine }, { createRuntimeWorkflowHost }, { nodeLeaseHolder }, { progressLine }, { createAuthorizer }] =
+    await Promise.all([
+      import('../../node/store/open-workflow-journal.js'),
+      import('../../workflow/workflow-engine.js'),
+      import('../../runtime/create-runtime-workflow-host.js'),
+      import('../../node/store/lease-holder.js'),
+      import('../workflow-output.js'),
+      import('../../auth/authorizer.js'),
+    ]);
   const journal = await openWorkflowJournal(config.store);
   try {
     const runtime = await context.openRuntime();
     const engine = new WorkflowEngine({
       journal,
-      host: createRuntimeWorkflowHost(runtime, { http: config.tools.http ?? {} }),
+      host: createRuntimeWorkflowHost(runtime, { http: config.tools.http ?? {}, authorizer: createAuthorizer(config.auth) }),
       secrets: workflowSecrets(config),
       holder: nodeLeaseHolder(),
       ...(options.resolveWorkflow ? { resolveWorkflow: options.resolveWorkflow } : {}),
