@@ -70,6 +70,7 @@ export { createHttpFetchTool, type HttpFetchToolOptions, type HttpFetchArgs, typ
 export { configSchema, type AgentboxConfig, type AgentboxConfigInput } from './config/config-schema.js';
 export { resolveConfig, type ResolveConfigOptions } from './config/resolve-config.js';
 export { redactConfig } from './config/redact-config.js';
+export { resolveWorkflowSecrets, type WorkflowConfig } from './config/workflow-config-schema.js';
 export { resolveLlmEndpoint, type LlmEndpoint } from './config/resolve-llm-endpoint.js';
 
 // Role-based access control.

@@ -32,6 +32,7 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
       'redactConfig',
       'resolveConfig',
       'resolveLlmEndpoint',
+      'resolveWorkflowSecrets',
       'runtimeOptionsFromConfig',
       'serializeError',
       'toolPermission',

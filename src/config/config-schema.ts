@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { toolsConfigSchema } from './tools-config-schema.js';
 import { authConfigSchema } from '../auth/auth-config-schema.js';
 import { serverConfigSchema } from './server-config-schema.js';
+import { workflowConfigSchema } from './workflow-config-schema.js';
 
 /**
  * The validated configuration. Every key has a default, so an empty file is valid.
@@ -56,6 +57,8 @@ export const configSchema = z
     server: serverConfigSchema,
     /** WASM, script, file and HTTP tools; see tools-config-schema.ts. */
     tools: toolsConfigSchema,
+    /** Workflow runs: `$secrets`; see workflow-config-schema.ts. */
+    workflow: workflowConfigSchema,
   })
   .prefault({});
 

@@ -1,16 +1,60 @@
+import { guardedFetch } from '../agent/tools/fetch/guarded-fetch.js';
+import { parseFetchRequest } from '../agent/tools/fetch/parse-fetch-request.js';
+import type { Authorizer } from '../auth/authorizer.js';
+import { toolPermission } from '../auth/create-tool-call-authorizer.js';
 import { AgentboxError } from '../errors/agentbox-error.js';
 import type { BaseRuntime } from './base-runtime.js';
 import type { WorkflowHost } from '../workflow/workflow-host.js';
+
+export interface RuntimeWorkflowHostOptions {
+  /**
+   * `call: http | openapi`: the hosts a run started without its own list may reach (the
+   * `http_fetch` grants, `tools.http.hosts`), the body cap and the deadline. Default: no host.
+   */
+  http?: { hosts?: readonly string[]; maxBytes?: number; timeoutMs?: number };
+  /**
+   * RBAC for `call: http | openapi`, as for the `http_fetch` tool: the run's principal needs
+   * `tool:invoke:http_fetch`, and its roles' `capabilities.hosts` narrow the run's hosts.
+   * Absent: the run's hosts apply as they are.
+   */
+  authorizer?: Pick<Authorizer, 'decide' | 'capabilitiesFor'>;
+}
 
 /**
  * The workflow engine's host made of a runtime: `call: tool` goes through the runtime's tool
  * executor (argument validation, RBAC as the run's principal, approvals, limits) with the
  * task's idempotency key in the tool's context; `call: llm` is one call to the runtime's
  * model; `call: agent` is a full turn, recorded as its own session whose metadata links it
- * to the run and task.
+ * to the run and task; `call: http | openapi` goes through `http_fetch`'s guarded fetch
+ * (the host checked against the run's grant on every redirect hop, the body capped).
+ *
+ * @example
+ * const host = createRuntimeWorkflowHost(runtime, { http: { hosts: ['api.example.com'] } });
  */
-export function createRuntimeWorkflowHost(runtime: Pick<BaseRuntime, 'invokeTool' | 'model' | 'process'>): WorkflowHost {
+export function createRuntimeWorkflowHost(
+  runtime: Pick<BaseRuntime, 'invokeTool' | 'model' | 'process'>,
+  options: RuntimeWorkflowHostOptions = {},
+): WorkflowHost {
+  const maxBytes = options.http?.maxBytes ?? 1024 * 1024;
   return {
+    async callHttp(request) {
+      const parsed = parseFetchRequest(request, { maxBytes, caller: 'call: http' });
+      let hosts = request.hosts ?? options.http?.hosts ?? [];
+      if (options.authorizer) {
+        const decision = options.authorizer.decide(request.principal, toolPermission('http_fetch'));
+        if (!decision.allowed) throw new AgentboxError('TOOL_DENIED', `permission denied: ${decision.reason}`);
+        hosts = options.authorizer.capabilitiesFor(request.principal, 'http_fetch', { hosts: [...hosts] }).hosts ?? [];
+      }
+      const result = await guardedFetch(parsed, {
+        hosts,
+        maxResponseBytes: maxBytes,
+        timeoutMs: options.http?.timeoutMs ?? 30_000,
+        maxRedirects: 5,
+        caller: 'call: http',
+        signal: request.signal,
+      });
+      return { url: result.url, status: result.status, headers: result.headers, body: result.body };
+    },
     async callTool(request) {
       const result = await runtime.invokeTool({
         name: request.name,

@@ -3,6 +3,7 @@ import type { TaskKind } from './task-kind.js';
 import { issue, type WorkflowIssue } from './workflow-issue.js';
 import type { Task } from './workflow-definition.js';
 import { checkListen, checkRunScript, checkRunWorkflow } from './check-run-task.js';
+import { checkCallHttp, checkCallOpenApi } from './check-call-task.js';
 
 const directives = new Set(['continue', 'exit', 'end']);
 
@@ -52,6 +53,8 @@ export function checkTask(
       if (resolved.kind === 'runtime' && resolved.name === 'tool' && typeof t.with?.name !== 'string') {
         issues.push(issue('structure', `${path}/with/name`, 'call: tool needs `with.name`, the tool to call'));
       }
+      if (resolved.kind === 'spec' && resolved.name === 'http') issues.push(...checkCallHttp(t.with, path));
+      if (resolved.kind === 'spec' && resolved.name === 'openapi') issues.push(...checkCallOpenApi(t.with, path));
       break;
     }
     case 'run': {

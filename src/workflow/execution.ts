@@ -43,6 +43,8 @@ export interface ExecutionOptions {
   clock: WorkflowClock;
   signal: AbortSignal;
   principal: string;
+  /** The run's granted hosts for `call: http | openapi`, when it was started with a list. */
+  hosts?: readonly string[];
   workflowInput: unknown;
   secrets: Record<string, unknown>;
   random: () => number;

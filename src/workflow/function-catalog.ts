@@ -8,8 +8,8 @@ export const runtimeFunctions = ['llm', 'agent', 'tool'] as const;
 export type CallSupport = 'runs' | 'refused' | 'not-implemented';
 
 const specCalls: Record<string, CallSupport> = {
-  http: 'not-implemented',
-  openapi: 'not-implemented',
+  http: 'runs',
+  openapi: 'runs',
   mcp: 'not-implemented',
   a2a: 'not-implemented',
   grpc: 'refused',

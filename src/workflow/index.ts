@@ -3,7 +3,7 @@
  * runtime expressions (jq 1.8 in WebAssembly). Portable: runs in Node and in a browser or
  * Web Worker. A run is an append-only journal (`WorkflowJournal`: memory here, SQLite in
  * `agentbox/node`); resuming replays it and runs only what had not finished. The runtime's
- * functions (`call: tool | llm | agent`) reach the world through a `WorkflowHost`
+ * functions (`call: tool | llm | agent`) and `call: http | openapi` reach the world through a `WorkflowHost`
  * (`createRuntimeWorkflowHost(runtime)` builds one from an agentbox runtime); `run: script`
  * runs in the QuickJS sandbox; `run: workflow` finds sub-workflows through
  * `resolveWorkflow`; `listen` takes events given to `engine.postEvent`.
@@ -17,7 +17,7 @@
  * }, { input: { name: 'Ada' } });
  * // result: { runId, status: 'completed', output: { message: 'Hello, Ada' }, tasks: [...] }
  */
-export { WorkflowEngine, type WorkflowEngineOptions, type RunResult } from './workflow-engine.js';
+export { WorkflowEngine, type WorkflowEngineOptions, type RunResult, type StartOptions } from './workflow-engine.js';
 export { validateWorkflow, runtimeArguments, type WorkflowValidation } from './validate-workflow.js';
 export { WorkflowValidationError, type WorkflowIssue, type WorkflowIssueCode } from './workflow-issue.js';
 export { WorkflowFault, problemTypes, type WorkflowProblem } from './workflow-problem.js';
@@ -29,8 +29,8 @@ export { workflowKey, type WorkflowReference, type WorkflowResolver } from './su
 export type { RunEvent, RunEventPayload, RunStatus } from './run-events.js';
 export { foldRunEvents, applyRunEvent, type RunState } from './run-state.js';
 export type { WorkflowClock } from './run-recorder.js';
-export type { WorkflowHost, WorkflowCallBase } from './workflow-host.js';
-export { createRuntimeWorkflowHost } from '../runtime/create-runtime-workflow-host.js';
+export type { WorkflowHost, WorkflowCallBase, WorkflowHttpRequest, WorkflowHttpResponse } from './workflow-host.js';
+export { createRuntimeWorkflowHost, type RuntimeWorkflowHostOptions } from '../runtime/create-runtime-workflow-host.js';
 export { retryDelay } from './retry-delay.js';
 export { durationMs } from './duration.js';
 export type * from './workflow-definition.js';

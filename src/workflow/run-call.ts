@@ -1,5 +1,7 @@
 import { AgentboxError } from '../errors/agentbox-error.js';
 import type { Execution, TaskOutcome } from './execution.js';
+import { httpCallOf, sendHttp } from './run-http.js';
+import { runOpenApi } from './run-openapi.js';
 import { evaluateTemplate } from './runtime-expression.js';
 import type { TaskRun } from './run-task-kind.js';
 import type { CallTask } from './workflow-definition.js';
@@ -10,7 +12,8 @@ import { problem, WorkflowFault, type ProblemKind } from './workflow-problem.js'
 const MAX_FUNCTION_DEPTH = 8;
 
 /**
- * `call`: a runtime function (`tool`, `llm`, `agent`) through the host, or a function
+ * `call`: a runtime function (`tool`, `llm`, `agent`) or a request (`http`, `openapi`)
+ * through the host, or a function
  * declared under `use.functions` (itself a `call`, whose `with` the caller's overrides).
  * The journal is flushed first: everything before the call is durable before it acts.
  */
@@ -51,6 +54,10 @@ export async function runCall(execution: Execution, run: TaskRun): Promise<TaskO
             ...(typeof args.system === 'string' ? { system: args.system } : {}),
           }),
         };
+      case 'http':
+        return { output: await sendHttp(host, { ...base, hosts: execution.options.hosts }, httpCallOf(args, run.input, run.path)) };
+      case 'openapi':
+        return { output: await runOpenApi(host, { ...base, hosts: execution.options.hosts }, args) };
       default:
         throw fault('configuration', run.path, `call: ${name} is not supported by this version of agentbox yet`);
     }
@@ -72,7 +79,7 @@ function toFault(error: unknown, path: string): unknown {
   if (!AgentboxError.isInstance(error)) return fault('runtime', path, error instanceof Error ? error.message : String(error));
   if (error.code === 'CANCELLED' || error.code.startsWith('STORE_') || error.code === 'WORKFLOW_RUN_BUSY') return error;
   const kind: ProblemKind =
-    error.code === 'TOOL_DENIED' || error.code === 'FORBIDDEN'
+    error.code === 'TOOL_DENIED' || error.code === 'FORBIDDEN' || error.code === 'TOOL_HOST_DENIED'
       ? 'authorization'
       : error.code.endsWith('_TIMEOUT')
         ? 'timeout'

@@ -15,6 +15,8 @@ export type RunEventPayload =
       principal: string;
       /** The sub-workflows `run: workflow` may start, resolved when the run started (by `namespace/name:version`). */
       workflows?: Record<string, WorkflowDefinition>;
+      /** The hosts `call: http | openapi` may reach in this run (config plus `--allow-host`), kept for resumes. */
+      hosts?: string[];
     }
   | { type: 'task.started'; key: string; path: string; name: string; kind: string }
   | {

@@ -36,13 +36,23 @@ export class RunRecorder {
     private readonly clock: WorkflowClock,
     /** Told of every event as it is recorded (progress output); must not throw. */
     private readonly listener?: (event: RunEvent) => void,
+    /** Blanks `$secrets` values in every event before it is folded, written or told (`secretRedactor`). */
+    private readonly redact?: <T>(value: T) => T,
   ) {
     this.#created = state.lastSeq > 0;
   }
 
   record(payload: RunEventPayload): void {
     if (this.#failure) throw this.#failure;
-    const event = Object.assign({ runId: this.state.runId, seq: this.state.lastSeq + 1, time: this.clock.now() }, payload) as RunEvent;
+    // Redacted before the fold too: the run's state (and so its result) is what the journal
+    // holds. Not the definitions: they come from a file (no secret there), and a short secret
+    // that happened to occur in one must not change what a resume runs.
+    const safe = !this.redact
+      ? payload
+      : payload.type === 'run.started'
+        ? { ...this.redact(payload), definition: payload.definition, ...(payload.workflows ? { workflows: payload.workflows } : {}) }
+        : this.redact(payload);
+    const event = Object.assign({ runId: this.state.runId, seq: this.state.lastSeq + 1, time: this.clock.now() }, safe) as RunEvent;
     applyRunEvent(this.state, event);
     this.#queue.push(event);
     this.listener?.(event);

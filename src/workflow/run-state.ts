@@ -18,6 +18,8 @@ export interface RunState {
   workflows: Record<string, WorkflowDefinition>;
   input: unknown;
   principal: string;
+  /** The run's granted hosts, when it was started with a list (`run.started`). */
+  hosts?: string[];
   startedAt: number;
   lastSeq: number;
   output?: unknown;
@@ -72,6 +74,7 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       state.input = event.input;
       state.principal = event.principal;
       state.workflows = event.workflows ?? {};
+      if (event.hosts) state.hosts = event.hosts;
       state.startedAt = event.time;
       break;
     case 'task.started': {

@@ -3,6 +3,7 @@ import { Execution, type Frame } from './execution.js';
 import { JqEvaluator } from './jq-evaluator.js';
 import type { RunEvent, RunStatus } from './run-events.js';
 import { RunRecorder, type WorkflowClock } from './run-recorder.js';
+import { secretRedactor } from './redact-secrets.js';
 import { emptyRunState, foldRunEvents, type RunState } from './run-state.js';
 import { systemWorkflowClock } from './system-workflow-clock.js';
 import { validateWorkflow } from './validate-workflow.js';
@@ -20,7 +21,11 @@ export interface WorkflowEngineOptions {
   host: WorkflowHost;
   jq?: JqEvaluator;
   clock?: WorkflowClock;
-  /** `$secrets`: from configuration only; never written to the journal by the engine. */
+  /**
+   * `$secrets` in expressions: from configuration only. Their exact values (strings of 4 or
+   * more characters) are replaced by `[redacted]` in every journal event, in `onEvent` and
+   * in a run's result; a value a task transforms (encodes, splits) is not recognised.
+   */
   secrets?: Record<string, unknown>;
   /** For retry jitter; default `Math.random`. */
   random?: () => number;
@@ -35,6 +40,20 @@ export interface WorkflowEngineOptions {
   scripts?: ScriptSandbox;
   /** Every journal event as it is recorded (progress lines). */
   onEvent?: (event: RunEvent) => void;
+}
+
+export interface StartOptions {
+  input?: unknown;
+  /** Who runs it: its tools run with this principal's grants, on start and on every resume. */
+  principal?: string;
+  signal?: AbortSignal;
+  runId?: string;
+  /**
+   * The hosts `call: http | openapi` may reach (host patterns, as `tools.http.hosts`).
+   * Journaled with the run, so a resume, or `agentbox serve` recovering it, keeps them.
+   * Absent: the host's own grants apply at each call.
+   */
+  hosts?: readonly string[];
 }
 
 export interface RunResult {
@@ -62,6 +81,7 @@ export class WorkflowEngine {
   readonly #clock: WorkflowClock;
   readonly #holder: string;
   readonly #ttl: number;
+  readonly #redact: (<T>(value: T) => T) | undefined;
   #scripts: Promise<ScriptSandbox> | undefined;
 
   constructor(options: WorkflowEngineOptions) {
@@ -70,6 +90,7 @@ export class WorkflowEngine {
     this.#clock = options.clock ?? systemWorkflowClock;
     this.#holder = options.holder ?? crypto.randomUUID();
     this.#ttl = options.leaseTtlMs ?? 30_000;
+    this.#redact = secretRedactor(options.secrets ?? {});
   }
 
   get jq(): JqEvaluator {
@@ -77,7 +98,7 @@ export class WorkflowEngine {
   }
 
   /** Validates, journals and runs a new run. Invalid definitions throw WORKFLOW_INVALID before anything is written. */
-  async start(definition: unknown, options: { input?: unknown; principal?: string; signal?: AbortSignal; runId?: string } = {}): Promise<RunResult> {
+  async start(definition: unknown, options: StartOptions = {}): Promise<RunResult> {
     const validation = await validateWorkflow(definition, { jq: this.#jq });
     const blocking = validation.issues.filter((i) => i.severity === 'error' || i.code === 'not-implemented');
     if (!validation.ok || blocking.length > 0) throw new WorkflowValidationError(blocking);
@@ -107,6 +128,7 @@ export class WorkflowEngine {
       input: options.input ?? {},
       principal: options.principal ?? 'local',
       ...(Object.keys(workflows).length > 0 ? { workflows } : {}),
+      ...(options.hosts ? { hosts: [...options.hosts] } : {}),
     });
     // The first event goes in with the run's row and its lease, in one transaction.
     await this.#o.journal.create(runId, { workflow: `${workflow.document.namespace}/${workflow.document.name}` }, recorder.takeQueued(), this.#lease());
@@ -220,7 +242,7 @@ export class WorkflowEngine {
   }
 
   #recorder(state: RunState): RunRecorder {
-    return new RunRecorder(state, this.#o.journal, { holder: this.#holder, ttlMs: this.#ttl }, this.#clock, this.#o.onEvent);
+    return new RunRecorder(state, this.#o.journal, { holder: this.#holder, ttlMs: this.#ttl }, this.#clock, this.#o.onEvent, this.#redact);
   }
 
   #lease() {
@@ -263,6 +285,7 @@ export class WorkflowEngine {
       clock: this.#clock,
       signal: controller.signal,
       principal: state.principal,
+      ...(state.hosts ? { hosts: state.hosts } : {}),
       workflowInput: state.input,
       secrets: this.#o.secrets ?? {},
       random: this.#o.random ?? Math.random,

@@ -1,6 +1,6 @@
 /**
  * What a workflow reaches outside itself: the runtime's functions (`call: tool | llm |
- * agent`). The runtime implements it (`createRuntimeWorkflowHost`), tests may script it.
+ * agent`) and the network (`call: http | openapi`). The runtime implements it (`createRuntimeWorkflowHost`), tests may script it.
  * Every request carries the task's idempotency key: stable across retries and resumes of
  * one task in one run, distinct across tasks and runs.
  */
@@ -20,4 +20,30 @@ export interface WorkflowHost {
   callLlm(request: WorkflowCallBase & { messages: Array<{ role: 'system' | 'user' | 'assistant'; content: string }> }): Promise<{ content: string }>;
   /** A full agent turn, recorded as its own session. */
   callAgent(request: WorkflowCallBase & { input: string; system?: string }): Promise<{ content: string; sessionId: string }>;
+  /**
+   * One HTTP request (`call: http | openapi`); absent means the host grants no network. Must
+   * refuse a host not granted, redirect hops included (TOOL_HOST_DENIED), and cap the body.
+   */
+  callHttp?(request: WorkflowCallBase & WorkflowHttpRequest): Promise<WorkflowHttpResponse>;
+}
+
+/** One HTTP request of `call: http` or `call: openapi`, already built (URL, headers, body). */
+export interface WorkflowHttpRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  /**
+   * The hosts the run was granted when it started (journaled with it, so a resume keeps
+   * them); undefined for a run started without a list, where the host's own grants apply.
+   */
+  hosts?: readonly string[];
+}
+
+export interface WorkflowHttpResponse {
+  /** The URL that answered, after redirects. */
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
 }

@@ -42,7 +42,7 @@ export function registerServeCommand(program: Command): void {
       });
       process.stderr.write(`agentbox serve: listening on ${running.url}${mode}\n`);
       // A journal that cannot open costs the recovery, not the service.
-      const workflows = recoverWorkflowRuns(config.store, running.runtime).catch((error: unknown) => {
+      const workflows = recoverWorkflowRuns(config, running.runtime).catch((error: unknown) => {
         process.stderr.write(`agentbox serve: workflow recovery failed: ${(error as Error).message}\n`);
         return { stop: async () => {} };
       });
@@ -75,15 +75,24 @@ export function registerServeCommand(program: Command): void {
  * process holds are left to it), in the background; `stop()` suspends them and closes the
  * journal. A run's progress and end go to stderr, one line each.
  */
-async function recoverWorkflowRuns(store: AgentboxConfig['store'], runtime: BaseRuntime) {
-  const [{ openWorkflowJournal }, { WorkflowEngine }, { createRuntimeWorkflowHost }, { nodeLeaseHolder }] = await Promise.all([
-    import('../../node/store/open-workflow-journal.js'),
-    import('../../workflow/workflow-engine.js'),
-    import('../../runtime/create-runtime-workflow-host.js'),
-    import('../../node/store/lease-holder.js'),
-  ]);
-  const journal = await openWorkflowJournal(store);
-  const engine = new WorkflowEngine({ journal, host: createRuntimeWorkflowHost(runtime), holder: nodeLeaseHolder() });
+async function recoverWorkflowRuns(config: AgentboxConfig, runtime: BaseRuntime) {
+  const [{ openWorkflowJournal }, { WorkflowEngine }, { createRuntimeWorkflowHost }, { nodeLeaseHolder }, { workflowSecrets }, { createAuthorizer }] =
+    await Promise.all([
+      import('../../node/store/open-workflow-journal.js'),
+      import('../../workflow/workflow-engine.js'),
+      import('../../runtime/create-runtime-workflow-host.js'),
+      import('../../node/store/lease-holder.js'),
+      import('../workflow-secrets.js'),
+      import('../../auth/authorizer.js'),
+    ]);
+  const journal = await openWorkflowJournal(config.store);
+  // A recovered run reaches the hosts journaled with it; these apply only to runs started without a list.
+  const engine = new WorkflowEngine({
+    journal,
+    host: createRuntimeWorkflowHost(runtime, { http: config.tools.http ?? {}, authorizer: createAuthorizer(config.auth) }),
+    holder: nodeLeaseHolder(),
+    secrets: workflowSecrets(config),
+  });
   const controller = new AbortController();
   const recovering = engine.recover({ signal: controller.signal }).then(
     (results) => {

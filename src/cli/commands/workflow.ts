@@ -5,11 +5,28 @@ import { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import type { RunResult, WorkflowEngine } from '../../workflow/workflow-engine.js';
 import type { WorkflowResolver } from '../../workflow/sub-workflows.js';
+import type { AgentboxConfig } from '../../config/config-schema.js';
+import { workflowSecrets } from '../workflow-secrets.js';
 
 interface RunOptions {
   input?: string;
   inputFile?: string;
   json?: boolean;
+  allowHost?: string[];
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** The run's grant: `tools.http.hosts` plus this run's `--allow-host` patterns (each checked). */
+async function runHosts(configured: readonly string[] | undefined, allowed: readonly string[] | undefined): Promise<string[]> {
+  const { parseHostPattern } = await import('../../auth/host-pattern.js');
+  for (const host of allowed ?? []) {
+    const parsed = parseHostPattern(host);
+    if (typeof parsed === 'string') throw new AgentboxError('INVALID_INPUT', `--allow-host ${parsed}`);
+  }
+  return [...new Set([...(configured ?? []), ...(allowed ?? [])])];
 }
 
 async function readDefinition(file: string): Promise<unknown> {
@@ -32,23 +49,26 @@ function readInput(options: RunOptions): unknown {
 async function withEngine<T>(
   command: Command,
   options: { json?: boolean; resolveWorkflow?: WorkflowResolver },
-  body: (engine: WorkflowEngine, principal: string) => Promise<T>,
+  body: (engine: WorkflowEngine, principal: string, config: AgentboxConfig) => Promise<T>,
 ): Promise<T> {
   const context = new CliContext(command);
   const config = await context.loadConfig();
-  const [{ openWorkflowJournal }, { WorkflowEngine }, { createRuntimeWorkflowHost }, { nodeLeaseHolder }, { progressLine }] = await Promise.all([
-    import('../../node/store/open-workflow-journal.js'),
-    import('../../workflow/workflow-engine.js'),
-    import('../../runtime/create-runtime-workflow-host.js'),
-    import('../../node/store/lease-holder.js'),
-    import('../workflow-output.js'),
-  ]);
+  const [{ openWorkflowJournal }, { WorkflowEngine }, { createRuntimeWorkflowHost }, { nodeLeaseHolder }, { progressLine }, { createAuthorizer }] =
+    await Promise.all([
+      import('../../node/store/open-workflow-journal.js'),
+      import('../../workflow/workflow-engine.js'),
+      import('../../runtime/create-runtime-workflow-host.js'),
+      import('../../node/store/lease-holder.js'),
+      import('../workflow-output.js'),
+      import('../../auth/authorizer.js'),
+    ]);
   const journal = await openWorkflowJournal(config.store);
   try {
     const runtime = await context.openRuntime();
     const engine = new WorkflowEngine({
       journal,
-      host: createRuntimeWorkflowHost(runtime),
+      host: createRuntimeWorkflowHost(runtime, { http: config.tools.http ?? {}, authorizer: createAuthorizer(config.auth) }),
+      secrets: workflowSecrets(config),
       holder: nodeLeaseHolder(),
       ...(options.resolveWorkflow ? { resolveWorkflow: options.resolveWorkflow } : {}),
       // The run id comes first, even with --json: it is what `resume` needs after a crash.
@@ -58,7 +78,7 @@ async function withEngine<T>(
       },
     });
     try {
-      return await body(engine, runtime.defaultPrincipal);
+      return await body(engine, runtime.defaultPrincipal, config);
     } finally {
       await engine.close();
     }
@@ -116,13 +136,19 @@ export function registerWorkflowCommands(program: Command): void {
     .option('--input <json>', 'the workflow input, as JSON')
     .option('--input-file <file>', 'read the workflow input (JSON) from a file')
     .option('--json', 'print exactly one JSON object: { runId, status, output?, error?, tasks }')
+    .option(
+      '--allow-host <host>',
+      'let call: http | openapi reach this host (api.example.com, *.example.com, host:port) in this run, besides tools.http.hosts; repeatable; kept on resume',
+      collect,
+    )
     .action(async (file: string, options: RunOptions, command: Command) => {
       const { readWorkflowFile, fileWorkflowResolver } = await import('../workflow-files.js');
       const { definition, others } = await readWorkflowFile(file);
       const input = readInput(options);
-      await withEngine(command, { ...options, resolveWorkflow: fileWorkflowResolver(file, others) }, async (engine, principal) => {
-        // The run keeps this principal (its grants) when it is resumed.
-        const result = await engine.start(definition, { input, principal });
+      await withEngine(command, { ...options, resolveWorkflow: fileWorkflowResolver(file, others) }, async (engine, principal, config) => {
+        // The run keeps this principal and these hosts (its grants) when it is resumed.
+        const hosts = await runHosts(config.tools.http?.hosts, options.allowHost);
+        const result = await engine.start(definition, { input, principal, hosts });
         await report(result, options.json);
       });
     });
