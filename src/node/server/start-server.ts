@@ -12,6 +12,8 @@ import { createServerApp, type ServerApp } from '../../server/create-server-app.
 import { createServerAuthorizer } from '../../server/create-server-authorizer.js';
 import type { DrainReport } from '../../server/turn-tracker.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { nodeLeaseHolder } from '../store/lease-holder.js';
+import { openWorkflowJournal } from '../store/open-workflow-journal.js';
 import { NodeRuntime } from '../runtime/node-runtime.js';
 import { createNodeStaticAssets } from './node-static-assets.js';
 import { createPrometheusMetrics } from './prometheus-metrics.js';
@@ -63,6 +65,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
   const authorizer = createServerAuthorizer(config.auth, config.server);
   const runtime = options.runtime ?? (await NodeRuntime.init(config, { authorize: createToolCallAuthorizer(authorizer) }));
+  // Workflow runs in the same store as the sessions (SQLite file, or memory).
+  const workflowJournal = await openWorkflowJournal(config.store);
   let app: ServerApp | undefined;
   const logger = options.logger ?? createLogger(config.log.level);
   // Known once listening when port 0 asked for any free port; no request arrives before.
@@ -82,6 +86,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     port: () => boundPort,
     onInternalError: (error) => logger.error({ err: error }, 'internal error answered as a 500'),
     assets: createNodeStaticAssets(options.assetsRoot ?? packageRoot),
+    workflowJournal,
+    workflowHolder: nodeLeaseHolder(),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   const served = app;
@@ -119,6 +125,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         http.closeAllConnections?.();
         await closed;
         metrics.close();
+        await workflowJournal.close();
         await runtime.close();
         return report;
       })();
