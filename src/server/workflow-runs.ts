@@ -65,7 +65,8 @@ export class WorkflowRuns {
     let result: RunResult | undefined;
     const run = this.#track(runId, (signal) => this.engine.resume(runId, { signal }).then((r) => (result = r)));
     await Promise.race([run, claimed.promise]).finally(claimed.stop);
-    return { runId, status: result?.status ?? 'running' };
+    // The claim of an ended run's lease wakes the race too: its summary says it had ended.
+    return { runId, status: result?.status ?? (await this.journal.get(runId))?.status ?? 'running' };
   }
 
   /** Cancels a run: here and now if this process runs it; otherwise through the engine (see `WorkflowEngine.cancel`). */
