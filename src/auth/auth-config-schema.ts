@@ -12,8 +12,9 @@ import { checkPermissionRule } from './permission.js';
  * file replaces the built-in one of the same name):
  *
  * - role `admin`: allow `*`; capabilities: every path (`/`, read-write) and every host.
- * - role `user`: allow `tool:invoke:*`, `session:*:own`, `workflow:run`; the same
- *   capabilities as `admin`. It differs from `admin` in reaching only its own sessions.
+ * - role `user`: allow `tool:invoke:*`, `session:*:own`, `workflow:run`, `workflow:read:own`,
+ *   `workflow:cancel`; the same capabilities as `admin`. It differs from `admin` in reaching
+ *   only its own sessions and workflow runs.
  * - principal `cli` → [`admin`], and `defaultPrincipal: "cli"`: the person at the
  *   keyboard of a personal machine may use every built-in tool. That is not a way out of
  *   the sandbox: a tool still gets only the intersection of what it was configured with
@@ -86,8 +87,8 @@ const everything = { fsRoots: [{ path: '/', write: true }], hosts: ['*'] };
 export const builtinRoles: Readonly<Record<string, RoleConfig>> = {
   admin: { description: 'everything', allow: ['*'], deny: [], inherits: [], capabilities: everything },
   user: {
-    description: 'all tools, own sessions',
-    allow: ['tool:invoke:*', 'session:*:own', 'workflow:run'],
+    description: 'all tools, own sessions and workflow runs',
+    allow: ['tool:invoke:*', 'session:*:own', 'workflow:run', 'workflow:read:own', 'workflow:cancel'],
     deny: [],
     inherits: [],
     capabilities: everything,

@@ -14,6 +14,11 @@ describe('checkPermissionRule', () => {
     'session:*',
     'workflow:run',
     'workflow:*',
+    'workflow:read:own',
+    'workflow:read:any',
+    'workflow:read:*',
+    'workflow:cancel',
+    'workflow:*:own',
   ])('accepts %s', (rule) => {
     expect(checkPermissionRule(rule)).toBeUndefined();
   });
@@ -25,6 +30,9 @@ describe('checkPermissionRule', () => {
     ['tool:invoke:a:b', /too many segments/],
     ['session:read:mine', /unknown target "mine"/],
     ['workflow:run:x', /take no target/],
+    ['workflow:cancel:own', /take no target/],
+    ['workflow:read', /missing target/],
+    ['workflow:read:mine', /unknown target "mine"/],
     ['tool::x', /empty segment/],
     ['', /empty segment/],
     ['tool:invoke:a b', /may contain only/],

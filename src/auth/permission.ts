@@ -16,12 +16,15 @@ interface ResourceSpec {
   target: 'required' | 'none';
   /** Closed set of targets, when there is one (sessions: own / any). */
   targets?: readonly string[];
+  /** Actions whose target rule differs from `target` (`workflow:read:own` beside `workflow:run`). */
+  targetOf?: Readonly<Record<string, 'required' | 'none'>>;
 }
 
 export const permissionVocabulary: Readonly<Record<string, ResourceSpec>> = {
   tool: { actions: ['invoke'], target: 'required' },
   session: { actions: ['read', 'write', 'delete'], target: 'required', targets: ['own', 'any'] },
-  workflow: { actions: ['run'], target: 'none' },
+  /** Start, resume and post events to runs (`run`), cancel them, read own or any run. */
+  workflow: { actions: ['run', 'cancel', 'read'], target: 'none', targets: ['own', 'any'], targetOf: { read: 'required' } },
   /** `GET /metrics` of the service (request, LLM and tool counts: operational detail). */
   metrics: { actions: ['read'], target: 'none' },
 };
@@ -53,12 +56,15 @@ function check(text: string, isRule: boolean): string | undefined {
   if (action === undefined) return `"${text}": missing action after "${resource}:"`;
   // A trailing "*" segment stands for everything after it.
   if (action === '*' && target === undefined) return undefined;
-  if (!spec.actions.some((a) => globMatches(action, a))) {
+  const actions = spec.actions.filter((a) => globMatches(action, a));
+  if (actions.length === 0) {
     return `"${text}": unknown action "${action}" for ${resource} (known: ${spec.actions.join(', ')})`;
   }
   if (rest.length > 0) return `"${text}": too many segments`;
-  if (spec.target === 'none') return target === undefined ? undefined : `"${text}": ${resource} permissions take no target`;
-  if (target === undefined) return `"${text}": missing target after "${resource}:${action}:"`;
+  // A glob action (`workflow:*:own`) is valid if any action it covers takes that shape.
+  const modes = new Set(actions.map((a) => spec.targetOf?.[a] ?? spec.target));
+  if (target === undefined) return modes.has('none') ? undefined : `"${text}": missing target after "${resource}:${action}:"`;
+  if (!modes.has('required')) return `"${text}": ${resource}:${action} permissions take no target`;
   if (spec.targets && !spec.targets.some((t) => globMatches(target, t))) {
     return `"${text}": unknown target "${target}" for ${resource} (known: ${spec.targets.join(', ')})`;
   }

@@ -1,4 +1,5 @@
 import type { RunEvent } from '../workflow/run-events.js';
+import { runReport } from '../workflow/run-report.js';
 import type { RunResult } from '../workflow/workflow-engine.js';
 import type { RunSummary } from '../workflow/workflow-journal.js';
 
@@ -22,14 +23,7 @@ export function progressLine(event: RunEvent): string | undefined {
 
 /** The `--json` contract: exactly one object, `output` only when completed, `error` only when faulted. */
 export function resultJson(result: RunResult): string {
-  const { runId, status, tasks } = result;
-  return `${JSON.stringify({
-    runId,
-    status,
-    ...(status === 'completed' ? { output: result.output ?? null } : {}),
-    ...(result.error ? { error: result.error } : {}),
-    tasks: tasks.map(({ path, name, status: s }) => ({ path, name, status: s === 'running' ? 'cancelled' : s })),
-  })}\n`;
+  return `${JSON.stringify(runReport(result))}\n`;
 }
 
 export function resultText(result: RunResult): { stdout: string; stderr: string } {

@@ -20,12 +20,17 @@ import { registerMessageRoutes } from './routes/message-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
 import { registerOperationRoutes } from './routes/operation-routes.js';
 import { registerSessionRoutes } from './routes/session-routes.js';
+import { registerWorkflowRoutes } from './routes/workflow-routes.js';
 import type { AppEnv, ServerDeps } from './server-env.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { StaticAssets } from './static-assets.js';
 import { SessionEventHub } from './session-event-hub.js';
 import { StreamRegistry } from './stream-registry.js';
 import { TurnTracker, type DrainReport } from './turn-tracker.js';
+import { createRuntimeWorkflowHost, type RuntimeWorkflowHostOptions } from '../runtime/create-runtime-workflow-host.js';
+import { MemoryWorkflowJournal } from '../workflow/memory-workflow-journal.js';
+import type { WorkflowJournal } from '../workflow/workflow-journal.js';
+import { WorkflowRuns } from './workflow-runs.js';
 
 export interface ServerAppOptions {
   runtime: BaseRuntime;
@@ -55,6 +60,17 @@ export interface ServerAppOptions {
    * code and a generic message: a store error names the database file, for instance.
    */
   onInternalError?: (error: unknown) => void;
+  /**
+   * Where workflow runs live; default in memory (gone with the process). `agentbox serve`
+   * passes the SQLite journal beside the sessions. The caller closes it, after `shutdown`.
+   */
+  workflowJournal?: WorkflowJournal;
+  /** `call: http | openapi` of the service's runs: `tools.http` (hosts, body cap, deadline). Default: no host. */
+  workflowHttp?: RuntimeWorkflowHostOptions['http'];
+  /** `$secrets` of the service's runs (`workflow.secrets`, read from configuration; redacted from every journal event). */
+  workflowSecrets?: Record<string, string>;
+  /** This process's lease holder id for workflow runs (`agentbox/node`: host and pid); default a random id. */
+  workflowHolder?: string;
 }
 
 export interface ServerApp {
@@ -70,7 +86,15 @@ export interface ServerApp {
   readonly fetch: (request: Request) => Response | Promise<Response>;
   readonly activeTurns: number;
   readonly openStreams: number;
-  /** Refuses new turns, waits up to `timeoutMs` (default 10 s) for running ones, cancels the rest, ends streams. */
+  /**
+   * The workflow runs this service executes. `recover()` resumes, in the background, the
+   * runs a dead process left `running` (`agentbox serve` calls it at startup).
+   */
+  readonly workflows: Pick<WorkflowRuns, 'recover' | 'engine'>;
+  /**
+   * Suspends the workflow runs it executes (they stay `running` and resumable), refuses new
+   * turns, waits up to `timeoutMs` (default 10 s) for running ones, cancels the rest, ends streams.
+   */
   shutdown(options?: { timeoutMs?: number }): Promise<DrainReport>;
 }
 
@@ -135,6 +159,14 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   registerMessageRoutes(routes, deps);
   registerChatCompletionRoutes(routes, deps);
   registerModelRoutes(routes, deps);
+  const workflows = new WorkflowRuns({
+    journal: options.workflowJournal ?? new MemoryWorkflowJournal(),
+    host: createRuntimeWorkflowHost(runtime, { http: options.workflowHttp ?? {}, authorizer }),
+    ...(options.workflowSecrets ? { secrets: options.workflowSecrets } : {}),
+    ...(options.workflowHolder !== undefined ? { holder: options.workflowHolder } : {}),
+    onError: (error) => options.onInternalError?.(error),
+  });
+  registerWorkflowRoutes(routes, { workflows, authorizer, streams: deps.streams, streamCapacity: deps.streamCapacity });
   registerOperationRoutes(routes, {
     runtime,
     authorizer,
@@ -155,7 +187,9 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
     get openStreams() {
       return deps.streams.size;
     },
+    workflows,
     async shutdown({ timeoutMs = 10_000 } = {}) {
+      await workflows.suspend();
       const report = await deps.turns.drain(timeoutMs, (id) => void (runtime.cancel(id) || chatRuntime.cancel(id)));
       deps.streams.closeAll();
       return report;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { chatCompletionRequestSchema } from './chat/chat-completion-request.js';
 import { approvalBodySchema, createSessionBodySchema, postMessageBodySchema } from './request-schemas.js';
+import { workflowPaths, workflowSchemas } from './openapi-workflows.js';
 
 /**
  * The OpenAPI 3.1 description of the service. Request bodies are generated from the same
@@ -22,8 +23,8 @@ const errorDescriptions: Record<number, string> = {
   400: 'invalid input; the message names the field',
   401: 'no or wrong API key',
   403: 'the key\u2019s roles do not grant this',
-  404: 'no such session (or not yours)',
-  409: 'the session is running a turn',
+  404: 'no such session or workflow run (or not yours)',
+  409: 'the session is running a turn; the workflow run is held elsewhere or has ended',
   413: 'body too large',
   415: 'the body is not application/json',
   429: 'rate limited; see Retry-After',
@@ -53,7 +54,11 @@ const sessionSchema: Json = {
 function build(): Json {
   return {
     openapi: '3.1.0',
-    info: { title: 'agentbox', version: '0.1.0', description: 'Sessions API, event streams and an OpenAI-compatible endpoint backed by an agentbox agent.' },
+    info: {
+      title: 'agentbox',
+      version: '0.1.0',
+      description: 'Sessions API, event streams, workflow runs and an OpenAI-compatible endpoint backed by an agentbox agent.',
+    },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key whose SHA-256 is in server.apiKeys (none in local mode).' } },
       schemas: {
@@ -112,6 +117,7 @@ function build(): Json {
         PostMessageRequest: body(postMessageBodySchema),
         ApprovalRequest: body(approvalBodySchema),
         CreateChatCompletionRequest: body(chatCompletionRequestSchema),
+        ...workflowSchemas(body),
         Model: {
           type: 'object',
           required: ['id', 'object', 'created', 'owned_by'],
@@ -240,6 +246,7 @@ function build(): Json {
         parameters: [{ name: 'model', in: 'path', required: true, schema: { type: 'string' } }],
         get: { summary: 'OpenAI-compatible: one model', responses: { '200': json(ref('Model')), ...openAiErrors(404, ...authErrors) } },
       },
+      ...workflowPaths({ json, sse, errors, ref, idParam, authErrors }),
       '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json({ type: 'object' }) } } },
       '/healthz': { get: { summary: 'The process is alive', security: [], responses: { '200': json({ type: 'object' }) } } },
       '/readyz': {

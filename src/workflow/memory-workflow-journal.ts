@@ -63,8 +63,11 @@ export class MemoryWorkflowJournal implements WorkflowJournal {
     if (run?.holder === holder) run.holder = undefined;
   }
 
-  async events(runId: string): Promise<RunEvent[]> {
-    return structuredClone(this.#runs.get(runId)?.events ?? []);
+  async events(runId: string, options: { afterSeq?: number; limit?: number } = {}): Promise<RunEvent[]> {
+    const all = this.#runs.get(runId)?.events ?? [];
+    // Seq n is at index n - 1: a page is a slice, not a scan.
+    const start = Math.max(0, options.afterSeq ?? 0);
+    return structuredClone(all.slice(start, options.limit === undefined ? undefined : start + options.limit));
   }
 
   async get(runId: string): Promise<RunSummary | undefined> {

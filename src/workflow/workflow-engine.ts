@@ -4,6 +4,7 @@ import { JqEvaluator } from './jq-evaluator.js';
 import type { RunEvent, RunStatus } from './run-events.js';
 import { RunRecorder, type WorkflowClock } from './run-recorder.js';
 import { secretRedactor } from './redact-secrets.js';
+import { resultOf } from './run-report.js';
 import { emptyRunState, foldRunEvents, type RunState } from './run-state.js';
 import { systemWorkflowClock } from './system-workflow-clock.js';
 import { validateWorkflow } from './validate-workflow.js';
@@ -314,19 +315,4 @@ export class WorkflowEngine {
     await this.#o.journal.release(state.runId, this.#holder);
     return resultOf(state);
   }
-}
-
-function resultOf(state: RunState): RunResult {
-  const tasks = [...state.tasks.values()].map((t) => ({
-    path: t.path,
-    name: t.name,
-    status: t.status === 'running' && state.status !== 'running' ? ('cancelled' as const) : t.status,
-  }));
-  return {
-    runId: state.runId,
-    status: state.status,
-    ...(state.status === 'completed' ? { output: state.output } : {}),
-    ...(state.error ? { error: state.error } : {}),
-    tasks,
-  };
 }

@@ -34,6 +34,11 @@ export function workflowJournalContract(open: () => Promise<WorkflowJournal> | W
       [3, 'run.completed'],
     ]);
     expect(events[0]).toEqual(started('r1'));
+    // Pages after a seq, as an event stream reads them.
+    expect((await journal.events('r1', { afterSeq: 1 })).map((e) => e.seq)).toEqual([2, 3]);
+    expect((await journal.events('r1', { afterSeq: 1, limit: 1 })).map((e) => e.seq)).toEqual([2]);
+    expect((await journal.events('r1', { limit: 1 })).map((e) => e.type)).toEqual(['run.started']);
+    expect(await journal.events('r1', { afterSeq: 3 })).toEqual([]);
     expect(await journal.get('r1')).toEqual({ runId: 'r1', workflow: 'n/w', status: 'completed', createdAt: 100, updatedAt: 200 });
     expect(await journal.get('nope')).toBeUndefined();
     await journal.close();

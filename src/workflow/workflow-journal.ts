@@ -49,7 +49,8 @@ export interface WorkflowJournal {
   inbox(runId: string, afterSeq?: number): Promise<InboxEvent[]>;
   /** Gives the lease up (only if `holder` holds it). */
   release(runId: string, holder: string): Promise<void>;
-  events(runId: string): Promise<RunEvent[]>;
+  /** The run's events in seq order: all, or those after `afterSeq` (at most `limit`, for paging a stream). */
+  events(runId: string, options?: { afterSeq?: number; limit?: number }): Promise<RunEvent[]>;
   get(runId: string): Promise<RunSummary | undefined>;
   /** Most recently updated first. */
   list(options?: { limit?: number }): Promise<RunSummary[]>;

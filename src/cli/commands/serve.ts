@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import { CliContext } from '../cli-context.js';
-import type { BaseRuntime } from '../../runtime/base-runtime.js';
-import type { AgentboxConfig } from '../../config/config-schema.js';
 
 interface ServeOptions {
   port?: number;
@@ -41,15 +39,12 @@ export function registerServeCommand(program: Command): void {
         process.once('SIGINT', () => resolve('SIGINT'));
       });
       process.stderr.write(`agentbox serve: listening on ${running.url}${mode}\n`);
-      // A journal that cannot open costs the recovery, not the service.
-      const workflows = recoverWorkflowRuns(config, running.runtime).catch((error: unknown) => {
-        process.stderr.write(`agentbox serve: workflow recovery failed: ${(error as Error).message}\n`);
-        return { stop: async () => {} };
-      });
+      // Runs a dead process left `running` go on here; `close` suspends them (they stay resumable).
+      running.app.workflows
+        .recover((r) => process.stderr.write(`agentbox serve: recovered workflow run ${r.runId}: ${r.status}\n`))
+        .catch((error: unknown) => process.stderr.write(`agentbox serve: workflow recovery failed: ${(error as Error).message}\n`));
       const signal = await stopping;
       process.stderr.write(`agentbox serve: ${signal}: no new requests; waiting up to ${options.shutdownTimeout} ms for running turns\n`);
-      // Recovered workflow runs are suspended, not cancelled: they stay resumable.
-      await (await workflows).stop();
       const report = await running.close({ timeoutMs: options.shutdownTimeout });
       process.stderr.write(`agentbox serve: stopped (${report.finished} turn(s) finished, ${report.cancelled} cancelled)\n`);
       process.exitCode = 0;
@@ -68,46 +63,6 @@ export function registerServeCommand(program: Command): void {
       process.stdout.write(`${sha256}\n`);
       process.stderr.write(`config:\n  server:\n    apiKeys:\n      - { sha256: ${sha256}, principal: ${options.principal} }\n`);
     });
-}
-
-/**
- * Resumes the workflow runs left `running` by a process that died (the runs another live
- * process holds are left to it), in the background; `stop()` suspends them and closes the
- * journal. A run's progress and end go to stderr, one line each.
- */
-async function recoverWorkflowRuns(config: AgentboxConfig, runtime: BaseRuntime) {
-  const [{ openWorkflowJournal }, { WorkflowEngine }, { createRuntimeWorkflowHost }, { nodeLeaseHolder }, { workflowSecrets }, { createAuthorizer }] =
-    await Promise.all([
-      import('../../node/store/open-workflow-journal.js'),
-      import('../../workflow/workflow-engine.js'),
-      import('../../runtime/create-runtime-workflow-host.js'),
-      import('../../node/store/lease-holder.js'),
-      import('../workflow-secrets.js'),
-      import('../../auth/authorizer.js'),
-    ]);
-  const journal = await openWorkflowJournal(config.store);
-  // A recovered run reaches the hosts journaled with it; these apply only to runs started without a list.
-  const engine = new WorkflowEngine({
-    journal,
-    host: createRuntimeWorkflowHost(runtime, { http: config.tools.http ?? {}, authorizer: createAuthorizer(config.auth) }),
-    holder: nodeLeaseHolder(),
-    secrets: workflowSecrets(config),
-  });
-  const controller = new AbortController();
-  const recovering = engine.recover({ signal: controller.signal }).then(
-    (results) => {
-      for (const r of results) process.stderr.write(`agentbox serve: recovered workflow run ${r.runId}: ${r.status}\n`);
-    },
-    (error: unknown) => process.stderr.write(`agentbox serve: workflow recovery failed: ${(error as Error).message}\n`),
-  );
-  return {
-    async stop() {
-      controller.abort();
-      await recovering;
-      await engine.close();
-      await journal.close();
-    },
-  };
 }
 
 function parsePort(value: string): number {

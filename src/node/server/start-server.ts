@@ -6,12 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createToolCallAuthorizer } from '../../auth/create-tool-call-authorizer.js';
 import type { AgentboxConfig } from '../../config/config-schema.js';
+import { resolveWorkflowSecrets } from '../../config/workflow-config-schema.js';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import type { BaseRuntime } from '../../runtime/base-runtime.js';
 import { createServerApp, type ServerApp } from '../../server/create-server-app.js';
 import { createServerAuthorizer } from '../../server/create-server-authorizer.js';
 import type { DrainReport } from '../../server/turn-tracker.js';
 import { createLogger, type Logger } from '../log/logger.js';
+import { nodeLeaseHolder } from '../store/lease-holder.js';
+import { openWorkflowJournal } from '../store/open-workflow-journal.js';
 import { NodeRuntime } from '../runtime/node-runtime.js';
 import { createNodeStaticAssets } from './node-static-assets.js';
 import { createPrometheusMetrics } from './prometheus-metrics.js';
@@ -51,6 +54,13 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** `agentbox serve` without the command line: the service on a socket. */
+/** `workflow.secrets` with their environment variables read now; an unset one is left out, with a warning. */
+function serverWorkflowSecrets(config: AgentboxConfig, logger: { warn(message: string): void }): Record<string, string> {
+  const { secrets, missing } = resolveWorkflowSecrets(config.workflow.secrets, process.env);
+  if (missing.length > 0) logger.warn(`workflow.secrets not set in the environment: ${missing.join(', ')}`);
+  return secrets;
+}
+
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config } = options;
   const host = options.host ?? config.server.host;
@@ -63,6 +73,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   }
   const authorizer = createServerAuthorizer(config.auth, config.server);
   const runtime = options.runtime ?? (await NodeRuntime.init(config, { authorize: createToolCallAuthorizer(authorizer) }));
+  // Workflow runs in the same store as the sessions (SQLite file, or memory).
+  const workflowJournal = await openWorkflowJournal(config.store);
   let app: ServerApp | undefined;
   const logger = options.logger ?? createLogger(config.log.level);
   // Known once listening when port 0 asked for any free port; no request arrives before.
@@ -82,6 +94,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     port: () => boundPort,
     onInternalError: (error) => logger.error({ err: error }, 'internal error answered as a 500'),
     assets: createNodeStaticAssets(options.assetsRoot ?? packageRoot),
+    workflowJournal,
+    workflowHolder: nodeLeaseHolder(),
+    workflowHttp: config.tools.http ?? {},
+    workflowSecrets: serverWorkflowSecrets(config, logger),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });
   const served = app;
@@ -119,6 +135,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         http.closeAllConnections?.();
         await closed;
         metrics.close();
+        await workflowJournal.close();
         await runtime.close();
         return report;
       })();

@@ -122,9 +122,11 @@ export class SqliteWorkflowJournal implements WorkflowJournal {
     });
   }
 
-  async events(runId: string): Promise<RunEvent[]> {
+  async events(runId: string, options: { afterSeq?: number; limit?: number } = {}): Promise<RunEvent[]> {
     return this.#run('events', () => {
-      const rows = this.#db.prepare('SELECT seq, type, time, data FROM workflow_events WHERE run_id = ? ORDER BY seq').all(runId) as Array<{
+      const rows = this.#db
+        .prepare('SELECT seq, type, time, data FROM workflow_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+        .all(runId, options.afterSeq ?? 0, options.limit ?? -1) as Array<{
         seq: number;
         type: string;
         time: number;

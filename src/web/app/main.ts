@@ -9,6 +9,8 @@ import { serverBackend } from './server-backend.js';
 import { readSettings } from './settings.js';
 import { workerBackend } from './worker-backend.js';
 import type { WebWasmToolConfig } from '../worker/web-runtime-config.js';
+import { WorkflowClient } from './workflow-client.js';
+import { WorkflowView } from './workflow-view.js';
 
 function byId<T extends HTMLElement>(id: string): T {
   const node = document.getElementById(id);
@@ -23,7 +25,27 @@ async function wasmTools(assets: URL): Promise<WebWasmToolConfig[]> {
   return index.map((tool) => ({ manifest: tool.manifest, url: new URL(tool.url, new URL('tools/', assets)).href }));
 }
 
+/** `/?view=workflows`: the service's workflow runs instead of the chat (server mode only). */
+async function workflows(apiKey: string | undefined): Promise<void> {
+  byId('chat').hidden = true;
+  byId('workflows').hidden = false;
+  byId('status').textContent = 'workflow runs';
+  const view = new WorkflowView(new WorkflowClient(apiKey ? { apiKey } : {}), {
+    runs: byId('runs'),
+    refresh: byId('refresh-runs'),
+    form: byId('start-run'),
+    definition: byId('definition'),
+    input: byId('run-input'),
+    run: byId('run'),
+    notice: byId('workflow-notice'),
+  });
+  document.documentElement.dataset.mode = 'server';
+  await view.start();
+  document.documentElement.dataset.ready = 'true';
+}
+
 async function main(): Promise<void> {
+  if (new URLSearchParams(location.search).get('view') === 'workflows') return workflows(readSettings(location.search).apiKey);
   const ui: ChatElements = {
     sessions: byId('sessions'),
     newSession: byId('new-session'),
