@@ -7,15 +7,15 @@ import type { RunSummary } from '../workflow/workflow-journal.js';
 export function progressLine(event: RunEvent): string | undefined {
   switch (event.type) {
     case 'task.started':
-      return `> ${event.path}\n`;
+      return `> ${event.key}\n`;
     case 'task.completed':
-      return `ok ${event.path}\n`;
+      return `ok ${event.key}\n`;
     case 'task.skipped':
-      return `skip ${event.path}\n`;
+      return `skip ${event.key}\n`;
     case 'task.faulted':
-      return `fault ${event.path}: ${event.error.title ?? event.error.type}\n`;
+      return `fault ${event.key}: ${event.error.title ?? event.error.type}\n`;
     case 'task.retrying':
-      return `retry ${event.path} (attempt ${event.attempt} in ${event.delayMs} ms)\n`;
+      return `retry ${event.key} (attempt ${event.attempt} in ${event.delayMs} ms)\n`;
     default:
       return undefined;
   }

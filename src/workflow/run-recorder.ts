@@ -28,6 +28,8 @@ export class RunRecorder {
   #failure: unknown;
   /** False until the run's row exists (a new run's first events go into `create`). */
   #created: boolean;
+  #announced: boolean;
+  #unannounced: RunEvent[] = [];
 
   constructor(
     readonly state: RunState,
@@ -40,6 +42,7 @@ export class RunRecorder {
     private readonly redact?: <T>(value: T) => T,
   ) {
     this.#created = state.lastSeq > 0;
+    this.#announced = this.#created;
   }
 
   record(payload: RunEventPayload): void {
@@ -55,12 +58,22 @@ export class RunRecorder {
     const event = Object.assign({ runId: this.state.runId, seq: this.state.lastSeq + 1, time: this.clock.now() }, safe) as RunEvent;
     applyRunEvent(this.state, event);
     this.#queue.push(event);
-    this.listener?.(event);
+    // Until the run's row exists, listeners hear nothing: a run is announced once it is stored.
+    if (this.#announced) this.listener?.(event);
+    else this.#unannounced.push(event);
     // Not awaited: the write joins the ordered chain; a failure poisons the next record().
     if (this.#queue.length >= AUTO_FLUSH_EVENTS && this.#created) this.flush().catch(() => undefined);
   }
 
   /** Hands over the queued events instead of writing them (a new run's first events go into `create`). */
+  /** The run is stored: listeners get the events recorded before, then each as it comes. */
+  announce(): void {
+    this.#announced = true;
+    const held = this.#unannounced;
+    this.#unannounced = [];
+    for (const event of held) this.listener?.(event);
+  }
+
   takeQueued(): RunEvent[] {
     this.#created = true;
     const batch = this.#queue;

@@ -13,7 +13,7 @@ export interface RunReport {
   /** Only when faulted: the spec's RFC 7807 problem. */
   error?: WorkflowProblem;
   /** Every task that started, in the order it first started; one left running by an ended run is `cancelled`. */
-  tasks: Array<{ path: string; name: string; status: 'completed' | 'faulted' | 'skipped' | 'cancelled' | 'running' }>;
+  tasks: Array<{ path: string; key?: string; name: string; status: 'completed' | 'faulted' | 'skipped' | 'cancelled' | 'running' }>;
 }
 
 /** A `listen` task waiting for a posted event: where it is and what it takes. */
@@ -34,7 +34,12 @@ export function runReport(result: RunResult): RunReport {
     status,
     ...(status === 'completed' ? { output: result.output ?? null } : {}),
     ...(result.error ? { error: result.error } : {}),
-    tasks: tasks.map(({ path, name, status: s }) => ({ path, name, status: s === 'running' && status !== 'running' ? 'cancelled' : s })),
+    tasks: tasks.map(({ path, key, name, status: s }) => ({
+      path,
+      ...(key !== undefined ? { key } : {}),
+      name,
+      status: s === 'running' && status !== 'running' ? 'cancelled' : s,
+    })),
   };
 }
 
@@ -69,8 +74,9 @@ function listenTo(definition: unknown, path: string): WaitingListen['to'] {
 
 /** The result of a run as its folded journal tells it; a task left running by an ended run is `cancelled`. */
 export function resultOf(state: RunState): RunResult {
-  const tasks = [...state.tasks.values()].map((t) => ({
+  const tasks = [...state.tasks.entries()].map(([key, t]) => ({
     path: t.path,
+    ...(key !== t.path ? { key } : {}),
     name: t.name,
     status: t.status === 'running' && state.status !== 'running' ? ('cancelled' as const) : t.status,
   }));

@@ -208,6 +208,30 @@ describe('WorkflowEngine', () => {
     ).rejects.toMatchObject({ code: 'STORE_FAILED' });
   });
 
+  it('announces a run to onEvent only once it is stored', async () => {
+    const journal = new MemoryWorkflowJournal();
+    journal.create = async () => {
+      throw new Error('disk full');
+    };
+    const heard: string[] = [];
+    const { engine } = engineWith({ journal, onEvent: (e) => heard.push(e.type) });
+    await expect(engine.start({ document, do: [{ a: { set: { x: 1 } } }] })).rejects.toThrow('disk full');
+    expect(heard).toEqual([]);
+    const stored = engineWith({ onEvent: (e) => heard.push(e.type) });
+    await stored.engine.start({ document, do: [{ a: { set: { x: 1 } } }] });
+    expect(heard).toEqual(['run.started', 'task.started', 'task.completed', 'run.completed']);
+  });
+
+  it('tells the tasks of each for iteration apart by their key', async () => {
+    const { engine } = engineWith();
+    const result = await engine.start({ document, do: [{ each: { for: { in: '${ [1, 2] }', each: 'n' }, do: [{ sq: { set: { v: '${ $n * $n }' } } }] } }] });
+    expect(result.tasks).toEqual([
+      { path: '/do/0/each', name: 'each', status: 'completed' },
+      { path: '/do/0/each/do/0/sq', key: '/do/0/each/do/0/sq[0]', name: 'sq', status: 'completed' },
+      { path: '/do/0/each/do/0/sq', key: '/do/0/each/do/0/sq[1]', name: 'sq', status: 'completed' },
+    ]);
+  });
+
   it('waits for what is left of a wait after a resume', async () => {
     const { engine, clock } = engineWith();
     const result = await engine.start({ document, do: [{ pause: { wait: 'PT1M30S' } }, { pause2: { wait: { seconds: 2 } } }] });

@@ -63,7 +63,8 @@ export interface RunResult {
   output?: unknown;
   error?: WorkflowProblem;
   /** Every task that started, in the order it first started, nested ones with their full path. */
-  tasks: Array<{ path: string; name: string; status: 'running' | 'completed' | 'faulted' | 'skipped' | 'cancelled' }>;
+  /** `key` (the journal key: the path plus `[i]` in a `for`, `#n` for a retry attempt, `~n` for a `then:` revisit) only where it differs from `path`. */
+  tasks: Array<{ path: string; key?: string; name: string; status: 'running' | 'completed' | 'faulted' | 'skipped' | 'cancelled' }>;
 }
 
 /**
@@ -133,6 +134,7 @@ export class WorkflowEngine {
     });
     // The first event goes in with the run's row and its lease, in one transaction.
     await this.#o.journal.create(runId, { workflow: `${workflow.document.namespace}/${workflow.document.name}` }, recorder.takeQueued(), this.#lease());
+    recorder.announce();
     return this.#execute(state, recorder, options.signal);
   }
 
