@@ -80,7 +80,15 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
   },
   'agentbox/web': {
     module: () => import('../src/web/index.js'),
-    names: ['AgentboxClient', 'BrowserWasmHost', 'IndexedDbSessionStore', 'WebRuntime', 'createWorkerRuntimeFactory', 'exposeRuntime'],
+    names: [
+      'AgentboxClient',
+      'BrowserWasmHost',
+      'IndexedDbSessionStore',
+      'IndexedDbWorkflowJournal',
+      'WebRuntime',
+      'createWorkerRuntimeFactory',
+      'exposeRuntime',
+    ],
   },
   'agentbox/server': {
     module: () => import('../src/server/index.js'),

@@ -17,5 +17,6 @@ export type { WebRuntimeConfig, WebRuntimeInfo, WebLlmConfig, WebWasmToolConfig,
 export { exposeRuntime, type RuntimeFactory } from './worker/expose-runtime.js';
 export { createWorkerRuntimeFactory, type ScriptToolLoader } from './worker/create-worker-runtime.js';
 export { IndexedDbSessionStore, type IndexedDbSessionStoreOptions } from './store/indexed-db-session-store.js';
+export { IndexedDbWorkflowJournal, type IndexedDbWorkflowJournalOptions } from './store/indexed-db-workflow-journal.js';
 export { BrowserWasmHost, type BrowserWasmHostOptions } from './wasm/browser-wasm-host.js';
 export { AgentboxClient, type AgentboxClientOptions } from './client/agentbox-client.js';
