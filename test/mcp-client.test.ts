@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpTransports } from '../src/mcp/http-transports.js';
+import { McpToolSource } from '../src/mcp/mcp-tool-source.js';
 import { NodeRuntime } from '../src/node/runtime/node-runtime.js';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../src/node/testing/index.js';
 import { repoRoot } from './helpers/run-cli.js';
@@ -167,3 +171,37 @@ describe('MCP servers as tool sources in the agent loop', () => {
     expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('tides follow the moon');
   });
 });
+
+describe('MCP servers over HTTP (server-everything on loopback)', () => {
+  it.each([
+    ['streamableHttp', '/mcp'],
+    ['sse', '/sse'],
+  ])('%s: lists and calls tools (SSE through the fallback)', async (transport, path) => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [everything, transport], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stderr.on('data', (chunk: Buffer) => /listening|running/i.test(chunk.toString()) && resolve());
+        child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+      });
+      const source = await McpToolSource.connect({ name: 'remote', transports: () => httpTransports(new URL(`http://127.0.0.1:${port}${path}`)) });
+      try {
+        expect(source.tools().map((t) => t.name)).toContain('remote_get-sum');
+        const result = await source.call('get-sum', { a: 1, b: 2 });
+        expect(result.content).toEqual([{ type: 'text', text: 'The sum of 1 and 2 is 3.' }]);
+      } finally {
+        await source.close();
+      }
+    } finally {
+      child.kill();
+    }
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
