@@ -6,3 +6,4 @@ export { McpToolSource, type McpToolSourceOptions } from './mcp-tool-source.js';
 export { httpTransports } from './http-transports.js';
 export { expandEnvReferences } from './expand-env-references.js';
 export { mcpResultValue, mcpContentText } from './mcp-call-result.js';
+export { createMcpServer, type CreateMcpServerOptions } from './create-mcp-server.js';

@@ -88,6 +88,39 @@ export function registerMcpCommands(program: Command): void {
     );
 
   mcp
+    .command('serve')
+    .description("serve the configured tools over MCP on stdio, under the principal's grants")
+    .option('-p, --principal <id>', 'serve as this principal (default: the configured default principal)')
+    .option('-y, --yes', 'approve approval-gated calls (nobody can be asked: stdin is the protocol)')
+    .action(async (options: { principal?: string; yes?: boolean }, command: Command) => {
+      const context = new CliContext(command);
+      const [runtime, { createMcpServer }, { StdioServerTransport }, { createAuthorizer }, { toolPermission }] = await Promise.all([
+        context.openRuntime(),
+        import('../../mcp/create-mcp-server.js'),
+        import('@modelcontextprotocol/sdk/server/stdio.js'),
+        import('../../auth/authorizer.js'),
+        import('../../auth/create-tool-call-authorizer.js'),
+      ]);
+      const authorizer = createAuthorizer(runtime.config.auth);
+      const approveAll = async (requests: Array<{ callId: string }>) => new Map(requests.map((r) => [r.callId, { approved: true, by: 'mcp serve --yes' }]));
+      const server = createMcpServer({
+        runtime,
+        principal: options.principal ?? authorizer.config.defaultPrincipal,
+        mayInvoke: (principal, tool) => authorizer.decide(principal, toolPermission(tool)).allowed,
+        ...(options.yes ? { onApproval: approveAll } : {}),
+      });
+      const closed = new Promise<void>((resolve) => {
+        server.onclose = resolve;
+      });
+      await server.connect(new StdioServerTransport());
+      // The SDK's transport does not notice stdin ending; the client going away ends the server.
+      process.stdin.once('end', () => void server.close());
+      // Serves until the client closes stdin (or a signal stops the process).
+      await closed;
+      await context.close();
+    });
+
+  mcp
     .command('call')
     .description('call one tool under the same validation, permissions, approval and limits as a model call')
     .argument('<server|url>', 'a name in tools.mcp.servers, a URL, or a name for the command after --')
