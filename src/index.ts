@@ -63,11 +63,13 @@ export {
   type ExplicitToolInput,
 } from './agent/tools/tool.js';
 export type { ApprovalDecision, ApprovalRequest, ToolAuthDecision, ToolAuthRequest } from './agent/tools/tool-executor.js';
+export type { ToolSource } from './agent/tools/tool-source.js';
 export { builtinTools, calculatorTool, currentTimeTool } from './agent/tools/builtin/index.js';
 export { createHttpFetchTool, type HttpFetchToolOptions, type HttpFetchArgs, type HttpFetchResult } from './agent/tools/fetch/http-fetch-tool.js';
 
 // Configuration (reading files is `agentbox/node`'s `loadConfig`).
 export { configSchema, type AgentboxConfig, type AgentboxConfigInput } from './config/config-schema.js';
+export type { McpConfig, McpServerConfig, McpStdioServerConfig, McpHttpServerConfig } from './config/mcp-config-schema.js';
 export { resolveConfig, type ResolveConfigOptions } from './config/resolve-config.js';
 export { redactConfig } from './config/redact-config.js';
 export { resolveWorkflowSecrets, type WorkflowConfig } from './config/workflow-config-schema.js';

@@ -41,6 +41,7 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
   'agentbox/node': {
     module: () => import('../src/node/index.js'),
     names: [
+      'McpToolSource',
       'NodeDirectoryAdapter',
       'NodeRuntime',
       'NodeWasmHost',
@@ -53,13 +54,17 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
       'createQuickJsWorkerSandbox',
       'defaultStorePath',
       'findConfigFile',
+      'httpTransports',
       'loadConfig',
       'loadConfigFile',
       'loadConfiguredTools',
+      'loadMcpToolSources',
+      'mcpSourceOptions',
       'openSessionStore',
       'openWorkflowJournal',
       'runWasi',
       'startServer',
+      'stdioTransports',
     ],
   },
   'agentbox/sandbox': {

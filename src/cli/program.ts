@@ -3,6 +3,7 @@ import { addGlobalOptions, CliContext } from './cli-context.js';
 import { registerAuthCommands } from './commands/auth.js';
 import { registerChatCommand } from './commands/chat.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerMcpCommands } from './commands/mcp.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSessionCommands } from './commands/session.js';
@@ -39,6 +40,7 @@ export function createProgram(): Command {
   registerChatCommand(program);
   registerSessionCommands(program);
   registerToolCommands(program);
+  registerMcpCommands(program);
   registerWasmCommands(program);
   registerWorkflowCommands(program);
   registerConfigCommands(program);

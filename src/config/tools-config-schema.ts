@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { renamedKey } from '../auth/renamed-key.js';
+import { mcpConfigSchema } from './mcp-config-schema.js';
 
 /**
  * Tools beyond the built-ins, declared in the config file. Paths relative to the config
@@ -43,6 +44,8 @@ export const toolsConfigSchema = z
         ...approval,
       })
       .optional(),
+    /** MCP servers as tool sources; see mcp-config-schema.ts. */
+    mcp: mcpConfigSchema,
     /** Names of tools (any kind) whose calls wait for a human approve/deny. */
     requireApproval: z.array(z.string().min(1)).default([]),
   })

@@ -32,6 +32,12 @@ export { runWasi, type RunWasiOptions } from './wasm/run-wasi.js';
 export { createQuickJsWorkerSandbox, type QuickJsWorkerSandboxOptions } from './script/quickjs-worker-pool.js';
 export { createIsolateSandbox, type IsolateSandboxOptions } from './script/isolate-sandbox.js';
 
+// MCP servers as tool sources: the portable source on the SDK's Client, the stdio and HTTP transports.
+export { McpToolSource, type McpToolSourceOptions } from '../mcp/mcp-tool-source.js';
+export { httpTransports } from '../mcp/http-transports.js';
+export { stdioTransports, type StdioTransportFactory } from './mcp/stdio-transport.js';
+export { loadMcpToolSources, mcpSourceOptions, type LoadMcpOptions } from './mcp/load-mcp-tool-sources.js';
+
 // Operations.
 export { ProcessMonitor, type ProcessFigures } from './monitor/process-monitor.js';
 export { startServer } from './server/start-server-lazily.js';

@@ -10,6 +10,7 @@ import type { AnyTool, ToolResult } from '../agent/tools/tool.js';
 import type { EventPayload } from '../engine/events.js';
 import { ToolExecutor, type ApprovalDecision, type ApprovalRequest, type ToolExecutorOptions } from '../agent/tools/tool-executor.js';
 import { ToolRegistry } from '../agent/tools/tool-registry.js';
+import type { ToolSource } from '../agent/tools/tool-source.js';
 import type { AgentRuntime, CreateSessionOptions, ProcessRequest } from './agent-runtime.js';
 
 export interface RuntimeOptions {
@@ -17,6 +18,10 @@ export interface RuntimeOptions {
   /** The model, or a factory called on first use (so a CLI can list sessions without one). */
   model: LanguageModel | (() => LanguageModel);
   tools?: Iterable<AnyTool>;
+  /** Tool sets that change while the runtime runs (MCP servers); the registry follows them. */
+  toolSources?: readonly ToolSource[];
+  /** Told about a source's tool that could not be registered (a clashing name, an unsafe schema). */
+  onToolSkipped?: (source: string, name: string, reason: string) => void;
   maxSteps?: number;
   toolTimeoutMs?: number;
   system?: string;
@@ -51,12 +56,23 @@ export class BaseRuntime implements AgentRuntime {
   private readonly clock: Clock;
   private readonly active = new Map<string, ActiveTurn>();
   private resolvedModel: LanguageModel | undefined;
+  private readonly unsubscribes: Array<() => void> = [];
+  /** The tools given at construction, beside those the sources bring and take away. */
+  private readonly fixedTools: AnyTool[];
 
   constructor(private readonly options: RuntimeOptions) {
     this.store = options.store;
     this.bus = options.bus ?? new EventBus();
     this.clock = options.clock ?? systemClock;
-    this.tools = new ToolRegistry(options.tools ?? []);
+    this.fixedTools = [...(options.tools ?? [])];
+    this.tools = new ToolRegistry(this.fixedTools);
+    for (const source of options.toolSources ?? []) {
+      const sync = (tools: readonly AnyTool[]): void => {
+        for (const skipped of this.tools.replaceSource(source.name, tools)) options.onToolSkipped?.(source.name, skipped.name, skipped.reason);
+      };
+      sync(source.tools());
+      this.unsubscribes.push(source.onChange(sync));
+    }
     this.executor = new ToolExecutor({
       registry: this.tools,
       ...(options.toolTimeoutMs !== undefined ? { defaultTimeoutMs: options.toolTimeoutMs } : {}),
@@ -72,7 +88,8 @@ export class BaseRuntime implements AgentRuntime {
    * runtime resolves it (on first use).
    */
   withStore(store: SessionStore, overrides: Partial<Omit<RuntimeOptions, 'store' | 'model' | 'tools' | 'bus'>> = {}): BaseRuntime {
-    return new BaseRuntime({ ...this.options, ...overrides, store, model: () => this.model, tools: this.tools.list(), bus: this.bus });
+    // The fixed tools, and the same sources to follow: the sibling's registry keeps in step.
+    return new BaseRuntime({ ...this.options, ...overrides, store, model: () => this.model, tools: this.fixedTools, bus: this.bus });
   }
 
   /** The principal requests run as when they name none (the CLI user; a workflow run's default). */
@@ -235,6 +252,7 @@ export class BaseRuntime implements AgentRuntime {
   }
 
   async close(): Promise<void> {
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
     for (const id of [...this.active.keys()]) this.cancel(id);
     this.bus.closeAll();
     await this.store.close();

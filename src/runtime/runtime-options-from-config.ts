@@ -1,5 +1,6 @@
 import type { LanguageModel } from '../agent/llm/language-model.js';
 import type { AnyTool } from '../agent/tools/tool.js';
+import type { ToolSource } from '../agent/tools/tool-source.js';
 import { createAuthorizer, type Authorizer } from '../auth/authorizer.js';
 import { createToolCallAuthorizer } from '../auth/create-tool-call-authorizer.js';
 import type { AgentboxConfig } from '../config/config-schema.js';
@@ -14,6 +15,8 @@ export interface PlatformParts {
   store: SessionStore;
   /** Tools the platform built from the config's tool sources (WASM, scripts, files, HTTP). */
   configuredTools?: readonly AnyTool[];
+  /** Sources the platform connected for `tools.mcp.servers` (their tools come and go). */
+  toolSources?: readonly ToolSource[];
   /** See `UnconfiguredLlm`; default: try the local Ollama. */
   unconfiguredLlm?: UnconfiguredLlm;
   /** Process CPU time in ms, where the platform can measure it. */
@@ -52,7 +55,12 @@ export function runtimeOptionsFromConfig(config: AgentboxConfig, parts: Platform
     defaultPrincipal: authorizer.config.defaultPrincipal,
     authorize: createToolCallAuthorizer(authorizer),
     model: model ?? (() => createModelFromConfig(config, parts.unconfiguredLlm)),
-    tools: requireApproval(chosen, config.tools.requireApproval),
+    // An MCP server's tools are known only once it answers: their names are left to it.
+    tools: requireApproval(
+      chosen,
+      config.tools.requireApproval.filter((name) => !Object.keys(config.tools.mcp.servers).some((server) => name.startsWith(`${server}_`))),
+    ),
+    ...(parts.toolSources && !tools ? { toolSources: parts.toolSources } : {}),
     maxSteps: config.agent.maxSteps,
     toolTimeoutMs: config.agent.toolTimeoutMs,
     ...(parts.cpuTime ? { cpuTime: parts.cpuTime } : {}),

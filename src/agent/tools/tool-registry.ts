@@ -8,6 +8,8 @@ const validName = /^[a-zA-Z0-9_-]{1,64}$/;
 /** The tools an agent may call, by name. Names follow the OpenAI function-name rule. */
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
+  /** Which names each dynamic source registered, so a refresh replaces only its own. */
+  private readonly owned = new Map<string, Set<string>>();
 
   constructor(tools: Iterable<AnyTool> = []) {
     for (const tool of tools) this.register(tool);
@@ -29,6 +31,27 @@ export class ToolRegistry {
     if (this.tools.has(tool.name)) throw new AgentboxError('INVALID_INPUT', `tool '${tool.name}' is already registered`);
     this.tools.set(tool.name, tool);
     return this;
+  }
+
+  /**
+   * Replaces the tools `source` registered before with `tools`. A tool that cannot be
+   * registered (a bad name, an unsafe pattern, a name another source holds) is skipped and
+   * reported, so one bad tool from a server does not hide the rest.
+   */
+  replaceSource(source: string, tools: readonly AnyTool[]): Array<{ name: string; reason: string }> {
+    for (const name of this.owned.get(source) ?? []) this.tools.delete(name);
+    const names = new Set<string>();
+    const skipped: Array<{ name: string; reason: string }> = [];
+    for (const tool of tools) {
+      try {
+        this.register(tool);
+        names.add(tool.name);
+      } catch (error) {
+        skipped.push({ name: tool.name, reason: (error as Error).message });
+      }
+    }
+    this.owned.set(source, names);
+    return skipped;
   }
 
   get(name: string): Tool | undefined {

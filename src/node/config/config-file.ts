@@ -139,4 +139,7 @@ function anchorStorePath(file: ConfigFile): void {
   for (const entry of Array.isArray(tools.scripts) ? tools.scripts : []) anchor(entry, 'manifest');
   const roots = isPlainObject(tools.fs) && Array.isArray(tools.fs.fsRoots) ? tools.fs.fsRoots : [];
   for (const root of roots) anchor(root, 'path');
+  // An MCP server's cwd only: its command is looked up on PATH, as in a shell.
+  const servers = isPlainObject(tools.mcp) && isPlainObject(tools.mcp.servers) ? Object.values(tools.mcp.servers) : [];
+  for (const server of servers) anchor(server, 'cwd');
 }

@@ -7,6 +7,8 @@ import { ProcessMonitor } from '../monitor/process-monitor.js';
 
 export interface NodeRuntimeOverrides extends RuntimeOverrides {
   store?: SessionStore;
+  /** Told what goes wrong without stopping the runtime: an MCP server down or restarting. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -42,14 +44,30 @@ export class NodeRuntime extends BaseRuntime {
   /** The plan's `init(config)`: validates the config, loads its tools and opens the store. */
   static async init(input: AgentboxConfig | AgentboxConfigInput = {}, overrides: NodeRuntimeOverrides = {}): Promise<NodeRuntime> {
     const config = configSchema.parse(input);
-    const { store: storeOverride, ...rest } = overrides;
+    const { store: storeOverride, onWarning: _onWarning, ...rest } = overrides;
     const configured = rest.tools || !declaresTools(config) ? { tools: [], close: async () => undefined } : await loadTools(config);
+    const mcp = rest.tools
+      ? []
+      : await loadMcp(config, overrides.onWarning).catch(async (error: unknown) => {
+          await configured.close();
+          throw error;
+        });
+    const release = async (): Promise<void> => {
+      await Promise.allSettled([configured.close(), ...mcp.map((source) => source.close())]);
+    };
     try {
       const store = storeOverride ?? (await openSessionStore(config.store));
-      const { options } = runtimeOptionsFromConfig(config, { store, configuredTools: configured.tools, cpuTime: processCpuMs }, rest);
-      return new NodeRuntime(config, options, configured.close);
+      const { options } = runtimeOptionsFromConfig(
+        config,
+        { store, configuredTools: configured.tools, toolSources: mcp, cpuTime: processCpuMs },
+        {
+          ...rest,
+          ...(overrides.onWarning ? { onToolSkipped: (source, name, reason) => overrides.onWarning?.(`${source}: tool ${name} skipped: ${reason}`) } : {}),
+        },
+      );
+      return new NodeRuntime(config, options, release);
     } catch (error) {
-      await configured.close();
+      await release();
       throw error;
     }
   }
@@ -63,6 +81,12 @@ function declaresTools(config: AgentboxConfig): boolean {
 async function loadTools(config: AgentboxConfig) {
   const { loadConfiguredTools } = await import('../tools/load-configured-tools.js');
   return loadConfiguredTools(config.tools);
+}
+
+async function loadMcp(config: AgentboxConfig, onWarning: ((message: string) => void) | undefined) {
+  if (Object.keys(config.tools.mcp.servers).length === 0) return [];
+  const { loadMcpToolSources } = await import('../mcp/load-mcp-tool-sources.js');
+  return loadMcpToolSources(config.tools.mcp, { requireApproval: config.tools.requireApproval, ...(onWarning ? { onWarning } : {}) });
 }
 
 function processCpuMs(): number {

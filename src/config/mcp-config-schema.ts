@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+/**
+ * `tools.mcp`: MCP servers whose tools join the registry as `<server>_<tool>`. A server
+ * name has no underscore, so a permission such as `tool:invoke:github_*` names one
+ * server's tools and no other's.
+ */
+export const mcpServerName = z
+  .string()
+  .regex(/^[a-zA-Z0-9-]{1,32}$/, 'an MCP server name is 1–32 letters, digits or "-" (no "_": it separates the server from the tool)');
+
+const common = {
+  /** Deadline of one call to this server's tools; default `agent.toolTimeoutMs`. */
+  timeoutMs: z.number().int().positive().optional(),
+  /**
+   * true: every call to this server's tools waits for approval; false: none does, whatever
+   * the tools' annotations say. Absent: tools annotated `destructiveHint: true` do.
+   */
+  needsApproval: z.boolean().optional(),
+};
+
+/** A local server, started as a child process with a scrubbed environment. */
+export const mcpStdioServerSchema = z.strictObject({
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  /**
+   * The only variables the server sees beside PATH, HOME and a few like them; values may
+   * name host variables (`${env:GITHUB_TOKEN}`), so secrets stay out of the file.
+   */
+  env: z.record(z.string(), z.string()).default({}),
+  /** Working directory; relative to the config file's folder. */
+  cwd: z.string().min(1).optional(),
+  ...common,
+});
+
+/** A remote server over Streamable HTTP, falling back to the legacy HTTP+SSE transport. */
+export const mcpHttpServerSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  /** Sent with every request; values may name host variables (`Bearer ${env:TOKEN}`). */
+  headers: z.record(z.string(), z.string()).default({}),
+  ...common,
+});
+
+export const mcpServerSchema = z.union([mcpStdioServerSchema, mcpHttpServerSchema]);
+
+export const mcpConfigSchema = z
+  .strictObject({
+    servers: z.record(mcpServerName, mcpServerSchema).default({}),
+  })
+  .prefault({});
+
+export type McpStdioServerConfig = z.output<typeof mcpStdioServerSchema>;
+export type McpHttpServerConfig = z.output<typeof mcpHttpServerSchema>;
+export type McpServerConfig = z.output<typeof mcpServerSchema>;
+export type McpConfig = z.output<typeof mcpConfigSchema>;

@@ -1,0 +1,66 @@
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolResult } from '../agent/tools/tool.js';
+import type { ToolRegistry } from '../agent/tools/tool-registry.js';
+import type { BaseRuntime } from '../runtime/base-runtime.js';
+
+export interface CreateMcpServerOptions {
+  /** The runtime whose tools are served: calls go through its executor (validation, RBAC, approval, limits). */
+  runtime: Pick<BaseRuntime, 'invokeTool'> & { tools: ToolRegistry };
+  /** Who the MCP client acts as: its grants decide what it sees and may call. */
+  principal: string;
+  /** Whether `principal` may call a tool; tools it may not are left out of `tools/list`. */
+  mayInvoke: (principal: string, tool: string) => boolean;
+  /** Decides approval-gated calls; absent, they are refused (nobody can be asked over stdio). */
+  onApproval?: Parameters<BaseRuntime['invokeTool']>[0]['onApproval'];
+  name?: string;
+  version?: string;
+}
+
+/**
+ * agentbox as an MCP server: the runtime's tools (built-in, WASM, script, file, HTTP and
+ * tools proxied from other MCP servers), each call under the principal's grants exactly as
+ * when a model makes it. On the SDK's low-level `Server`, because our tools carry JSON
+ * Schemas, not the zod shapes `McpServer.registerTool` takes. Portable: the caller connects
+ * the transport.
+ *
+ * @example
+ * const server = createMcpServer({ runtime, principal: 'cli', mayInvoke: (p, t) => authorizer.decide(p, toolPermission(t)).allowed });
+ * await server.connect(new StdioServerTransport());
+ */
+export function createMcpServer(options: CreateMcpServerOptions): Server {
+  const { runtime, principal, mayInvoke } = options;
+  const server = new Server({ name: options.name ?? 'agentbox', version: options.version ?? '0.1.0' }, { capabilities: { tools: { listChanged: true } } });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: runtime.tools
+      .list()
+      .filter((tool) => mayInvoke(principal, tool.name))
+      .map(
+        (tool): McpTool => ({
+          name: tool.name,
+          description: tool.description,
+          inputSchema: { type: 'object', ...tool.parameters },
+          ...(tool.needsApproval ? { annotations: { destructiveHint: true } } : {}),
+        }),
+      ),
+  }));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const result = await runtime.invokeTool({
+      name: request.params.name,
+      arguments: JSON.stringify(request.params.arguments ?? {}),
+      principal,
+      signal: extra.signal,
+      ...(options.onApproval ? { onApproval: options.onApproval } : {}),
+    });
+    return toCallToolResult(result);
+  });
+  return server;
+}
+
+/** A failure is `isError` with the same JSON text a model reads, so a client sees the code. */
+function toCallToolResult(result: ToolResult): CallToolResult {
+  if (!result.ok) return { isError: true, content: [{ type: 'text', text: result.output }] };
+  const { value } = result;
+  const structured = typeof value === 'object' && value !== null && !Array.isArray(value) ? { structuredContent: value as Record<string, unknown> } : {};
+  return { content: [{ type: 'text', text: result.output }], ...structured };
+}

@@ -1,0 +1,9 @@
+/**
+ * MCP: servers speaking the Model Context Protocol as tool sources, on the official SDK.
+ * Portable; the stdio transport (a child process) is in `src/node/mcp/`.
+ */
+export { McpToolSource, type McpToolSourceOptions } from './mcp-tool-source.js';
+export { httpTransports } from './http-transports.js';
+export { expandEnvReferences } from './expand-env-references.js';
+export { mcpResultValue, mcpContentText } from './mcp-call-result.js';
+export { createMcpServer, type CreateMcpServerOptions } from './create-mcp-server.js';

@@ -1,0 +1,262 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { type CallToolResult, ErrorCode, McpError, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import type { AnyTool, JsonSchema, Tool } from '../agent/tools/tool.js';
+import type { ToolSource } from '../agent/tools/tool-source.js';
+import { AgentboxError } from '../errors/agentbox-error.js';
+import { mcpContentText, mcpResultValue } from './mcp-call-result.js';
+
+export interface McpToolSourceOptions {
+  /** The configured server name: tools are registered as `<name>_<tool>`. */
+  name: string;
+  /**
+   * Fresh transports for one connection attempt, tried in order until one connects
+   * (Streamable HTTP, then the legacy SSE transport). Called again for every restart.
+   */
+  transports: () => Transport[] | Promise<Transport[]>;
+  /** Deadline of one call; absent, the executor's default applies. */
+  timeoutMs?: number;
+  /** See `tools.mcp.servers.*.needsApproval`: true all, false none, absent by `destructiveHint`. */
+  needsApproval?: boolean;
+  /** Full tool names (`tools.requireApproval`) that need approval whatever the above says. */
+  requireApproval?: readonly string[];
+  /** Restart backoff after the server goes away: doubling from `initialDelayMs` up to `maxDelayMs`. */
+  restart?: { initialDelayMs?: number; maxDelayMs?: number };
+  /** What the server last said before it went away (a stdio server's stderr), for error messages. */
+  lastWords?: () => string;
+  /** Warnings: a restart, a tool that could not be registered. */
+  onWarning?: (message: string) => void;
+}
+
+/** The SDK's own default is 60 s; the executor's deadline governs instead, through the signal. */
+const noSdkTimeout = 2_147_483_647;
+/** A connection that lived this long was healthy: its loss starts the backoff afresh. */
+const healthyMs = 30_000;
+
+/**
+ * One MCP server as a tool source, on the official SDK's `Client`: its tools become
+ * agentbox tools (validated, authorized and limited by the executor like any other), its
+ * `tools/list_changed` notifications refresh them, and a server that goes away is
+ * reconnected with backoff. Portable: the transports are the caller's (stdio is Node's).
+ *
+ * @example
+ * const source = await McpToolSource.connect({ name: 'docs', transports: () => httpTransports(new URL('https://example.com/mcp')) });
+ * const runtime = new BaseRuntime({ store, model, toolSources: [source] });
+ */
+export class McpToolSource implements ToolSource {
+  private client: Client | undefined;
+  private connecting: Promise<Client> | undefined;
+  private listed: McpTool[] = [];
+  private current: AnyTool[] = [];
+  private readonly listeners = new Set<(tools: readonly AnyTool[]) => void>();
+  private closed = false;
+  private failures = 0;
+  private connectedAt = 0;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private constructor(private readonly options: McpToolSourceOptions) {}
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** Connects and lists the tools; rejects (TOOL_FAILED) when no transport connects. */
+  static async connect(options: McpToolSourceOptions): Promise<McpToolSource> {
+    const source = McpToolSource.create(options);
+    try {
+      await source.start();
+    } catch (error) {
+      await source.close();
+      throw error;
+    }
+    return source;
+  }
+
+  /** A source not yet connected: `start()` connects, and a failed start keeps retrying with backoff. */
+  static create(options: McpToolSourceOptions): McpToolSource {
+    return new McpToolSource(options);
+  }
+
+  /** Connects (or waits for the connection under way) and lists the tools. */
+  async start(): Promise<void> {
+    await this.ready();
+  }
+
+  tools(): readonly AnyTool[] {
+    return this.current;
+  }
+
+  /** The server's tools as it describes them (annotations, output schemas), for `agentbox mcp list`. */
+  get serverTools(): readonly McpTool[] {
+    return this.listed;
+  }
+
+  onChange(listener: (tools: readonly AnyTool[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Calls a tool by its server-side name; `signal` ends it and tells the server (`notifications/cancelled`). */
+  async call(tool: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult> {
+    const client = await this.ready(signal);
+    try {
+      const options = { timeout: noSdkTimeout, ...(signal ? { signal } : {}) };
+      return (await client.callTool({ name: tool, arguments: args }, undefined, options)) as CallToolResult;
+    } catch (error) {
+      throw this.callError(tool, error, signal);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.restartTimer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.close().catch(() => undefined);
+  }
+
+  /** The connected client: the live one, the reconnect under way, or a new attempt. */
+  private async ready(signal?: AbortSignal): Promise<Client> {
+    if (this.closed) throw new AgentboxError('TOOL_FAILED', `MCP server '${this.name}' is closed`);
+    if (this.client) return this.client;
+    clearTimeout(this.restartTimer);
+    this.connecting ??= this.open().finally(() => {
+      this.connecting = undefined;
+    });
+    if (!signal) return this.connecting;
+    if (signal.aborted) throw abortReason(signal);
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(abortReason(signal));
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([this.connecting, aborted]);
+    } finally {
+      if (onAbort) signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async open(): Promise<Client> {
+    const problems: string[] = [];
+    for (const transport of await this.options.transports()) {
+      const client = new Client(
+        { name: 'agentbox', version: '0.1.0' },
+        // No roots, sampling or elicitation: a server gets nothing from us it was not given.
+        { capabilities: {}, listChanged: { tools: { autoRefresh: false, debounceMs: 20, onChanged: () => void this.refresh(client) } } },
+      );
+      try {
+        await client.connect(transport);
+        this.listed = await listAllTools(client);
+      } catch (error) {
+        problems.push((error as Error).message);
+        await client.close().catch(() => undefined);
+        continue;
+      }
+      if (this.closed) {
+        await client.close().catch(() => undefined);
+        throw new AgentboxError('TOOL_FAILED', `MCP server '${this.name}' is closed`);
+      }
+      client.onclose = () => this.lost(client);
+      this.client = client;
+      this.connectedAt = Date.now();
+      this.publish();
+      return client;
+    }
+    const error = new AgentboxError('TOOL_FAILED', `cannot connect to MCP server '${this.name}': ${problems.join('; ')}${this.lastWords()}`);
+    this.scheduleRestart();
+    throw error;
+  }
+
+  private lost(client: Client): void {
+    if (this.client !== client || this.closed) return;
+    this.client = undefined;
+    if (Date.now() - this.connectedAt > healthyMs) this.failures = 0;
+    this.options.onWarning?.(`MCP server '${this.name}' went away${this.lastWords()}; restarting it`);
+    this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    if (this.closed || this.restartTimer !== undefined) return;
+    const { initialDelayMs = 250, maxDelayMs = 30_000 } = this.options.restart ?? {};
+    const delay = Math.min(maxDelayMs, initialDelayMs * 2 ** this.failures);
+    this.failures += 1;
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.ready().catch(() => undefined);
+    }, delay);
+    // A restart pending must not keep a CLI process alive.
+    (this.restartTimer as { unref?: () => void }).unref?.();
+  }
+
+  private async refresh(client: Client): Promise<void> {
+    if (this.client !== client) return;
+    try {
+      this.listed = await listAllTools(client);
+      this.publish();
+    } catch (error) {
+      this.options.onWarning?.(`MCP server '${this.name}': refreshing its tools failed: ${(error as Error).message}`);
+    }
+  }
+
+  private publish(): void {
+    this.current = this.listed.map((tool) => this.toTool(tool));
+    for (const listener of this.listeners) listener(this.current);
+  }
+
+  private toTool(tool: McpTool): Tool {
+    const name = `${this.name}_${tool.name.replace(/[^a-zA-Z0-9_-]/g, '_')}`;
+    const { $schema: _dialect, ...parameters } = tool.inputSchema as JsonSchema;
+    // Annotations are the server's hints, not promises: they only choose a default.
+    const destructive = tool.annotations?.destructiveHint === true && tool.annotations.readOnlyHint !== true;
+    const needsApproval = (this.options.requireApproval ?? []).includes(name) || (this.options.needsApproval ?? destructive);
+    const converted: Tool = {
+      name,
+      description: tool.description ?? tool.title ?? `${tool.name} (MCP server ${this.name})`,
+      parameters,
+      ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
+      ...(needsApproval ? { needsApproval: true } : {}),
+      execute: async (args, context) => {
+        const result = await this.call(tool.name, args, context.signal);
+        if (result.isError) throw new AgentboxError('TOOL_FAILED', mcpContentText(result.content) || `${name} reported an error`);
+        return mcpResultValue(result);
+      },
+    };
+    return converted;
+  }
+
+  private callError(tool: string, error: unknown, signal: AbortSignal | undefined): AgentboxError {
+    if (signal?.aborted) return abortReason(signal);
+    if (AgentboxError.isInstance(error)) return error;
+    if (error instanceof McpError && error.code === ErrorCode.ConnectionClosed) {
+      return new AgentboxError('TOOL_FAILED', `MCP server '${this.name}' went away during the call to ${tool}${this.lastWords()}; it is being restarted`);
+    }
+    if (error instanceof McpError && error.code === ErrorCode.RequestTimeout) {
+      return new AgentboxError('TOOL_TIMEOUT', `MCP server '${this.name}' did not answer ${tool} in time`);
+    }
+    return new AgentboxError('TOOL_FAILED', `MCP server '${this.name}', tool ${tool}: ${(error as Error).message ?? String(error)}`, { cause: error });
+  }
+
+  private lastWords(): string {
+    const words = this.options.lastWords?.().trim();
+    return words ? ` (it said: ${words.slice(-500)})` : '';
+  }
+}
+
+async function listAllTools(client: Client): Promise<McpTool[]> {
+  if (!client.getServerCapabilities()?.tools) return [];
+  const tools: McpTool[] = [];
+  let cursor: string | undefined;
+  // Bounded: a server that hands back cursors forever must not hang startup.
+  for (let page = 0; page < 100; page += 1) {
+    const result = await client.listTools(cursor ? { cursor } : {});
+    tools.push(...result.tools);
+    cursor = result.nextCursor;
+    if (!cursor) break;
+  }
+  return tools;
+}
+
+function abortReason(signal: AbortSignal): AgentboxError {
+  return AgentboxError.isInstance(signal.reason) ? signal.reason : new AgentboxError('CANCELLED', 'the call was cancelled');
+}

@@ -1,0 +1,147 @@
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ToolExecutor } from '../../agent/tools/tool-executor.js';
+import { ToolRegistry } from '../../agent/tools/tool-registry.js';
+import type { EventPayload } from '../../engine/events.js';
+import { McpToolSource } from '../../mcp/mcp-tool-source.js';
+import { mcpSourceOptions } from './load-mcp-tool-sources.js';
+
+const fixture = resolve(import.meta.dirname, '../../../test/fixtures/mcp/misbehaving-server.mjs');
+const sources: McpToolSource[] = [];
+
+afterEach(async () => {
+  await Promise.all(sources.splice(0).map((s) => s.close()));
+});
+
+async function start(env: Record<string, string> = {}, extra: { timeoutMs?: number; needsApproval?: boolean } = {}): Promise<McpToolSource> {
+  const source = await McpToolSource.connect({
+    ...mcpSourceOptions('fx', { command: process.execPath, args: [fixture], env, ...extra }),
+    restart: { initialDelayMs: 20, maxDelayMs: 100 },
+  });
+  sources.push(source);
+  return source;
+}
+
+function executorFor(source: McpToolSource, defaultTimeoutMs = 5000) {
+  const registry = new ToolRegistry();
+  registry.replaceSource(source.name, source.tools());
+  source.onChange((tools) => registry.replaceSource(source.name, tools));
+  const executor = new ToolExecutor({ registry, defaultTimeoutMs });
+  const events: EventPayload[] = [];
+  const call = async (name: string, args: Record<string, unknown> = {}, signal = new AbortController().signal) => {
+    const [result] = await executor.execute([{ id: 'c1', name, arguments: JSON.stringify(args) }], {
+      sessionId: 's',
+      principal: 'p',
+      step: 1,
+      signal,
+      emit: (e) => void events.push(e),
+      requestApproval: async (requests) => new Map(requests.map((r) => [r.callId, { approved: true, by: 'test' }])),
+    });
+    if (!result) throw new Error('no result');
+    return result;
+  };
+  return { registry, call, events };
+}
+
+describe('McpToolSource over stdio (a fixture server on the SDK)', () => {
+  it('starts the server with a scrubbed environment: listed variables only, never the host keys', async () => {
+    process.env.AGENTBOX_TEST_FAKE_SECRET = 'sk-must-not-leak';
+    process.env.OPENAI_API_KEY_FAKE_FOR_TEST = 'sk-nor-this';
+    process.env.AGENTBOX_TEST_PASSED = 'passed-through';
+    try {
+      const source = await start({ GIVEN: 'yes', FROM_HOST: '${env:AGENTBOX_TEST_PASSED}' });
+      const { call } = executorFor(source);
+      const result = await call('fx_env');
+      expect(result.ok).toBe(true);
+      const names = JSON.parse(String(result.ok && result.value)) as string[];
+      expect(names).toContain('GIVEN');
+      expect(names).toContain('FROM_HOST');
+      expect(names).not.toContain('AGENTBOX_TEST_FAKE_SECRET');
+      expect(names).not.toContain('OPENAI_API_KEY_FAKE_FOR_TEST');
+      expect(names.every((n) => ['GIVEN', 'FROM_HOST', 'PATH', 'HOME', 'USER', 'SHELL', 'TERM', 'LOGNAME'].includes(n))).toBe(true);
+    } finally {
+      delete process.env.AGENTBOX_TEST_FAKE_SECRET;
+      delete process.env.OPENAI_API_KEY_FAKE_FOR_TEST;
+      delete process.env.AGENTBOX_TEST_PASSED;
+    }
+  });
+
+  it('refuses an env reference to a variable that is not set, naming it', () => {
+    expect(() => mcpSourceOptions('fx', { command: 'x', args: [], env: { T: '${env:AGENTBOX_SURELY_UNSET}' } })).toThrow(
+      /tools\.mcp\.servers\.fx\.env\.T names the environment variable AGENTBOX_SURELY_UNSET/,
+    );
+  });
+
+  it('a server that crashes mid-call fails that call with its last words, and is restarted for the next', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'mcp-fx-')), 'log');
+    const source = await start({ FIXTURE_LOG: log });
+    const { call } = executorFor(source);
+    const crashed = await call('fx_crash');
+    expect(crashed.ok).toBe(false);
+    expect(!crashed.ok && crashed.error.code).toBe('TOOL_FAILED');
+    expect(crashed.output).toMatch(/went away during the call.*crashing on purpose/);
+    const again = await call('fx_env');
+    expect(again.ok).toBe(true);
+    expect(readFileSync(log, 'utf8').match(/started/g)).toHaveLength(2);
+  });
+
+  it('a call that hangs past the deadline is TOOL_TIMEOUT, and the server is told to cancel it', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'mcp-fx-')), 'log');
+    const source = await start({ FIXTURE_LOG: log }, { timeoutMs: 300 });
+    const { call } = executorFor(source);
+    const result = await call('fx_hang');
+    expect(!result.ok && result.error.code).toBe('TOOL_TIMEOUT');
+    await expect.poll(() => existsSync(log) && readFileSync(log, 'utf8'), { timeout: 3000 }).toContain('hang cancelled');
+  });
+
+  it('a cancelled turn cancels the call on the server', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'mcp-fx-')), 'log');
+    const source = await start({ FIXTURE_LOG: log });
+    const { call } = executorFor(source);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const result = await call('fx_hang', {}, controller.signal);
+    expect(!result.ok && result.error.code).toBe('CANCELLED');
+    await expect.poll(() => readFileSync(log, 'utf8'), { timeout: 3000 }).toContain('hang cancelled');
+  });
+
+  it('follows tools/list_changed: a tool the server adds joins the registry', async () => {
+    const source = await start();
+    const { registry, call } = executorFor(source);
+    expect(registry.has('fx_late')).toBe(false);
+    expect((await call('fx_add-tool', { name: 'late' })).ok).toBe(true);
+    await expect.poll(() => registry.has('fx_late'), { timeout: 3000 }).toBe(true);
+    const late = await call('fx_late');
+    expect(late.ok && late.value).toBe('late here');
+  });
+
+  it('destructiveHint asks for approval by default; needsApproval: false turns that off', async () => {
+    const hinted = await start();
+    expect(hinted.tools().find((t) => t.name === 'fx_wipe')?.needsApproval).toBe(true);
+    expect(hinted.tools().find((t) => t.name === 'fx_env')?.needsApproval).toBeUndefined();
+    const trusted = await start({}, { needsApproval: false });
+    expect(trusted.tools().find((t) => t.name === 'fx_wipe')?.needsApproval).toBeUndefined();
+  });
+
+  it('images and resource links reach the model as lines it can read', async () => {
+    const source = await start();
+    const { call } = executorFor(source);
+    const result = await call('fx_mixed');
+    expect(result.ok && result.value).toBe('see attachments\n[image image/png, 16 bytes]\n[resource link: report <file:///report.pdf> (application/pdf)]');
+  });
+
+  it('arguments are validated against the server schema before the call', async () => {
+    const source = await start();
+    const { call } = executorFor(source);
+    const result = await call('fx_add-tool', { name: 42 });
+    expect(!result.ok && result.error.code).toBe('TOOL_ARGS_INVALID');
+  });
+
+  it('a server that cannot start is TOOL_FAILED naming it', async () => {
+    await expect(McpToolSource.connect(mcpSourceOptions('gone', { command: process.execPath, args: ['-e', 'process.exit(1)'], env: {} }))).rejects.toThrow(
+      /cannot connect to MCP server 'gone'/,
+    );
+  });
+});
