@@ -5,7 +5,7 @@
 // a temp dir and runs the corpus on that build too (`.ci/run`).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,6 +28,18 @@ const compilers = {
   ],
 };
 
+// clang -O2 runs `wasm-opt` after linking when one is on PATH, and `npm run` puts binaryen's
+// (an assemblyscript dependency, in node_modules/.bin) there: `npm run build:wasm` then
+// emitted smaller modules than CI's plain `node build.mjs`. The compilers get a PATH
+// without node_modules/.bin, so every way of building gives the same bytes.
+const env = {
+  ...process.env,
+  PATH: (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter((entry) => !/node_modules[\\/]\.bin$/.test(entry))
+    .join(delimiter),
+};
+
 for (const [language, compile] of Object.entries(compilers)) {
   const dir = join(here, language);
   const target = outDir ? join(outDir, language) : dir;
@@ -36,7 +48,7 @@ for (const [language, compile] of Object.entries(compilers)) {
     const match = /^(.+)\.(c|rs)$/.exec(name);
     if (!match) continue;
     const [command, args] = compile(name, join(target, `${match[1]}.wasm`), dir);
-    execFileSync(command, args, { stdio: 'inherit', cwd: dir });
+    execFileSync(command, args, { stdio: 'inherit', cwd: dir, env });
     console.log(`built ${language}/${match[1]}.wasm`);
   }
 }
