@@ -74,10 +74,11 @@ describe('example WASM tools through createWasmTool', () => {
     });
   });
 
-  it('the committed example modules match a fresh build', () => {
+  it('the committed AssemblyScript example modules match a fresh build', () => {
     const out = mkdtempSync(join(tmpdir(), 'agentbox-asc-'));
     try {
-      execFileSync(process.execPath, [join(examples, 'build.mjs'), out], { cwd: root, stdio: 'pipe' });
+      // asc is an npm package; the C and Rust tools need apt toolchains, so .ci/run compares those.
+      execFileSync(process.execPath, [join(examples, 'build.mjs'), out, '--only=assemblyscript'], { cwd: root, stdio: 'pipe' });
       for (const name of ['json-query', 'text-stats']) {
         expect(Buffer.compare(readFileSync(join(out, `${name}.wasm`)), readFileSync(join(examples, name, `${name}.wasm`)))).toBe(0);
       }

@@ -61,7 +61,6 @@ export function createWasi(options: CreateWasiOptions): WasiContext {
   const denied = (): number => wasi.ERRNO_PERM;
   // No descriptor here is a socket: NOTSOCK for an open one, as wasmtime answers; BADF otherwise.
   const notSocket = (fd: number): number => (host.fds[fd] === undefined ? wasi.ERRNO_BADF : wasi.ERRNO_NOTSOCK);
-  const notSupported = (): number => wasi.ERRNO_NOTSUP;
   const decode = (ptr: number, len: number): string => new TextDecoder().decode(new Uint8Array(host.inst.exports.memory.buffer).slice(ptr, ptr + len));
 
   const overrides: Record<string, (...args: never[]) => unknown> = {
@@ -85,7 +84,14 @@ export function createWasi(options: CreateWasiOptions): WasiContext {
     sock_recv: notSocket,
     sock_send: notSocket,
     sock_shutdown: notSocket,
-    path_link: notSupported,
+    // The shim links its own in-memory inodes; granted directories answer for themselves.
+    path_link: (oldFd: number, oldFlags: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) => {
+      const from = host.fds[oldFd];
+      const to = host.fds[newFd];
+      if (from === undefined || to === undefined) return wasi.ERRNO_BADF;
+      if (!(from instanceof GrantedDirectoryFd) || !(to instanceof GrantedDirectoryFd)) return wasi.ERRNO_NOTDIR;
+      return from.link(decode(oldPtr, oldLen), oldFlags, to, decode(newPtr, newLen));
+    },
     // The shim answers NOTSUP without asking the descriptor.
     path_symlink: (targetPtr: number, targetLen: number, fd: number, linkPtr: number, linkLen: number) => {
       const dir = host.fds[fd];

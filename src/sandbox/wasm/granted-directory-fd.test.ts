@@ -165,3 +165,20 @@ describe('file times', () => {
     expect(adapter.stat(['f.txt'])?.modifiedMs).toBe(3_000_000);
   });
 });
+
+describe('GrantedDirectoryFd.link (path_link)', () => {
+  it("refuses hard links with link(2)'s EPERM, after the errnos a real link would give", () => {
+    const dir = preopen();
+    // EPERM, not success: the Node adapter refuses every file with a second name.
+    expect(dir.link('file.txt', 0, dir, 'copy.txt')).toBe(wasi.ERRNO_PERM);
+    expect(dir.path_filestat_get(0, 'copy.txt').ret).toBe(wasi.ERRNO_NOENT);
+    expect(dir.link('missing', 0, dir, 'copy.txt')).toBe(wasi.ERRNO_NOENT);
+    expect(dir.link('file.txt', 0, dir, 'sub/inner.txt')).toBe(wasi.ERRNO_EXIST);
+    expect(dir.link('sub', 0, dir, 'sub2')).toBe(wasi.ERRNO_PERM);
+    expect(dir.link('../file.txt', 0, dir, 'copy.txt')).toBe(wasi.ERRNO_NOTCAPABLE);
+    expect(dir.link('file.txt', 0, dir, '/abs')).toBe(wasi.ERRNO_NOTCAPABLE);
+    expect(dir.link('file.txt', 0, preopen(), 'copy.txt')).toBe(wasi.ERRNO_XDEV);
+    const readOnly = new GrantedDirectoryFd({ ...dir.root, writable: false }, [], '.');
+    expect(readOnly.link('file.txt', 0, readOnly, 'copy.txt')).toBe(wasi.ERRNO_ROFS);
+  });
+});

@@ -207,6 +207,33 @@ export class GrantedDirectoryFd extends Fd {
     return this.mutate(linkString, (path) => this.root.adapter.symlink(target, path));
   }
 
+  /**
+   * `path_link`: answers what link(2) would for a missing source (NOENT), a directory
+   * (PERM), a taken name (EXIST) or another grant (XDEV), and otherwise refuses with EPERM,
+   * link(2)'s errno for a file system that makes no hard links. Hard links are not made on
+   * purpose: the Node adapter refuses any file with more than one name (a name inside the
+   * grant may share its data with one outside, and no path can tell), so a link the guest
+   * made would lock it out of both names, in this run and every later one. Allowing the
+   * guest's own links would need every adapter to prove where each name of a file lives.
+   */
+  link(fromString: string, lookupFlags: number, target: GrantedDirectoryFd, toText: string): number {
+    if (target.root !== this.root) return wasi.ERRNO_XDEV;
+    const from = this.resolve(fromString);
+    if (from.path === null) return from.ret;
+    const to = target.resolve(toText);
+    if (to.path === null) return to.ret;
+    if (!this.root.writable) return wasi.ERRNO_ROFS;
+    try {
+      const source = this.root.adapter.stat(from.path, { follow: follows(lookupFlags) });
+      if (source === null) return wasi.ERRNO_NOENT;
+      if (source.kind === 'directory') return wasi.ERRNO_PERM;
+      if (this.root.adapter.stat(to.path, { follow: false }) !== null) return wasi.ERRNO_EXIST;
+      return wasi.ERRNO_PERM;
+    } catch (error) {
+      return errnoFromError(error);
+    }
+  }
+
   /** Rename within the same grant; the WASI host routes `path_rename` here. */
   rename(fromString: string, target: GrantedDirectoryFd, toText: string): number {
     if (target.root !== this.root) return wasi.ERRNO_XDEV;
