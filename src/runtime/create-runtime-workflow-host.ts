@@ -3,7 +3,9 @@ import { parseFetchRequest } from '../agent/tools/fetch/parse-fetch-request.js';
 import type { Authorizer } from '../auth/authorizer.js';
 import { toolPermission } from '../auth/create-tool-call-authorizer.js';
 import { AgentboxError } from '../errors/agentbox-error.js';
+import type { McpServerConfig } from '../config/mcp-config-schema.js';
 import type { BaseRuntime } from './base-runtime.js';
+import { configuredMcpServer } from './configured-mcp-server.js';
 import type { WorkflowHost } from '../workflow/workflow-host.js';
 
 export interface RuntimeWorkflowHostOptions {
@@ -18,6 +20,8 @@ export interface RuntimeWorkflowHostOptions {
    * Absent: the run's hosts apply as they are.
    */
   authorizer?: Pick<Authorizer, 'decide' | 'capabilitiesFor'>;
+  /** `call: mcp`: the servers a transport may name (`tools.mcp.servers`); their tools are in the runtime's registry. */
+  mcp?: { servers?: Record<string, McpServerConfig> };
 }
 
 /**
@@ -32,7 +36,7 @@ export interface RuntimeWorkflowHostOptions {
  * const host = createRuntimeWorkflowHost(runtime, { http: { hosts: ['api.example.com'] } });
  */
 export function createRuntimeWorkflowHost(
-  runtime: Pick<BaseRuntime, 'invokeTool' | 'model' | 'process'>,
+  runtime: Pick<BaseRuntime, 'invokeTool' | 'model' | 'process' | 'tools'>,
   options: RuntimeWorkflowHostOptions = {},
 ): WorkflowHost {
   const maxBytes = options.http?.maxBytes ?? 1024 * 1024;
@@ -54,6 +58,24 @@ export function createRuntimeWorkflowHost(
         signal: request.signal,
       });
       return { url: result.url, status: result.status, headers: result.headers, body: result.body };
+    },
+    async callMcp(request) {
+      const server = configuredMcpServer(request.transport, options.mcp?.servers ?? {});
+      if (request.method === 'tools/list') {
+        const prefix = `${server}_`;
+        return {
+          tools: runtime.tools
+            .list()
+            .filter((t) => t.name.startsWith(prefix))
+            .filter((t) => options.authorizer?.decide(request.principal, toolPermission(t.name)).allowed ?? true)
+            .map((t) => ({ name: t.name.slice(prefix.length), description: t.description, inputSchema: t.parameters })),
+        };
+      }
+      return this.callTool({
+        ...request,
+        name: `${server}_${String(request.parameters.name)}`,
+        arguments: (request.parameters.arguments ?? {}) as Record<string, unknown>,
+      });
     },
     async callTool(request) {
       const result = await runtime.invokeTool({

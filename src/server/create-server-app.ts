@@ -67,6 +67,8 @@ export interface ServerAppOptions {
   workflowJournal?: WorkflowJournal;
   /** `call: http | openapi` of the service's runs: `tools.http` (hosts, body cap, deadline). Default: no host. */
   workflowHttp?: RuntimeWorkflowHostOptions['http'];
+  /** `call: mcp` of the service's runs: the configured servers (`tools.mcp`). Default: none. */
+  workflowMcp?: RuntimeWorkflowHostOptions['mcp'];
   /** `$secrets` of the service's runs (`workflow.secrets`, read from configuration; redacted from every journal event). */
   workflowSecrets?: Record<string, string>;
   /** This process's lease holder id for workflow runs (`agentbox/node`: host and pid); default a random id. */
@@ -161,7 +163,7 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   registerModelRoutes(routes, deps);
   const workflows = new WorkflowRuns({
     journal: options.workflowJournal ?? new MemoryWorkflowJournal(),
-    host: createRuntimeWorkflowHost(runtime, { http: options.workflowHttp ?? {}, authorizer }),
+    host: createRuntimeWorkflowHost(runtime, { http: options.workflowHttp ?? {}, mcp: options.workflowMcp ?? {}, authorizer }),
     ...(options.workflowSecrets ? { secrets: options.workflowSecrets } : {}),
     ...(options.workflowHolder !== undefined ? { holder: options.workflowHolder } : {}),
     onError: (error) => options.onInternalError?.(error),

@@ -1,5 +1,6 @@
 import { expressionBody } from './runtime-expression.js';
 import { httpMethods } from './run-http.js';
+import { mcpMethods } from './run-mcp.js';
 import { issue, type WorkflowIssue } from './workflow-issue.js';
 
 const isLiteral = (value: unknown): value is string => typeof value === 'string' && expressionBody(value) === undefined;
@@ -46,4 +47,30 @@ function checkEndpoint(endpoint: unknown, at: string, missing: string): Workflow
   }
   if (url && (url.protocol === 'http:' || url.protocol === 'https:')) return [];
   return [issue('structure', at, `'${uri.slice(0, 200)}' is not an absolute http(s) URL or URI template`)];
+}
+
+/**
+ * `call: mcp`: a transport (which must name a configured server, checked when it runs), a
+ * method agentbox runs (`tools/call`, `tools/list`; the prompts and resources methods are
+ * valid DSL that this version does not run yet), and for `tools/call` the tool's name.
+ */
+export function checkCallMcp(args: Record<string, unknown> | undefined, path: string): WorkflowIssue[] {
+  const issues: WorkflowIssue[] = [];
+  const method = args?.method ?? 'tools/call';
+  if (isLiteral(method) && !(mcpMethods as readonly string[]).includes(method)) {
+    issues.push(
+      issue(
+        'not-implemented',
+        `${path}/with/method`,
+        `MCP method ${method} is not supported by this version of agentbox yet (it runs ${mcpMethods.join(', ')})`,
+      ),
+    );
+  }
+  if (args?.transport === undefined)
+    issues.push(issue('structure', `${path}/with/transport`, 'call: mcp needs `with.transport` (stdio or http) naming a configured server'));
+  const parameters = args?.parameters as Record<string, unknown> | undefined;
+  if (method === 'tools/call' && typeof parameters !== 'string' && typeof parameters?.name !== 'string') {
+    issues.push(issue('structure', `${path}/with/parameters/name`, 'tools/call needs `with.parameters.name`, the tool to call'));
+  }
+  return issues;
 }

@@ -91,6 +91,8 @@ const specificity = [
   'minProperties',
 ];
 
+const discriminators = new Set(['const', 'not', 'oneOf', 'anyOf']);
+
 /** Per top-level task (or document field), the most specific error at the deepest path. */
 function mostSpecific(errors: SchemaError[]): SchemaError[] {
   const groups = new Map<string, SchemaError[]>();
@@ -107,7 +109,11 @@ function deepestOf(errors: SchemaError[]): SchemaError[] {
   const atDeepest = errors.filter((e) => depth(e) === deepest);
   const byPath = new Map<string, SchemaError[]>();
   for (const e of atDeepest) byPath.set(e.path, [...(byPath.get(e.path) ?? []), e]);
-  return [...byPath.values()].map((group) => {
+  // A `const` (or `not`) alone is a discriminator of a oneOf branch this task is not (`call: http` when
+  // it is `call: mcp`): noise when another path says what is wrong with the branch it is.
+  const groups = [...byPath.values()];
+  const meaningful = groups.length > 1 ? groups.filter((g) => !g.every((e) => discriminators.has(e.keyword))) : groups;
+  return (meaningful.length > 0 ? meaningful : groups).map((group) => {
     const ranked = group.filter((e) => specificity.includes(e.keyword));
     ranked.sort((a, b) => specificity.indexOf(a.keyword) - specificity.indexOf(b.keyword));
     const required = group.filter((e) => e.keyword === 'required');

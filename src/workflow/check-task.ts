@@ -3,7 +3,7 @@ import type { TaskKind } from './task-kind.js';
 import { issue, type WorkflowIssue } from './workflow-issue.js';
 import type { Task } from './workflow-definition.js';
 import { checkListen, checkRunScript, checkRunWorkflow } from './check-run-task.js';
-import { checkCallHttp, checkCallOpenApi } from './check-call-task.js';
+import { checkCallHttp, checkCallMcp, checkCallOpenApi } from './check-call-task.js';
 
 const directives = new Set(['continue', 'exit', 'end']);
 
@@ -55,6 +55,7 @@ export function checkTask(
       }
       if (resolved.kind === 'spec' && resolved.name === 'http') issues.push(...checkCallHttp(t.with, path));
       if (resolved.kind === 'spec' && resolved.name === 'openapi') issues.push(...checkCallOpenApi(t.with, path));
+      if (resolved.kind === 'spec' && resolved.name === 'mcp') issues.push(...checkCallMcp(t.with, path));
       break;
     }
     case 'run': {

@@ -10,7 +10,7 @@ export type CallSupport = 'runs' | 'refused' | 'not-implemented';
 const specCalls: Record<string, CallSupport> = {
   http: 'runs',
   openapi: 'runs',
-  mcp: 'not-implemented',
+  mcp: 'runs',
   a2a: 'not-implemented',
   grpc: 'refused',
   asyncapi: 'refused',

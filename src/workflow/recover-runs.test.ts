@@ -12,17 +12,24 @@ const definition = {
   do: [{ one: { call: 'tool', with: { name: 't', arguments: { n: 1 } } } }, { pause: { wait: { milliseconds: 60_000 } } }, { two: { set: { done: true } } }],
 };
 
+/** Polls instead of sleeping a fixed time: validation before a run starts takes what it takes on a busy machine. */
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((r) => setTimeout(r, 5));
+}
+
 describe('WorkflowEngine.recover', () => {
   it('resumes runs whose process died and leaves a run another process holds alone', async () => {
     const journal = new MemoryWorkflowJournal();
     const clock = fakeClock();
-    const dead = new WorkflowEngine({ journal, host: scriptedHost({ t: () => new Promise(() => {}) }), jq, clock, holder: 'dead', leaseTtlMs: 1000 });
+    const deadHost = scriptedHost({ t: () => new Promise(() => {}) });
+    const dead = new WorkflowEngine({ journal, host: deadHost, jq, clock, holder: 'dead', leaseTtlMs: 1000 });
     void dead.start(definition, { runId: 'crashed' });
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => deadHost.calls.length === 1);
     clock.advance(1001);
-    const alive = new WorkflowEngine({ journal, host: scriptedHost({ t: () => new Promise(() => {}) }), jq, clock, holder: 'alive' });
+    const aliveHost = scriptedHost({ t: () => new Promise(() => {}) });
+    const alive = new WorkflowEngine({ journal, host: aliveHost, jq, clock, holder: 'alive' });
     void alive.start(definition, { runId: 'held' });
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => aliveHost.calls.length === 1);
     const host = scriptedHost({ t: () => 1 });
     const results = await new WorkflowEngine({ journal, host, jq, clock, holder: 'server' }).recover();
     expect(results.map((r) => [r.runId, r.status])).toEqual([['crashed', 'completed']]);
@@ -34,12 +41,13 @@ describe('WorkflowEngine.recover', () => {
     const journal = new MemoryWorkflowJournal();
     const hang = scriptedHost({ t: () => new Promise(() => {}) });
     void new WorkflowEngine({ journal, host: hang, jq, clock: systemWorkflowClock, holder: 'dead', leaseTtlMs: 30 }).start(definition, { runId: 'r' });
-    await new Promise((r) => setTimeout(r, 60));
+    await until(() => hang.calls.length === 1);
+    await new Promise((r) => setTimeout(r, 40)); // its lease lapses
     const server = scriptedHost({ t: () => 1 });
     const controller = new AbortController();
     const recovering = new WorkflowEngine({ journal, host: server, jq, clock: systemWorkflowClock, holder: 'server' }).recover({ signal: controller.signal });
     // The recovered run is now in its minute-long wait when the server stops.
-    await new Promise((r) => setTimeout(r, 50));
+    await until(async () => JSON.stringify((await journal.events('r')).at(-1)).includes('"path":"/do/1/pause"'));
     controller.abort();
     expect(await recovering).toEqual([]);
     const events = await journal.events('r');

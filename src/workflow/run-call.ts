@@ -2,6 +2,7 @@ import { AgentboxError } from '../errors/agentbox-error.js';
 import type { Execution, TaskOutcome } from './execution.js';
 import { httpCallOf, sendHttp } from './run-http.js';
 import { runOpenApi } from './run-openapi.js';
+import { runMcp } from './run-mcp.js';
 import { evaluateTemplate } from './runtime-expression.js';
 import type { TaskRun } from './run-task-kind.js';
 import type { CallTask } from './workflow-definition.js';
@@ -58,6 +59,8 @@ export async function runCall(execution: Execution, run: TaskRun): Promise<TaskO
         return { output: await sendHttp(host, { ...base, hosts: execution.options.hosts }, httpCallOf(args, run.input, run.path)) };
       case 'openapi':
         return { output: await runOpenApi(host, { ...base, hosts: execution.options.hosts }, args) };
+      case 'mcp':
+        return { output: await runMcp(host, base, args) };
       default:
         throw fault('configuration', run.path, `call: ${name} is not supported by this version of agentbox yet`);
     }

@@ -25,6 +25,19 @@ export interface WorkflowHost {
    * refuse a host not granted, redirect hops included (TOOL_HOST_DENIED), and cap the body.
    */
   callHttp?(request: WorkflowCallBase & WorkflowHttpRequest): Promise<WorkflowHttpResponse>;
+  /**
+   * `call: mcp`: one request to the MCP server the transport names. The runtime's host
+   * reaches only servers configured under `tools.mcp.servers` (a workflow never starts a
+   * process or opens a connection of its own) and calls their tools through the executor.
+   */
+  callMcp?(request: WorkflowCallBase & WorkflowMcpRequest): Promise<unknown>;
+}
+
+/** `call: mcp`'s `with`, evaluated: the spec's method, its parameters and the server's transport. */
+export interface WorkflowMcpRequest {
+  method: 'tools/call' | 'tools/list';
+  parameters: Record<string, unknown>;
+  transport: { stdio?: { command?: unknown; arguments?: unknown }; http?: { endpoint?: unknown } };
 }
 
 /** One HTTP request of `call: http` or `call: openapi`, already built (URL, headers, body). */

@@ -67,7 +67,7 @@ async function withEngine<T>(
     const runtime = await context.openRuntime();
     const engine = new WorkflowEngine({
       journal,
-      host: createRuntimeWorkflowHost(runtime, { http: config.tools.http ?? {}, authorizer: createAuthorizer(config.auth) }),
+      host: createRuntimeWorkflowHost(runtime, { http: config.tools.http ?? {}, mcp: config.tools.mcp, authorizer: createAuthorizer(config.auth) }),
       secrets: workflowSecrets(config),
       holder: nodeLeaseHolder(),
       ...(options.resolveWorkflow ? { resolveWorkflow: options.resolveWorkflow } : {}),

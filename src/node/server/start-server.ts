@@ -97,6 +97,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     workflowJournal,
     workflowHolder: nodeLeaseHolder(),
     workflowHttp: config.tools.http ?? {},
+    workflowMcp: config.tools.mcp,
     workflowSecrets: serverWorkflowSecrets(config, logger),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });
