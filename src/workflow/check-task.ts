@@ -11,7 +11,7 @@ const directives = new Set(['continue', 'exit', 'end']);
 export function checkTask(
   task: Task,
   kind: TaskKind | undefined,
-  context: { path: string; siblings: Set<string>; functions: Record<string, unknown> | undefined },
+  context: { path: string; siblings: Set<string>; functions: Record<string, unknown> | undefined; catalogs?: Record<string, unknown> | undefined },
 ): WorkflowIssue[] {
   const { path } = context;
   // biome-ignore lint/suspicious/noExplicitAny: an unvalidated DSL task read by shape; each field is checked where it is used
@@ -48,7 +48,10 @@ export function checkTask(
       } else if (resolved.kind === 'spec' && resolved.support === 'not-implemented') {
         issues.push(issue('not-implemented', `${path}/call`, `call: ${t.call} is not supported by this version of agentbox yet`));
       } else if (resolved.kind === 'catalog') {
-        issues.push(issue('not-implemented', `${path}/call`, `cataloged function '${t.call}' cannot be resolved by this version yet`));
+        const catalog = t.call.slice(t.call.lastIndexOf('@') + 1);
+        if (!context.catalogs || !Object.hasOwn(context.catalogs, catalog)) {
+          issues.push(issue('unknown-function', `${path}/call`, `cataloged function '${t.call}': no catalog '${catalog}' declared under use.catalogs`));
+        }
       }
       if (resolved.kind === 'runtime' && resolved.name === 'tool' && typeof t.with?.name !== 'string') {
         issues.push(issue('structure', `${path}/with/name`, 'call: tool needs `with.name`, the tool to call'));

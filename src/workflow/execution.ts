@@ -50,6 +50,8 @@ export interface ExecutionOptions {
   random: () => number;
   /** Sub-workflows the run may start (`run: workflow`), by `namespace/name:version`, journaled with the run. */
   workflows: Record<string, WorkflowDefinition>;
+  /** Cataloged functions, fetched and journaled when the run started. */
+  catalogFunctions?: Record<string, unknown>;
   /** How many `run: workflow` levels this execution is inside (a self-running workflow stops at a limit). */
   depth: number;
   /** The run's `run: script` sandbox, opened when a script first runs. */

@@ -34,3 +34,11 @@ export function resolveCall(name: string, declared: Record<string, unknown> | un
   if (catalogReference.test(name)) return { kind: 'catalog', name };
   return { kind: 'unknown', name };
 }
+
+/** `name:version@catalog` split, or undefined when it is not a catalog reference. */
+export function parseCatalogReference(reference: string): { name: string; version: string; catalog: string } | undefined {
+  if (!catalogReference.test(reference)) return undefined;
+  const at = reference.lastIndexOf('@');
+  const colon = reference.indexOf(':');
+  return { name: reference.slice(0, colon), version: reference.slice(colon + 1, at), catalog: reference.slice(at + 1) };
+}

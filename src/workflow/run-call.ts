@@ -22,8 +22,14 @@ export async function runCall(execution: Execution, run: TaskRun): Promise<TaskO
   const { definition, recorder, host, principal, runId, signal } = execution.options;
   let name = (run.task as CallTask).call;
   let args = ((await evaluateTemplate((run.task as CallTask).with ?? {}, run.input, run.scope)) ?? {}) as Record<string, unknown>;
-  for (let depth = 0; definition.use?.functions && Object.hasOwn(definition.use.functions, name); depth += 1) {
-    const fn = definition.use.functions[name] as CallTask;
+  const catalog = execution.options.catalogFunctions ?? {};
+  const declared = (fn: string): CallTask | undefined =>
+    definition.use?.functions && Object.hasOwn(definition.use.functions, fn)
+      ? (definition.use.functions[fn] as CallTask)
+      : Object.hasOwn(catalog, fn)
+        ? (catalog[fn] as CallTask)
+        : undefined;
+  for (let depth = 0, fn = declared(name); fn !== undefined; depth += 1, fn = declared(name)) {
     if (depth >= MAX_FUNCTION_DEPTH || typeof fn.call !== 'string') {
       throw fault('configuration', run.path, `function '${name}' is not a call, or declared functions call each other more than ${MAX_FUNCTION_DEPTH} deep`);
     }

@@ -1,4 +1,4 @@
-import type { WorkflowDefinition } from './workflow-definition.js';
+import type { FunctionDefinition, WorkflowDefinition } from './workflow-definition.js';
 import type { WorkflowProblem } from './workflow-problem.js';
 
 /**
@@ -15,6 +15,8 @@ export type RunEventPayload =
       principal: string;
       /** The sub-workflows `run: workflow` may start, resolved when the run started (by `namespace/name:version`). */
       workflows?: Record<string, WorkflowDefinition>;
+      /** The cataloged functions (`name:version@catalog`) as fetched when the run started. */
+      functions?: Record<string, FunctionDefinition>;
       /** The hosts `call: http | openapi` may reach in this run (config plus `--allow-host`), kept for resumes. */
       hosts?: string[];
     }

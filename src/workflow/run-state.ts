@@ -1,6 +1,6 @@
 import { AgentboxError } from '../errors/agentbox-error.js';
 import { isTerminal, type RunEvent, type RunStatus } from './run-events.js';
-import type { WorkflowDefinition } from './workflow-definition.js';
+import type { FunctionDefinition, WorkflowDefinition } from './workflow-definition.js';
 import type { WorkflowProblem } from './workflow-problem.js';
 
 export interface TaskRecord {
@@ -16,6 +16,8 @@ export interface RunState {
   definition: WorkflowDefinition | undefined;
   /** Sub-workflows resolved at the start, by `namespace/name:version`. */
   workflows: Record<string, WorkflowDefinition>;
+  /** Cataloged functions fetched at the start, by reference. */
+  functions: Record<string, FunctionDefinition>;
   input: unknown;
   principal: string;
   /** The run's granted hosts, when it was started with a list (`run.started`). */
@@ -44,6 +46,7 @@ export function emptyRunState(runId: string): RunState {
     status: 'running',
     definition: undefined,
     workflows: {},
+    functions: {},
     input: null,
     principal: '',
     startedAt: 0,
@@ -74,6 +77,7 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       state.input = event.input;
       state.principal = event.principal;
       state.workflows = event.workflows ?? {};
+      state.functions = event.functions ?? {};
       if (event.hosts) state.hosts = event.hosts;
       state.startedAt = event.time;
       break;

@@ -69,11 +69,14 @@ describe('validateWorkflow', () => {
     const result = await validateWorkflow(
       {
         document: doc,
-        do: [{ f: { listen: { to: { one: { with: { type: 'order' }, correlate: {} } } } } }, { h: { call: 'summarize:1.0.0@community', with: {} } }],
+        do: [
+          { f: { listen: { to: { one: { with: { type: 'order' }, correlate: {} } } } } },
+          { h: { call: 'mcp', with: { method: 'prompts/list', transport: { stdio: { command: 'x' } } } } },
+        ],
       },
       { jq },
     );
     expect(result.ok).toBe(true);
-    expect(result.issues.map((i) => `${i.severity} ${i.path}`)).toEqual(['warning /do/0/f/listen/to/one', 'warning /do/1/h/call']);
+    expect(result.issues.map((i) => `${i.severity} ${i.path}`)).toEqual(['warning /do/0/f/listen/to/one', 'warning /do/1/h/with/method']);
   });
 });

@@ -5,6 +5,7 @@ import type { RunEvent, RunStatus } from './run-events.js';
 import { RunRecorder, type WorkflowClock } from './run-recorder.js';
 import { secretRedactor } from './redact-secrets.js';
 import { resultOf } from './run-report.js';
+import { resolveCatalogFunctions } from './resolve-catalog-functions.js';
 import { emptyRunState, foldRunEvents, type RunState } from './run-state.js';
 import { systemWorkflowClock } from './system-workflow-clock.js';
 import { validateWorkflow } from './validate-workflow.js';
@@ -114,6 +115,21 @@ export class WorkflowEngine {
     });
     if (resolved.issues.length > 0) throw new WorkflowValidationError(resolved.issues);
     const { [workflowKey(workflow.document)]: _self, ...workflows } = resolved.workflows;
+    const runId = options.runId ?? this.#o.newId?.() ?? crypto.randomUUID();
+    const catalog = await resolveCatalogFunctions([workflow, ...Object.values(workflows)], {
+      host: this.#o.host,
+      principal: options.principal ?? 'local',
+      runId,
+      ...(options.hosts ? { hosts: options.hosts } : {}),
+      check: async (fn, reference) => {
+        const checked = await validateWorkflow(
+          { document: { dsl: '1.0.0', namespace: 'catalog', name: 'function', version: '0.0.0' }, do: [{ [reference.split(':')[0] ?? 'fn']: fn }] },
+          { jq: this.#jq },
+        );
+        return checked.issues;
+      },
+    });
+    if (catalog.issues.length > 0) throw new WorkflowValidationError(catalog.issues);
     try {
       assertMatchesSchema(workflow.input?.schema, options.input ?? {}, { instance: '', what: 'the workflow input' });
     } catch (error) {
@@ -121,7 +137,6 @@ export class WorkflowEngine {
       const detail = WorkflowFault.isFault(error) ? error.problem.detail : String(error);
       throw new AgentboxError('INVALID_INPUT', `the workflow input does not match input.schema: ${detail}`, { cause: error });
     }
-    const runId = options.runId ?? this.#o.newId?.() ?? crypto.randomUUID();
     const state = emptyRunState(runId);
     const recorder = this.#recorder(state);
     recorder.record({
@@ -130,6 +145,7 @@ export class WorkflowEngine {
       input: options.input ?? {},
       principal: options.principal ?? 'local',
       ...(Object.keys(workflows).length > 0 ? { workflows } : {}),
+      ...(Object.keys(catalog.functions).length > 0 ? { functions: catalog.functions } : {}),
       ...(options.hosts ? { hosts: [...options.hosts] } : {}),
     });
     // The first event goes in with the run's row and its lease, in one transaction.
@@ -293,6 +309,7 @@ export class WorkflowEngine {
       secrets: this.#o.secrets ?? {},
       random: this.#o.random ?? Math.random,
       workflows: { ...state.workflows, [workflowKey(definition.document)]: definition },
+      catalogFunctions: state.functions,
       depth: 0,
       scripts: () => this.#sandbox(),
     });
