@@ -50,6 +50,7 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
       'configFileNames',
       'createFsTools',
       'createIsolateSandbox',
+      'createPromptFolder',
       'createQuickJsWorkerSandbox',
       'defaultStorePath',
       'findConfigFile',
@@ -85,6 +86,10 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
   'agentbox/server': {
     module: () => import('../src/server/index.js'),
     names: ['createServerApp', 'createServerAuthorizer', 'hashApiKey', 'openApiDocument'],
+  },
+  'agentbox/prompt': {
+    module: () => import('../src/prompt/index.js'),
+    names: ['createMemoryPromptLoader', 'createPromptRenderer', 'hashText', 'parsePromptFile', 'renderPrompt', 'validateJson'],
   },
   'agentbox/workflow': {
     module: () => import('../src/workflow/index.js'),
@@ -125,7 +130,7 @@ describe('package.json exports', () => {
   it('maps every subpath to a built entry, types first, agentbox/test by platform', async () => {
     const { default: pkg } = await import('../package.json', { with: { type: 'json' } });
     const exports = pkg.exports as Record<string, Record<string, unknown>>;
-    expect(Object.keys(exports).sort()).toEqual(['.', './node', './sandbox', './server', './test', './web', './workflow']);
+    expect(Object.keys(exports).sort()).toEqual(['.', './node', './prompt', './sandbox', './server', './test', './web', './workflow']);
     for (const [subpath, target] of Object.entries(exports)) {
       if (subpath === './test') continue;
       expect(Object.keys(target), subpath).toEqual(['types', 'default']);

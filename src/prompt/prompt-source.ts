@@ -1,3 +1,6 @@
+import type { OutputSpec } from '../agent/structured-output.js';
+import type { PromptRecord } from '../engine/prompt-record.js';
+
 /**
  * Where prompt files come from. The core renders; a platform adapter finds the text (Node: a
  * prompt folder on disk; a browser or a test: a map of sources).
@@ -32,3 +35,27 @@ export type PromptReference =
       file?: string;
       input?: Record<string, unknown>;
     };
+
+/** A prompt rendered for a turn: its record and the turn settings its front matter gives. */
+export interface PromptTurn {
+  record: PromptRecord;
+  /** The turn's `input` as listings show it: the last user message. */
+  input: string;
+  model?: string;
+  temperature?: number;
+  maxTokens?: number;
+  /** Only these tools are offered. */
+  tools?: string[];
+  /** The declared answer shape (JSON Schema). */
+  output?: OutputSpec;
+}
+
+/**
+ * Renders `process({ prompt })` (see `createPromptRenderer` in `agentbox/prompt`). An
+ * interface here, so the runtime does not import the template engine.
+ */
+export interface PromptRenderer {
+  render(reference: PromptReference): Promise<PromptTurn>;
+  /** Where prompt files are read from, when there is such a place. */
+  readonly loader?: PromptLoader;
+}

@@ -55,6 +55,7 @@ export function runtimeOptionsFromConfig(config: AgentboxConfig, parts: Platform
     tools: requireApproval(chosen, config.tools.requireApproval),
     maxSteps: config.agent.maxSteps,
     toolTimeoutMs: config.agent.toolTimeoutMs,
+    structuredOutput: config.llm.structuredOutput,
     ...(parts.cpuTime ? { cpuTime: parts.cpuTime } : {}),
     ...(config.agent.system !== undefined ? { system: config.agent.system } : {}),
     ...(config.llm.temperature !== undefined ? { temperature: config.llm.temperature } : {}),

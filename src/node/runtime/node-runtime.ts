@@ -4,6 +4,8 @@ import { BaseRuntime, type RuntimeOptions } from '../../runtime/base-runtime.js'
 import { runtimeOptionsFromConfig, type RuntimeOverrides } from '../../runtime/runtime-options-from-config.js';
 import { openSessionStore } from '../store/open-session-store.js';
 import { ProcessMonitor } from '../monitor/process-monitor.js';
+import { createPromptFolder } from '../prompt/prompt-folder.js';
+import { createPromptRenderer } from '../../prompt/create-prompt-renderer.js';
 
 export interface NodeRuntimeOverrides extends RuntimeOverrides {
   store?: SessionStore;
@@ -46,7 +48,8 @@ export class NodeRuntime extends BaseRuntime {
     const configured = rest.tools || !declaresTools(config) ? { tools: [], close: async () => undefined } : await loadTools(config);
     try {
       const store = storeOverride ?? (await openSessionStore(config.store));
-      const { options } = runtimeOptionsFromConfig(config, { store, configuredTools: configured.tools, cpuTime: processCpuMs }, rest);
+      const prompts = rest.prompts ?? createPromptRenderer(createPromptFolder({ dir: config.prompts.dir }));
+      const { options } = runtimeOptionsFromConfig(config, { store, configuredTools: configured.tools, cpuTime: processCpuMs }, { ...rest, prompts });
       return new NodeRuntime(config, options, configured.close);
     } catch (error) {
       await configured.close();
