@@ -43,8 +43,9 @@ beforeEach(() => {
 describe('agentbox prompt render', () => {
   it('prints the rendered messages by role, and --json with the hash and input', async () => {
     const text = await runCli(['prompt', 'render', 'greet', '--input', '{"name":"Ann"}'], { env, cwd });
-    expect(text.stderr).toMatch(/^greet \(sha256 [0-9a-f]{12}, model greeter, output schema\)/);
-    expect(text.stdout).toBe('--- system\nYou greet people. Be brief.\n--- (the session history goes here)\n--- user\nI am Ann.\n');
+    // `greeter` has no known tokenizer: the counts are estimates, and say so.
+    expect(text.stderr).toMatch(/^greet \(sha256 [0-9a-f]{12}, model greeter, output schema, ~21 tokens \(estimated\)\)/);
+    expect(text.stdout).toBe('--- system (11 tokens)\nYou greet people. Be brief.\n--- (the session history goes here)\n--- user (7 tokens)\nI am Ann.\n');
     expect(text.code).toBe(0);
     const json = await runCli(['prompt', 'render', 'prompts/greet.prompt', '--input', '{"name":"Ann"}', '--json'], { env, cwd });
     expect(JSON.parse(json.stdout)).toMatchObject({
@@ -57,6 +58,7 @@ describe('agentbox prompt render', () => {
       ],
       historyAt: 1,
       model: 'greeter',
+      tokens: { model: 'greeter', total: 21, exact: false, perMessage: [11, 7] },
     });
   });
 
@@ -68,6 +70,13 @@ describe('agentbox prompt render', () => {
     const result = await runCli(['prompt', 'render', ...args], { env, cwd });
     expect(result.stderr).toMatch(message);
     expect(result.code).toBe(2);
+  });
+
+  it('counts exactly for an OpenAI-family model (the configured one when the file names none)', async () => {
+    writeFileSync(join(cwd, 'prompts', 'plain.prompt'), '{{role "user"}}Hello, how are you?');
+    const json = await runCli(['prompt', 'render', 'plain', '--json'], { env: { ...env, AGENTBOX_MODEL: 'gpt-4o' }, cwd });
+    // The tokenizer's own chat count for [{ role: 'user', content: 'Hello, how are you?' }] with gpt-4o.
+    expect(JSON.parse(json.stdout).tokens).toEqual({ model: 'gpt-4o', total: 13, exact: true, perMessage: [10] });
   });
 });
 

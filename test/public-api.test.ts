@@ -89,7 +89,17 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
   },
   'agentbox/prompt': {
     module: () => import('../src/prompt/index.js'),
-    names: ['createMemoryPromptLoader', 'createPromptRenderer', 'hashText', 'parsePromptFile', 'renderPrompt', 'validateJson'],
+    names: [
+      'countMessageTokens',
+      'countTextTokens',
+      'createMemoryPromptLoader',
+      'createPromptRenderer',
+      'encodingForModel',
+      'hashText',
+      'parsePromptFile',
+      'renderPrompt',
+      'validateJson',
+    ],
   },
   'agentbox/workflow': {
     module: () => import('../src/workflow/index.js'),

@@ -11,3 +11,5 @@ export type { PromptLoader, PromptReference, PromptRenderer, PromptSource, Promp
 export { createMemoryPromptLoader } from './memory-prompt-loader.js';
 export { validateJson } from './validate-json.js';
 export { hashText } from './hash-text.js';
+export { countMessageTokens, countTextTokens, type TokenCount } from './tokens/count-tokens.js';
+export { encodingForModel, type EncodingName } from './tokens/encoding-for-model.js';

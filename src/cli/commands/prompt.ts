@@ -27,8 +27,20 @@ export function registerPromptCommands(program: Command): void {
       const { renderPrompt } = await import('../../prompt/render-prompt.js');
       const source = await folder.load(file);
       const { prompt: parsed, record } = await renderPrompt({ prompt: source, input, loadPartial: (name) => folder.loadPartial(name, file) });
+      // Counted for the model the prompt names, else the configured one (an estimate when its tokenizer is unknown).
+      const model = parsed.model ?? (await new CliContext(command).loadConfig()).llm.model ?? 'unknown';
+      const { countMessageTokens } = await import('../../prompt/tokens/count-tokens.js');
+      const counts = await Promise.all(record.messages.map((m) => countMessageTokens([m], { model })));
+      const total = await countMessageTokens(record.messages, { model });
+      // Per message without the 3 tokens that prime the reply (counted once, in the total).
+      const tokens = { model, total: total.tokens, exact: total.exact, perMessage: counts.map((c) => c.tokens - 3) };
       if (options.json) {
-        const out = { ...record, ...(parsed.model ? { model: parsed.model } : {}), ...(parsed.outputSchema ? { outputSchema: parsed.outputSchema } : {}) };
+        const out = {
+          ...record,
+          ...(parsed.model ? { model: parsed.model } : {}),
+          ...(parsed.outputSchema ? { outputSchema: parsed.outputSchema } : {}),
+          tokens,
+        };
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         return;
       }
@@ -36,9 +48,10 @@ export function registerPromptCommands(program: Command): void {
         `sha256 ${record.hash.slice(0, 12)}`,
         ...(parsed.model ? [`model ${parsed.model}`] : []),
         ...(parsed.outputSchema ? ['output schema'] : []),
+        total.exact ? `${total.tokens} tokens` : `~${total.tokens} tokens (estimated)`,
       ];
       process.stderr.write(`${record.file} (${facts.join(', ')})\n`);
-      process.stdout.write(formatMessages(record.messages, record.historyAt));
+      process.stdout.write(formatMessages(record.messages, record.historyAt, tokens.perMessage));
     });
 
   prompt
@@ -87,9 +100,9 @@ async function openFolder(command: Command) {
   return createPromptFolder({ dir: config.prompts.dir });
 }
 
-/** One block a message, headed by its role; the history's place is shown where a session's earlier messages would go. */
-function formatMessages(messages: readonly ChatMessage[], historyAt: number): string {
-  const blocks = messages.map((message) => `--- ${message.role}\n${message.content}\n`);
+/** One block a message, headed by its role and token count (framing included, reply priming not); the history's place is shown where a session's earlier messages would go. */
+function formatMessages(messages: readonly ChatMessage[], historyAt: number, tokens: readonly number[]): string {
+  const blocks = messages.map((message, i) => `--- ${message.role} (${tokens[i]} tokens)\n${message.content}\n`);
   if (historyAt < messages.length) blocks.splice(historyAt, 0, '--- (the session history goes here)\n');
   return blocks.join('');
 }
