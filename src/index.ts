@@ -49,6 +49,12 @@ export { MemorySessionStore } from './store/memory-session-store.js';
 export type { LanguageModel, ModelRequest, StreamPart, ToolDefinition } from './agent/llm/language-model.js';
 export { createOpenAICompatibleModel, type OpenAICompatibleModelOptions } from './agent/llm/openai-compatible.js';
 
+// Prompt files and structured output (rendering Dotprompt files is `agentbox/prompt`).
+export type { PromptLoader, PromptReference, PromptRenderer, PromptSource, PromptTurn } from './prompt/prompt-source.js';
+export type { PromptRecord } from './engine/prompt-record.js';
+export type { OutputSpec, StructuredOutputMode } from './agent/structured-output.js';
+export type { ResponseFormat, ToolChoice } from './agent/llm/language-model.js';
+
 // Tools.
 export {
   defineTool,

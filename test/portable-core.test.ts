@@ -31,7 +31,7 @@ describe('the portable core', () => {
     expect(bytes).toBeGreaterThan(1000);
   });
 
-  it.each(['src/sandbox/index.ts', 'src/server/index.ts', 'src/testing/index.ts', 'src/web/index.ts', 'src/workflow/index.ts'])(
+  it.each(['src/prompt/index.ts', 'src/sandbox/index.ts', 'src/server/index.ts', 'src/testing/index.ts', 'src/web/index.ts', 'src/workflow/index.ts'])(
     '%s bundles for the browser too',
     async (entry) => {
       const { imports } = await browserImports(entry);

@@ -51,6 +51,7 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
       'configFileNames',
       'createFsTools',
       'createIsolateSandbox',
+      'createPromptFolder',
       'createQuickJsWorkerSandbox',
       'defaultStorePath',
       'findConfigFile',
@@ -99,6 +100,20 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
     module: () => import('../src/server/index.js'),
     names: ['createServerApp', 'createServerAuthorizer', 'hashApiKey', 'openApiDocument'],
   },
+  'agentbox/prompt': {
+    module: () => import('../src/prompt/index.js'),
+    names: [
+      'countMessageTokens',
+      'countTextTokens',
+      'createMemoryPromptLoader',
+      'createPromptRenderer',
+      'encodingForModel',
+      'hashText',
+      'parsePromptFile',
+      'renderPrompt',
+      'validateJson',
+    ],
+  },
   'agentbox/workflow': {
     module: () => import('../src/workflow/index.js'),
     names: [
@@ -138,7 +153,7 @@ describe('package.json exports', () => {
   it('maps every subpath to a built entry, types first, agentbox/test by platform', async () => {
     const { default: pkg } = await import('../package.json', { with: { type: 'json' } });
     const exports = pkg.exports as Record<string, Record<string, unknown>>;
-    expect(Object.keys(exports).sort()).toEqual(['.', './node', './sandbox', './server', './test', './web', './workflow']);
+    expect(Object.keys(exports).sort()).toEqual(['.', './node', './prompt', './sandbox', './server', './test', './web', './workflow']);
     for (const [subpath, target] of Object.entries(exports)) {
       if (subpath === './test') continue;
       expect(Object.keys(target), subpath).toEqual(['types', 'default']);

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineTool } from '../src/index.js';
 import { NodeRuntime } from '../src/node/index.js';
@@ -51,4 +54,44 @@ describe('README library example', () => {
     expect(seen).toBe('Lyon');
     await runtime.close();
   });
+
+  it('runs the Prompts section: a prompt file by name, inline source, and a schema on a plain message', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agentbox-readme-prompts-'));
+    writeFileSync(join(dir, '_house-style.prompt'), 'Be brief.');
+    writeFileSync(join(dir, 'triage.prompt'), README_TRIAGE);
+    const runtime = await NodeRuntime.init({ llm: { baseUrl: llm.url, model: 'llama3.2' }, store: { kind: 'memory' }, prompts: { dir } });
+    llm.enqueue(
+      { type: 'text', text: '{"severity":"high","summary":"crash on start"}' },
+      { type: 'text', text: 'Hi Ann' },
+      { type: 'text', text: '{"tides":[]}' },
+    );
+    const session = await runtime.process({ prompt: { file: 'triage', input: { ticket: 'The app crashes on start' } } });
+    expect(session.output).toEqual({ severity: 'high', summary: 'crash on start' });
+    expect(session.messages[0]).toEqual({ role: 'system', content: 'You triage support tickets. Be brief.' });
+    await runtime.process({ prompt: { source: '{{role "user"}}Hello {{name}}', input: { name: 'Ann' } } });
+    const last = await runtime.process({ input: 'Name three tides', output: { schema: { type: 'object', properties: { tides: { type: 'array' } } } } });
+    expect(last.output).toEqual({ tides: [] });
+    await runtime.close();
+  });
 });
+
+/** The prompt file shown in the README's Prompts section. */
+const README_TRIAGE = `---
+model: gpt-4o-mini
+config:
+  temperature: 0
+input:
+  schema:
+    ticket: string, the customer's message
+    product?: string
+output:
+  schema:
+    severity(enum): [low, high]
+    summary: string
+---
+{{role "system"}}
+You triage support tickets. {{> house-style}}
+{{history}}
+{{role "user"}}
+{{ticket}}
+`;

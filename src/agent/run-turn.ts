@@ -1,16 +1,28 @@
 import { AgentboxError, isAbortError, serializeError } from '../errors/agentbox-error.js';
+import { formatIssues } from '../errors/validation-issue.js';
 import type { FinishReason } from '../engine/events.js';
 import { addUsage, emptyUsage, type ToolCall, type Usage } from '../engine/messages.js';
 import type { SessionRecorder } from '../engine/session-recorder.js';
 import { isWorking } from '../engine/session-state.js';
-import type { LanguageModel } from './llm/language-model.js';
+import type { PromptRecord } from '../engine/prompt-record.js';
+import type { LanguageModel, ModelRequest } from './llm/language-model.js';
+import { answerCall, checkOutput, outputRequest, retryFeedback, type OutputPlan } from './structured-output.js';
 import type { ApprovalDecision, ApprovalRequest, ToolExecutor } from './tools/tool-executor.js';
 
 export interface RunTurnOptions {
   recorder: SessionRecorder;
   model: LanguageModel;
   executor: ToolExecutor;
+  /** The user message (with `prompt`: its last user message, for listings). */
   input: string;
+  /** The prompt file the turn was rendered from; its messages are the turn's input. */
+  prompt?: PromptRecord;
+  /** A declared answer shape: asked for, validated, retried once, else OUTPUT_INVALID. */
+  output?: OutputPlan;
+  /** Another model id for this turn's requests (a prompt file's `model:`). */
+  modelId?: string;
+  /** Only these tools are offered (a prompt file's `tools:`); absent: all registered. */
+  toolNames?: readonly string[];
   principal: string;
   /** Model calls in one turn before it is stopped with MAX_STEPS. */
   maxSteps: number;
@@ -22,6 +34,8 @@ export interface RunTurnOptions {
 
 export interface TurnResult {
   text: string;
+  /** The parsed answer, when the turn declared an output schema. */
+  output?: unknown;
   usage: Usage;
   steps: number;
   durationMs: number;
@@ -47,20 +61,43 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
     recorder.moveTo('failed');
   }
   // Persisted events are queued and written in batches: no await between them.
-  recorder.record({ type: 'turn.started', turn, input: options.input });
+  recorder.record({ type: 'turn.started', turn, input: options.input, ...(options.prompt ? { prompt: options.prompt } : {}) });
   recorder.moveTo('awaiting_llm');
   let usage = emptyUsage();
+  let retried = false;
+  const offered = options.toolNames ? new Set(options.toolNames) : undefined;
   try {
     for (let step = 1; step <= options.maxSteps; step += 1) {
       if (signal.aborted) throw new AgentboxError('CANCELLED', 'the turn was cancelled');
-      const answer = await callModel(options, step, signal);
+      const answer = await callModel(options, step, signal, offered);
       usage = addUsage(usage, answer.usage);
       if (answer.toolCalls.length === 0) {
+        let output: unknown;
+        if (options.output) {
+          const checked = checkOutput(options.output, answer.text);
+          if (!checked.ok) {
+            // One more try with the errors fed back: most misses are a field or a type.
+            if (!retried) {
+              retried = true;
+              recorder.record({ type: 'output.invalid', step, issues: checked.issues, feedback: retryFeedback(checked.issues) });
+              continue;
+            }
+            recorder.record({ type: 'output.invalid', step, issues: checked.issues });
+            throw new AgentboxError(
+              'OUTPUT_INVALID',
+              formatIssues(checked.issues, { heading: 'the answer does not match the output schema, even after a retry' }),
+              {
+                details: { issues: checked.issues },
+              },
+            );
+          }
+          output = checked.value;
+        }
         recorder.moveTo('completed');
         const durationMs = performance.now() - started;
-        recorder.record({ type: 'turn.completed', turn, text: answer.text, usage, durationMs });
+        recorder.record({ type: 'turn.completed', turn, text: answer.text, usage, durationMs, ...(options.output ? { output } : {}) });
         await recorder.flush();
-        return { text: answer.text, usage, steps: step, durationMs };
+        return { text: answer.text, usage, steps: step, durationMs, ...(options.output ? { output } : {}) };
       }
       recorder.moveTo('running_tools');
       await options.executor.execute(answer.toolCalls, {
@@ -68,6 +105,7 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
         principal: options.principal,
         step,
         signal,
+        ...(offered ? { offered } : {}),
         emit: (payload) => recorder.record(payload),
         requestApproval: async (requests) => {
           const asked = options.requestApproval ? options.requestApproval(requests) : Promise.resolve(new Map<string, ApprovalDecision>());
@@ -100,9 +138,25 @@ interface ModelAnswer {
   usage: Usage | undefined;
 }
 
-async function callModel(options: RunTurnOptions, step: number, signal: AbortSignal): Promise<ModelAnswer> {
+/** The request for this step: the history, the offered tools and, with an output schema, how it is asked for. */
+function requestFor(options: RunTurnOptions, signal: AbortSignal, offered: ReadonlySet<string> | undefined): ModelRequest {
+  const { registry } = options.executor;
+  const all = registry.size > 0 ? registry.definitions() : [];
+  const tools = offered ? all.filter((tool) => offered.has(tool.name)) : all;
+  const base = { messages: options.recorder.session.messages, ...(tools.length > 0 ? { tools } : {}) };
+  return {
+    ...(options.output ? outputRequest(options.output, base.tools, base.messages) : base),
+    signal,
+    ...(options.modelId !== undefined ? { model: options.modelId } : {}),
+    ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
+    ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+  };
+}
+
+async function callModel(options: RunTurnOptions, step: number, signal: AbortSignal, offered: ReadonlySet<string> | undefined): Promise<ModelAnswer> {
   const { recorder, model } = options;
-  recorder.record({ type: 'llm.started', step, model: model.modelId });
+  const modelId = options.modelId ?? model.modelId;
+  recorder.record({ type: 'llm.started', step, model: modelId });
   const started = performance.now();
   let firstTokenMs: number | undefined;
   let text = '';
@@ -110,13 +164,7 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
   let usage: Usage | undefined;
   let finishReason: FinishReason = 'unknown';
   try {
-    const stream = model.stream({
-      messages: recorder.session.messages,
-      tools: options.executor.registry.size > 0 ? options.executor.registry.definitions() : undefined,
-      signal,
-      ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
-      ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
-    });
+    const stream = model.stream(requestFor(options, signal, offered));
     for await (const part of stream) {
       switch (part.type) {
         case 'text-delta': {
@@ -157,10 +205,17 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
     if (!isAbortError(error) && !signal.aborted) recorder.record({ type: 'llm.failed', step, error: serializeError(error) });
     throw error;
   }
+  // In tool mode the answer tool's arguments are the answer: recorded as the assistant's text,
+  // so the history never holds a call without a result (the next request would be refused).
+  const answer = options.output ? answerCall(options.output, calls) : undefined;
+  if (answer) {
+    text = answer.arguments;
+    calls.length = 0;
+  }
   recorder.record({
     type: 'llm.completed',
     step,
-    model: model.modelId,
+    model: modelId,
     text,
     toolCalls: calls,
     finishReason,

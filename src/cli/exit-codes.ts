@@ -73,6 +73,10 @@ export const exitCodeByCode: Readonly<Record<ErrorCode, ExitCodeValue>> = {
   WORKFLOW_RUN_BUSY: ExitCode.busy,
   // `cancel` of a run that ended: the command was wrong, not the run.
   WORKFLOW_RUN_FINISHED: ExitCode.usage,
+  // The prompt file is the caller's input, like a bad flag.
+  PROMPT_INVALID: ExitCode.usage,
+  // The model would not answer in the declared shape: the agent failed, not the caller.
+  OUTPUT_INVALID: ExitCode.agent,
 };
 
 export function exitCodeFor(error: unknown): ExitCodeValue {

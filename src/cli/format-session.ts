@@ -27,7 +27,11 @@ export function formatSessionText(session: Session, events: AgentEvent[]): strin
 function describe(e: AgentEvent): string {
   switch (e.type) {
     case 'turn.started':
-      return ` ${JSON.stringify(e.input)}`;
+      return e.prompt
+        ? ` prompt ${e.prompt.file} sha256 ${e.prompt.hash.slice(0, 12)} input ${JSON.stringify(e.prompt.input).slice(0, 120)}`
+        : ` ${JSON.stringify(e.input)}`;
+    case 'output.invalid':
+      return ` ${e.issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}${e.feedback ? ' (retried)' : ''}`;
     case 'state.changed':
       return ` ${e.from} → ${e.to}`;
     case 'llm.completed':

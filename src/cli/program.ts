@@ -4,6 +4,7 @@ import { registerAuthCommands } from './commands/auth.js';
 import { registerChatCommand } from './commands/chat.js';
 import { registerConfigCommands } from './commands/config.js';
 import { registerMcpCommands } from './commands/mcp.js';
+import { registerPromptCommands } from './commands/prompt.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSessionCommands } from './commands/session.js';
@@ -22,6 +23,8 @@ Examples:
   agentbox session list
   agentbox session export <id> --format md
   agentbox workflow run flow.yaml --input '{"topic":"tides"}'
+  agentbox run --prompt prompts/triage.prompt --input '{"ticket":"It crashes"}'
+  agentbox prompt render triage --input '{"ticket":"It crashes"}'
 
 LLM endpoint: OPENAI_BASE_URL / OPENAI_API_KEY / AGENTBOX_MODEL, the config file, or
 --base-url/--api-key/--model. With none set, a local Ollama at http://127.0.0.1:11434/v1.
@@ -38,6 +41,7 @@ export function createProgram(): Command {
     .addHelpText('after', epilog);
   registerRunCommand(program);
   registerChatCommand(program);
+  registerPromptCommands(program);
   registerSessionCommands(program);
   registerToolCommands(program);
   registerMcpCommands(program);

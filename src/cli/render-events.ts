@@ -20,6 +20,8 @@ function clip(text: string, max = 200): string {
 export class EventRenderer {
   private atLineStart = true;
   private waiting = false;
+  /** Whether the current model call streamed text (in tool mode a structured answer streams none). */
+  private stepText = false;
 
   constructor(
     private readonly out: RenderTarget,
@@ -33,6 +35,7 @@ export class EventRenderer {
     if (this.waiting && event.type !== 'llm.tool-call-delta') this.clearWaiting();
     switch (event.type) {
       case 'llm.started':
+        this.stepText = false;
         // On a terminal, show that the model is being waited for; cleared by what comes next.
         if (color && this.atLineStart) {
           this.err.write(dim(color, '… waiting for the model'));
@@ -42,6 +45,15 @@ export class EventRenderer {
       case 'llm.text-delta':
         this.out.write(event.text);
         this.atLineStart = event.text.endsWith('\n');
+        this.stepText = true;
+        break;
+      case 'output.invalid':
+        this.note(
+          red(
+            color,
+            `✗ the answer does not match the output schema: ${clip(event.issues.map((i) => `${i.path || '(root)'} ${i.message}`).join('; '), 160)}${event.feedback ? ' — asking again' : ''}`,
+          ),
+        );
         break;
       case 'tool.started':
         if (showTools) this.note(dim(color, `→ ${event.name}(${clip(event.arguments || '{}')})`));
@@ -61,6 +73,12 @@ export class EventRenderer {
         this.note(dim(color, `(retry ${event.attempt} in ${(event.delayMs / 1000).toFixed(1)} s: ${clip(event.error.message, 120)})`));
         break;
       case 'turn.completed':
+        if (event.output !== undefined && !this.stepText) {
+          this.out.write(JSON.stringify(event.output));
+          this.atLineStart = false;
+        }
+        this.endLine();
+        break;
       case 'turn.failed':
       case 'turn.cancelled':
         this.endLine();

@@ -2,10 +2,13 @@ import type { ApprovalDecision, ApprovalRequest } from '../agent/tools/tool-exec
 import type { AgentEvent } from '../engine/events.js';
 import type { Session } from '../engine/session.js';
 import type { BaseRuntime } from '../runtime/base-runtime.js';
+import type { PromptReference } from '../prompt/prompt-source.js';
 
 export interface StreamingTurnOptions {
   runtime: BaseRuntime;
-  input: string;
+  /** The message; or `prompt`. */
+  input?: string;
+  prompt?: PromptReference;
   sessionId?: string;
   signal?: AbortSignal;
   onEvent?: (event: AgentEvent) => void;
@@ -17,16 +20,19 @@ export interface StreamingTurnOptions {
 /** Runs one turn while delivering its events, in order, to `onEvent`. */
 export async function runStreamingTurn(options: StreamingTurnOptions): Promise<Session> {
   const { runtime } = options;
-  const sessionId = options.sessionId ?? (await runtime.createSession()).id;
-  options.onSession?.(sessionId);
-  const events = runtime.stream({ sessionId });
+  // A prompt is rendered (and its input checked) before a session exists, so a bad input
+  // leaves none behind: its new session is created by process(), and the stream is the
+  // runtime's whole, which in one CLI command is this turn's.
+  const sessionId = options.sessionId ?? (options.prompt ? undefined : (await runtime.createSession()).id);
+  if (sessionId) options.onSession?.(sessionId);
+  const events = runtime.stream(sessionId ? { sessionId } : {});
   const pump = (async () => {
     for await (const event of events) options.onEvent?.(event);
   })();
   try {
     return await runtime.process({
-      sessionId,
-      input: options.input,
+      ...(sessionId ? { sessionId } : {}),
+      ...(options.prompt ? { prompt: options.prompt } : { input: options.input ?? '' }),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onApproval ? { onApproval: options.onApproval } : {}),
     });

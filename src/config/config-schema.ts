@@ -18,6 +18,19 @@ export const llmConfigSchema = z
     maxRetries: z.number().int().min(0).max(10).default(3),
     temperature: z.number().min(0).max(2).optional(),
     maxTokens: z.number().int().positive().optional(),
+    /**
+     * How an output schema is asked for: `json_schema` (Structured Outputs), `json_object`
+     * (JSON mode, the schema in a message) or `tool` (a forced tool call), for endpoints
+     * without the stronger forms. The answer is validated whichever is used.
+     */
+    structuredOutput: z.enum(['json_schema', 'json_object', 'tool']).default('json_schema'),
+  })
+  .prefault({});
+
+export const promptsConfigSchema = z
+  .strictObject({
+    /** The prompt folder `--prompt NAME` and `prompt list` read (relative to the working directory). */
+    dir: z.string().min(1).default('./prompts'),
   })
   .prefault({});
 
@@ -59,6 +72,8 @@ export const configSchema = z
     tools: toolsConfigSchema,
     /** Workflow runs: `$secrets`; see workflow-config-schema.ts. */
     workflow: workflowConfigSchema,
+    /** Dotprompt files: where they are. */
+    prompts: promptsConfigSchema,
   })
   .prefault({});
 

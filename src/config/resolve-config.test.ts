@@ -33,7 +33,7 @@ describe('resolveConfig', () => {
       env: { AGENTBOX_MODEL: 'env-model', AGENTBOX_TIMEOUT_MS: '2000', AGENTBOX_MAX_STEPS: '7' },
       flags: { llm: { model: 'flag-model', temperature: undefined }, agent: { tools: ['c'] } },
     });
-    expect(config.llm).toEqual({ model: 'flag-model', apiKey: 'file-key', timeoutMs: 2_000, maxRetries: 3 });
+    expect(config.llm).toEqual({ model: 'flag-model', apiKey: 'file-key', timeoutMs: 2_000, maxRetries: 3, structuredOutput: 'json_schema' });
     // Arrays replace rather than concatenate: a flag list is the whole list.
     expect(config.agent).toEqual({ tools: ['c'], maxSteps: 7, toolTimeoutMs: 30_000 });
   });

@@ -3,7 +3,9 @@
  * events; its state is the fold of that log (see `session.ts`). Names read noun.verb.
  */
 import type { ErrorCode, SerializedError } from '../errors/agentbox-error.js';
+import type { ValidationIssue } from '../errors/validation-issue.js';
 import type { ToolCall, Usage } from './messages.js';
+import type { PromptRecord } from './prompt-record.js';
 import type { SessionState } from './session-state.js';
 
 /** The error an LLM call is retried after; `status` is the HTTP status when it was LLM_HTTP (kept flat: recorded sessions have it so). */
@@ -17,8 +19,15 @@ export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'content_filter' |
 
 export type EventPayload =
   | { type: 'session.created'; owner: string; system?: string; metadata: Record<string, unknown> }
-  | { type: 'turn.started'; turn: number; input: string }
-  | { type: 'turn.completed'; turn: number; text: string; usage: Usage; durationMs: number }
+  /** `prompt` when the turn was rendered from a prompt file; `input` is then its last user message. */
+  | { type: 'turn.started'; turn: number; input: string; prompt?: PromptRecord }
+  /** `output` is the parsed answer when the turn declared an output schema (it matched). */
+  | { type: 'turn.completed'; turn: number; text: string; usage: Usage; durationMs: number; output?: unknown }
+  /**
+   * A structured answer that did not match its schema. `feedback` is the message sent back to
+   * the model when it gets another try (folded into the history as a user message).
+   */
+  | { type: 'output.invalid'; step: number; issues: ValidationIssue[]; feedback?: string }
   | { type: 'turn.failed'; turn: number; error: SerializedError }
   | { type: 'turn.cancelled'; turn: number; reason: string }
   | { type: 'state.changed'; from: SessionState; to: SessionState }

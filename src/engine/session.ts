@@ -1,5 +1,6 @@
 import type { AgentEvent } from './events.js';
 import { addUsage, emptyUsage, type ChatMessage, type Usage } from './messages.js';
+import type { PromptRecord } from './prompt-record.js';
 import { transition, type SessionState } from './session-state.js';
 
 /** A session as folded from its event log. */
@@ -15,6 +16,8 @@ export interface Session {
   /** Seq of the last event folded in. */
   lastSeq: number;
   turns: number;
+  /** The parsed answer of the last turn, when it declared an output schema and completed. */
+  output?: unknown;
 }
 
 export interface SessionUsage extends Usage {
@@ -67,7 +70,15 @@ export function applyEvent(session: Session, event: AgentEvent): Session {
       break;
     case 'turn.started':
       session.turns = event.turn;
-      session.messages.push({ role: 'user', content: event.input });
+      delete session.output;
+      if (event.prompt) foldPrompt(session, event.prompt);
+      else session.messages.push({ role: 'user', content: event.input });
+      break;
+    case 'turn.completed':
+      if (event.output !== undefined) session.output = event.output;
+      break;
+    case 'output.invalid':
+      if (event.feedback !== undefined) session.messages.push({ role: 'user', content: event.feedback });
       break;
     case 'state.changed':
       session.state = transition(session.state, event.to);
@@ -89,6 +100,24 @@ export function applyEvent(session: Session, event: AgentEvent): Session {
       break;
   }
   return session;
+}
+
+/**
+ * A prompt's messages around the history, as its `{{history}}` placed them. The messages
+ * before the history (a system prompt, few-shot examples) go in front of the session's; when
+ * the session already starts with exactly those (the same prompt, turn after turn) they are
+ * not repeated.
+ */
+function foldPrompt(session: Session, prompt: PromptRecord): void {
+  const before = prompt.messages.slice(0, prompt.historyAt);
+  const after = prompt.messages.slice(prompt.historyAt);
+  const repeated = before.every((m, i) => sameMessage(m, session.messages[i]));
+  if (!repeated) session.messages.unshift(...before);
+  session.messages.push(...after);
+}
+
+function sameMessage(a: ChatMessage, b: ChatMessage | undefined): boolean {
+  return b !== undefined && a.role === b.role && a.content === b.content;
 }
 
 export function foldEvents(id: string, events: Iterable<AgentEvent>): Session {

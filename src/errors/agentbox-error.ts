@@ -93,6 +93,10 @@ export interface ErrorDetailsByCode {
   WORKFLOW_RUN_BUSY: undefined;
   /** The workflow run has already ended (completed, faulted or cancelled): it cannot be cancelled. */
   WORKFLOW_RUN_FINISHED: { status: string } | undefined;
+  /** A prompt file that cannot be used: bad YAML front matter, a key of the wrong shape, a missing partial, a template that does not compile. */
+  PROMPT_INVALID: { issues: ValidationIssue[]; file?: string };
+  /** The model's structured answer did not match the declared output schema, even after one retry; `issues` name the paths. */
+  OUTPUT_INVALID: { issues: ValidationIssue[] };
 }
 
 export type ErrorCode = keyof ErrorDetailsByCode;

@@ -23,6 +23,9 @@ export { defaultStorePath } from './store/default-store-path.js';
 export { SqliteWorkflowJournal } from './store/sqlite-workflow-journal.js';
 export { openWorkflowJournal } from './store/open-workflow-journal.js';
 
+// Prompt files: a prompt folder on disk.
+export { createPromptFolder, type PromptFolder, type PromptFolderOptions } from './prompt/prompt-folder.js';
+
 // Tools and sandboxes.
 export { loadConfiguredTools, type ConfiguredTools } from './tools/load-configured-tools.js';
 export { createFsTools, type FsToolsOptions } from './tools/create-fs-tools.js';

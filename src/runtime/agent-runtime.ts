@@ -3,6 +3,8 @@ import type { EventSubscription, SubscribeOptions } from '../engine/event-bus.js
 import type { Session, SessionSummary } from '../engine/session.js';
 import type { ListSessionsOptions } from '../store/session-store.js';
 import type { ApprovalDecision, ApprovalRequest } from '../agent/tools/tool-executor.js';
+import type { OutputSpec } from '../agent/structured-output.js';
+import type { PromptReference } from '../prompt/prompt-source.js';
 
 export interface CreateSessionOptions {
   /** Principal that owns the session. Default: the runtime's default principal. */
@@ -15,8 +17,17 @@ export interface CreateSessionOptions {
 export interface ProcessRequest {
   /** An existing session; a new one is created when absent. */
   sessionId?: string;
-  /** The user message. */
-  input: string;
+  /** The user message; give either this or `prompt`. */
+  input?: string;
+  /**
+   * A Dotprompt file rendered with `input` (validated against its input schema first) as
+   * this turn's messages: `file` is read by the runtime's prompt loader (Node: the prompt
+   * folder, config `prompts.dir`), `source` is the text itself. A new session made for it
+   * gets no default system prompt: the file says everything the model is told.
+   */
+  prompt?: PromptReference;
+  /** An answer shape for this turn (a prompt's `output.schema` is used when absent); the parsed answer is `session.output`. */
+  output?: OutputSpec;
   /** Used when a new session is created. */
   session?: CreateSessionOptions;
   /** Principal making the request (authorization); default the session owner. */
@@ -34,6 +45,8 @@ export interface ProcessRequest {
  * const runtime = await NodeRuntime.init(config);
  * const events = runtime.stream();
  * const session = await runtime.process({ input: 'What is 17 * 23?' });
+ * const triaged = await runtime.process({ prompt: { file: 'triage', input: { ticket: 'It crashes' } } });
+ * triaged.output; // the answer parsed and validated against the prompt's output schema
  */
 export interface AgentRuntime {
   /** Runs one turn and resolves with the session after it; rejects with the turn's error. */

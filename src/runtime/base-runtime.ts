@@ -1,4 +1,5 @@
 import { AgentboxError } from '../errors/agentbox-error.js';
+import { ConfigError } from '../errors/config-error.js';
 import { EventBus, type EventSubscription, type SubscribeOptions } from '../engine/event-bus.js';
 import type { AgentEvent } from '../engine/events.js';
 import { emptySession, type Session, type SessionSummary } from '../engine/session.js';
@@ -12,6 +13,8 @@ import { ToolExecutor, type ApprovalDecision, type ApprovalRequest, type ToolExe
 import { ToolRegistry } from '../agent/tools/tool-registry.js';
 import type { ToolSource } from '../agent/tools/tool-source.js';
 import type { AgentRuntime, CreateSessionOptions, ProcessRequest } from './agent-runtime.js';
+import { planOutput, type StructuredOutputMode } from '../agent/structured-output.js';
+import type { PromptRenderer, PromptTurn } from '../prompt/prompt-source.js';
 
 export interface RuntimeOptions {
   store: SessionStore;
@@ -35,6 +38,10 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Generates session ids; default `crypto.randomUUID()`. */
   newId?: () => string;
+  /** Renders `process({ prompt })`: `createPromptRenderer(loader)` from `agentbox/prompt` (NodeRuntime wires one over the prompt folder). */
+  prompts?: PromptRenderer;
+  /** How an output schema is asked for (config `llm.structuredOutput`); default `json_schema`. */
+  structuredOutput?: StructuredOutputMode;
 }
 
 interface PendingApproval {
@@ -128,10 +135,21 @@ export class BaseRuntime implements AgentRuntime {
     return recorder;
   }
 
+  /** The prompt engine `process({ prompt })` renders with (undefined: none wired). */
+  get prompts(): PromptRenderer | undefined {
+    return this.options.prompts;
+  }
+
   async process(request: ProcessRequest): Promise<Session> {
-    if (typeof request.input !== 'string' || request.input.trim() === '') {
+    if (request.prompt !== undefined && request.input !== undefined) {
+      throw new AgentboxError('INVALID_INPUT', 'give either input (a message) or prompt (a prompt file), not both');
+    }
+    if (request.prompt === undefined && (typeof request.input !== 'string' || request.input.trim() === '')) {
       throw new AgentboxError('INVALID_INPUT', 'the user message is empty');
     }
+    // Rendered before any session is touched: bad input or a bad file leaves nothing behind.
+    const promptTurn = request.prompt ? await this.renderPrompt(request.prompt) : undefined;
+    if (promptTurn && request.sessionId === undefined) request = { ...request, session: { ...request.session, system: request.session?.system ?? '' } };
     if (request.sessionId !== undefined && this.active.has(request.sessionId)) {
       throw new AgentboxError('SESSION_BUSY', `session ${request.sessionId} is already running a turn`);
     }
@@ -164,12 +182,10 @@ export class BaseRuntime implements AgentRuntime {
         recorder,
         model: this.model,
         executor: this.executor,
-        input: request.input,
+        ...this.turnInput(request, promptTurn),
         principal: request.principal ?? session.owner,
         maxSteps: this.options.maxSteps ?? 10,
         signal: turn.controller.signal,
-        ...(this.options.temperature !== undefined ? { temperature: this.options.temperature } : {}),
-        ...(this.options.maxTokens !== undefined ? { maxTokens: this.options.maxTokens } : {}),
         requestApproval: request.onApproval ?? ((requests) => this.waitForDecisions(turn, requests)),
       });
       return recorder.session;
@@ -178,6 +194,35 @@ export class BaseRuntime implements AgentRuntime {
       this.active.delete(session.id);
       await this.store.releaseTurn?.(session.id);
     }
+  }
+
+  private renderPrompt(reference: NonNullable<ProcessRequest['prompt']>): Promise<PromptTurn> {
+    const { prompts } = this.options;
+    if (!prompts) {
+      throw new ConfigError([
+        {
+          path: 'prompts',
+          message: 'this runtime renders no prompt files: pass prompts: createPromptRenderer(loader) from agentbox/prompt (NodeRuntime does)',
+        },
+      ]);
+    }
+    return prompts.render(reference);
+  }
+
+  /** The parts of a turn that come from the request, its prompt file and the runtime's defaults (the prompt's win). */
+  private turnInput(request: ProcessRequest, prompt: PromptTurn | undefined) {
+    const temperature = prompt?.temperature ?? this.options.temperature;
+    const maxTokens = prompt?.maxTokens ?? this.options.maxTokens;
+    const output = request.output ?? prompt?.output;
+    return {
+      input: prompt ? prompt.input : (request.input ?? ''),
+      ...(prompt ? { prompt: prompt.record } : {}),
+      ...(prompt?.model ? { modelId: prompt.model } : {}),
+      ...(prompt?.tools ? { toolNames: prompt.tools } : {}),
+      ...(output ? { output: planOutput(output, this.options.structuredOutput ?? 'json_schema') } : {}),
+      ...(temperature !== undefined ? { temperature } : {}),
+      ...(maxTokens !== undefined ? { maxTokens } : {}),
+    };
   }
 
   /**

@@ -63,6 +63,7 @@ export function runtimeOptionsFromConfig(config: AgentboxConfig, parts: Platform
     ...(parts.toolSources && !tools ? { toolSources: parts.toolSources } : {}),
     maxSteps: config.agent.maxSteps,
     toolTimeoutMs: config.agent.toolTimeoutMs,
+    structuredOutput: config.llm.structuredOutput,
     ...(parts.cpuTime ? { cpuTime: parts.cpuTime } : {}),
     ...(config.agent.system !== undefined ? { system: config.agent.system } : {}),
     ...(config.llm.temperature !== undefined ? { temperature: config.llm.temperature } : {}),

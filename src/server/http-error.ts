@@ -50,6 +50,9 @@ export const statusByCode: Readonly<Record<ErrorCode, ErrorStatus>> = {
   WORKFLOW_RUN_NOT_FOUND: 404,
   WORKFLOW_RUN_BUSY: 409,
   WORKFLOW_RUN_FINISHED: 409,
+  PROMPT_INVALID: 400,
+  // The upstream model's answer was unusable, as with its protocol errors: a bad gateway, not the client's fault.
+  OUTPUT_INVALID: 502,
 };
 
 /**

@@ -12,11 +12,25 @@ export interface ToolDefinition {
   parameters: JsonSchema;
 }
 
+/** How a request asks for a structured answer (see `structured-output.ts` for which is chosen). */
+export type ResponseFormat =
+  /** Structured Outputs: the server constrains the answer to `schema`; `strict` where the schema allows it. */
+  | { type: 'json_schema'; name: string; schema: JsonSchema; strict: boolean }
+  /** JSON mode: some JSON object; the schema is given to the model in a message instead. */
+  | { type: 'json_object' };
+
+/** `required`: some tool must be called; `{ name }`: that one. Absent: the model chooses. */
+export type ToolChoice = 'required' | { name: string };
+
 export interface ModelRequest {
   messages: ChatMessage[];
   tools?: ToolDefinition[];
   temperature?: number;
   maxTokens?: number;
+  /** Another model than the provider's own for this request (a prompt file's `model:`). */
+  model?: string;
+  responseFormat?: ResponseFormat;
+  toolChoice?: ToolChoice;
   signal?: AbortSignal;
 }
 

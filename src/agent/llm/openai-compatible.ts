@@ -99,10 +99,18 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleModelOption
 }
 
 function toRequestBody(model: string, request: ModelRequest): OpenAIChatRequest {
+  const format = request.responseFormat;
+  const choice = request.toolChoice;
   return {
-    model,
+    model: request.model ?? model,
     messages: toOpenAIMessages(request.messages),
     ...(request.tools?.length ? { tools: toOpenAITools(request.tools) } : {}),
+    ...(choice ? { tool_choice: choice === 'required' ? 'required' : { type: 'function', function: { name: choice.name } } } : {}),
+    ...(format?.type === 'json_schema'
+      ? { response_format: { type: 'json_schema', json_schema: { name: format.name, schema: format.schema, strict: format.strict } } }
+      : format
+        ? { response_format: { type: 'json_object' } }
+        : {}),
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     // `max_tokens` rather than the newer `max_completion_tokens`: every compatible server reads it.
     ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),

@@ -22,10 +22,20 @@ export interface OpenAITool {
   function: { name: string; description?: string; parameters?: Record<string, unknown> };
 }
 
+/** `response_format` (ResponseFormatJsonSchema / ResponseFormatJsonObject). */
+export type OpenAIResponseFormat =
+  | { type: 'json_schema'; json_schema: { name: string; schema: Record<string, unknown>; strict: boolean } }
+  | { type: 'json_object' };
+
+/** `tool_choice` (ChatCompletionToolChoiceOption): the two forms agentbox sends. */
+export type OpenAIToolChoice = 'required' | { type: 'function'; function: { name: string } };
+
 export interface OpenAIChatRequest {
   model: string;
   messages: OpenAIMessage[];
   tools?: OpenAITool[];
+  tool_choice?: OpenAIToolChoice;
+  response_format?: OpenAIResponseFormat;
   temperature?: number;
   max_tokens?: number;
   stream: true;

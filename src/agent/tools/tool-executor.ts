@@ -65,6 +65,8 @@ export interface ExecuteContext {
   idempotencyKey?: string;
   /** Asks a human about calls to tools marked `needsApproval`; absent means deny them. */
   requestApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
+  /** The tools this turn offered (a prompt file's `tools:`); a call to another is TOOL_NOT_FOUND. Absent: every registered tool. */
+  offered?: ReadonlySet<string>;
 }
 
 interface PreparedCall {
@@ -101,12 +103,15 @@ export class ToolExecutor {
   }
 
   private async prepare(call: ToolCall, context: ExecuteContext): Promise<PreparedCall> {
-    const tool = this.options.registry.get(call.name);
+    const { offered } = context;
+    // Offered is the model's whole world: a registered tool the turn did not offer is unknown to it.
+    const tool = offered && !offered.has(call.name) ? undefined : this.options.registry.get(call.name);
     if (!tool) {
       const known =
         this.options.registry
           .list()
           .map((t) => t.name)
+          .filter((name) => !offered || offered.has(name))
           .join(', ') || 'none';
       return { call, error: new AgentboxError('TOOL_NOT_FOUND', `unknown tool '${call.name}'; available tools: ${known}`) };
     }

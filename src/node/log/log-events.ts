@@ -49,6 +49,9 @@ function log(logger: Logger, event: AgentEvent): void {
     case 'turn.completed':
       logger.info({ ...base, usage: event.usage, durationMs: Math.round(event.durationMs) }, 'turn completed');
       break;
+    case 'output.invalid':
+      logger.warn({ ...base, issues: event.issues, retry: event.feedback !== undefined }, 'structured answer does not match its schema');
+      break;
     default:
       logger.debug(base, event.type);
   }

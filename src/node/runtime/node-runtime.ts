@@ -4,6 +4,8 @@ import { BaseRuntime, type RuntimeOptions } from '../../runtime/base-runtime.js'
 import { runtimeOptionsFromConfig, type RuntimeOverrides } from '../../runtime/runtime-options-from-config.js';
 import { openSessionStore } from '../store/open-session-store.js';
 import { ProcessMonitor } from '../monitor/process-monitor.js';
+import { createPromptFolder } from '../prompt/prompt-folder.js';
+import { createPromptRenderer } from '../../prompt/create-prompt-renderer.js';
 
 export interface NodeRuntimeOverrides extends RuntimeOverrides {
   store?: SessionStore;
@@ -57,11 +59,13 @@ export class NodeRuntime extends BaseRuntime {
     };
     try {
       const store = storeOverride ?? (await openSessionStore(config.store));
+      const prompts = rest.prompts ?? createPromptRenderer(createPromptFolder({ dir: config.prompts.dir }));
       const { options } = runtimeOptionsFromConfig(
         config,
         { store, configuredTools: configured.tools, toolSources: mcp, cpuTime: processCpuMs },
         {
           ...rest,
+          prompts,
           ...(overrides.onWarning ? { onToolSkipped: (source, name, reason) => overrides.onWarning?.(`${source}: tool ${name} skipped: ${reason}`) } : {}),
         },
       );

@@ -10,6 +10,7 @@ import type { AnyTool, Tool } from '../../agent/tools/tool.js';
 import { configSchema } from '../../config/config-schema.js';
 import { resolveLlmEndpoint } from '../../config/resolve-llm-endpoint.js';
 import { BaseRuntime } from '../../runtime/base-runtime.js';
+import { createPromptRenderer } from '../../prompt/create-prompt-renderer.js';
 import { runtimeOptionsFromConfig } from '../../runtime/runtime-options-from-config.js';
 import { MemorySessionStore } from '../../store/memory-session-store.js';
 import type { SessionStore } from '../../store/session-store.js';
@@ -47,7 +48,12 @@ export function createWorkerRuntimeFactory(options: { loadScriptTools?: ScriptTo
     ];
     const store: SessionStore =
       web.store?.kind === 'memory' ? new MemorySessionStore() : await IndexedDbSessionStore.open({ name: web.store?.name ?? 'agentbox' });
-    const { options: runtimeOptions } = runtimeOptionsFromConfig(config, { store, configuredTools, unconfiguredLlm: { fail: NO_LLM_MESSAGE } });
+    // No prompt folder in a browser: prompts come as `prompt: { source }`.
+    const { options: runtimeOptions } = runtimeOptionsFromConfig(
+      config,
+      { store, configuredTools, unconfiguredLlm: { fail: NO_LLM_MESSAGE } },
+      { prompts: createPromptRenderer() },
+    );
     const runtime = new BaseRuntime(runtimeOptions);
     const endpoint = resolveLlmEndpoint(config.llm);
     const tools = runtime.tools.list();

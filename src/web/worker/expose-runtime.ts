@@ -92,7 +92,9 @@ export function exposeRuntime(endpoint: BridgeEndpoint, factory: RuntimeFactory)
       const local = ready();
       // The session id is needed to cancel: an aborted signal alone does not end a wait for approval.
       const { session: sessionOptions, ...rest } = params;
-      const sessionId = params.sessionId ?? (await local.createSession(sessionOptions)).id;
+      // A prompt's new session gets no default system prompt, as in BaseRuntime.process.
+      const created = params.prompt ? { ...sessionOptions, system: sessionOptions?.system ?? '' } : sessionOptions;
+      const sessionId = params.sessionId ?? (await local.createSession(created)).id;
       const controller = new AbortController();
       running.set(id, { controller, sessionId });
       try {

@@ -18,6 +18,8 @@ import type { Session, SessionSummary } from '../../engine/session.js';
 import type { ApprovalDecision, ApprovalRequest } from '../../agent/tools/tool-executor.js';
 import type { CreateSessionOptions } from '../../runtime/agent-runtime.js';
 import type { ListSessionsOptions } from '../../store/session-store.js';
+import type { OutputSpec } from '../../agent/structured-output.js';
+import type { PromptReference } from '../../prompt/prompt-source.js';
 import type { WebRuntimeConfig, WebRuntimeInfo } from './web-runtime-config.js';
 
 /** Events in flight before the worker waits for the page's acknowledgement. */
@@ -26,7 +28,10 @@ export const EVENT_WINDOW = 64;
 /** `ProcessRequest` minus what cannot cross a thread (the signal and the approval callback). */
 export interface BridgeProcessRequest {
   sessionId?: string;
-  input: string;
+  input?: string;
+  /** A prompt crosses as data: its `source`, or a `file` the worker's prompt loader reads. */
+  prompt?: PromptReference;
+  output?: OutputSpec;
   session?: CreateSessionOptions;
   principal?: string;
 }
