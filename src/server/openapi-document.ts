@@ -18,6 +18,21 @@ const errors = (...statuses: number[]): Json => Object.fromEntries(statuses.map(
 const openAiErrors = (...statuses: number[]): Json => Object.fromEntries(statuses.map((s) => [String(s), { $ref: `#/components/responses/O${s}` }]));
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
 const authErrors = [401, 429];
+/** A GET of an event log: the stored events after Last-Event-ID (or ?after=) then live ones as SSE, or the stored ones as JSON. */
+const eventLogGet = (summary: string, event: Json): Json => ({
+  summary,
+  parameters: [
+    { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 } },
+    { name: 'Last-Event-ID', in: 'header', schema: { type: 'integer', minimum: 0 } },
+  ],
+  responses: {
+    '200': {
+      ...sse('events'),
+      content: { ...(sse('').content as Json), 'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: event } } } } },
+    },
+    ...errors(400, 403, 404, ...authErrors),
+  },
+});
 
 const errorDescriptions: Record<number, string> = {
   400: 'invalid input; the message names the field',
@@ -177,23 +192,7 @@ function build(): Json {
       },
       '/v1/sessions/{id}/events': {
         parameters: [idParam],
-        get: {
-          summary: 'Stored events after Last-Event-ID (or ?after=), then live ones; Accept: application/json for the stored log',
-          parameters: [
-            { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 } },
-            { name: 'Last-Event-ID', in: 'header', schema: { type: 'integer', minimum: 0 } },
-          ],
-          responses: {
-            '200': {
-              ...sse('events'),
-              content: {
-                ...(sse('').content as Json),
-                'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: ref('AgentEvent') } } } },
-              },
-            },
-            ...errors(400, 403, 404, ...authErrors),
-          },
-        },
+        get: eventLogGet('Stored events after Last-Event-ID (or ?after=), then live ones; Accept: application/json for the stored log', ref('AgentEvent')),
       },
       '/v1/sessions/{id}/approvals/{callId}': {
         parameters: [idParam, { name: 'callId', in: 'path', required: true, schema: { type: 'string' } }],
@@ -246,7 +245,7 @@ function build(): Json {
         parameters: [{ name: 'model', in: 'path', required: true, schema: { type: 'string' } }],
         get: { summary: 'OpenAI-compatible: one model', responses: { '200': json(ref('Model')), ...openAiErrors(404, ...authErrors) } },
       },
-      ...workflowPaths({ json, sse, errors, ref, idParam, authErrors }),
+      ...workflowPaths({ json, sse, errors, ref, idParam, authErrors, eventLogGet }),
       '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json({ type: 'object' }) } } },
       '/healthz': { get: { summary: 'The process is alive', security: [], responses: { '200': json({ type: 'object' }) } } },
       '/readyz': {

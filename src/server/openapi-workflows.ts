@@ -11,6 +11,7 @@ interface Helpers {
   ref: (name: string) => Json;
   idParam: Json;
   authErrors: number[];
+  eventLogGet: (summary: string, event: Json) => Json;
 }
 
 const statusEnum = { enum: listRunsQuerySchema.shape.status.unwrap().options };
@@ -87,7 +88,7 @@ export function workflowSchemas(body: (schema: z.ZodType) => Json): Record<strin
 }
 
 export function workflowPaths(h: Helpers): Record<string, Json> {
-  const { json, sse, errors, ref, idParam, authErrors } = h;
+  const { json, errors, ref, idParam, authErrors, eventLogGet } = h;
   const changed = (description: string): Json =>
     json(
       { type: 'object', required: ['runId', 'status'], properties: { runId: { type: 'string' }, status: statusEnum, cancelled: { type: 'boolean' } } },
@@ -140,23 +141,10 @@ export function workflowPaths(h: Helpers): Record<string, Json> {
           ...errors(400, 403, 404, 409, 413, ...authErrors),
         },
       },
-      get: {
-        summary: 'The run’s journal as SSE (event = type, id = seq) after Last-Event-ID (or ?after=), live, ending after the run’s last event',
-        parameters: [
-          { name: 'after', in: 'query', schema: { type: 'integer', minimum: 0 } },
-          { name: 'Last-Event-ID', in: 'header', schema: { type: 'integer', minimum: 0 } },
-        ],
-        responses: {
-          '200': {
-            ...sse('events'),
-            content: {
-              ...(sse('').content as Json),
-              'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: ref('RunEvent') } } } },
-            },
-          },
-          ...errors(400, 403, 404, ...authErrors),
-        },
-      },
+      get: eventLogGet(
+        'The run’s journal as SSE (event = type, id = seq) after Last-Event-ID (or ?after=), live, ending after the run’s last event',
+        ref('RunEvent'),
+      ),
     },
   };
 }

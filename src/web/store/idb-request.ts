@@ -46,3 +46,13 @@ export function deleteDatabase(name: string): Promise<void> {
     req.onerror = () => reject(storeFailed(`cannot delete IndexedDB database ${name}`, req.error));
   });
 }
+
+/** A transaction on an open database; STORE_FAILED naming `what` when it is closed or refuses. */
+export function startTransaction(db: IDBDatabase | undefined, what: string, stores: string[], mode: IDBTransactionMode): IDBTransaction {
+  if (!db) throw new AgentboxError('STORE_FAILED', `${what} is closed`);
+  try {
+    return db.transaction(stores, mode);
+  } catch (error) {
+    throw new AgentboxError('STORE_FAILED', `cannot start an IndexedDB transaction on ${what}`, { cause: error });
+  }
+}

@@ -13,14 +13,13 @@
  * read-write transactions with overlapping scopes one after the other, so of two racing
  * appends at the same seq the second sees the first's snapshot and gets STORE_CONFLICT.
  */
-import { AgentboxError } from '../../errors/agentbox-error.js';
 import type { AgentEvent } from '../../engine/events.js';
 import { applyEvent, emptySession, summarize, type Session, type SessionSummary } from '../../engine/session.js';
 import { normalizeEventsOptions, normalizeListOptions } from '../../store/list-options.js';
 import { byRecency } from '../../store/memory-session-store.js';
 import { prepareAppend } from '../../store/prepare-append.js';
 import type { ListSessionsOptions, SessionStore } from '../../store/session-store.js';
-import { completion, deleteDatabase, openDatabase, request } from './idb-request.js';
+import { completion, deleteDatabase, openDatabase, request, startTransaction } from './idb-request.js';
 
 const EVENTS = 'events';
 const SNAPSHOTS = 'snapshots';
@@ -141,12 +140,7 @@ export class IndexedDbSessionStore implements SessionStore {
   }
 
   #transaction(stores: string[], mode: IDBTransactionMode): IDBTransaction {
-    if (!this.#db) throw new AgentboxError('STORE_FAILED', `the IndexedDB session store ${this.name} is closed`);
-    try {
-      return this.#db.transaction(stores, mode);
-    } catch (error) {
-      throw new AgentboxError('STORE_FAILED', `cannot start an IndexedDB transaction on ${this.name}`, { cause: error });
-    }
+    return startTransaction(this.#db, `the IndexedDB session store ${this.name}`, stores, mode);
   }
 }
 

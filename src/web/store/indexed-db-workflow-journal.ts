@@ -15,7 +15,7 @@
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import { isTerminal, type RunEvent } from '../../workflow/run-events.js';
 import type { InboxEvent, LeaseRequest, RunSummary, WorkflowJournal } from '../../workflow/workflow-journal.js';
-import { completion, deleteDatabase, openDatabase, request } from './idb-request.js';
+import { completion, deleteDatabase, openDatabase, request, startTransaction } from './idb-request.js';
 
 const RUNS = 'runs';
 const EVENTS = 'events';
@@ -216,11 +216,6 @@ export class IndexedDbWorkflowJournal implements WorkflowJournal {
   }
 
   #transaction(stores: string[], mode: IDBTransactionMode): IDBTransaction {
-    if (!this.#db) throw new AgentboxError('STORE_FAILED', `the IndexedDB workflow journal ${this.name} is closed`);
-    try {
-      return this.#db.transaction(stores, mode);
-    } catch (error) {
-      throw new AgentboxError('STORE_FAILED', `cannot start an IndexedDB transaction on ${this.name}`, { cause: error });
-    }
+    return startTransaction(this.#db, `the IndexedDB workflow journal ${this.name}`, stores, mode);
   }
 }
