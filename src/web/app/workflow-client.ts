@@ -1,6 +1,7 @@
 /** The page's calls to the workflow routes of the `agentbox serve` it was loaded from. */
 import { createParser } from 'eventsource-parser';
-import { AgentboxError, type ErrorCode } from '../../errors/agentbox-error.js';
+import { AgentboxError } from '../../errors/agentbox-error.js';
+import { sendServiceRequest } from '../client/service-request.js';
 import type { RunEvent } from '../../workflow/run-events.js';
 import type { RunSummary } from '../../workflow/workflow-journal.js';
 
@@ -84,29 +85,20 @@ export class WorkflowClient {
     }
   }
 
-  async #send(
+  #send(
     method: string,
     path: string,
     body: unknown,
     accept: string,
     extra: { headers?: Record<string, string>; signal?: AbortSignal } = {},
   ): Promise<Response> {
-    let response: Response;
-    try {
-      response = await fetch(path, {
-        method,
-        headers: { accept, ...this.#headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...extra.headers },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        ...(extra.signal ? { signal: extra.signal } : {}),
-      });
-    } catch (error) {
-      throw new AgentboxError('UNAVAILABLE', 'the agentbox service cannot be reached', { cause: error });
-    }
-    if (!response.ok) {
-      const payload = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
-      throw new AgentboxError((payload?.error?.code ?? 'UNAVAILABLE') as ErrorCode, payload?.error?.message ?? `the service answered ${response.status}`);
-    }
-    return response;
+    const headers = { ...this.#headers, ...extra.headers };
+    return sendServiceRequest(
+      (input, init) => globalThis.fetch(input, init),
+      path,
+      { method, body, accept, headers, ...(extra.signal ? { signal: extra.signal } : {}) },
+      'this origin',
+    );
   }
 
   async #json(method: string, path: string, body?: unknown): Promise<unknown> {

@@ -5,7 +5,8 @@
  * that code.
  */
 import { createParser } from 'eventsource-parser';
-import { AgentboxError, type ErrorCode } from '../../errors/agentbox-error.js';
+import { AgentboxError } from '../../errors/agentbox-error.js';
+import { errorFromBody, sendServiceRequest } from './service-request.js';
 import type { AgentEvent } from '../../engine/events.js';
 import type { Session, SessionSummary } from '../../engine/session.js';
 
@@ -87,27 +88,19 @@ export class AgentboxClient {
     await this.#json('POST', `/v1/sessions/${encodeURIComponent(sessionId)}/cancel`, {});
   }
 
-  async #send(
+  #send(
     method: string,
     path: string,
     body: unknown,
     accept: string,
     extra: { headers?: Record<string, string>; signal?: AbortSignal } = {},
   ): Promise<Response> {
-    let response: Response;
-    try {
-      response = await this.#fetch(`${this.#base}${path}`, {
-        method,
-        headers: { accept, ...this.#headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...extra.headers },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        ...(extra.signal ? { signal: extra.signal } : {}),
-      });
-    } catch (error) {
-      if (extra.signal?.aborted) throw new AgentboxError('CANCELLED', 'the request was cancelled', { cause: error });
-      throw new AgentboxError('UNAVAILABLE', `the agentbox service at ${this.#base || 'this origin'} cannot be reached`, { cause: error });
-    }
-    if (!response.ok) throw await errorFromResponse(response);
-    return response;
+    return sendServiceRequest(
+      this.#fetch,
+      `${this.#base}${path}`,
+      { method, body, accept, headers: { ...this.#headers, ...extra.headers }, ...(extra.signal ? { signal: extra.signal } : {}) },
+      this.#base || 'this origin',
+    );
   }
 
   async #json(method: string, path: string, body?: unknown, accept = 'application/json'): Promise<unknown> {
@@ -139,19 +132,4 @@ export class AgentboxClient {
       await reader.cancel().catch(() => undefined);
     }
   }
-}
-
-function errorFromBody(body: unknown, fallback: string): AgentboxError {
-  const error = (body as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
-  return new AgentboxError((error?.code ?? 'UNAVAILABLE') as ErrorCode, error?.message ?? fallback, error?.details ? { details: error.details } : {});
-}
-
-async function errorFromResponse(response: Response): Promise<AgentboxError> {
-  let body: unknown = null;
-  try {
-    body = await response.json();
-  } catch {
-    // not JSON: the status says enough
-  }
-  return errorFromBody(body, `the service answered ${response.status} ${response.statusText}`);
 }
