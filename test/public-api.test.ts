@@ -48,9 +48,11 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
       'ProcessMonitor',
       'SqliteSessionStore',
       'SqliteWorkflowJournal',
+      'WorkerJqBackend',
       'configFileNames',
       'createFsTools',
       'createIsolateSandbox',
+      'createNodeJqEvaluator',
       'createPromptFolder',
       'createQuickJsWorkerSandbox',
       'defaultStorePath',
@@ -117,6 +119,7 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
   'agentbox/workflow': {
     module: () => import('../src/workflow/index.js'),
     names: [
+      'InThreadJqBackend',
       'JqEvaluator',
       'JqFailure',
       'MemoryWorkflowJournal',

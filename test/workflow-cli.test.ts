@@ -1,4 +1,6 @@
 /** The `agentbox workflow` command as scripts see it: exit codes, stderr paths, one JSON object. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isolatedEnv, repoRoot, runCli } from './helpers/run-cli.js';
@@ -76,6 +78,40 @@ describe('agentbox workflow', () => {
     expect(badInput.stderr).toContain('the workflow input is not JSON');
     const status = await runCli(['workflow', 'status', 'nope'], { env });
     expect(status.code).toBe(6);
+  });
+
+  it('run: a jq expression that never ends is stopped at workflow.expressionTimeoutMs; the run faults at its task, journal intact', async () => {
+    const env = isolatedEnv();
+    const dir = mkdtempSync(join(tmpdir(), 'agentbox-jq-timeout-'));
+    writeFileSync(join(dir, 'agentbox.config.yaml'), 'workflow:\n  expressionTimeoutMs: 300\n');
+    writeFileSync(
+      join(dir, 'spin.yaml'),
+      [
+        'document: { dsl: 1.0.0, namespace: test, name: spin, version: 1.0.0 }',
+        'do:',
+        '  - first:',
+        '      set: { greeting: "${ .name }" }',
+        '  - spin:',
+        '      set: { n: "${ reduce range(1e15) as $i (0; . + 1) }" }',
+        '',
+      ].join('\n'),
+    );
+    const started = Date.now();
+    const result = await runCli(['workflow', 'run', join(dir, 'spin.yaml'), '--input', '{"name":"Ada"}', '--json'], { env, cwd: dir });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(result.code).toBe(5);
+    const run = JSON.parse(result.stdout);
+    expect(run.error).toMatchObject({
+      type: 'https://serverlessworkflow.io/spec/1.0.0/errors/expression',
+      instance: '/do/1/spin',
+      detail: expect.stringContaining('the expression ran longer than 300 ms and was stopped'),
+    });
+    expect(run.tasks).toEqual([
+      { path: '/do/0/first', name: 'first', status: 'completed' },
+      { path: '/do/1/spin', name: 'spin', status: 'faulted' },
+    ]);
+    const status = await runCli(['workflow', 'status', run.runId, '--json'], { env, cwd: dir });
+    expect(JSON.parse(status.stdout)).toEqual(run);
   });
 });
 

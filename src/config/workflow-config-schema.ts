@@ -4,6 +4,7 @@ import { z } from 'zod';
  * `workflow`: what workflow runs get from the configuration. `secrets` are `$secrets` in
  * jq expressions: a value, or `{ env: NAME }` read from the environment when the process
  * starts (so the value need not sit in the file). Their values never reach the journal.
+ * `expressionTimeoutMs` bounds each jq expression's run.
  */
 export const workflowConfigSchema = z
   .strictObject({
@@ -13,6 +14,8 @@ export const workflowConfigSchema = z
         z.union([z.string(), z.strictObject({ env: z.string().min(1) })]),
       )
       .default({}),
+    /** How long one jq expression may run before it is stopped and its task fails (Node; the browser cannot stop one). */
+    expressionTimeoutMs: z.number().int().min(10).max(600_000).default(2000),
   })
   .prefault({});
 

@@ -22,6 +22,7 @@ export { SqliteSessionStore, type SqliteSessionStoreOptions } from './store/sqli
 export { defaultStorePath } from './store/default-store-path.js';
 export { SqliteWorkflowJournal } from './store/sqlite-workflow-journal.js';
 export { openWorkflowJournal } from './store/open-workflow-journal.js';
+export { WorkerJqBackend, createNodeJqEvaluator } from './workflow/worker-jq-backend.js';
 
 // Prompt files: a prompt folder on disk.
 export { createPromptFolder, type PromptFolder, type PromptFolderOptions } from './prompt/prompt-folder.js';

@@ -29,6 +29,7 @@ import { StreamRegistry } from './stream-registry.js';
 import { TurnTracker, type DrainReport } from './turn-tracker.js';
 import { createRuntimeWorkflowHost, type RuntimeWorkflowHostOptions } from '../runtime/create-runtime-workflow-host.js';
 import { MemoryWorkflowJournal } from '../workflow/memory-workflow-journal.js';
+import type { JqEvaluator } from '../workflow/jq-evaluator.js';
 import type { WorkflowJournal } from '../workflow/workflow-journal.js';
 import { WorkflowRuns } from './workflow-runs.js';
 
@@ -71,6 +72,8 @@ export interface ServerAppOptions {
   workflowMcp?: RuntimeWorkflowHostOptions['mcp'];
   /** `$secrets` of the service's runs (`workflow.secrets`, read from configuration; redacted from every journal event). */
   workflowSecrets?: Record<string, string>;
+  /** jq for the service's runs (`agentbox/node`: on a worker thread, stopped at a time limit); default on this thread. Closed with the app. */
+  workflowJq?: JqEvaluator;
   /** This process's lease holder id for workflow runs (`agentbox/node`: host and pid); default a random id. */
   workflowHolder?: string;
 }
@@ -166,6 +169,7 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
     host: createRuntimeWorkflowHost(runtime, { http: options.workflowHttp ?? {}, mcp: options.workflowMcp ?? {}, authorizer }),
     ...(options.workflowSecrets ? { secrets: options.workflowSecrets } : {}),
     ...(options.workflowHolder !== undefined ? { holder: options.workflowHolder } : {}),
+    ...(options.workflowJq ? { jq: options.workflowJq } : {}),
     onError: (error) => options.onInternalError?.(error),
   });
   registerWorkflowRoutes(routes, { workflows, authorizer, streams: deps.streams, streamCapacity: deps.streamCapacity });
@@ -192,6 +196,7 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
     workflows,
     async shutdown({ timeoutMs = 10_000 } = {}) {
       await workflows.suspend();
+      await options.workflowJq?.close();
       const report = await deps.turns.drain(timeoutMs, (id) => void (runtime.cancel(id) || chatRuntime.cancel(id)));
       deps.streams.closeAll();
       return report;

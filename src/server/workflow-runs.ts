@@ -1,4 +1,5 @@
 import { AgentboxError } from '../errors/agentbox-error.js';
+import type { JqEvaluator } from '../workflow/jq-evaluator.js';
 import { WorkflowEngine, type RunResult } from '../workflow/workflow-engine.js';
 import type { WorkflowHost } from '../workflow/workflow-host.js';
 import type { WorkflowJournal } from '../workflow/workflow-journal.js';
@@ -11,6 +12,8 @@ export interface WorkflowRunsOptions {
   holder?: string;
   /** `$secrets` of every run (see `WorkflowEngineOptions.secrets`). */
   secrets?: Record<string, unknown>;
+  /** jq for every run (see `WorkflowEngineOptions.jq`). */
+  jq?: JqEvaluator;
   /** A run that failed after it started, for reasons other than its own fault (a store error). */
   onError?: (error: unknown, runId: string) => void;
 }
@@ -40,6 +43,7 @@ export class WorkflowRuns {
       host: options.host,
       ...(options.holder ? { holder: options.holder } : {}),
       ...(options.secrets ? { secrets: options.secrets } : {}),
+      ...(options.jq ? { jq: options.jq } : {}),
     });
     this.#onError = options.onError ?? (() => undefined);
   }

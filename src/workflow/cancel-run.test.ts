@@ -26,7 +26,7 @@ describe('WorkflowEngine.cancel', () => {
     const journal = new MemoryWorkflowJournal();
     const clock = fakeClock();
     const running = new WorkflowEngine({ journal, host: hangingHost, jq, clock, holder: 'p1' }).start(definition, { runId: 'r' });
-    await new Promise((r) => setTimeout(r, 20));
+    while (!(await journal.get('r'))) await new Promise((r) => setTimeout(r, 5));
     const other = new WorkflowEngine({ journal, host: hangingHost, jq, clock, holder: 'p2' });
     const request = await other.cancel('r', { reason: 'no longer needed' });
     expect(request.cancelled).toBe(false);

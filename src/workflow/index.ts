@@ -22,6 +22,7 @@ export { validateWorkflow, runtimeArguments, type WorkflowValidation } from './v
 export { WorkflowValidationError, type WorkflowIssue, type WorkflowIssueCode } from './workflow-issue.js';
 export { WorkflowFault, problemTypes, type WorkflowProblem } from './workflow-problem.js';
 export { JqEvaluator, JqFailure, type JqEvaluatorOptions } from './jq-evaluator.js';
+export { InThreadJqBackend, type JqBackend, type JqRequest } from './jq-backend.js';
 export { MemoryWorkflowJournal } from './memory-workflow-journal.js';
 export type { WorkflowJournal, RunSummary, LeaseRequest, InboxEvent } from './workflow-journal.js';
 export { workflowGraph } from './workflow-graph.js';

@@ -19,7 +19,8 @@ describe('JqEvaluator', () => {
   });
 
   it('refuses an input over the cap before jq sees it', async () => {
-    await expect(jq.evaluate('.', 'x'.repeat(2000))).rejects.toMatchObject({ kind: 'limit' });
+    await expect(jq.evaluate('length', 'x'.repeat(2000))).rejects.toMatchObject({ kind: 'limit' });
+    await expect(jq.evaluate('length', null, { big: 'x'.repeat(2000) })).rejects.toMatchObject({ kind: 'limit' });
   });
 
   it('replaces a handle after a trap', async () => {
@@ -37,10 +38,23 @@ describe('JqEvaluator', () => {
         } as typeof real;
       },
     });
-    const error = await evaluator.evaluate('.', 1).catch((e: unknown) => e);
+    const error = await evaluator.evaluate('. | .', 1).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JqFailure);
     expect(error).toMatchObject({ kind: 'trap' });
     expect(await evaluator.evaluate('. + 1', 1)).toBe(2);
     expect(evaluator.loads).toBe(2);
+  });
+
+  it('answers plain paths without loading jq at all', async () => {
+    const evaluator = new JqEvaluator({
+      load: async () => {
+        throw new Error('jq is not needed for a path');
+      },
+    });
+    expect(await evaluator.evaluate('.a.b[1]', { a: { b: [1, 2] } })).toBe(2);
+    expect(await evaluator.evaluate('$input.name', null, { input: { name: 'Ada' } })).toBe('Ada');
+    expect(evaluator.loads).toBe(0);
+    expect(evaluator.enforcesTimeLimit).toBe(false);
+    await expect(evaluator.evaluate('.a + 1', {})).rejects.toMatchObject({ code: 'WORKFLOW_FAULTED', message: 'cannot load jq: jq is not needed for a path' });
   });
 });

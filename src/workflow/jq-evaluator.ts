@@ -1,43 +1,50 @@
-import { loadJq, type Jq } from 'jq-wasm';
-import { AgentboxError } from '../errors/agentbox-error.js';
+import type { Jq } from 'jq-wasm';
+import { InThreadJqBackend, type JqBackend } from './jq-backend.js';
+import { JqFailure } from './jq-failure.js';
+import { compileFastPath, type FastPath, NOT_FAST } from './jq-fast-path.js';
+
+export { JqFailure } from './jq-failure.js';
 
 export interface JqEvaluatorOptions {
   /** Longest JSON text (input plus arguments) handed to jq; default 4 MiB. */
   maxInputChars?: number;
-  /** Makes a jq handle; default `loadJq()` from jq-wasm (tests inject a failing one). */
+  /** Longest a jq run may take, in milliseconds, where the backend can stop it; default 2000. */
+  timeoutMs?: number;
+  /** Where jq runs; default on this thread (`agentbox/node` has a worker backend that enforces `timeoutMs`). */
+  backend?: JqBackend;
+  /** For the default backend: makes a jq handle (tests inject a failing one). */
   load?: () => Promise<Jq>;
 }
 
-/** A jq failure: `compile` for a bad program, `runtime` for a failing one, `limit`/`trap` otherwise. */
-export class JqFailure extends Error {
-  constructor(
-    readonly kind: 'compile' | 'runtime' | 'limit' | 'trap',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'JqFailure';
-  }
-}
+const FAST_PATH_CACHE = 1024;
 
 /**
- * jq through jq-wasm (jq 1.8.2 compiled to WebAssembly; runs in Node and browsers).
- *
- * Its API is synchronous, so a program cannot be stopped from this thread: what bounds a
- * run is the input cap here (a huge input is refused before jq sees it). A WASM trap (out of
- * memory, `unreachable`) leaves the instance unusable, so the handle is dropped and the next
- * call loads a fresh one. Runtime arguments (`$context`, `$input`, …) are passed as
- * `--argjson`, the way jq itself takes named values.
+ * jq for runtime expressions: jq-wasm (jq 1.8.2 compiled to WebAssembly; runs in Node and
+ * browsers) behind a backend, with plain paths (`.a.b`, `$input.x[0]`) answered without
+ * jq at all (see jq-fast-path.ts). The input cap bounds what jq is handed; the backend's
+ * time limit bounds how long it runs. Runtime arguments (`$context`, `$input`, …) are passed
+ * as `--argjson`, the way jq itself takes named values.
  */
 export class JqEvaluator {
-  #handle: Promise<Jq> | undefined;
   readonly #maxInputChars: number;
-  readonly #load: () => Promise<Jq>;
-  /** How many handles were loaded (a trap costs one): for tests and metrics. */
-  loads = 0;
+  readonly #timeoutMs: number;
+  readonly #backend: JqBackend;
+  readonly #fast = new Map<string, FastPath | null>();
 
   constructor(options: JqEvaluatorOptions = {}) {
     this.#maxInputChars = options.maxInputChars ?? 4 * 1024 * 1024;
-    this.#load = options.load ?? (() => loadJq());
+    this.#timeoutMs = options.timeoutMs ?? 2000;
+    this.#backend = options.backend ?? new InThreadJqBackend(options.load ? { load: options.load } : {});
+  }
+
+  /** Whether a runaway program is stopped at `timeoutMs` (the worker backend) or not (on this thread). */
+  get enforcesTimeLimit(): boolean {
+    return this.#backend.enforcesTimeLimit;
+  }
+
+  /** How many jq handles the default backend loaded (a trap costs one): for tests and metrics. */
+  get loads(): number {
+    return this.#backend instanceof InThreadJqBackend ? this.#backend.loads : 0;
   }
 
   /**
@@ -45,9 +52,13 @@ export class JqEvaluator {
    * array (a runtime expression stands for one value).
    */
   async evaluate(program: string, input: unknown, args: Record<string, unknown> = {}): Promise<unknown> {
-    const jq = await this.#jq();
+    const fast = this.#fastPath(program);
+    if (fast) {
+      const value = fast(input, args);
+      if (value !== NOT_FAST) return value;
+    }
     const inputText = JSON.stringify(input ?? null);
-    const flags: string[] = [];
+    const flags: string[] = ['-c'];
     let size = inputText.length;
     for (const [name, value] of Object.entries(args)) {
       const text = JSON.stringify(value ?? null);
@@ -57,12 +68,7 @@ export class JqEvaluator {
     if (size > this.#maxInputChars) {
       throw new JqFailure('limit', `the expression's input is ${size} characters of JSON, over the limit of ${this.#maxInputChars}`);
     }
-    let outputs: unknown[];
-    try {
-      outputs = jq.json(inputText, program, ['-c', ...flags]);
-    } catch (error) {
-      throw this.#failure(error);
-    }
+    const outputs = await this.#backend.run({ input: inputText, program, flags, timeoutMs: this.#timeoutMs });
     if (outputs.length === 0) return null;
     return outputs.length === 1 ? outputs[0] : outputs;
   }
@@ -92,37 +98,18 @@ export class JqEvaluator {
     }
   }
 
-  #jq(): Promise<Jq> {
-    if (!this.#handle) {
-      this.loads += 1;
-      const loading = this.#load();
-      this.#handle = loading;
-      // A failed load is not cached: the next call tries again.
-      loading.catch(() => {
-        if (this.#handle === loading) this.#handle = undefined;
-      });
-    }
-    return this.#handle.catch((error: unknown) => {
-      throw new AgentboxError('WORKFLOW_FAULTED', `cannot load jq: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    });
+  /** Stops the backend (the worker backend's thread); the evaluator is not used after. */
+  close(): Promise<void> {
+    return this.#backend.close();
   }
 
-  #failure(error: unknown): JqFailure {
-    const e = error as { name?: string; stderr?: string; exitCode?: number; message?: string };
-    if (e?.name === 'JqError') {
-      const text = cleanStderr(e.stderr ?? e.message ?? '');
-      // jq exits 3 on a compile error, 5 on a runtime error.
-      return new JqFailure(e.exitCode === 3 ? 'compile' : 'runtime', text);
+  #fastPath(program: string): FastPath | undefined {
+    let fast = this.#fast.get(program);
+    if (fast === undefined) {
+      fast = compileFastPath(program) ?? null;
+      if (this.#fast.size >= FAST_PATH_CACHE) this.#fast.clear();
+      this.#fast.set(program, fast);
     }
-    // Anything else came out of the WASM instance itself: it cannot be trusted again.
-    this.#handle = undefined;
-    return new JqFailure('trap', `jq stopped abnormally (${e?.message ?? String(error)}); a fresh instance will be used`);
+    return fast ?? undefined;
   }
-}
-
-function cleanStderr(text: string): string {
-  // jq repeats the program with a caret under the error: keep only its `jq: error` lines.
-  const lines = text.split('\n').filter((line) => line.startsWith('jq: error'));
-  const cleaned = lines.map((line) => line.replace(/^jq: error( \(at [^)]*\))?: /, '').replace(/ at <top-level>, line \d+, column \d+:?$/, ''));
-  return cleaned.join('; ') || text.trim();
 }

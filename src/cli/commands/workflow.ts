@@ -53,20 +53,30 @@ async function withEngine<T>(
 ): Promise<T> {
   const context = new CliContext(command);
   const config = await context.loadConfig();
-  const [{ openWorkflowJournal }, { WorkflowEngine }, { createRuntimeWorkflowHost }, { nodeLeaseHolder }, { progressLine }, { createAuthorizer }] =
-    await Promise.all([
-      import('../../node/store/open-workflow-journal.js'),
-      import('../../workflow/workflow-engine.js'),
-      import('../../runtime/create-runtime-workflow-host.js'),
-      import('../../node/store/lease-holder.js'),
-      import('../workflow-output.js'),
-      import('../../auth/authorizer.js'),
-    ]);
+  const [
+    { openWorkflowJournal },
+    { WorkflowEngine },
+    { createRuntimeWorkflowHost },
+    { nodeLeaseHolder },
+    { progressLine },
+    { createAuthorizer },
+    { createNodeJqEvaluator },
+  ] = await Promise.all([
+    import('../../node/store/open-workflow-journal.js'),
+    import('../../workflow/workflow-engine.js'),
+    import('../../runtime/create-runtime-workflow-host.js'),
+    import('../../node/store/lease-holder.js'),
+    import('../workflow-output.js'),
+    import('../../auth/authorizer.js'),
+    import('../../node/workflow/worker-jq-backend.js'),
+  ]);
   const journal = await openWorkflowJournal(config.store);
   try {
     const runtime = await context.openRuntime();
+    const jq = createNodeJqEvaluator({ timeoutMs: config.workflow.expressionTimeoutMs });
     const engine = new WorkflowEngine({
       journal,
+      jq,
       host: createRuntimeWorkflowHost(runtime, { http: config.tools.http ?? {}, mcp: config.tools.mcp, authorizer: createAuthorizer(config.auth) }),
       secrets: workflowSecrets(config),
       holder: nodeLeaseHolder(),
@@ -81,6 +91,7 @@ async function withEngine<T>(
       return await body(engine, runtime.defaultPrincipal, config);
     } finally {
       await engine.close();
+      await jq.close();
     }
   } finally {
     await journal.close();

@@ -19,6 +19,7 @@ import { NodeRuntime } from '../runtime/node-runtime.js';
 import { createNodeStaticAssets } from './node-static-assets.js';
 import { createPrometheusMetrics } from './prometheus-metrics.js';
 import { sha256Hex } from './sha256-hex.js';
+import { createNodeJqEvaluator } from '../workflow/worker-jq-backend.js';
 
 export interface StartServerOptions {
   config: AgentboxConfig;
@@ -96,6 +97,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     assets: createNodeStaticAssets(options.assetsRoot ?? packageRoot),
     workflowJournal,
     workflowHolder: nodeLeaseHolder(),
+    workflowJq: createNodeJqEvaluator({ timeoutMs: config.workflow.expressionTimeoutMs }),
     workflowHttp: config.tools.http ?? {},
     workflowMcp: config.tools.mcp,
     workflowSecrets: serverWorkflowSecrets(config, logger),

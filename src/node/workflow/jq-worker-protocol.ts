@@ -1,0 +1,13 @@
+/** Messages between the jq worker backend and its worker. */
+export interface JqWorkerRequest {
+  id: number;
+  input: string;
+  program: string;
+  flags: string[];
+}
+
+export type JqWorkerReply =
+  | { id: number; ok: true; outputs: unknown[] }
+  | { id: number; ok: false; error: { name: string; stderr: string; exitCode: number; message: string } };
+
+export type JqWorkerReady = { ready: true } | { ready: false; message: string };
