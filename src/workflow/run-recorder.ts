@@ -57,6 +57,7 @@ export class RunRecorder {
         : this.redact(payload);
     const event = Object.assign({ runId: this.state.runId, seq: this.state.lastSeq + 1, time: this.clock.now() }, safe) as RunEvent;
     applyRunEvent(this.state, event);
+    if (event.type === 'task.completed' || event.type === 'task.skipped' || event.type === 'task.faulted') forgetFinished(this.state, event.key);
     this.#queue.push(event);
     // Until the run's row exists, listeners hear nothing: a run is announced once it is stored.
     if (this.#announced) this.listener?.(event);
@@ -109,4 +110,16 @@ export class RunRecorder {
   get failed(): boolean {
     return this.#failure !== undefined;
   }
+}
+
+/**
+ * A task that finishes live is never looked up again in this process: keys are unique per
+ * iteration, attempt and revisit, and a resume folds its state from the journal. Keeping its
+ * result, fault and start time would grow the heap with every finished task (a `for` over
+ * 10,000 items); only its report row stays.
+ */
+function forgetFinished(state: RunState, key: string): void {
+  state.completed.delete(key);
+  state.faulted.delete(key);
+  state.firstStarted.delete(key);
 }

@@ -38,6 +38,8 @@ export interface RunState {
   consumed: Map<number, string>;
   /** One row per task key, in the order they first started. */
   tasks: Map<string, TaskRecord>;
+  /** Each task path once: the rows of a `for`'s 10,000 iterations share their path string. */
+  paths: Map<string, string>;
 }
 
 export function emptyRunState(runId: string): RunState {
@@ -57,6 +59,7 @@ export function emptyRunState(runId: string): RunState {
     retries: new Map(),
     consumed: new Map(),
     tasks: new Map(),
+    paths: new Map(),
   };
 }
 
@@ -85,7 +88,7 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       if (!state.firstStarted.has(event.key)) state.firstStarted.set(event.key, event.time);
       const row = state.tasks.get(event.key);
       if (row) row.status = 'running';
-      else state.tasks.set(event.key, { path: event.path, name: event.name, status: 'running' });
+      else state.tasks.set(event.key, { path: internPath(state, event.path), name: event.name, status: 'running' });
       break;
     }
     case 'task.completed':
@@ -132,7 +135,14 @@ export function foldRunEvents(runId: string, events: readonly RunEvent[]): RunSt
 function setStatus(state: RunState, key: string, path: string, status: TaskRecord['status']): void {
   const row = state.tasks.get(key);
   if (row) row.status = status;
-  else state.tasks.set(key, { path, name: path.slice(path.lastIndexOf('/') + 1), status });
+  else state.tasks.set(key, { path: internPath(state, path), name: path.slice(path.lastIndexOf('/') + 1), status });
+}
+
+function internPath(state: RunState, path: string): string {
+  const known = state.paths.get(path);
+  if (known !== undefined) return known;
+  state.paths.set(path, path);
+  return path;
 }
 
 function illegal(message: string): AgentboxError {
