@@ -75,6 +75,7 @@ export class Execution {
   async runDefinition(prefix: string, input: unknown, frame: Frame, startedAt: number): Promise<unknown> {
     const { definition, jq, clock, signal } = this.options;
     assertMatchesSchema(definition.input?.schema, input, { instance: prefix, what: 'the workflow input' });
+    if (prefix === '') this.options.recorder.inputs.note(input, { run: 'input' });
     const scope = { jq, path: `${prefix}/input/from`, args: this.argumentsFor({ name: '', task: {} as never, path: prefix, input, frame, extra: {} }) };
     const filtered = definition.input?.from !== undefined ? await evaluateTemplate(definition.input.from, input, scope) : input;
     const ms = definition.timeout !== undefined ? timeoutMs(definition.timeout, definition) : undefined;
@@ -127,6 +128,7 @@ export class Execution {
     const done = state.completed.get(key);
     if (done) {
       if ('context' in done) frame.context.value = done.context;
+      this.options.recorder.inputs.note(done.output, { key, field: 'output' });
       return { output: done.output === undefined ? at.input : done.output, ...(done.then ? { then: done.then } : {}) };
     }
     const fault = state.faulted.get(key);
@@ -146,7 +148,8 @@ export class Execution {
       this.options.recorder.record({ type: 'task.skipped', key, path });
       return { output: at.input };
     }
-    this.options.recorder.record({ type: 'task.started', key, path, name, kind });
+    const recorder = this.options.recorder;
+    recorder.record({ type: 'task.started', key, path, name, kind, ...recorder.inputs.describe(at.input, { key, field: 'input' }) });
     // A composite task's children may change $context without the task exporting: its
     // record must carry the context after it, or a replay that skips it would lose that.
     const contextBefore = frame.context.value;
@@ -166,6 +169,7 @@ export class Execution {
       const output = task.output?.as !== undefined ? await evaluateTemplate(task.output.as, raw.output, scope(input, { output: raw.output })) : raw.output;
       assertMatchesSchema(task.output?.schema, output, { instance: path, what: 'the task output' });
       if (task.export?.as !== undefined) frame.context.value = await evaluateTemplate(task.export.as, output, scope(input, { output }));
+      recorder.inputs.note(output, { key, field: 'output' });
       this.options.recorder.record({
         type: 'task.completed',
         key,

@@ -1,3 +1,4 @@
+import type { RecordedInput } from './input-origins.js';
 import type { FunctionDefinition, WorkflowDefinition } from './workflow-definition.js';
 import type { WorkflowProblem } from './workflow-problem.js';
 
@@ -20,7 +21,13 @@ export type RunEventPayload =
       /** The hosts `call: http | openapi` may reach in this run (config plus `--allow-host`), kept for resumes. */
       hosts?: string[];
     }
-  | { type: 'task.started'; key: string; path: string; name: string; kind: string }
+  | ({
+      type: 'task.started';
+      key: string;
+      path: string;
+      name: string;
+      kind: string;
+    } & Partial<RecordedInput>)
   | {
       type: 'task.completed';
       key: string;

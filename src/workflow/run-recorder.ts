@@ -1,4 +1,5 @@
 import { AgentboxError } from '../errors/agentbox-error.js';
+import { InputOrigins } from './input-origins.js';
 import type { RunEvent, RunEventPayload } from './run-events.js';
 import { applyRunEvent, type RunState } from './run-state.js';
 import type { InboxEvent, WorkflowJournal } from './workflow-journal.js';
@@ -30,6 +31,8 @@ export class RunRecorder {
   #created: boolean;
   #announced: boolean;
   #unannounced: RunEvent[] = [];
+  /** Which journaled value each live task input is, so starts name it rather than copy it. */
+  readonly inputs = new InputOrigins();
 
   constructor(
     readonly state: RunState,

@@ -49,13 +49,17 @@ describe('the workflow view of the web page', () => {
     const approve = page.getByRole('button', { name: 'Approve' });
     await approve.waitFor({ timeout: 10_000 });
     expect(await page.locator('.task[data-path="/do/0/draft"]').getAttribute('data-status')).toBe('completed');
-    expect(await page.locator('.task[data-path="/do/0/draft"] pre').textContent()).toContain('about tides');
+    const field = (path: string, name: string) => page.locator(`.task[data-path="${path}"] [data-field="${name}"] pre`).textContent();
+    expect(await field('/do/0/draft', 'output')).toContain('about tides');
+    // Inputs are journaled as references to the value they are (the run's input, the previous output).
+    expect(JSON.parse((await field('/do/0/draft', 'input')) ?? '')).toEqual({ subject: 'tides' });
+    expect(JSON.parse((await field('/do/1/approval', 'input')) ?? '')).toEqual({ draft: 'about tides' });
     expect(await page.locator('.task[data-path="/do/1/approval"]').getAttribute('data-status')).toBe('running');
 
     await approve.click();
     await page.locator('#run-status[data-status="completed"]').waitFor({ timeout: 10_000 });
     expect(await page.locator('.task[data-path="/do/1/approval"]').getAttribute('data-status')).toBe('completed');
-    expect(await page.locator('.task[data-path="/do/2/publish"] pre').textContent()).toContain('"approved": true');
+    expect(await field('/do/2/publish', 'output')).toContain('"approved": true');
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     const run = (await (await fetch(`${service.url}/v1/workflows/runs/${runId}`)).json()) as { status: string; output: unknown };
     expect(run).toMatchObject({ status: 'completed', output: { approved: true } });

@@ -1,4 +1,5 @@
 /** A run's tasks as the page shows them, folded from its journal events as they stream in. */
+import type { InputOrigin } from '../../workflow/input-origins.js';
 import type { RunEvent, RunStatus } from '../../workflow/run-events.js';
 
 export interface TimelineTask {
@@ -7,6 +8,8 @@ export interface TimelineTask {
   name: string;
   kind: string;
   status: 'running' | 'completed' | 'faulted' | 'skipped' | 'retrying' | 'cancelled';
+  /** What the task received (resolved from the journal's reference when it names one). */
+  input?: unknown;
   output?: unknown;
   error?: { type: string; title?: string; detail?: string };
   startedAt: number;
@@ -33,10 +36,21 @@ export function applyToTimeline(timeline: RunTimeline, event: RunEvent): void {
     case 'run.started':
       timeline.input = event.input;
       break;
-    case 'task.started':
-      if (task) Object.assign(task, { status: 'running', startedAt: event.time });
-      else timeline.tasks.set(event.key, { key: event.key, path: event.path, name: event.name, kind: event.kind, status: 'running', startedAt: event.time });
+    case 'task.started': {
+      const input = 'inputFrom' in event && event.inputFrom ? resolveOrigin(timeline, event.inputFrom) : 'input' in event ? event.input : undefined;
+      if (task) Object.assign(task, { status: 'running', startedAt: event.time, ...(input !== undefined ? { input } : {}) });
+      else
+        timeline.tasks.set(event.key, {
+          key: event.key,
+          path: event.path,
+          name: event.name,
+          kind: event.kind,
+          status: 'running',
+          startedAt: event.time,
+          ...(input !== undefined ? { input } : {}),
+        });
       break;
+    }
     case 'task.completed':
       if (task) Object.assign(task, { status: 'completed', output: event.output, endedAt: event.time });
       break;
@@ -64,6 +78,12 @@ export function applyToTimeline(timeline: RunTimeline, event: RunEvent): void {
       break;
   }
   if (timeline.status !== 'running') for (const t of timeline.tasks.values()) if (t.status === 'running' || t.status === 'retrying') t.status = 'cancelled';
+}
+
+function resolveOrigin(timeline: RunTimeline, origin: InputOrigin): unknown {
+  if ('run' in origin) return timeline.input;
+  const source = timeline.tasks.get(origin.key);
+  return origin.field === 'input' ? source?.input : source?.output;
 }
 
 /** Whether a task is a `listen` waiting for a posted event (where Approve / Deny go). */

@@ -109,6 +109,7 @@ export class WorkflowView {
       title.append(text('strong', task.name), text('code', task.path), text('span', task.status));
       (title.lastChild as HTMLElement).className = `badge ${task.status}`;
       row.append(title);
+      if (task.input !== undefined) row.append(labelled('Input', task.input));
       if (task.output !== undefined) row.append(labelled('Output', task.output));
       if (task.error) row.append(labelled('Error', task.error));
       if (isWaitingListen(t, task)) {
@@ -149,7 +150,7 @@ function text(tag: string, content: string): HTMLElement {
 }
 
 function labelled(label: string, value: unknown): HTMLElement {
-  const box = el('div', { class: 'value' });
+  const box = el('div', { class: 'value', 'data-field': label.toLowerCase().replaceAll(' ', '-') });
   box.append(text('span', label), text('pre', JSON.stringify(value ?? null, null, 2)));
   return box;
 }
