@@ -8,6 +8,7 @@ import { timeoutMs, withTimeout } from './task-timeout.js';
 import { entryOf, taskKindOf } from './task-tree.js';
 import type { Task, TaskList, WorkflowDefinition } from './workflow-definition.js';
 import type { WorkflowHost } from './workflow-host.js';
+import type { TokenCache } from './http-authentication.js';
 import type { ScriptSandbox } from '../sandbox/script/script-sandbox.js';
 import { problem, WorkflowFault } from './workflow-problem.js';
 
@@ -56,6 +57,8 @@ export interface ExecutionOptions {
   depth: number;
   /** The run's `run: script` sandbox, opened when a script first runs. */
   scripts: () => Promise<ScriptSandbox>;
+  /** OAuth2 access tokens of this run (memory only, never journaled). */
+  tokens: TokenCache;
 }
 
 /**

@@ -164,6 +164,8 @@ export interface WorkflowDefinition {
     errors?: Record<string, ErrorDefinition>;
     retries?: Record<string, RetryPolicy>;
     secrets?: string[];
+    /** Reusable authentication policies, by name (`authentication: { use: name }`). */
+    authentications?: Record<string, unknown>;
     [key: string]: unknown;
   };
   do: TaskList;

@@ -312,6 +312,7 @@ export class WorkflowEngine {
       catalogFunctions: state.functions,
       depth: 0,
       scripts: () => this.#sandbox(),
+      tokens: new Map(),
     });
     const frame: Frame = { suffix: '', stableSuffix: '', variables: {}, context: { value: {} } };
     try {
