@@ -80,10 +80,23 @@ export function checkListen(listen: Record<string, unknown> | undefined, path: s
       ),
     );
   }
-  if (Array.isArray(filters) && filters.some((f) => f && typeof f === 'object' && 'correlate' in f))
-    issues.push(issue('not-implemented', `${at}/to/${mode}`, 'event `correlate` is not supported yet'));
+  if (Array.isArray(filters)) {
+    filters.forEach((f, index) => {
+      const correlate = f && typeof f === 'object' ? (f as { correlate?: unknown }).correlate : undefined;
+      if (correlate === undefined) return;
+      const where = mode === 'one' ? `${at}/to/one/correlate` : `${at}/to/${mode}/${index}/correlate`;
+      if (correlate === null || typeof correlate !== 'object' || Array.isArray(correlate)) {
+        issues.push(issue('structure', where, '`correlate` must map names to { from, expect }'));
+        return;
+      }
+      for (const [name, rule] of Object.entries(correlate)) {
+        if (!rule || typeof rule !== 'object' || typeof (rule as { from?: unknown }).from !== 'string')
+          issues.push(issue('structure', `${where}/${name}/from`, '`from` must be a runtime expression reading the event'));
+      }
+    });
+  }
+  if (to.until !== undefined) issues.push(issue('not-implemented', `${at}/to/until`, '`until` (listening to a stream of events) is not supported yet'));
   if (listen?.read !== undefined && listen.read !== 'data' && listen.read !== 'envelope')
     issues.push(issue('structure', `${at}/read`, '`listen.read` must be data or envelope'));
-  if (listen?.foreach !== undefined) issues.push(issue('not-implemented', `${at}/foreach`, '`listen.foreach` is not supported yet'));
   return issues;
 }

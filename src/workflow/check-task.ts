@@ -87,6 +87,8 @@ export function checkTask(
       break;
     case 'listen':
       issues.push(...checkListen(t.listen, path));
+      // `foreach` sits beside `listen` (the task's), not inside it.
+      if (t.foreach !== undefined) issues.push(issue('not-implemented', `${path}/foreach`, '`foreach` over listened events is not supported yet'));
       break;
     case 'switch':
       if (!Array.isArray(t.switch)) issues.push(issue('structure', `${path}/switch`, '`switch` must be a list of cases'));
