@@ -18,6 +18,10 @@ export const llmConfigSchema = z
     maxRetries: z.number().int().min(0).max(10).default(3),
     temperature: z.number().min(0).max(2).optional(),
     maxTokens: z.number().int().positive().optional(),
+    /** The model's context window in tokens; overrides the table of known models (src/agent/context/model-limits.ts). */
+    contextWindow: z.number().int().min(256).optional(),
+    /** Output tokens reserved out of the window; default the model's limit, at most half the window. */
+    maxOutputTokens: z.number().int().positive().optional(),
     /**
      * How an output schema is asked for: `json_schema` (Structured Outputs), `json_object`
      * (JSON mode, the schema in a message) or `tool` (a forced tool call), for endpoints

@@ -146,4 +146,10 @@ describe('resolveConfig', () => {
     expect(data).toEqual({ llm: { model: 'm' } });
     expect(flags).toEqual({ llm: { maxRetries: 1 } });
   });
+
+  it('takes llm.contextWindow and llm.maxOutputTokens, and names a bad one', () => {
+    expect(resolveConfig({ flags: { llm: { contextWindow: 4096, maxOutputTokens: 512 } } }).llm).toMatchObject({ contextWindow: 4096, maxOutputTokens: 512 });
+    const error = configError(() => resolveConfig({ file: { source: 'agentbox.yaml', data: { llm: { contextWindow: 10, maxOutputTokens: -1 } } } }));
+    expect(error.issues.map((i) => i.path).sort()).toEqual(['llm.contextWindow', 'llm.maxOutputTokens']);
+  });
 });
