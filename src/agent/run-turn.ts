@@ -5,6 +5,8 @@ import { addUsage, emptyUsage, type ToolCall, type Usage } from '../engine/messa
 import type { SessionRecorder } from '../engine/session-recorder.js';
 import { isWorking } from '../engine/session-state.js';
 import type { PromptRecord } from '../engine/prompt-record.js';
+import type { ModelLimitOverrides } from './context/model-limits.js';
+import { preflightCount } from './context/preflight-count.js';
 import type { LanguageModel, ModelRequest } from './llm/language-model.js';
 import { answerCall, checkOutput, outputRequest, retryFeedback, type OutputPlan } from './structured-output.js';
 import type { ApprovalDecision, ApprovalRequest, ToolExecutor } from './tools/tool-executor.js';
@@ -29,6 +31,8 @@ export interface RunTurnOptions {
   signal?: AbortSignal;
   temperature?: number;
   maxTokens?: number;
+  /** Config `llm.contextWindow` / `llm.maxOutputTokens`, over the table of known models. */
+  limits?: ModelLimitOverrides;
   requestApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
 }
 
@@ -164,7 +168,10 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
   let usage: Usage | undefined;
   let finishReason: FinishReason = 'unknown';
   try {
-    const stream = model.stream(requestFor(options, signal, offered));
+    const request = requestFor(options, signal, offered);
+    // Never sent over the window: CONTEXT_OVERFLOW (recorded as llm.failed, then turn.failed).
+    await preflightCount(request, { model: modelId, ...(options.limits ? { limits: options.limits } : {}) });
+    const stream = model.stream(request);
     for await (const part of stream) {
       switch (part.type) {
         case 'text-delta': {

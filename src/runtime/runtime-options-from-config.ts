@@ -68,6 +68,14 @@ export function runtimeOptionsFromConfig(config: AgentboxConfig, parts: Platform
     ...(config.agent.system !== undefined ? { system: config.agent.system } : {}),
     ...(config.llm.temperature !== undefined ? { temperature: config.llm.temperature } : {}),
     ...(config.llm.maxTokens !== undefined ? { maxTokens: config.llm.maxTokens } : {}),
+    ...(config.llm.contextWindow !== undefined || config.llm.maxOutputTokens !== undefined
+      ? {
+          limits: {
+            ...(config.llm.contextWindow !== undefined ? { contextWindow: config.llm.contextWindow } : {}),
+            ...(config.llm.maxOutputTokens !== undefined ? { maxOutputTokens: config.llm.maxOutputTokens } : {}),
+          },
+        }
+      : {}),
     ...rest,
   };
   return { options, authorizer };
