@@ -43,6 +43,13 @@ export const agentConfigSchema = z
     system: z.string().optional(),
     maxSteps: z.number().int().min(1).max(1000).default(10),
     toolTimeoutMs: z.number().int().positive().default(30_000),
+    /** How a long history is fit into the context window (README "Prompts"). */
+    context: z
+      .strictObject({
+        /** When trimming, drop whole turns until the request is at most this share of its budget (drop in large steps: the prefix stays cacheable). */
+        lowWater: z.number().min(0.1).max(1).default(0.6),
+      })
+      .prefault({}),
     /** Built-in tools to enable; default all. */
     tools: z.array(z.string().min(1)).optional(),
   })

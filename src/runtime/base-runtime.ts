@@ -33,6 +33,8 @@ export interface RuntimeOptions {
   maxTokens?: number;
   /** Config `llm.contextWindow` / `llm.maxOutputTokens`: every request is counted against them before it is sent. */
   limits?: ModelLimitOverrides;
+  /** Config `agent.context.lowWater`. */
+  contextLowWater?: number;
   defaultPrincipal?: string;
   authorize?: ToolExecutorOptions['authorize'];
   /** Process CPU time in ms, for tool calls that report none (see ToolExecutorOptions). */
@@ -189,6 +191,7 @@ export class BaseRuntime implements AgentRuntime {
         principal: request.principal ?? session.owner,
         maxSteps: this.options.maxSteps ?? 10,
         ...(this.options.limits ? { limits: this.options.limits } : {}),
+        ...(this.options.contextLowWater !== undefined ? { contextLowWater: this.options.contextLowWater } : {}),
         signal: turn.controller.signal,
         requestApproval: request.onApproval ?? ((requests) => this.waitForDecisions(turn, requests)),
       });

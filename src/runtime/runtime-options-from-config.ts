@@ -62,6 +62,7 @@ export function runtimeOptionsFromConfig(config: AgentboxConfig, parts: Platform
     ),
     ...(parts.toolSources && !tools ? { toolSources: parts.toolSources } : {}),
     maxSteps: config.agent.maxSteps,
+    contextLowWater: config.agent.context.lowWater,
     toolTimeoutMs: config.agent.toolTimeoutMs,
     structuredOutput: config.llm.structuredOutput,
     ...(parts.cpuTime ? { cpuTime: parts.cpuTime } : {}),

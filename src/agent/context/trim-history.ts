@@ -16,7 +16,7 @@ export interface TrimmedHistory {
  */
 export function trimHistory(
   messages: readonly ChatMessage[],
-  options: { budget: number; lowWater: number; count: (message: ChatMessage) => number },
+  options: { budget: number; lowWater: number; count: (message: ChatMessage) => number; previousCut?: number },
 ): TrimmedHistory {
   const { budget, count } = options;
   let head = 0;
@@ -25,6 +25,22 @@ export function trimHistory(
   const total = tokens.reduce((a, b) => a + b, 0);
   const none = { messages: [...messages], dropped: { from: head, to: head, messages: 0, tokens: 0 } };
   if (total <= budget) return none;
+  // The previous request's cut, while what follows it still fits: the same prefix again.
+  const previous = options.previousCut;
+  if (previous !== undefined && previous > head && messages[previous]?.role === 'user') {
+    let after = 0;
+    for (let i = previous; i < messages.length; i += 1) after += tokens[i] ?? 0;
+    const pinnedBefore = messages.slice(head, previous).filter(isPinned);
+    const pinnedTokens = pinnedBefore.reduce((sum, m) => sum + count(m), 0);
+    let headTokens = 0;
+    for (let i = 0; i < head; i += 1) headTokens += tokens[i] ?? 0;
+    if (headTokens + pinnedTokens + after <= budget) {
+      return {
+        messages: [...messages.slice(0, head), ...pinnedBefore, ...messages.slice(previous)],
+        dropped: { from: head, to: previous, messages: previous - head - pinnedBefore.length, tokens: total - headTokens - pinnedTokens - after },
+      };
+    }
+  }
   const target = Math.floor(budget * options.lowWater);
   // Prefix sums of what dropping [head, i) removes (pinned messages stay wherever they are).
   let removed = 0;
