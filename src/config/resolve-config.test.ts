@@ -35,7 +35,7 @@ describe('resolveConfig', () => {
     });
     expect(config.llm).toEqual({ model: 'flag-model', apiKey: 'file-key', timeoutMs: 2_000, maxRetries: 3, structuredOutput: 'json_schema' });
     // Arrays replace rather than concatenate: a flag list is the whole list.
-    expect(config.agent).toEqual({ tools: ['c'], maxSteps: 7, toolTimeoutMs: 30_000 });
+    expect(config.agent).toEqual({ tools: ['c'], maxSteps: 7, toolTimeoutMs: 30_000, context: { lowWater: 0.6 } });
   });
 
   it('maps every documented variable, AGENTBOX_* over OPENAI_*', () => {
@@ -57,7 +57,7 @@ describe('resolveConfig', () => {
     expect(config).toMatchObject({
       // An empty AGENTBOX_API_KEY counts as unset, so OPENAI_API_KEY stays.
       llm: { baseUrl: 'http://127.0.0.1:11434/v1', apiKey: 'sk-openai', model: 'llama3', timeoutMs: 5_000, maxRetries: 0 },
-      agent: { system: 'You are terse.', maxSteps: 3, toolTimeoutMs: 30_000, context: { lowWater: 0.6 } },
+      agent: { system: 'You are terse.', maxSteps: 3, toolTimeoutMs: 30_000 },
       store: { kind: 'sqlite', path: '/data/s.db' },
       log: { level: 'debug' },
     });
