@@ -79,6 +79,8 @@ export const exitCodeByCode: Readonly<Record<ErrorCode, ExitCodeValue>> = {
   PROMPT_INVALID: ExitCode.usage,
   // The model would not answer in the declared shape: the agent failed, not the caller.
   OUTPUT_INVALID: ExitCode.agent,
+  // The turn could not be sent within the model's window: the agent stopped without an answer.
+  CONTEXT_OVERFLOW: ExitCode.agent,
 };
 
 export function exitCodeFor(error: unknown): ExitCodeValue {

@@ -18,6 +18,10 @@ export const llmConfigSchema = z
     maxRetries: z.number().int().min(0).max(10).default(3),
     temperature: z.number().min(0).max(2).optional(),
     maxTokens: z.number().int().positive().optional(),
+    /** The model's context window in tokens; overrides the table of known models (src/agent/context/model-limits.ts). */
+    contextWindow: z.number().int().min(256).optional(),
+    /** Output tokens reserved out of the window; default the model's limit, at most half the window. */
+    maxOutputTokens: z.number().int().positive().optional(),
     /**
      * How an output schema is asked for: `json_schema` (Structured Outputs), `json_object`
      * (JSON mode, the schema in a message) or `tool` (a forced tool call), for endpoints
@@ -39,6 +43,13 @@ export const agentConfigSchema = z
     system: z.string().optional(),
     maxSteps: z.number().int().min(1).max(1000).default(10),
     toolTimeoutMs: z.number().int().positive().default(30_000),
+    /** How a long history is fit into the context window (README "Prompts"). */
+    context: z
+      .strictObject({
+        /** When trimming, drop whole turns until the request is at most this share of its budget (drop in large steps: the prefix stays cacheable). */
+        lowWater: z.number().min(0.1).max(1).default(0.6),
+      })
+      .prefault({}),
     /** Built-in tools to enable; default all. */
     tools: z.array(z.string().min(1)).optional(),
   })

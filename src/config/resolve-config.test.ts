@@ -35,7 +35,7 @@ describe('resolveConfig', () => {
     });
     expect(config.llm).toEqual({ model: 'flag-model', apiKey: 'file-key', timeoutMs: 2_000, maxRetries: 3, structuredOutput: 'json_schema' });
     // Arrays replace rather than concatenate: a flag list is the whole list.
-    expect(config.agent).toEqual({ tools: ['c'], maxSteps: 7, toolTimeoutMs: 30_000 });
+    expect(config.agent).toEqual({ tools: ['c'], maxSteps: 7, toolTimeoutMs: 30_000, context: { lowWater: 0.6 } });
   });
 
   it('maps every documented variable, AGENTBOX_* over OPENAI_*', () => {
@@ -145,5 +145,11 @@ describe('resolveConfig', () => {
     resolveConfig({ file: { source: 'f.json', data }, env: { AGENTBOX_MODEL: 'e' }, flags });
     expect(data).toEqual({ llm: { model: 'm' } });
     expect(flags).toEqual({ llm: { maxRetries: 1 } });
+  });
+
+  it('takes llm.contextWindow and llm.maxOutputTokens, and names a bad one', () => {
+    expect(resolveConfig({ flags: { llm: { contextWindow: 4096, maxOutputTokens: 512 } } }).llm).toMatchObject({ contextWindow: 4096, maxOutputTokens: 512 });
+    const error = configError(() => resolveConfig({ file: { source: 'agentbox.yaml', data: { llm: { contextWindow: 10, maxOutputTokens: -1 } } } }));
+    expect(error.issues.map((i) => i.path).sort()).toEqual(['llm.contextWindow', 'llm.maxOutputTokens']);
   });
 });

@@ -32,6 +32,11 @@ export type EventPayload =
   | { type: 'turn.cancelled'; turn: number; reason: string }
   | { type: 'state.changed'; from: SessionState; to: SessionState }
   | { type: 'llm.started'; step: number; model: string }
+  /**
+   * The request left part of the history out to fit the context window (the log keeps it):
+   * messages `[from, to)` of the session's history, `messages` of them (pinned ones stay), `tokens` in all.
+   */
+  | { type: 'context.trimmed'; step: number; from: number; to: number; messages: number; tokens: number; keptTokens: number }
   | { type: 'llm.text-delta'; step: number; text: string }
   | { type: 'llm.tool-call-delta'; step: number; index: number; id?: string; name?: string; argumentsDelta: string }
   | { type: 'llm.retry'; step: number; attempt: number; delayMs: number; error: RetryError }

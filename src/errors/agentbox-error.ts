@@ -99,6 +99,8 @@ export interface ErrorDetailsByCode {
   PROMPT_INVALID: { issues: ValidationIssue[]; file?: string };
   /** The model's structured answer did not match the declared output schema, even after one retry; `issues` name the paths. */
   OUTPUT_INVALID: { issues: ValidationIssue[] };
+  /** The request would not fit the model's context window (`tokens` counted, `exact: false` for an estimate, beside the window and the reserved output). */
+  CONTEXT_OVERFLOW: { tokens: number; exact: boolean; contextWindow: number; reservedOutput: number };
 }
 
 export type ErrorCode = keyof ErrorDetailsByCode;

@@ -5,6 +5,7 @@ import type { AgentEvent } from '../engine/events.js';
 import { emptySession, type Session, type SessionSummary } from '../engine/session.js';
 import { SessionRecorder, systemClock, type Clock } from '../engine/session-recorder.js';
 import type { ListSessionsOptions, SessionStore } from '../store/session-store.js';
+import type { ModelLimitOverrides } from '../agent/context/model-limits.js';
 import type { LanguageModel } from '../agent/llm/language-model.js';
 import { runTurn } from '../agent/run-turn.js';
 import type { AnyTool, ToolResult } from '../agent/tools/tool.js';
@@ -30,6 +31,10 @@ export interface RuntimeOptions {
   system?: string;
   temperature?: number;
   maxTokens?: number;
+  /** Config `llm.contextWindow` / `llm.maxOutputTokens`: every request is counted against them before it is sent. */
+  limits?: ModelLimitOverrides;
+  /** Config `agent.context.lowWater`. */
+  contextLowWater?: number;
   defaultPrincipal?: string;
   authorize?: ToolExecutorOptions['authorize'];
   /** Process CPU time in ms, for tool calls that report none (see ToolExecutorOptions). */
@@ -185,6 +190,8 @@ export class BaseRuntime implements AgentRuntime {
         ...this.turnInput(request, promptTurn),
         principal: request.principal ?? session.owner,
         maxSteps: this.options.maxSteps ?? 10,
+        ...(this.options.limits ? { limits: this.options.limits } : {}),
+        ...(this.options.contextLowWater !== undefined ? { contextLowWater: this.options.contextLowWater } : {}),
         signal: turn.controller.signal,
         requestApproval: request.onApproval ?? ((requests) => this.waitForDecisions(turn, requests)),
       });

@@ -62,12 +62,21 @@ export function runtimeOptionsFromConfig(config: AgentboxConfig, parts: Platform
     ),
     ...(parts.toolSources && !tools ? { toolSources: parts.toolSources } : {}),
     maxSteps: config.agent.maxSteps,
+    contextLowWater: config.agent.context.lowWater,
     toolTimeoutMs: config.agent.toolTimeoutMs,
     structuredOutput: config.llm.structuredOutput,
     ...(parts.cpuTime ? { cpuTime: parts.cpuTime } : {}),
     ...(config.agent.system !== undefined ? { system: config.agent.system } : {}),
     ...(config.llm.temperature !== undefined ? { temperature: config.llm.temperature } : {}),
     ...(config.llm.maxTokens !== undefined ? { maxTokens: config.llm.maxTokens } : {}),
+    ...(config.llm.contextWindow !== undefined || config.llm.maxOutputTokens !== undefined
+      ? {
+          limits: {
+            ...(config.llm.contextWindow !== undefined ? { contextWindow: config.llm.contextWindow } : {}),
+            ...(config.llm.maxOutputTokens !== undefined ? { maxOutputTokens: config.llm.maxOutputTokens } : {}),
+          },
+        }
+      : {}),
     ...rest,
   };
   return { options, authorizer };

@@ -16,6 +16,7 @@ import { createOriginCheck } from './origin-check.js';
 import { RateLimiter } from './rate-limiter.js';
 import { errorShapeOf, RequestGuard, type GuardedRoutes } from './request-guard.js';
 import { registerChatCompletionRoutes } from './routes/chat-completion-routes.js';
+import { registerMcpRoutes } from './routes/mcp-routes.js';
 import { registerMessageRoutes } from './routes/message-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
 import { registerOperationRoutes } from './routes/operation-routes.js';
@@ -164,6 +165,7 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   registerMessageRoutes(routes, deps);
   registerChatCompletionRoutes(routes, deps);
   registerModelRoutes(routes, deps);
+  registerMcpRoutes(routes, { runtime: chatRuntime, authorizer });
   const workflows = new WorkflowRuns({
     journal: options.workflowJournal ?? new MemoryWorkflowJournal(),
     host: createRuntimeWorkflowHost(runtime, { http: options.workflowHttp ?? {}, mcp: options.workflowMcp ?? {}, authorizer }),

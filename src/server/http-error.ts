@@ -55,6 +55,8 @@ export const statusByCode: Readonly<Record<ErrorCode, ErrorStatus>> = {
   PROMPT_INVALID: 400,
   // The upstream model's answer was unusable, as with its protocol errors: a bad gateway, not the client's fault.
   OUTPUT_INVALID: 502,
+  // The session (or its input) is too long for the model: the request, not the upstream, is at fault.
+  CONTEXT_OVERFLOW: 413,
 };
 
 /**

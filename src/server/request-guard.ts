@@ -224,7 +224,7 @@ export class RequestGuard {
 }
 
 function scopeOf(method: string, path: string): Scope {
-  const keyed = path === '/v1' || path.startsWith('/v1/');
+  const keyed = path === '/v1' || path.startsWith('/v1/') || path === '/mcp';
   return { keyed, limited: keyed && (method === 'POST' || method === 'PUT' || method === 'PATCH'), errors: errorShapeOf(path) };
 }
 

@@ -1,3 +1,4 @@
+import { checkAuthentication } from './check-authentication.js';
 import { expressionBody } from './runtime-expression.js';
 import { httpMethods } from './run-http.js';
 import { mcpMethods } from './run-mcp.js';
@@ -6,7 +7,7 @@ import { issue, type WorkflowIssue } from './workflow-issue.js';
 const isLiteral = (value: unknown): value is string => typeof value === 'string' && expressionBody(value) === undefined;
 
 /** `call: http`: a method (a literal one must be an HTTP method) and an endpoint (a literal one an absolute http(s) URL or URI template). */
-export function checkCallHttp(args: Record<string, unknown> | undefined, path: string): WorkflowIssue[] {
+export function checkCallHttp(args: Record<string, unknown> | undefined, path: string, authentications?: Record<string, unknown>): WorkflowIssue[] {
   const issues: WorkflowIssue[] = [];
   const method = args?.method;
   if (typeof method !== 'string') issues.push(issue('structure', `${path}/with/method`, `call: http needs \`with.method\` (${httpMethods.join(', ')})`));
@@ -14,19 +15,26 @@ export function checkCallHttp(args: Record<string, unknown> | undefined, path: s
     issues.push(issue('structure', `${path}/with/method`, `'${method}' is not an HTTP method (${httpMethods.join(', ')})`));
   }
   issues.push(...checkEndpoint(args?.endpoint, `${path}/with/endpoint`, 'call: http needs `with.endpoint`'));
+  issues.push(...checkAuthentication(authenticationOf(args?.endpoint), `${path}/with/endpoint/authentication`, authentications));
   issues.push(...checkOutput(args?.output, path));
   return issues;
 }
 
 /** `call: openapi`: `with.document.endpoint` (as an http endpoint) and `with.operationId`. */
-export function checkCallOpenApi(args: Record<string, unknown> | undefined, path: string): WorkflowIssue[] {
+export function checkCallOpenApi(args: Record<string, unknown> | undefined, path: string, authentications?: Record<string, unknown>): WorkflowIssue[] {
   const document = args?.document as Record<string, unknown> | undefined;
   const issues = checkEndpoint(document?.endpoint, `${path}/with/document/endpoint`, 'call: openapi needs `with.document.endpoint`, the OpenAPI document URL');
+  issues.push(...checkAuthentication(authenticationOf(document?.endpoint), `${path}/with/document/endpoint/authentication`, authentications));
+  issues.push(...checkAuthentication(args?.authentication, `${path}/with/authentication`, authentications));
   if (typeof args?.operationId !== 'string' || args.operationId === '') {
     issues.push(issue('structure', `${path}/with/operationId`, 'call: openapi needs `with.operationId`, the operation to call'));
   }
   issues.push(...checkOutput(args?.output, path));
   return issues;
+}
+
+function authenticationOf(endpoint: unknown): unknown {
+  return endpoint !== null && typeof endpoint === 'object' ? (endpoint as { authentication?: unknown }).authentication : undefined;
 }
 
 function checkOutput(output: unknown, path: string): WorkflowIssue[] {

@@ -1,3 +1,4 @@
+import { resourceUri } from './resolve-external-resources.js';
 import { issue, type WorkflowIssue } from './workflow-issue.js';
 
 const identifier = /^[A-Za-z_$][\w$]*$/;
@@ -28,10 +29,16 @@ export function checkRunScript(run: Record<string, unknown>, path: string): Work
       issue('unsupported', `${at}/language`, `script language ${JSON.stringify(script.language)} is not supported (agentbox runs js in its QuickJS sandbox)`),
     );
   }
-  if (script.source !== undefined) issues.push(issue('not-implemented', `${at}/source`, 'an external script `source` is not supported yet; inline the code'));
-  else if (typeof script.code !== 'string') issues.push(issue('structure', `${at}/code`, '`run.script.code` must be the script text'));
-  if (script.environment !== undefined)
-    issues.push(issue('not-implemented', `${at}/environment`, 'script `environment` is not supported yet (scripts see no host)'));
+  if (script.source !== undefined) {
+    const uri = resourceUri(script.source);
+    if (!uri || !/^https?:\/\//i.test(uri))
+      issues.push(issue('structure', `${at}/source/endpoint`, 'a script `source` needs an absolute http(s) `endpoint` (fetched when the run starts)'));
+    else if ((script.source as { endpoint?: { authentication?: unknown } }).endpoint?.authentication !== undefined)
+      issues.push(issue('not-implemented', `${at}/source/endpoint/authentication`, 'an authenticated script source is not supported yet'));
+  } else if (typeof script.code !== 'string') issues.push(issue('structure', `${at}/code`, '`run.script.code` must be the script text'));
+  const environment = script.environment;
+  if (environment !== undefined && (environment === null || typeof environment !== 'object' || Array.isArray(environment)))
+    issues.push(issue('structure', `${at}/environment`, '`run.script.environment` must be a map of variable names to strings'));
   const args = script.arguments;
   if (Array.isArray(args)) {
     // DSL 1.0.3: a list, the script's argv (strings or expressions giving strings)
@@ -44,7 +51,7 @@ export function checkRunScript(run: Record<string, unknown>, path: string): Work
     );
   } else {
     for (const name of Object.keys(args ?? {})) {
-      if (!identifier.test(name) || name.startsWith('__') || name === 'console' || name === 'code') {
+      if (!identifier.test(name) || name.startsWith('__') || name === 'console' || name === 'code' || name === 'process') {
         issues.push(issue('structure', `${at}/arguments/${name}`, `argument '${name}' cannot be a JavaScript variable name in the script`));
       }
     }
@@ -73,10 +80,23 @@ export function checkListen(listen: Record<string, unknown> | undefined, path: s
       ),
     );
   }
-  if (Array.isArray(filters) && filters.some((f) => f && typeof f === 'object' && 'correlate' in f))
-    issues.push(issue('not-implemented', `${at}/to/${mode}`, 'event `correlate` is not supported yet'));
+  if (Array.isArray(filters)) {
+    filters.forEach((f, index) => {
+      const correlate = f && typeof f === 'object' ? (f as { correlate?: unknown }).correlate : undefined;
+      if (correlate === undefined) return;
+      const where = mode === 'one' ? `${at}/to/one/correlate` : `${at}/to/${mode}/${index}/correlate`;
+      if (correlate === null || typeof correlate !== 'object' || Array.isArray(correlate)) {
+        issues.push(issue('structure', where, '`correlate` must map names to { from, expect }'));
+        return;
+      }
+      for (const [name, rule] of Object.entries(correlate)) {
+        if (!rule || typeof rule !== 'object' || typeof (rule as { from?: unknown }).from !== 'string')
+          issues.push(issue('structure', `${where}/${name}/from`, '`from` must be a runtime expression reading the event'));
+      }
+    });
+  }
+  if (to.until !== undefined) issues.push(issue('not-implemented', `${at}/to/until`, '`until` (listening to a stream of events) is not supported yet'));
   if (listen?.read !== undefined && listen.read !== 'data' && listen.read !== 'envelope')
     issues.push(issue('structure', `${at}/read`, '`listen.read` must be data or envelope'));
-  if (listen?.foreach !== undefined) issues.push(issue('not-implemented', `${at}/foreach`, '`listen.foreach` is not supported yet'));
   return issues;
 }

@@ -11,7 +11,13 @@ const directives = new Set(['continue', 'exit', 'end']);
 export function checkTask(
   task: Task,
   kind: TaskKind | undefined,
-  context: { path: string; siblings: Set<string>; functions: Record<string, unknown> | undefined; catalogs?: Record<string, unknown> | undefined },
+  context: {
+    path: string;
+    siblings: Set<string>;
+    functions: Record<string, unknown> | undefined;
+    catalogs?: Record<string, unknown> | undefined;
+    authentications?: Record<string, unknown> | undefined;
+  },
 ): WorkflowIssue[] {
   const { path } = context;
   // biome-ignore lint/suspicious/noExplicitAny: an unvalidated DSL task read by shape; each field is checked where it is used
@@ -56,8 +62,8 @@ export function checkTask(
       if (resolved.kind === 'runtime' && resolved.name === 'tool' && typeof t.with?.name !== 'string') {
         issues.push(issue('structure', `${path}/with/name`, 'call: tool needs `with.name`, the tool to call'));
       }
-      if (resolved.kind === 'spec' && resolved.name === 'http') issues.push(...checkCallHttp(t.with, path));
-      if (resolved.kind === 'spec' && resolved.name === 'openapi') issues.push(...checkCallOpenApi(t.with, path));
+      if (resolved.kind === 'spec' && resolved.name === 'http') issues.push(...checkCallHttp(t.with, path, context.authentications));
+      if (resolved.kind === 'spec' && resolved.name === 'openapi') issues.push(...checkCallOpenApi(t.with, path, context.authentications));
       if (resolved.kind === 'spec' && resolved.name === 'mcp') issues.push(...checkCallMcp(t.with, path));
       break;
     }
@@ -81,6 +87,8 @@ export function checkTask(
       break;
     case 'listen':
       issues.push(...checkListen(t.listen, path));
+      // `foreach` sits beside `listen` (the task's), not inside it.
+      if (t.foreach !== undefined) issues.push(issue('not-implemented', `${path}/foreach`, '`foreach` over listened events is not supported yet'));
       break;
     case 'switch':
       if (!Array.isArray(t.switch)) issues.push(issue('structure', `${path}/switch`, '`switch` must be a list of cases'));

@@ -57,7 +57,7 @@ describe('input and output schemas', () => {
         document,
         do: [
           { a: { set: { x: 1 }, input: { schema: { format: 'avro', document: {} } } } },
-          { b: { set: { x: 1 }, output: { schema: { resource: { endpoint: 'https://example.com/s.json' } } } } },
+          { b: { set: { x: 1 }, output: { schema: { resource: { endpoint: 'file:///etc/passwd' } } } } },
           { c: { set: { x: 1 }, output: { schema: { format: 'json:draft-07', document: { type: 'object' } } } } },
         ],
       },
@@ -65,7 +65,7 @@ describe('input and output schemas', () => {
     );
     expect(result.issues.filter((i) => i.code !== 'schema').map((i) => `${i.severity} ${i.code} ${i.path}`)).toEqual([
       'error unsupported /do/0/a/input/schema/format',
-      'warning not-implemented /do/1/b/output/schema/resource',
+      'error structure /do/1/b/output/schema/resource/endpoint',
     ]);
   });
 });

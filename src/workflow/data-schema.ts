@@ -1,4 +1,5 @@
 import { Validator } from '@cfworker/json-schema';
+import { resourceUri } from './resolve-external-resources.js';
 import type { SchemaDefinition } from './workflow-definition.js';
 import { issue, type WorkflowIssue } from './workflow-issue.js';
 import { problem, WorkflowFault } from './workflow-problem.js';
@@ -18,8 +19,14 @@ export function checkDataSchema(schema: unknown, path: string): WorkflowIssue[] 
   if (schema === null || typeof schema !== 'object' || Array.isArray(schema))
     return [issue('structure', path, 'a schema must be an object with `document` (or `resource`)')];
   const s = schema as SchemaDefinition;
-  if (s.resource !== undefined)
-    return [issue('not-implemented', `${path}/resource`, 'an external schema `resource` is not supported yet; inline it as `document`')];
+  if (s.resource !== undefined) {
+    const uri = resourceUri(s.resource);
+    if (!uri || !/^https?:\/\//i.test(uri))
+      return [issue('structure', `${path}/resource/endpoint`, 'a schema `resource` needs an absolute http(s) `endpoint` (fetched when the run starts)')];
+    if ((s.resource as { endpoint?: { authentication?: unknown } }).endpoint?.authentication !== undefined)
+      return [issue('not-implemented', `${path}/resource/endpoint/authentication`, 'an authenticated schema resource is not supported yet')];
+  } else if (s.document === null || typeof s.document !== 'object' || Array.isArray(s.document))
+    return [issue('structure', `${path}/document`, 'a schema `document` must be a JSON Schema object')];
   if (draftOf(s.format) === undefined)
     return [
       issue(
@@ -28,8 +35,6 @@ export function checkDataSchema(schema: unknown, path: string): WorkflowIssue[] 
         `schema format ${JSON.stringify(s.format)} is not supported (agentbox reads json, json:2020-12, json:2019-09, json:draft-07, json:draft-04)`,
       ),
     ];
-  if (s.document === null || typeof s.document !== 'object' || Array.isArray(s.document))
-    return [issue('structure', `${path}/document`, 'a schema `document` must be a JSON Schema object')];
   return [];
 }
 
@@ -40,12 +45,25 @@ const validators = new WeakMap<object, Validator>();
  * input of a task before `input.from`, its output after `output.as`, and the workflow's own
  * (its input is checked when the run starts, before anything is journaled).
  */
-export function assertMatchesSchema(schema: SchemaDefinition | undefined, value: unknown, at: { instance: string; what: string }): void {
-  if (!schema?.document) return;
-  let validator = validators.get(schema.document);
+export function assertMatchesSchema(
+  schema: SchemaDefinition | undefined,
+  value: unknown,
+  at: { instance: string; what: string },
+  /** Schema resources fetched when the run started, by URI. */
+  resources?: ReadonlyMap<string, Record<string, unknown>>,
+): void {
+  const uri = schema?.resource !== undefined ? resourceUri(schema.resource) : undefined;
+  const document = uri !== undefined ? resources?.get(uri) : schema?.document;
+  if (uri !== undefined && !document) {
+    throw new WorkflowFault(
+      problem('configuration', { title: 'schema resource missing', detail: `${uri} was not fetched when the run started`, instance: at.instance }),
+    );
+  }
+  if (!schema || !document) return;
+  let validator = validators.get(document);
   if (!validator) {
-    validator = new Validator(schema.document as ConstructorParameters<typeof Validator>[0], draftOf(schema.format) ?? '2020-12', false);
-    validators.set(schema.document, validator);
+    validator = new Validator(document as ConstructorParameters<typeof Validator>[0], draftOf(schema.format) ?? '2020-12', false);
+    validators.set(document, validator);
   }
   const result = validator.validate(value);
   if (result.valid) return;

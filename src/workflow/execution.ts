@@ -8,6 +8,7 @@ import { timeoutMs, withTimeout } from './task-timeout.js';
 import { entryOf, taskKindOf } from './task-tree.js';
 import type { Task, TaskList, WorkflowDefinition } from './workflow-definition.js';
 import type { WorkflowHost } from './workflow-host.js';
+import type { TokenCache } from './http-authentication.js';
 import type { ScriptSandbox } from '../sandbox/script/script-sandbox.js';
 import { problem, WorkflowFault } from './workflow-problem.js';
 
@@ -56,6 +57,12 @@ export interface ExecutionOptions {
   depth: number;
   /** The run's `run: script` sandbox, opened when a script first runs. */
   scripts: () => Promise<ScriptSandbox>;
+  /** Schema resources fetched when the run started, parsed, by URI. */
+  schemaResources: ReadonlyMap<string, Record<string, unknown>>;
+  /** Script sources fetched when the run started, by URI. */
+  scriptSources: Readonly<Record<string, string>>;
+  /** OAuth2 access tokens of this run (memory only, never journaled). */
+  tokens: TokenCache;
 }
 
 /**
@@ -74,7 +81,7 @@ export class Execution {
    */
   async runDefinition(prefix: string, input: unknown, frame: Frame, startedAt: number): Promise<unknown> {
     const { definition, jq, clock, signal } = this.options;
-    assertMatchesSchema(definition.input?.schema, input, { instance: prefix, what: 'the workflow input' });
+    assertMatchesSchema(definition.input?.schema, input, { instance: prefix, what: 'the workflow input' }, this.options.schemaResources);
     if (prefix === '') this.options.recorder.inputs.note(input, { run: 'input' });
     const scope = { jq, path: `${prefix}/input/from`, args: this.argumentsFor({ name: '', task: {} as never, path: prefix, input, frame, extra: {} }) };
     const filtered = definition.input?.from !== undefined ? await evaluateTemplate(definition.input.from, input, scope) : input;
@@ -89,7 +96,7 @@ export class Execution {
       definition.output?.as !== undefined
         ? await evaluateTemplate(definition.output.as, outcome.output, { ...scope, path: `${prefix}/output/as` })
         : outcome.output;
-    assertMatchesSchema(definition.output?.schema, output, { instance: prefix, what: 'the workflow output' });
+    assertMatchesSchema(definition.output?.schema, output, { instance: prefix, what: 'the workflow output' }, this.options.schemaResources);
     return output;
   }
 
@@ -154,7 +161,7 @@ export class Execution {
     // record must carry the context after it, or a replay that skips it would lose that.
     const contextBefore = frame.context.value;
     try {
-      assertMatchesSchema(task.input?.schema, at.input, { instance: path, what: 'the task input' });
+      assertMatchesSchema(task.input?.schema, at.input, { instance: path, what: 'the task input' }, this.options.schemaResources);
       const input = task.input?.from !== undefined ? await evaluateTemplate(task.input.from, at.input, scope(at.input)) : at.input;
       const run = { name, task, kind, path, key, stableKey: `${path}${frame.stableSuffix}${visitMark}`, input, frame, scope: scope(input) };
       const ms = task.timeout !== undefined ? timeoutMs(task.timeout, this.options.definition) : undefined;
@@ -167,7 +174,7 @@ export class Execution {
               runTaskKind(new Execution({ ...this.options, signal: limited }), run),
             );
       const output = task.output?.as !== undefined ? await evaluateTemplate(task.output.as, raw.output, scope(input, { output: raw.output })) : raw.output;
-      assertMatchesSchema(task.output?.schema, output, { instance: path, what: 'the task output' });
+      assertMatchesSchema(task.output?.schema, output, { instance: path, what: 'the task output' }, this.options.schemaResources);
       if (task.export?.as !== undefined) frame.context.value = await evaluateTemplate(task.export.as, output, scope(input, { output }));
       recorder.inputs.note(output, { key, field: 'output' });
       this.options.recorder.record({

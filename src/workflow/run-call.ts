@@ -38,6 +38,8 @@ export async function runCall(execution: Execution, run: TaskRun): Promise<TaskO
     name = fn.call;
   }
   await recorder.flush();
+  const { secrets, tokens, clock } = execution.options;
+  const auth = { definition, secrets, tokens, now: () => clock.now(), evaluate: (value: unknown) => evaluateTemplate(value, run.input, run.scope) };
   const base: WorkflowCallBase = { principal, idempotencyKey: `${runId}:${run.stableKey}`, path: run.path, runId, signal };
   try {
     switch (name) {
@@ -62,9 +64,9 @@ export async function runCall(execution: Execution, run: TaskRun): Promise<TaskO
           }),
         };
       case 'http':
-        return { output: await sendHttp(host, { ...base, hosts: execution.options.hosts }, httpCallOf(args, run.input, run.path)) };
+        return { output: await sendHttp(host, { ...base, hosts: execution.options.hosts }, httpCallOf(args, run.input, run.path), auth) };
       case 'openapi':
-        return { output: await runOpenApi(host, { ...base, hosts: execution.options.hosts }, args) };
+        return { output: await runOpenApi(host, { ...base, hosts: execution.options.hosts }, args, auth) };
       case 'mcp':
         return { output: await runMcp(host, base, args) };
       default:

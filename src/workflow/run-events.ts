@@ -18,6 +18,8 @@ export type RunEventPayload =
       workflows?: Record<string, WorkflowDefinition>;
       /** The cataloged functions (`name:version@catalog`) as fetched when the run started. */
       functions?: Record<string, FunctionDefinition>;
+      /** External resources (schema `resource`, script `source`) as fetched when the run started, by URI. */
+      resources?: Record<string, string>;
       /** The hosts `call: http | openapi` may reach in this run (config plus `--allow-host`), kept for resumes. */
       hosts?: string[];
     }

@@ -1,4 +1,5 @@
 import { AgentboxError } from '../errors/agentbox-error.js';
+import { type AuthenticationContext, authorizationHeader, forgetToken } from './http-authentication.js';
 import type { WorkflowCallBase, WorkflowHost } from './workflow-host.js';
 import { problem, WorkflowFault, type ProblemKind } from './workflow-problem.js';
 
@@ -18,6 +19,8 @@ export interface HttpCall {
   output: HttpOutputMode;
   /** The spec's `redirect`: when true, a 3xx answer is a result, not an error. */
   redirect: boolean;
+  /** The endpoint's `authentication` policy, sent as `Authorization` (never journaled). */
+  authentication?: unknown;
 }
 
 /** `{name}` in a URI template (RFC 6570 level 1; dots reach into nested objects). */
@@ -31,6 +34,7 @@ export function httpCallOf(args: Record<string, unknown>, input: unknown, path: 
   const method = typeof args.method === 'string' ? args.method.toUpperCase() : '';
   if (!httpMethods.includes(method)) throw fault('validation', path, `call: http needs with.method, one of ${httpMethods.join(', ')}`);
   const endpoint = args.endpoint && typeof args.endpoint === 'object' ? (args.endpoint as { uri?: unknown }).uri : args.endpoint;
+  const authentication = args.endpoint && typeof args.endpoint === 'object' ? (args.endpoint as { authentication?: unknown }).authentication : undefined;
   if (typeof endpoint !== 'string' || endpoint === '') throw fault('validation', path, 'call: http needs with.endpoint (a URI, or { uri })');
   const url = withQuery(expandUriTemplate(endpoint, input, path), args.query, path);
   return {
@@ -40,6 +44,7 @@ export function httpCallOf(args: Record<string, unknown>, input: unknown, path: 
     ...(args.body !== undefined && args.body !== null ? { body: args.body } : {}),
     output: outputMode(args.output, path),
     redirect: args.redirect === true,
+    ...(authentication !== undefined && authentication !== null ? { authentication } : {}),
   };
 }
 
@@ -79,20 +84,31 @@ export function outputMode(value: unknown, path: string): HttpOutputMode {
  * `output` says. A non-2xx answer (3xx too, unless `redirect`) faults with `communication`
  * and the answer's status, as the spec has it.
  */
-export async function sendHttp(host: WorkflowHost, base: WorkflowCallBase & { hosts?: readonly string[] | undefined }, call: HttpCall): Promise<unknown> {
+export async function sendHttp(
+  host: WorkflowHost,
+  base: WorkflowCallBase & { hosts?: readonly string[] | undefined },
+  call: HttpCall,
+  auth?: Omit<AuthenticationContext, 'host' | 'base'>,
+): Promise<unknown> {
   if (!host.callHttp) throw fault('configuration', base.path, 'this host grants no network: call: http and call: openapi cannot run');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(call.headers)) if (name.toLowerCase() !== 'idempotency-key') headers[name] = value;
   headers['Idempotency-Key'] = base.idempotencyKey;
+  const context = call.authentication !== undefined && auth ? { ...auth, host, base } : undefined;
+  if (call.authentication !== undefined && !context) throw fault('configuration', base.path, 'this call cannot authenticate');
+  if (context) {
+    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
+    const value = await authorizationHeader(call.authentication, context);
+    if (value) headers.Authorization = value;
+  }
   let body: string | undefined;
   if (call.body !== undefined) {
     body = typeof call.body === 'string' ? call.body : JSON.stringify(call.body);
     if (typeof call.body !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
   }
   const { hosts, ...callBase } = base;
-  let response: Awaited<ReturnType<NonNullable<WorkflowHost['callHttp']>>>;
-  try {
-    response = await host.callHttp({
+  const send = (): ReturnType<NonNullable<WorkflowHost['callHttp']>> =>
+    (host.callHttp as NonNullable<WorkflowHost['callHttp']>)({
       ...callBase,
       method: call.method,
       url: call.url,
@@ -100,6 +116,14 @@ export async function sendHttp(host: WorkflowHost, base: WorkflowCallBase & { ho
       ...(body !== undefined ? { body } : {}),
       ...(hosts ? { hosts } : {}),
     });
+  let response: Awaited<ReturnType<NonNullable<WorkflowHost['callHttp']>>>;
+  try {
+    response = await send();
+    // A refused OAuth2 token (revoked, rotated) is fetched again once; a second 401 is the answer.
+    if (response.status === 401 && context && (await forgetToken(call.authentication, context))) {
+      headers.Authorization = (await authorizationHeader(call.authentication, context)) as string;
+      response = await send();
+    }
   } catch (error) {
     // A network failure or an oversized answer is the spec's communication error; other codes (denied, timeout, cancelled) map as for every call.
     if (AgentboxError.isInstance(error) && (error.code === 'TOOL_FAILED' || error.code === 'TOOL_RESPONSE_TOO_LARGE')) {
@@ -124,7 +148,13 @@ export async function sendHttp(host: WorkflowHost, base: WorkflowCallBase & { ho
     case 'raw':
       return base64(response.body);
     case 'response':
-      return { request: { method: call.method, uri: call.url, headers }, statusCode: response.status, headers: response.headers, content };
+      // The output is journaled: credentials the request carried are not.
+      return {
+        request: { method: call.method, uri: call.url, headers: withoutCredentials(headers) },
+        statusCode: response.status,
+        headers: response.headers,
+        content,
+      };
     default:
       return content;
   }
@@ -147,6 +177,12 @@ function base64(bytes: Uint8Array): string {
   // Chunks keep `String.fromCharCode(...)` under the engines' argument-count limits.
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
+}
+
+function withoutCredentials(headers: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) out[name] = /^(authorization|proxy-authorization|cookie)$/i.test(name) ? '[redacted]' : value;
+  return out;
 }
 
 function stringRecord(value: unknown, what: string, path: string): Record<string, string> {

@@ -79,4 +79,54 @@ describe('listen', () => {
     await expect(engine.postEvent(done.runId, { type: 'x' })).rejects.toMatchObject({ code: 'WORKFLOW_RUN_FINISHED' });
     await expect(engine.postEvent('nope', { type: 'x' })).rejects.toMatchObject({ code: 'WORKFLOW_RUN_NOT_FOUND' });
   });
+
+  it('correlate: an expect from the input picks its own order; without one, the first event fixes the key for the rest', async () => {
+    const { engine, journal } = setup();
+    const running = engine.start(
+      {
+        document,
+        do: [
+          {
+            paid: {
+              listen: { to: { one: { with: { type: 'payment' }, correlate: { order: { from: '${ .data.orderId }', expect: '${ .orderId }' } } } } },
+            },
+          },
+          {
+            pair: {
+              listen: {
+                to: {
+                  all: [
+                    { with: { type: 'packed' }, correlate: { box: { from: '.data.box' } } },
+                    { with: { type: 'shipped' }, correlate: { box: { from: '.data.box' } } },
+                  ],
+                },
+              },
+            },
+          },
+        ],
+      },
+      { runId: 'r', input: { orderId: 42 } },
+    );
+    await untilStored(journal, 'r');
+    await engine.postEvent('r', { type: 'payment', data: { orderId: 41, amount: 1 } });
+    await engine.postEvent('r', { type: 'payment', data: { orderId: 42, amount: 2 } });
+    await engine.postEvent('r', { type: 'packed', data: { box: 'b-1' } });
+    await engine.postEvent('r', { type: 'shipped', data: { box: 'b-2' } });
+    await engine.postEvent('r', { type: 'shipped', data: { box: 'b-1', via: 'rail' } });
+    expect(await running).toMatchObject({ status: 'completed', output: [{ box: 'b-1' }, { box: 'b-1', via: 'rail' }] });
+    const consumed = (await journal.events('r')).filter((e) => e.type === 'event.consumed').map((e) => (e as { inboxSeq: number }).inboxSeq);
+    // The 41 payment and the b-2 shipment were left for whoever wants them.
+    expect(consumed).toEqual([2, 3, 5]);
+  });
+
+  it('validate checks a correlation has a from expression, and its jq', async () => {
+    const { engine } = setup();
+    const bad = (correlate: unknown) => ({ document, do: [{ l: { listen: { to: { one: { with: { type: 'x' }, correlate } } } } }] });
+    await expect(engine.start(bad({ k: { expect: 1 } }))).rejects.toMatchObject({
+      issues: [expect.objectContaining({ path: '/do/0/l/listen/to/one/correlate/k/from' })],
+    });
+    await expect(engine.start(bad({ k: { from: '.data | ]' } }))).rejects.toMatchObject({
+      issues: [expect.objectContaining({ code: 'expression', path: '/do/0/l/listen/to/one/correlate/k/from' })],
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import { outputMode, sendHttp, withQuery } from './run-http.js';
+import type { AuthenticationContext } from './http-authentication.js';
 import type { WorkflowCallBase, WorkflowHost } from './workflow-host.js';
 import { problem, WorkflowFault } from './workflow-problem.js';
 
@@ -34,13 +35,16 @@ export async function runOpenApi(
   host: WorkflowHost,
   base: WorkflowCallBase & { hosts?: readonly string[] | undefined },
   args: Record<string, unknown>,
+  auth?: Omit<AuthenticationContext, 'host' | 'base'>,
 ): Promise<unknown> {
   const document = args.document as { endpoint?: unknown } | undefined;
   const endpoint = document?.endpoint && typeof document.endpoint === 'object' ? (document.endpoint as { uri?: unknown }).uri : document?.endpoint;
+  const documentAuthentication =
+    document?.endpoint && typeof document.endpoint === 'object' ? (document.endpoint as { authentication?: unknown }).authentication : undefined;
   if (typeof endpoint !== 'string' || endpoint === '') throw invalid(base.path, 'call: openapi needs with.document.endpoint');
   if (typeof args.operationId !== 'string' || args.operationId === '') throw invalid(base.path, 'call: openapi needs with.operationId');
   const output = outputMode(args.output, base.path);
-  const spec = await fetchDocument(host, base, endpoint);
+  const spec = await fetchDocument(host, base, endpoint, documentAuthentication, auth);
   const operation = findOperation(spec, args.operationId);
   if (!operation) throw invalid(base.path, `the OpenAPI document at ${endpoint} has no operation '${args.operationId}'`);
   const given = (args.parameters ?? {}) as Record<string, unknown>;
@@ -69,17 +73,43 @@ export async function runOpenApi(
   if (cookies.length > 0) headers.Cookie = cookies.join('; ');
   const server = serverUrl(spec, operation, endpoint);
   const url = withQuery(`${server.replace(/\/+$/, '')}${path}`, query, base.path);
-  return sendHttp(host, base, { method: operation.method, url, headers, ...(body !== undefined ? { body } : {}), output, redirect: args.redirect === true });
+  const authentication = args.authentication ?? undefined;
+  return sendHttp(
+    host,
+    base,
+    {
+      method: operation.method,
+      url,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      output,
+      redirect: args.redirect === true,
+      ...(authentication !== undefined && authentication !== null ? { authentication } : {}),
+    },
+    auth,
+  );
 }
 
-async function fetchDocument(host: WorkflowHost, base: WorkflowCallBase & { hosts?: readonly string[] | undefined }, url: string): Promise<Document> {
-  const content = await sendHttp(host, base, {
-    method: 'GET',
-    url,
-    headers: { accept: 'application/json, application/yaml' },
-    output: 'content',
-    redirect: false,
-  });
+async function fetchDocument(
+  host: WorkflowHost,
+  base: WorkflowCallBase & { hosts?: readonly string[] | undefined },
+  url: string,
+  authentication: unknown,
+  auth: Omit<AuthenticationContext, 'host' | 'base'> | undefined,
+): Promise<Document> {
+  const content = await sendHttp(
+    host,
+    base,
+    {
+      method: 'GET',
+      url,
+      headers: { accept: 'application/json, application/yaml' },
+      output: 'content',
+      redirect: false,
+      ...(authentication !== undefined && authentication !== null ? { authentication } : {}),
+    },
+    auth,
+  );
   let parsed: unknown = content;
   if (typeof content === 'string') {
     try {

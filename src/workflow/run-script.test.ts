@@ -46,8 +46,9 @@ describe('run: script (js, QuickJS)', () => {
   it('faults on a throw (by default), on the time limit, and sees no host', async () => {
     const thrown = await engine.start(script("throw new Error('nope')"));
     expect(thrown).toMatchObject({ status: 'faulted', error: { instance: '/do/0/js', title: 'script threw', detail: 'Error: nope' } });
-    const hostless = await engine.start(script('console.log(typeof process, typeof require, typeof fetch, typeof setTimeout)'));
-    expect(hostless.output).toBe('undefined undefined undefined undefined');
+    // `process` is only the script's own `environment` (none here), not the host's.
+    const hostless = await engine.start(script('console.log(typeof require, typeof fetch, typeof setTimeout, JSON.stringify(process))'));
+    expect(hostless.output).toBe('undefined undefined undefined {"env":{}}');
     const spin = await engine.start(script('for (;;) {}'));
     expect(spin).toMatchObject({ status: 'faulted', error: { type: expect.stringContaining('/timeout'), instance: '/do/0/js' } });
   }, 20_000);

@@ -1,6 +1,7 @@
 import { AgentboxError } from '../errors/agentbox-error.js';
 import { DEFAULT_SCRIPT_MAX_OUTPUT_BYTES, DEFAULT_SCRIPT_MEMORY_MB, DEFAULT_SCRIPT_TIMEOUT_MS } from '../sandbox/script/script-sandbox.js';
 import type { Execution, TaskOutcome } from './execution.js';
+import { resourceUri } from './resolve-external-resources.js';
 import { evaluateTemplate } from './runtime-expression.js';
 import type { TaskRun } from './run-task-kind.js';
 import type { RunTask } from './workflow-definition.js';
@@ -26,18 +27,25 @@ interface ScriptRunResult {
  */
 export async function runScript(execution: Execution, run: TaskRun): Promise<TaskOutcome> {
   const spec = (run.task as RunTask).run;
-  const script = spec.script as { code: string; arguments?: Record<string, unknown> | string[] };
+  const script = spec.script as { code?: string; source?: unknown; arguments?: Record<string, unknown> | string[]; environment?: Record<string, unknown> };
   const returns = (spec.return as ScriptReturn | undefined) ?? 'stdout';
+  const code = script.code ?? sourceOf(execution, script.source, run.path);
   const evaluated = await evaluateTemplate(script.arguments ?? {}, run.input, run.scope);
   const args = Array.isArray(evaluated)
     ? { argv: evaluated.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))) }
     : ((evaluated ?? {}) as Record<string, unknown>);
+  // `environment` is the script's `process.env`: evaluated (so it may carry a `$secrets` value
+  // into the sandbox, which has no way out but its output), strings only.
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries(((await evaluateTemplate(script.environment ?? {}, run.input, run.scope)) ?? {}) as Record<string, unknown>)) {
+    if (value !== undefined && value !== null) environment[name] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
   const sandbox = await execution.options.scripts();
   let result: ScriptRunResult;
   try {
     result = (await sandbox.run({
-      source: wrapScript(script.code, Object.keys(args)),
-      args,
+      source: wrapScript(code, Object.keys(args)),
+      args: { ...args, __environment: environment },
       timeoutMs: DEFAULT_SCRIPT_TIMEOUT_MS,
       memoryMb: DEFAULT_SCRIPT_MEMORY_MB,
       maxOutputBytes: DEFAULT_SCRIPT_MAX_OUTPUT_BYTES,
@@ -56,6 +64,17 @@ export async function runScript(execution: Execution, run: TaskRun): Promise<Tas
   return { output: outputs[returns] };
 }
 
+/** An external `source`'s code, as fetched when the run started (journaled with it). */
+function sourceOf(execution: Execution, source: unknown, path: string): string {
+  const uri = resourceUri(source);
+  const code = uri !== undefined ? execution.options.scriptSources[uri] : undefined;
+  if (code === undefined)
+    throw new WorkflowFault(
+      problem('configuration', { title: 'script source missing', detail: `${uri ?? 'the source'} was not fetched when the run started`, instance: path }),
+    );
+  return code;
+}
+
 /**
  * The spec's script (a body using its arguments as variables and `console`) as the sandbox's
  * module contract (a default export taking the arguments). The body runs in an async
@@ -69,6 +88,7 @@ export function wrapScript(code: string, names: string[]): string {
     'const console = Object.freeze({ log: __line(__out), info: __line(__out), debug: __line(__out), warn: __line(__err), error: __line(__err) });',
     'export default async function (__arguments) {',
     `  const { ${names.join(', ')} } = __arguments;`,
+    '  const process = Object.freeze({ env: Object.freeze({ ...__arguments.__environment }) });',
     '  let code = 0;',
     '  try {',
     '    await (async () => {',

@@ -16,6 +16,8 @@ export interface RunState {
   definition: WorkflowDefinition | undefined;
   /** Sub-workflows resolved at the start, by `namespace/name:version`. */
   workflows: Record<string, WorkflowDefinition>;
+  /** External resources fetched at the start, by URI. */
+  resources: Record<string, string>;
   /** Cataloged functions fetched at the start, by reference. */
   functions: Record<string, FunctionDefinition>;
   input: unknown;
@@ -49,6 +51,7 @@ export function emptyRunState(runId: string): RunState {
     definition: undefined,
     workflows: {},
     functions: {},
+    resources: {},
     input: null,
     principal: '',
     startedAt: 0,
@@ -81,6 +84,7 @@ export function applyRunEvent(state: RunState, event: RunEvent): RunState {
       state.principal = event.principal;
       state.workflows = event.workflows ?? {};
       state.functions = event.functions ?? {};
+      state.resources = event.resources ?? {};
       if (event.hosts) state.hosts = event.hosts;
       state.startedAt = event.time;
       break;

@@ -50,7 +50,21 @@ export function taskExpressions(task: Task, kind: TaskKind | undefined, path: st
     case 'run':
       template(t.run?.workflow?.input, `${path}/run/workflow/input`);
       template(t.run?.script?.arguments, `${path}/run/script/arguments`);
+      template(t.run?.script?.environment, `${path}/run/script/environment`);
       break;
+    case 'listen': {
+      const to = (t.listen?.to ?? {}) as Record<string, unknown>;
+      const filters = to.one
+        ? [['one', to.one]]
+        : ['any', 'all'].flatMap((m) => (Array.isArray(to[m]) ? (to[m] as unknown[]).map((f, i) => [`${m}/${i}`, f]) : []));
+      for (const [where, filter] of filters as Array<[string, { correlate?: Record<string, { from?: unknown; expect?: unknown }> } | null]>) {
+        for (const [name, rule] of Object.entries(filter?.correlate ?? {})) {
+          condition(rule?.from, `${path}/listen/to/${where}/correlate/${name}/from`);
+          template(rule?.expect, `${path}/listen/to/${where}/correlate/${name}/expect`);
+        }
+      }
+      break;
+    }
     case 'raise':
       template(t.raise?.error, `${path}/raise/error`);
       break;

@@ -70,13 +70,13 @@ describe('validateWorkflow', () => {
       {
         document: doc,
         do: [
-          { f: { listen: { to: { one: { with: { type: 'order' }, correlate: {} } } } } },
+          { f: { listen: { to: { any: [{ with: { type: 'order' } }] } }, foreach: { item: 'e', do: [{ n: { set: { x: 1 } } }] } } },
           { h: { call: 'mcp', with: { method: 'prompts/list', transport: { stdio: { command: 'x' } } } } },
         ],
       },
       { jq },
     );
     expect(result.ok).toBe(true);
-    expect(result.issues.map((i) => `${i.severity} ${i.path}`)).toEqual(['warning /do/0/f/listen/to/one', 'warning /do/1/h/with/method']);
+    expect(result.issues.map((i) => `${i.severity} ${i.path}`)).toEqual(['warning /do/0/f/foreach', 'warning /do/1/h/with/method']);
   });
 });

@@ -1,3 +1,4 @@
+import { checkDeclaredAuthentications } from './check-authentication.js';
 import type { JqEvaluator } from './jq-evaluator.js';
 import { checkCommonFields } from './check-common-fields.js';
 import { checkSchema } from './check-schema.js';
@@ -39,13 +40,15 @@ export async function validateWorkflow(value: unknown, options: { jq: JqEvaluato
   const functions = w.use?.functions as Record<string, unknown> | undefined;
   const timeouts = w.use?.timeouts as Record<string, unknown> | undefined;
   const catalogs = w.use?.catalogs as Record<string, unknown> | undefined;
+  const authentications = w.use?.authentications as Record<string, unknown> | undefined;
+  issues.push(...checkDeclaredAuthentications(authentications));
   issues.push(...checkCommonFields(w, '', timeouts));
   for (const [name, declared] of Object.entries(timeouts ?? {})) {
     issues.push(...checkCommonFields({ timeout: declared }, `/use/timeouts/${name}`, undefined).map((i) => ({ ...i, path: `/use/timeouts/${name}` })));
   }
   const expressions: FoundExpression[] = taskExpressions(w as never, undefined, '', []).filter((e) => /^\/(input|output)/.test(e.path));
   if (!Array.isArray(w.do)) issues.push(issue('structure', '/do', '`do` must be a list of tasks'));
-  else walk(w.do, '/do', [], { issues, expressions, functions, timeouts, catalogs });
+  else walk(w.do, '/do', [], { issues, expressions, functions, timeouts, catalogs, authentications });
   for (const expression of expressions) {
     const message = await options.jq.check(expression.program, [...runtimeArguments, ...expression.variables]);
     if (message) issues.push(issue('expression', expression.path, `bad jq expression: ${message}`));
@@ -69,6 +72,7 @@ interface WalkState {
   functions: Record<string, unknown> | undefined;
   timeouts: Record<string, unknown> | undefined;
   catalogs: Record<string, unknown> | undefined;
+  authentications: Record<string, unknown> | undefined;
 }
 
 function walk(list: TaskList, listPath: string, variables: string[], state: WalkState): void {
@@ -85,7 +89,9 @@ function walk(list: TaskList, listPath: string, variables: string[], state: Walk
     const [name, task] = entry;
     const path = `${listPath}/${index}/${name}`;
     const kind = taskKindOf(task);
-    state.issues.push(...checkTask(task, kind, { path, siblings: names, functions: state.functions, catalogs: state.catalogs }));
+    state.issues.push(
+      ...checkTask(task, kind, { path, siblings: names, functions: state.functions, catalogs: state.catalogs, authentications: state.authentications }),
+    );
     state.issues.push(...checkCommonFields(task as unknown as Record<string, unknown>, path, state.timeouts));
     const own = kind === 'for' ? forVariables(task as ForTask) : [];
     for (const e of taskExpressions(task, kind, path, own)) state.expressions.push({ ...e, variables: [...variables, ...e.variables] });

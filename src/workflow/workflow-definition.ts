@@ -144,7 +144,8 @@ export interface ForkTask extends TaskBase {
 }
 
 /** Which posted events a `listen` takes: every attribute equal, `data` as a partial match. */
-export type EventFilter = { with?: Record<string, unknown> };
+/** `correlate`: each key's value, `from` the event (a runtime expression), must equal `expect` (or, without one, the first match's). */
+export type EventFilter = { with?: Record<string, unknown>; correlate?: Record<string, { from: string; expect?: unknown }> };
 
 export interface ListenTask extends TaskBase {
   listen: { to: { one?: EventFilter; any?: EventFilter[]; all?: EventFilter[] }; read?: 'data' | 'envelope' };
@@ -164,6 +165,8 @@ export interface WorkflowDefinition {
     errors?: Record<string, ErrorDefinition>;
     retries?: Record<string, RetryPolicy>;
     secrets?: string[];
+    /** Reusable authentication policies, by name (`authentication: { use: name }`). */
+    authentications?: Record<string, unknown>;
     [key: string]: unknown;
   };
   do: TaskList;

@@ -6,6 +6,7 @@ import { RunRecorder, type WorkflowClock } from './run-recorder.js';
 import { secretRedactor } from './redact-secrets.js';
 import { resultOf } from './run-report.js';
 import { resolveCatalogFunctions } from './resolve-catalog-functions.js';
+import { parseSchemaText, resolveExternalResources } from './resolve-external-resources.js';
 import { emptyRunState, foldRunEvents, type RunState } from './run-state.js';
 import { systemWorkflowClock } from './system-workflow-clock.js';
 import { validateWorkflow } from './validate-workflow.js';
@@ -130,8 +131,15 @@ export class WorkflowEngine {
       },
     });
     if (catalog.issues.length > 0) throw new WorkflowValidationError(catalog.issues);
+    const external = await resolveExternalResources([workflow, ...Object.values(workflows)], {
+      host: this.#o.host,
+      principal: options.principal ?? 'local',
+      runId,
+      ...(options.hosts ? { hosts: options.hosts } : {}),
+    });
+    if (external.issues.length > 0) throw new WorkflowValidationError(external.issues);
     try {
-      assertMatchesSchema(workflow.input?.schema, options.input ?? {}, { instance: '', what: 'the workflow input' });
+      assertMatchesSchema(workflow.input?.schema, options.input ?? {}, { instance: '', what: 'the workflow input' }, await parseSchemas(external.resources));
     } catch (error) {
       // Refused before anything is journaled, like an invalid definition.
       const detail = WorkflowFault.isFault(error) ? error.problem.detail : String(error);
@@ -146,6 +154,7 @@ export class WorkflowEngine {
       principal: options.principal ?? 'local',
       ...(Object.keys(workflows).length > 0 ? { workflows } : {}),
       ...(Object.keys(catalog.functions).length > 0 ? { functions: catalog.functions } : {}),
+      ...(Object.keys(external.resources).length > 0 ? { resources: external.resources } : {}),
       ...(options.hosts ? { hosts: [...options.hosts] } : {}),
     });
     // The first event goes in with the run's row and its lease, in one transaction.
@@ -312,6 +321,9 @@ export class WorkflowEngine {
       catalogFunctions: state.functions,
       depth: 0,
       scripts: () => this.#sandbox(),
+      schemaResources: await parseSchemas(state.resources),
+      scriptSources: state.resources,
+      tokens: new Map(),
     });
     const frame: Frame = { suffix: '', stableSuffix: '', variables: {}, context: { value: {} } };
     try {
@@ -334,4 +346,17 @@ export class WorkflowEngine {
     await this.#o.journal.release(state.runId, this.#holder);
     return resultOf(state);
   }
+}
+
+/** The fetched resources that are schemas (each parsed once per run; a script source is not one). */
+async function parseSchemas(resources: Record<string, string>): Promise<Map<string, Record<string, unknown>>> {
+  const schemas = new Map<string, Record<string, unknown>>();
+  for (const [uri, text] of Object.entries(resources)) {
+    try {
+      schemas.set(uri, await parseSchemaText(text, uri));
+    } catch {
+      // A script source (or any non-schema text) is simply not a schema.
+    }
+  }
+  return schemas;
 }

@@ -65,3 +65,23 @@ export async function countTextTokens(text: string, options: { model: string }):
   if (!encoding) return { tokens: estimateText(text), exact: false };
   return { tokens: (await counter(encoding))(text), exact: true, encoding };
 }
+
+/**
+ * One message's tokens for `model`, synchronously once loaded (the framing `countMessageTokens`
+ * adds per message; the 3 priming the reply are the caller's). Counts are cached per message
+ * object, so a long history is counted once, not once per request.
+ */
+export async function loadMessageCounter(model: string): Promise<{ count: (message: ChatMessage) => number; exact: boolean }> {
+  const encoding = encodingForModel(model);
+  const text = encoding ? await counter(encoding) : estimateText;
+  const cache = new WeakMap<ChatMessage, number>();
+  const count = (message: ChatMessage): number => {
+    let tokens = cache.get(message);
+    if (tokens === undefined) {
+      tokens = countWith(text, [message]) - 3;
+      cache.set(message, tokens);
+    }
+    return tokens;
+  };
+  return { count, exact: encoding !== undefined };
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../../engine/messages.js';
+import { trimHistory } from './trim-history.js';
+
+/** System prompt, then `turns` turns of user → call → result → answer, 10 tokens a message. */
+function history(turns: number): ChatMessage[] {
+  const out: ChatMessage[] = [{ role: 'system', content: 'sys' }];
+  for (let t = 1; t <= turns; t += 1) {
+    out.push(
+      { role: 'user', content: `q${t}` },
+      { role: 'assistant', content: '', toolCalls: [{ id: `c${t}`, name: 'calculator', arguments: '{}' }] },
+      { role: 'tool', toolCallId: `c${t}`, name: 'calculator', content: '1' },
+      { role: 'assistant', content: `a${t}` },
+    );
+  }
+  return out;
+}
+const count = (): number => 10;
+
+describe('trimHistory', () => {
+  it('keeps everything that fits', () => {
+    const messages = history(3);
+    expect(trimHistory(messages, { budget: 1_000, lowWater: 0.5, count })).toEqual({ messages, dropped: { from: 1, to: 1, messages: 0, tokens: 0 } });
+  });
+
+  it('drops whole turns from the oldest down to the low-water mark, keeping the system prompt and every call with its result', () => {
+    const messages = history(10); // 410 tokens
+    const trimmed = trimHistory(messages, { budget: 300, lowWater: 0.5, count });
+    expect(trimmed.messages[0]).toEqual({ role: 'system', content: 'sys' });
+    expect(trimmed.messages[1]).toEqual({ role: 'user', content: 'q8' });
+    expect(trimmed.messages.length * 10).toBeLessThanOrEqual(150);
+    expect(trimmed.dropped).toEqual({ from: 1, to: 29, messages: 28, tokens: 280 });
+    const ids = new Set(trimmed.messages.flatMap((m) => (m.role === 'assistant' ? (m.toolCalls ?? []).map((c) => c.id) : [])));
+    for (const m of trimmed.messages) if (m.role === 'tool') expect(ids.has(m.toolCallId)).toBe(true);
+  });
+
+  it('keeps pinned messages and the newest turn even when the low-water mark cannot be reached', () => {
+    const messages = history(4);
+    (messages[1] as ChatMessage & { pinned?: boolean }).pinned = true;
+    const trimmed = trimHistory(messages, { budget: 70, lowWater: 0.1, count });
+    expect(trimmed.messages.map((m) => m.content)).toEqual(['sys', 'q1', 'q4', '', '1', 'a4']);
+    expect(trimmed.dropped).toMatchObject({ from: 1, to: 13, messages: 11 });
+  });
+});
