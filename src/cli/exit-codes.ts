@@ -43,6 +43,8 @@ export const exitCodeByCode: Readonly<Record<ErrorCode, ExitCodeValue>> = {
   FORBIDDEN: ExitCode.denied,
   HOST_NOT_ALLOWED: ExitCode.denied,
   ORIGIN_NOT_ALLOWED: ExitCode.denied,
+  // Like a missing API key: the caller's credentials, fixed by `agentbox mcp login`.
+  MCP_LOGIN_REQUIRED: ExitCode.denied,
   TOOL_NOT_FOUND: ExitCode.agent,
   TOOL_ARGS_INVALID: ExitCode.agent,
   TOOL_TIMEOUT: ExitCode.agent,

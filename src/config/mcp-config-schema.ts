@@ -33,11 +33,33 @@ export const mcpStdioServerSchema = z.strictObject({
   ...common,
 });
 
+/**
+ * OAuth 2.1 for a remote server (authorization code with PKCE; the endpoints are discovered
+ * from the server). Without `clientId` agentbox registers itself dynamically, when the
+ * authorization server offers it. `agentbox mcp login <server>` does the one-time consent.
+ */
+export const mcpOAuthSchema = z
+  .strictObject({
+    type: z.literal('oauth'),
+    /** A client registered with the authorization server beforehand (redirect URI `http://127.0.0.1/callback`, any port). */
+    clientId: z.string().min(1).optional(),
+    /** That client's secret; name a host variable (`${env:GITHUB_CLIENT_SECRET}`) to keep it out of the file. */
+    clientSecret: z.string().min(1).optional(),
+    /** Scopes to ask for; absent, those the server advertises. */
+    scopes: z.array(z.string().min(1)).optional(),
+  })
+  .refine((auth) => auth.clientSecret === undefined || auth.clientId !== undefined, {
+    message: 'clientSecret needs the clientId it belongs to',
+    path: ['clientSecret'],
+  });
+
 /** A remote server over Streamable HTTP, falling back to the legacy HTTP+SSE transport. */
 export const mcpHttpServerSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
   /** Sent with every request; values may name host variables (`Bearer ${env:TOKEN}`). */
   headers: z.record(z.string(), z.string()).default({}),
+  /** How to sign in to the server beyond static headers. */
+  auth: mcpOAuthSchema.optional(),
   ...common,
 });
 
@@ -51,5 +73,6 @@ export const mcpConfigSchema = z
 
 export type McpStdioServerConfig = z.output<typeof mcpStdioServerSchema>;
 export type McpHttpServerConfig = z.output<typeof mcpHttpServerSchema>;
+export type McpOAuthConfig = z.output<typeof mcpOAuthSchema>;
 export type McpServerConfig = z.output<typeof mcpServerSchema>;
 export type McpConfig = z.output<typeof mcpConfigSchema>;

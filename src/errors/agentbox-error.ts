@@ -81,6 +81,8 @@ export interface ErrorDetailsByCode {
   UNAVAILABLE: undefined;
   /** A turn found unfinished when its session was next used: the process running it died. */
   INTERRUPTED: undefined;
+  /** An MCP server that needs OAuth has no usable grant for this principal: `agentbox mcp login <server>` gets one. */
+  MCP_LOGIN_REQUIRED: { server: string; principal: string };
   /** Something that is not an agentbox error was thrown: a bug, or a dependency failing. */
   INTERNAL: undefined;
   /** A workflow definition failed validation; `issues` name each task path. */

@@ -139,7 +139,15 @@ export class McpToolSource implements ToolSource {
 
   private async open(): Promise<Client> {
     const problems: string[] = [];
-    for (const transport of await this.options.transports()) {
+    let transports: Transport[];
+    try {
+      transports = await this.options.transports();
+    } catch (error) {
+      // No login yet: retried with backoff, so a login made meanwhile is picked up.
+      this.scheduleRestart();
+      throw error;
+    }
+    for (const transport of transports) {
       const client = new Client(
         { name: 'agentbox', version: '0.1.0' },
         // No roots, sampling or elicitation: a server gets nothing from us it was not given.
@@ -149,8 +157,13 @@ export class McpToolSource implements ToolSource {
         await client.connect(transport);
         this.listed = await listAllTools(client);
       } catch (error) {
-        problems.push((error as Error).message);
         await client.close().catch(() => undefined);
+        if (AgentboxError.isInstance(error, 'MCP_LOGIN_REQUIRED')) {
+          // The other transport would be refused the same way: say what to do, once.
+          this.scheduleRestart();
+          throw error;
+        }
+        problems.push((error as Error).message);
         continue;
       }
       if (this.closed) {

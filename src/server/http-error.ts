@@ -27,6 +27,8 @@ export const statusByCode: Readonly<Record<ErrorCode, ErrorStatus>> = {
   LLM_PROTOCOL: 502,
   LLM_TIMEOUT: 502,
   UNAVAILABLE: 503,
+  // An upstream MCP server refuses us until someone logs in: the gateway's credentials, not the client's request.
+  MCP_LOGIN_REQUIRED: 502,
   TOOL_NOT_FOUND: 500,
   TOOL_TIMEOUT: 500,
   TOOL_FAILED: 500,

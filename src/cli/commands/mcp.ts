@@ -6,6 +6,7 @@ import type { McpToolSource } from '../../mcp/mcp-tool-source.js';
 import { terminalApprover } from '../ask-approval.js';
 import { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
+import { registerMcpLoginCommands } from './mcp-login.js';
 
 interface TargetOptions {
   header?: string[];
@@ -43,7 +44,7 @@ async function withSource(
   command: Command,
   target: string,
   argv: string[],
-  options: TargetOptions,
+  options: TargetOptions & { principal?: string },
   fn: (source: McpToolSource, config: AgentboxConfig) => Promise<void>,
 ): Promise<void> {
   const context = new CliContext(command);
@@ -53,7 +54,10 @@ async function withSource(
     import('../../mcp/mcp-tool-source.js'),
     import('../../node/mcp/load-mcp-tool-sources.js'),
   ]);
-  const source = await McpToolSource.connect(mcpSourceOptions(name, entry, { requireApproval: config.tools.requireApproval }));
+  const defaultPrincipal = config.auth.defaultPrincipal;
+  const source = await McpToolSource.connect(
+    mcpSourceOptions(name, entry, { requireApproval: config.tools.requireApproval, principal: options.principal ?? defaultPrincipal, defaultPrincipal }),
+  );
   try {
     await fn(source, config);
   } finally {
@@ -65,7 +69,8 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 /** `agentbox mcp list | call`: talk to an MCP server directly, as the agent would. */
 export function registerMcpCommands(program: Command): void {
-  const mcp = program.command('mcp').description('talk to MCP servers: list their tools, call one');
+  const mcp = program.command('mcp').description('talk to MCP servers: list their tools, call one, log in to one');
+  registerMcpLoginCommands(mcp);
 
   mcp
     .command('list')
@@ -74,7 +79,8 @@ export function registerMcpCommands(program: Command): void {
     .argument('[command...]', 'after --: the stdio server to start')
     .option('-H, --header <line>', 'an HTTP header, "Name: value" (repeatable)', collect)
     .option('--json', 'print the tools as the server describes them')
-    .action((target: string, argv: string[], options: TargetOptions & { json?: boolean }, command: Command) =>
+    .option('-p, --principal <id>', "use this principal's OAuth login (default: the configured default principal)")
+    .action((target: string, argv: string[], options: TargetOptions & { json?: boolean; principal?: string }, command: Command) =>
       withSource(command, target, argv, options, async (source) => {
         if (options.json) return void process.stdout.write(`${JSON.stringify(source.serverTools, null, 2)}\n`);
         const tools = source.tools();

@@ -1,7 +1,10 @@
-import type { McpConfig, McpServerConfig } from '../../config/mcp-config-schema.js';
+import type { McpConfig, McpOAuthConfig, McpServerConfig } from '../../config/mcp-config-schema.js';
 import { expandEnvReferences } from '../../mcp/expand-env-references.js';
 import { httpTransports } from '../../mcp/http-transports.js';
 import { McpToolSource, type McpToolSourceOptions } from '../../mcp/mcp-tool-source.js';
+import { McpOAuthProvider } from '../../mcp/oauth/mcp-oauth-provider.js';
+import type { McpTokenStore } from '../../mcp/oauth/mcp-token-store.js';
+import { defaultMcpTokenPath, FileMcpTokenStore } from './file-mcp-token-store.js';
 import { stdioTransports } from './stdio-transport.js';
 
 export interface LoadMcpOptions {
@@ -10,6 +13,12 @@ export interface LoadMcpOptions {
   hostEnv?: Readonly<Record<string, string | undefined>>;
   onWarning?: (message: string) => void;
   restart?: McpToolSourceOptions['restart'];
+  /** Whose OAuth grants the connections use (`auth: { type: 'oauth' }` servers); default `cli`. */
+  principal?: string;
+  /** The principal `agentbox mcp login` assumes, for the advice in a login-required error. */
+  defaultPrincipal?: string;
+  /** Where OAuth grants are kept; default the 0600 file beside the session database. */
+  tokenStore?: McpTokenStore;
 }
 
 /** The source options for one configured server: its transports and its approval and time rules. */
@@ -30,8 +39,36 @@ export function mcpSourceOptions(name: string, entry: McpServerConfig, options: 
   const url = new URL(entry.url);
   // Checked now, so a missing variable fails startup naming it instead of every reconnect.
   expandEnvReferences(entry.headers, hostEnv, `tools.mcp.servers.${name}.headers`);
-  // Expanded per connection: a rotated token in the environment is picked up by a restart.
-  return { ...common, transports: () => httpTransports(url, expandEnvReferences(entry.headers, hostEnv, `tools.mcp.servers.${name}.headers`)) };
+  const headers = () => expandEnvReferences(entry.headers, hostEnv, `tools.mcp.servers.${name}.headers`);
+  const oauth = entry.auth ? expandOAuth(name, entry.auth, hostEnv) : undefined;
+  if (!oauth) {
+    // Expanded per connection: a rotated token in the environment is picked up by a restart.
+    return { ...common, transports: () => httpTransports(url, headers()) };
+  }
+  const store = options.tokenStore ?? new FileMcpTokenStore(defaultMcpTokenPath(hostEnv));
+  const principal = options.principal ?? options.defaultPrincipal ?? 'cli';
+  return {
+    ...common,
+    transports: async () => {
+      // Read afresh per connection: a login made since the last attempt is used.
+      const provider = await McpOAuthProvider.open({
+        key: { server: name, principal },
+        url,
+        store,
+        ...oauth,
+        ...(options.defaultPrincipal ? { defaultPrincipal: options.defaultPrincipal } : {}),
+      });
+      provider.requireGrant();
+      return httpTransports(url, headers(), provider);
+    },
+  };
+}
+
+/** The OAuth entry with its client secret read from the environment (`${env:NAME}`). */
+export function expandOAuth(name: string, oauth: McpOAuthConfig, hostEnv: Readonly<Record<string, string | undefined>>): McpOAuthConfig {
+  if (oauth.clientSecret === undefined) return oauth;
+  const { clientSecret } = expandEnvReferences({ clientSecret: oauth.clientSecret }, hostEnv, `tools.mcp.servers.${name}.auth`);
+  return { ...oauth, ...(clientSecret !== undefined ? { clientSecret } : {}) };
 }
 
 /**

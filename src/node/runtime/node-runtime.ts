@@ -90,7 +90,14 @@ async function loadTools(config: AgentboxConfig) {
 async function loadMcp(config: AgentboxConfig, onWarning: ((message: string) => void) | undefined) {
   if (Object.keys(config.tools.mcp.servers).length === 0) return [];
   const { loadMcpToolSources } = await import('../mcp/load-mcp-tool-sources.js');
-  return loadMcpToolSources(config.tools.mcp, { requireApproval: config.tools.requireApproval, ...(onWarning ? { onWarning } : {}) });
+  const principal = config.auth.defaultPrincipal;
+  return loadMcpToolSources(config.tools.mcp, {
+    requireApproval: config.tools.requireApproval,
+    // One connection per server, so one principal's OAuth grant: the default principal's.
+    principal,
+    defaultPrincipal: principal,
+    ...(onWarning ? { onWarning } : {}),
+  });
 }
 
 function processCpuMs(): number {
