@@ -71,12 +71,17 @@ export function checkListen(listen: Record<string, unknown> | undefined, path: s
   const mode = modes[0] as string;
   const value = to[mode];
   const filters = mode === 'one' ? [value] : value;
-  if (!Array.isArray(filters) || filters.length === 0 || filters.some((f) => !f || typeof f !== 'object' || Array.isArray(f))) {
+  // An empty `to.any` is the spec's "any event"; an empty `to.all` waits for nothing and is refused.
+  if (!Array.isArray(filters) || (filters.length === 0 && mode !== 'any') || filters.some((f) => !f || typeof f !== 'object' || Array.isArray(f))) {
     issues.push(
       issue(
         'structure',
         `${at}/to/${mode}`,
-        mode === 'one' ? '`to.one` must be an event filter ({ with: {...} })' : `\`to.${mode}\` must be a non-empty list of event filters`,
+        mode === 'one'
+          ? '`to.one` must be an event filter ({ with: {...} })'
+          : mode === 'any'
+            ? '`to.any` must be a list of event filters (empty: any event)'
+            : '`to.all` must be a non-empty list of event filters',
       ),
     );
   }

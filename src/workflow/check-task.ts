@@ -68,7 +68,11 @@ export function checkTask(
       break;
     }
     case 'run': {
-      const run = (t.run ?? {}) as Record<string, unknown>;
+      if (t.run === null || typeof t.run !== 'object' || Array.isArray(t.run)) {
+        issues.push(issue('structure', `${path}/run`, '`run` must be an object naming one of container, shell, script, workflow'));
+        break;
+      }
+      const run = t.run as Record<string, unknown>;
       const runKind = ['container', 'shell', 'script', 'workflow'].find((k) => k in run);
       if (runKind === 'container' || runKind === 'shell')
         issues.push(

@@ -129,4 +129,15 @@ describe('listen', () => {
       issues: [expect.objectContaining({ code: 'expression', path: '/do/0/l/listen/to/one/correlate/k/from' })],
     });
   });
+
+  it('to.any: [] takes the first event of any kind; a string run is a structural error at its path', async () => {
+    const { engine, journal } = setup();
+    const running = engine.start({ document, do: [{ anything: { listen: { to: { any: [] } } } }] }, { runId: 'r' });
+    await untilStored(journal, 'r');
+    await engine.postEvent('r', { type: 'whatever', data: { n: 1 } });
+    expect(await running).toMatchObject({ status: 'completed', output: { n: 1 } });
+    await expect(engine.start({ document, do: [{ merge: { run: 'mergeResults' } }] })).rejects.toMatchObject({
+      issues: expect.arrayContaining([expect.objectContaining({ code: 'structure', path: '/do/0/merge/run' })]),
+    });
+  });
 });

@@ -23,7 +23,9 @@ const POLL_MS = 250;
 export async function runListen(execution: Execution, run: TaskRun): Promise<TaskOutcome> {
   const listen = (run.task as ListenTask).listen;
   const mode = listen.to.one ? 'one' : listen.to.any ? 'any' : 'all';
-  const filters = listen.to.one ? [listen.to.one] : (listen.to.any ?? listen.to.all ?? []);
+  const listed = listen.to.one ? [listen.to.one] : (listen.to.any ?? listen.to.all ?? []);
+  // `to.any: []` listens to every event: one filter with no conditions.
+  const filters = mode === 'any' && listed.length === 0 ? [{}] : listed;
   const { recorder, signal } = execution.options;
   await recorder.flush();
   const matched: Array<InboxEvent | undefined> = filters.map(() => undefined);
