@@ -61,27 +61,39 @@ export function checkRunScript(run: Record<string, unknown>, path: string): Work
   return issues;
 }
 
-/** `listen`: `to` is one of `one` (a filter), `any` or `all` (non-empty lists of filters); `read` data or envelope. */
+/**
+ * `listen`: `to` is one of `one` (a filter), `any` or `all` (non-empty lists of filters),
+ * with `until` (a condition, or a consumption without its own `until`) beside `any` only;
+ * `read` data or envelope.
+ */
 export function checkListen(listen: Record<string, unknown> | undefined, path: string): WorkflowIssue[] {
   const at = `${path}/listen`;
-  const to = listen?.to as Record<string, unknown> | undefined;
+  const issues = checkConsumption(listen?.to, `${at}/to`, true);
+  if (listen?.read !== undefined && listen.read !== 'data' && listen.read !== 'envelope')
+    issues.push(issue('structure', `${at}/read`, '`listen.read` must be data or envelope'));
+  return issues;
+}
+
+function checkConsumption(value: unknown, at: string, allowUntil: boolean): WorkflowIssue[] {
+  const to = value as Record<string, unknown> | undefined;
   const issues: WorkflowIssue[] = [];
   const modes = Object.keys(to ?? {}).filter((k) => k === 'one' || k === 'any' || k === 'all');
-  if (!to || typeof to !== 'object' || modes.length !== 1) return [issue('structure', `${at}/to`, '`listen.to` needs exactly one of one, any, all')];
+  if (!to || typeof to !== 'object' || Array.isArray(to) || modes.length !== 1)
+    return [issue('structure', at, `\`${at.endsWith('/until') ? 'until' : 'listen.to'}\` needs exactly one of one, any, all`)];
   const mode = modes[0] as string;
-  const value = to[mode];
-  const filters = mode === 'one' ? [value] : value;
+  const listed = to[mode];
+  const filters = mode === 'one' ? [listed] : listed;
   // An empty `to.any` is the spec's "any event"; an empty `to.all` waits for nothing and is refused.
   if (!Array.isArray(filters) || (filters.length === 0 && mode !== 'any') || filters.some((f) => !f || typeof f !== 'object' || Array.isArray(f))) {
     issues.push(
       issue(
         'structure',
-        `${at}/to/${mode}`,
+        `${at}/${mode}`,
         mode === 'one'
-          ? '`to.one` must be an event filter ({ with: {...} })'
+          ? `\`${mode}\` must be an event filter ({ with: {...} })`
           : mode === 'any'
-            ? '`to.any` must be a list of event filters (empty: any event)'
-            : '`to.all` must be a non-empty list of event filters',
+            ? '`any` must be a list of event filters (empty: any event)'
+            : '`all` must be a non-empty list of event filters',
       ),
     );
   }
@@ -89,7 +101,7 @@ export function checkListen(listen: Record<string, unknown> | undefined, path: s
     filters.forEach((f, index) => {
       const correlate = f && typeof f === 'object' ? (f as { correlate?: unknown }).correlate : undefined;
       if (correlate === undefined) return;
-      const where = mode === 'one' ? `${at}/to/one/correlate` : `${at}/to/${mode}/${index}/correlate`;
+      const where = mode === 'one' ? `${at}/one/correlate` : `${at}/${mode}/${index}/correlate`;
       if (correlate === null || typeof correlate !== 'object' || Array.isArray(correlate)) {
         issues.push(issue('structure', where, '`correlate` must map names to { from, expect }'));
         return;
@@ -100,8 +112,25 @@ export function checkListen(listen: Record<string, unknown> | undefined, path: s
       }
     });
   }
-  if (to.until !== undefined) issues.push(issue('not-implemented', `${at}/to/until`, '`until` (listening to a stream of events) is not supported yet'));
-  if (listen?.read !== undefined && listen.read !== 'data' && listen.read !== 'envelope')
-    issues.push(issue('structure', `${at}/read`, '`listen.read` must be data or envelope'));
+  if (to.until !== undefined) {
+    if (!allowUntil) issues.push(issue('structure', `${at}/until`, 'an `until` consumption cannot have an `until` of its own'));
+    else if (mode !== 'any') issues.push(issue('structure', `${at}/until`, '`until` applies to `any` only (a stream of events)'));
+    else if (typeof to.until !== 'string') issues.push(...checkConsumption(to.until, `${at}/until`, false));
+  }
+  return issues;
+}
+
+/** `listen.foreach`: `item` and `at` are variable names, `do` a task list. */
+export function checkListenForeach(foreach: unknown, path: string): WorkflowIssue[] {
+  const at = `${path}/foreach`;
+  if (foreach === null || typeof foreach !== 'object' || Array.isArray(foreach))
+    return [issue('structure', at, '`foreach` must be an object ({ item, at, do, output, export })')];
+  const f = foreach as Record<string, unknown>;
+  const issues: WorkflowIssue[] = [];
+  for (const name of ['item', 'at'] as const) {
+    if (f[name] !== undefined && (typeof f[name] !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(f[name] as string)))
+      issues.push(issue('structure', `${at}/${name}`, `\`foreach.${name}\` must be a variable name`));
+  }
+  if (f.do !== undefined && !Array.isArray(f.do)) issues.push(issue('structure', `${at}/do`, '`foreach.do` must be a task list'));
   return issues;
 }

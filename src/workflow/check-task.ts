@@ -2,7 +2,7 @@ import { resolveCall } from './function-catalog.js';
 import type { TaskKind } from './task-kind.js';
 import { issue, type WorkflowIssue } from './workflow-issue.js';
 import type { Task } from './workflow-definition.js';
-import { checkListen, checkRunScript, checkRunWorkflow } from './check-run-task.js';
+import { checkListen, checkListenForeach, checkRunScript, checkRunWorkflow } from './check-run-task.js';
 import { checkCallHttp, checkCallMcp, checkCallOpenApi } from './check-call-task.js';
 
 const directives = new Set(['continue', 'exit', 'end']);
@@ -92,7 +92,7 @@ export function checkTask(
     case 'listen':
       issues.push(...checkListen(t.listen, path));
       // `foreach` sits beside `listen` (the task's), not inside it.
-      if (t.foreach !== undefined) issues.push(issue('not-implemented', `${path}/foreach`, '`foreach` over listened events is not supported yet'));
+      if (t.foreach !== undefined) issues.push(...checkListenForeach(t.foreach, path));
       break;
     case 'switch':
       if (!Array.isArray(t.switch)) issues.push(issue('structure', `${path}/switch`, '`switch` must be a list of cases'));

@@ -1,8 +1,9 @@
 import { AgentboxError } from '../errors/agentbox-error.js';
-import type { Execution, TaskOutcome } from './execution.js';
+import { Correlation, matchesFilter } from './event-filter.js';
+import type { Execution, Frame, TaskOutcome } from './execution.js';
 import type { TaskRun } from './run-task-kind.js';
-import { evaluateExpression, evaluateTemplate } from './runtime-expression.js';
-import type { EventFilter, ListenTask } from './workflow-definition.js';
+import { evaluateCondition, evaluateTemplate } from './runtime-expression.js';
+import type { EventConsumption, EventFilter, ListenTask, SubscriptionIterator } from './workflow-definition.js';
 import type { InboxEvent } from './workflow-journal.js';
 
 /** How often a waiting `listen` reads the run's inbox (one indexed query). */
@@ -15,91 +16,136 @@ const POLL_MS = 250;
  * `data` (`read: data`, the default) or the whole event (`read: envelope`); `all` gives a
  * list in filter order.
  *
+ * `to.any` with `to.until` listens to a stream: it takes every matching event, in the order
+ * posted, until the `until` expression (on the list taken so far) is true, or until the
+ * events of the `until` consumption have come (those are not part of the output); the output
+ * is the list. `foreach` runs its `do` for each taken event in turn (`$item`/`$index`, or the
+ * names `item`/`at` give; the iteration's input is the event), and the output lists each
+ * event, or `foreach.output.as` of the iteration's output.
+ *
  * Durable: the listen's start is flushed before it waits, and events live in the run's
  * inbox in the store, so a run that dies while waiting waits again when resumed, and an
  * event posted meanwhile is there for it. Each consumed event is journaled with the
- * listen's key, so no other listen takes it and a resumed `all` keeps what it had.
+ * listen's key, so no other listen takes it and a resumed listen takes the same events
+ * again, in the same order; the `foreach` iterations that finished are replayed.
  */
 export async function runListen(execution: Execution, run: TaskRun): Promise<TaskOutcome> {
-  const listen = (run.task as ListenTask).listen;
-  const mode = listen.to.one ? 'one' : listen.to.any ? 'any' : 'all';
-  const listed = listen.to.one ? [listen.to.one] : (listen.to.any ?? listen.to.all ?? []);
-  // `to.any: []` listens to every event: one filter with no conditions.
-  const filters = mode === 'any' && listed.length === 0 ? [{}] : listed;
+  const task = run.task as ListenTask;
+  const { to } = task.listen;
+  const streaming = to.any !== undefined && to.until !== undefined;
+  const main = await Consumption.open(to, run);
+  const until = to.until !== undefined && typeof to.until === 'object' ? await Consumption.open(to.until, run) : undefined;
+  const read = (e: InboxEvent): unknown => (task.listen.read === 'envelope' ? e.event : (e.event.data ?? null));
   const { recorder, signal } = execution.options;
   await recorder.flush();
-  const matched: Array<InboxEvent | undefined> = filters.map(() => undefined);
-  const done = (): boolean => (mode === 'all' ? matched.every(Boolean) : matched.some(Boolean));
-  const correlation = await expectedCorrelation(filters, run);
+  const taken: InboxEvent[] = [];
+  const entries: unknown[] = [];
+  let finished = false;
   let after = 0;
-  while (!done()) {
+  let unflushed = false;
+  while (!finished) {
+    if (unflushed) {
+      // What a stream took so far is journaled before it waits again: a restart keeps it.
+      await recorder.flush();
+      unflushed = false;
+    }
     for (const posted of await recorder.inbox(after)) {
       after = posted.seq;
       if (isTakenByOther(recorder.state.consumed.get(posted.seq), run.key)) continue;
-      let index = -1;
-      for (const [i, f] of filters.entries()) {
-        if (matched[i] || !matches(f, posted.event) || !(await correlates(f, posted.event, correlation, run))) continue;
-        index = i;
-        break;
-      }
-      if (index < 0) continue;
+      const untilSlot = until ? await until.slotFor(posted, run) : -1;
+      const mainSlot = untilSlot < 0 ? await main.slotFor(posted, run, streaming) : -1;
+      if (untilSlot < 0 && mainSlot < 0) continue;
       // Read again after the awaits above: a concurrent listen (a fork) may have taken it meanwhile.
       const owner = recorder.state.consumed.get(posted.seq);
       if (isTakenByOther(owner, run.key)) continue;
-      matched[index] = posted;
-      // Recorded at once, with no await since the check: a concurrent listen (a fork) cannot take it too.
+      // Recorded at once, with no await since the check: a concurrent listen cannot take it too.
       if (owner === undefined) recorder.record({ type: 'event.consumed', key: run.key, inboxSeq: posted.seq });
-      if (done()) break;
+      unflushed = true;
+      if (untilSlot >= 0) {
+        until?.fill(untilSlot, posted);
+        finished = until?.done() ?? false;
+      } else if (streaming) {
+        taken.push(posted);
+        if (task.foreach) entries.push(await iterate(execution, run, task.foreach, read(posted), taken.length - 1));
+        if (typeof to.until === 'string') finished = await evaluateCondition(to.until, taken.map(read), run.scope);
+      } else {
+        main.fill(mainSlot, posted);
+        finished = main.done();
+      }
+      if (finished) break;
     }
-    if (!done()) await pause(POLL_MS, signal);
+    if (!finished) await pause(POLL_MS, signal);
   }
-  const read = (e: InboxEvent | undefined): unknown => (listen.read === 'envelope' ? e?.event : (e?.event.data ?? null));
-  return { output: mode === 'all' ? matched.map(read) : read(matched.find(Boolean)) };
+  if (streaming) return { output: task.foreach ? entries : taken.map(read) };
+  const events = main.events();
+  if (task.foreach) {
+    for (const [index, event] of events.entries()) entries.push(await iterate(execution, run, task.foreach, read(event), index));
+    return { output: entries };
+  }
+  return { output: to.all ? events.map(read) : read(events[0] as InboxEvent) };
+}
+
+/** One consumption strategy's progress: a slot per filter (`one`, `all`) or any filter (`any`). */
+class Consumption {
+  private readonly matched: Array<InboxEvent | undefined>;
+
+  private constructor(
+    private readonly mode: 'one' | 'any' | 'all',
+    private readonly filters: readonly EventFilter[],
+    private readonly correlation: Correlation,
+  ) {
+    this.matched = filters.map(() => undefined);
+  }
+
+  static async open(to: EventConsumption, run: TaskRun): Promise<Consumption> {
+    const mode = to.one ? 'one' : to.any ? 'any' : 'all';
+    const listed = to.one ? [to.one] : (to.any ?? to.all ?? []);
+    // `any: []` listens to every event: one filter with no conditions.
+    const filters = mode === 'any' && listed.length === 0 ? [{}] : listed;
+    return new Consumption(mode, filters, await Correlation.start(filters, run.input, run.scope));
+  }
+
+  /** The slot the event would fill, or -1; `reuse` keeps filled slots open (a stream). */
+  async slotFor(posted: InboxEvent, run: TaskRun, reuse = false): Promise<number> {
+    for (const [i, filter] of this.filters.entries()) {
+      if (!reuse && this.matched[i]) continue;
+      if ((await matchesFilter(filter, posted.event, run.scope)) && (await this.correlation.admits(filter, posted.event, run.scope))) return i;
+    }
+    return -1;
+  }
+
+  fill(slot: number, posted: InboxEvent): void {
+    this.matched[slot] = posted;
+  }
+
+  done(): boolean {
+    return this.mode === 'all' ? this.matched.every(Boolean) : this.matched.some(Boolean);
+  }
+
+  /** The taken events: in filter order for `all`, the one taken otherwise. */
+  events(): InboxEvent[] {
+    return this.matched.filter((e): e is InboxEvent => e !== undefined);
+  }
+}
+
+/** One `foreach` iteration over a taken event; its tasks are journaled under `…/foreach/do` with `[index]`. */
+async function iterate(execution: Execution, run: TaskRun, foreach: SubscriptionIterator, item: unknown, index: number): Promise<unknown> {
+  const variables = { ...run.frame.variables, [foreach.item ?? 'item']: item, [foreach.at ?? 'index']: index };
+  const frame: Frame = {
+    suffix: `${run.frame.suffix}[${index}]`,
+    stableSuffix: `${run.frame.stableSuffix}[${index}]`,
+    variables,
+    context: run.frame.context,
+  };
+  const output = Array.isArray(foreach.do) ? (await execution.runList(foreach.do, `${run.path}/foreach/do`, item, frame)).output : item;
+  const args = { ...run.scope.args, ...variables, context: frame.context.value ?? null, output };
+  const entry = foreach.output?.as !== undefined ? await evaluateTemplate(foreach.output.as, output, { ...run.scope, args }) : item;
+  if (foreach.export?.as !== undefined)
+    frame.context.value = await evaluateTemplate(foreach.export.as, entry, { ...run.scope, args: { ...args, output: entry } });
+  return entry;
 }
 
 const isTakenByOther = (owner: string | undefined, key: string): boolean => owner !== undefined && owner !== key;
-
-/**
- * The values each correlation key must have: a literal `expect`, or an expression evaluated
- * against the listen's input when it starts. A key without `expect` takes the value of the
- * first event that matches it (so `all` gathers events of one order, one conversation).
- */
-async function expectedCorrelation(filters: readonly EventFilter[], run: TaskRun): Promise<Map<string, unknown>> {
-  const expected = new Map<string, unknown>();
-  for (const filter of filters) {
-    for (const [name, rule] of Object.entries(filter.correlate ?? {})) {
-      if (rule.expect !== undefined && !expected.has(name)) expected.set(name, await evaluateTemplate(rule.expect, run.input, run.scope));
-    }
-  }
-  return expected;
-}
-
-/** Whether an event carries the correlation values; the first event fixes a key with no `expect`. */
-async function correlates(filter: EventFilter, event: Record<string, unknown>, expected: Map<string, unknown>, run: TaskRun): Promise<boolean> {
-  const found = new Map<string, unknown>();
-  for (const [name, rule] of Object.entries(filter.correlate ?? {})) {
-    const value = await evaluateExpression(rule.from, event, run.scope);
-    if (expected.has(name) ? !sameJson(expected.get(name), value) : value === null || value === undefined) return false;
-    found.set(name, value);
-  }
-  for (const [name, value] of found) if (!expected.has(name)) expected.set(name, value);
-  return true;
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** Every attribute of `with` equals the event's, except `data`, which must be contained in the event's data. */
-export function matches(filter: EventFilter, event: Record<string, unknown>): boolean {
-  return Object.entries(filter.with ?? {}).every(([key, expected]) => (key === 'data' ? contains(event.data, expected) : event[key] === expected));
-}
-
-function contains(actual: unknown, expected: unknown): boolean {
-  if (expected === null || typeof expected !== 'object') return actual === expected;
-  if (actual === null || typeof actual !== 'object') return false;
-  return Object.entries(expected).every(([k, v]) => contains((actual as Record<string, unknown>)[k], v));
-}
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

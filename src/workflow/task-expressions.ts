@@ -53,16 +53,25 @@ export function taskExpressions(task: Task, kind: TaskKind | undefined, path: st
       template(t.run?.script?.environment, `${path}/run/script/environment`);
       break;
     case 'listen': {
-      const to = (t.listen?.to ?? {}) as Record<string, unknown>;
-      const filters = to.one
-        ? [['one', to.one]]
-        : ['any', 'all'].flatMap((m) => (Array.isArray(to[m]) ? (to[m] as unknown[]).map((f, i) => [`${m}/${i}`, f]) : []));
-      for (const [where, filter] of filters as Array<[string, { correlate?: Record<string, { from?: unknown; expect?: unknown }> } | null]>) {
-        for (const [name, rule] of Object.entries(filter?.correlate ?? {})) {
-          condition(rule?.from, `${path}/listen/to/${where}/correlate/${name}/from`);
-          template(rule?.expect, `${path}/listen/to/${where}/correlate/${name}/expect`);
+      const consumption = (to: Record<string, unknown>, at: string): void => {
+        const filters = to.one
+          ? [['one', to.one]]
+          : ['any', 'all'].flatMap((m) => (Array.isArray(to[m]) ? (to[m] as unknown[]).map((f, i) => [`${m}/${i}`, f]) : []));
+        for (const [where, filter] of filters as Array<[string, { with?: unknown; correlate?: Record<string, { from?: unknown; expect?: unknown }> } | null]>) {
+          template(filter?.with, `${at}/${where}/with`);
+          for (const [name, rule] of Object.entries(filter?.correlate ?? {})) {
+            condition(rule?.from, `${at}/${where}/correlate/${name}/from`);
+            template(rule?.expect, `${at}/${where}/correlate/${name}/expect`);
+          }
         }
-      }
+      };
+      const to = (t.listen?.to ?? {}) as Record<string, unknown>;
+      consumption(to, `${path}/listen/to`);
+      if (typeof to.until === 'string') condition(to.until, `${path}/listen/to/until`);
+      else if (to.until && typeof to.until === 'object') consumption(to.until as Record<string, unknown>, `${path}/listen/to/until`);
+      const bound = [t.foreach?.item ?? 'item', t.foreach?.at ?? 'index'];
+      template(t.foreach?.output?.as, `${path}/foreach/output/as`, bound);
+      template(t.foreach?.export?.as, `${path}/foreach/export/as`, bound);
       break;
     }
     case 'raise':

@@ -1,5 +1,5 @@
 import { taskKindOf, type TaskKind } from './task-kind.js';
-import type { CatchDefinition, ForTask, Task, TaskList } from './workflow-definition.js';
+import type { CatchDefinition, ForTask, SubscriptionIterator, Task, TaskList } from './workflow-definition.js';
 
 /** A task list nested in a task, with its path and the variables it adds to expressions. */
 export interface ChildList {
@@ -26,6 +26,11 @@ export function childListsOf(task: Task, kind: TaskKind | undefined, path: strin
     const caught = t.catch as CatchDefinition | undefined;
     if (caught && Array.isArray(caught.do)) lists.push({ list: caught.do, path: `${path}/catch/do`, variables: [caught.as ?? 'error'] });
     return lists;
+  }
+  if (kind === 'listen') {
+    const foreach = t.foreach as SubscriptionIterator | undefined;
+    if (foreach && Array.isArray(foreach.do))
+      return [{ list: foreach.do, path: `${path}/foreach/do`, variables: [foreach.item ?? 'item', foreach.at ?? 'index'] }];
   }
   return [];
 }

@@ -69,14 +69,13 @@ describe('validateWorkflow', () => {
     const result = await validateWorkflow(
       {
         document: doc,
-        do: [
-          { f: { listen: { to: { any: [{ with: { type: 'order' } }] } }, foreach: { item: 'e', do: [{ n: { set: { x: 1 } } }] } } },
-          { h: { call: 'mcp', with: { method: 'prompts/list', transport: { stdio: { command: 'x' } } } } },
-        ],
+        schedule: { every: { minutes: 5 } },
+        use: { extensions: [{ logging: { extend: 'all', before: [{ log: { set: { at: 'start' } } }] } }] },
+        do: [{ h: { call: 'mcp', with: { method: 'prompts/list', transport: { stdio: { command: 'x' } } } } }],
       },
       { jq },
     );
     expect(result.ok).toBe(true);
-    expect(result.issues.map((i) => `${i.severity} ${i.path}`)).toEqual(['warning /do/0/f/foreach', 'warning /do/1/h/with/method']);
+    expect(result.issues.map((i) => `${i.severity} ${i.path}`)).toEqual(['warning /schedule', 'warning /use/extensions', 'warning /do/0/h/with/method']);
   });
 });

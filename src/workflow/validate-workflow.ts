@@ -42,6 +42,16 @@ export async function validateWorkflow(value: unknown, options: { jq: JqEvaluato
   const catalogs = w.use?.catalogs as Record<string, unknown> | undefined;
   const authentications = w.use?.authentications as Record<string, unknown> | undefined;
   issues.push(...checkDeclaredAuthentications(authentications));
+  // Valid, and ignored by the engine: say so rather than let a user believe they run.
+  if (w.schedule !== undefined)
+    issues.push(
+      issue(
+        'not-implemented',
+        '/schedule',
+        '`schedule` is not run by agentbox: start runs with `agentbox workflow run`, the service, or a scheduler of your own',
+      ),
+    );
+  if (w.use?.extensions !== undefined) issues.push(issue('not-implemented', '/use/extensions', '`use.extensions` are not applied by this version of agentbox'));
   issues.push(...checkCommonFields(w, '', timeouts));
   for (const [name, declared] of Object.entries(timeouts ?? {})) {
     issues.push(...checkCommonFields({ timeout: declared }, `/use/timeouts/${name}`, undefined).map((i) => ({ ...i, path: `/use/timeouts/${name}` })));

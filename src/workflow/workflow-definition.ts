@@ -143,12 +143,34 @@ export interface ForkTask extends TaskBase {
   fork: { branches: TaskList; compete?: boolean };
 }
 
-/** Which posted events a `listen` takes: every attribute equal, `data` as a partial match. */
-/** `correlate`: each key's value, `from` the event (a runtime expression), must equal `expect` (or, without one, the first match's). */
+/**
+ * Which posted events a `listen` takes: each attribute equal (a string also as a regular
+ * expression), `data` as a partial match, or a `${ … }` expression on the attribute.
+ * `correlate`: each key's value, `from` the event (a runtime expression), must equal `expect`
+ * (or, without one, the first match's).
+ */
 export type EventFilter = { with?: Record<string, unknown>; correlate?: Record<string, { from: string; expect?: unknown }> };
 
+/** How many events a `listen` takes: one, any of the filters, or one per filter. */
+export interface EventConsumption {
+  one?: EventFilter;
+  any?: EventFilter[];
+  all?: EventFilter[];
+}
+
+/** `listen.foreach`: tasks run for each taken event, in order. */
+export interface SubscriptionIterator {
+  item?: string;
+  at?: string;
+  do?: TaskList;
+  output?: { as?: unknown };
+  export?: { as?: unknown };
+}
+
 export interface ListenTask extends TaskBase {
-  listen: { to: { one?: EventFilter; any?: EventFilter[]; all?: EventFilter[] }; read?: 'data' | 'envelope' };
+  /** `to.until` (with `to.any` only): a condition on the events taken so far, or the events that end the stream. */
+  listen: { to: EventConsumption & { until?: string | EventConsumption }; read?: 'data' | 'envelope' };
+  foreach?: SubscriptionIterator;
 }
 
 export type Task = DoTask | SetTask | SwitchTask | ForTask | TryTask | RaiseTask | WaitTask | EmitTask | CallTask | RunTask | ForkTask | ListenTask;
