@@ -76,4 +76,21 @@ describe('cataloged functions', () => {
     });
     expect(await journal.list()).toEqual([]);
   });
+
+  it('calls a custom function by its URI (fetched at run start, under the host grant), as the spec examples do', async () => {
+    const { origin, requests, server } = await catalogServer(greetYaml);
+    const uri = `${origin}/catalog/functions/greet/1.0.0/function.yaml`;
+    const byUri = { document, do: [{ hi: { call: uri } }] };
+    const valid = await validateWorkflow(byUri, { jq });
+    expect(valid.issues).toEqual([]);
+    const { engine, journal } = engineWith([`127.0.0.1:${server.port}`]);
+    const result = await engine.start(byUri, { input: { name: 'Grace' } });
+    expect(result).toMatchObject({ status: 'completed', output: { hello: 'Grace' } });
+    expect(requests).toEqual(['/catalog/functions/greet/1.0.0/function.yaml', '/hello/Grace']);
+    const [started] = await journal.events(result.runId);
+    expect(started).toMatchObject({ type: 'run.started', functions: { [uri]: { call: 'http' } } });
+    const ungranted = engineWith([]);
+    await expect(ungranted.engine.start(byUri)).rejects.toMatchObject({ code: 'WORKFLOW_INVALID', message: expect.stringContaining('cannot be fetched') });
+    expect(await ungranted.journal.list()).toEqual([]);
+  });
 });

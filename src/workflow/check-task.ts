@@ -1,4 +1,4 @@
-import { resolveCall } from './function-catalog.js';
+import { isFunctionUri, resolveCall } from './function-catalog.js';
 import type { TaskKind } from './task-kind.js';
 import { issue, type WorkflowIssue } from './workflow-issue.js';
 import type { Task } from './workflow-definition.js';
@@ -46,14 +46,14 @@ export function checkTask(
           issue(
             'unknown-function',
             `${path}/call`,
-            `unknown function '${t.call}': not declared under use.functions, not a runtime function (llm, agent, tool) nor a spec call (http, openapi, mcp, a2a)`,
+            `unknown function '${t.call}': not declared under use.functions, not a runtime function (llm, agent, tool), a spec call (http, openapi, mcp, a2a), a name:version@catalog nor a function's http(s) URI`,
           ),
         );
       } else if (resolved.kind === 'spec' && resolved.support === 'refused') {
         issues.push(issue('unsupported', `${path}/call`, `call: ${t.call} is not supported by agentbox`));
       } else if (resolved.kind === 'spec' && resolved.support === 'not-implemented') {
         issues.push(issue('not-implemented', `${path}/call`, `call: ${t.call} is not supported by this version of agentbox yet`));
-      } else if (resolved.kind === 'catalog') {
+      } else if (resolved.kind === 'catalog' && !isFunctionUri(t.call)) {
         const catalog = t.call.slice(t.call.lastIndexOf('@') + 1);
         if (!context.catalogs || !Object.hasOwn(context.catalogs, catalog)) {
           issues.push(issue('unknown-function', `${path}/call`, `cataloged function '${t.call}': no catalog '${catalog}' declared under use.catalogs`));

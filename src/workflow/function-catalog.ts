@@ -31,7 +31,7 @@ export function resolveCall(name: string, declared: Record<string, unknown> | un
   if ((runtimeFunctions as readonly string[]).includes(name)) return { kind: 'runtime', name: name as (typeof runtimeFunctions)[number] };
   const support = Object.hasOwn(specCalls, name) ? specCalls[name] : undefined;
   if (support) return { kind: 'spec', name, support };
-  if (catalogReference.test(name)) return { kind: 'catalog', name };
+  if (catalogReference.test(name) || isFunctionUri(name)) return { kind: 'catalog', name };
   return { kind: 'unknown', name };
 }
 
@@ -41,4 +41,15 @@ export function parseCatalogReference(reference: string): { name: string; versio
   const at = reference.lastIndexOf('@');
   const colon = reference.indexOf(':');
   return { name: reference.slice(0, colon), version: reference.slice(colon + 1, at), catalog: reference.slice(at + 1) };
+}
+
+/** `call: https://…/function.yaml`: a custom function by its URI, fetched when the run starts. */
+export function isFunctionUri(reference: string): boolean {
+  if (!/^https?:\/\//i.test(reference)) return false;
+  try {
+    new URL(reference);
+    return true;
+  } catch {
+    return false;
+  }
 }

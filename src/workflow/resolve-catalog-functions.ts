@@ -1,5 +1,5 @@
 import { AgentboxError } from '../errors/agentbox-error.js';
-import { parseCatalogReference } from './function-catalog.js';
+import { isFunctionUri, parseCatalogReference } from './function-catalog.js';
 import type { FunctionDefinition, WorkflowDefinition } from './workflow-definition.js';
 import type { WorkflowHost } from './workflow-host.js';
 import { issue, type WorkflowIssue } from './workflow-issue.js';
@@ -41,18 +41,21 @@ export async function resolveCatalogFunctions(
   const issues: WorkflowIssue[] = [];
   for (const [name, at] of references) {
     const callPath = `${at.path}/call`;
-    const parsed = parseCatalogReference(name);
-    const catalog = parsed ? (at.definition.use?.catalogs as Record<string, { endpoint?: unknown }> | undefined)?.[parsed.catalog] : undefined;
-    const endpoint = typeof catalog?.endpoint === 'string' ? catalog.endpoint : (catalog?.endpoint as { uri?: unknown } | undefined)?.uri;
-    if (!parsed || typeof endpoint !== 'string') {
-      issues.push(issue('unknown-function', callPath, `cataloged function '${name}': no catalog '${parsed?.catalog}' with an endpoint under use.catalogs`));
+    const url = functionUrl(name, at.definition);
+    if (url === undefined) {
+      issues.push(
+        issue(
+          'unknown-function',
+          callPath,
+          `cataloged function '${name}': no catalog '${parseCatalogReference(name)?.catalog}' with an endpoint under use.catalogs`,
+        ),
+      );
       continue;
     }
     if (!options.host.callHttp) {
       issues.push(issue('unknown-function', callPath, `cataloged function '${name}': this host cannot fetch catalogs`));
       continue;
     }
-    const url = `${endpoint.replace(/\/+$/, '')}/functions/${encodeURIComponent(parsed.name)}/${encodeURIComponent(parsed.version)}/function.yaml`;
     try {
       const response = await options.host.callHttp({
         method: 'GET',
@@ -80,6 +83,19 @@ export async function resolveCatalogFunctions(
   return { functions, issues };
 }
 
+/**
+ * Where a function is read from: its own URI (`call: https://…/function.yaml`), or, as the
+ * spec lays catalogs out, `<endpoint>/functions/<name>/<version>/function.yaml`.
+ */
+function functionUrl(reference: string, definition: WorkflowDefinition): string | undefined {
+  if (isFunctionUri(reference)) return reference;
+  const parsed = parseCatalogReference(reference);
+  const catalog = parsed ? (definition.use?.catalogs as Record<string, { endpoint?: unknown }> | undefined)?.[parsed.catalog] : undefined;
+  const endpoint = typeof catalog?.endpoint === 'string' ? catalog.endpoint : (catalog?.endpoint as { uri?: unknown } | undefined)?.uri;
+  if (!parsed || typeof endpoint !== 'string') return undefined;
+  return `${endpoint.replace(/\/+$/, '')}/functions/${encodeURIComponent(parsed.name)}/${encodeURIComponent(parsed.version)}/function.yaml`;
+}
+
 /** Every cataloged `call` in a task tree, by reference, with the first path that calls it. */
 function collect(value: unknown, path: string, definition: WorkflowDefinition, into: Map<string, Reference>): void {
   if (Array.isArray(value)) {
@@ -88,6 +104,7 @@ function collect(value: unknown, path: string, definition: WorkflowDefinition, i
   }
   if (value === null || typeof value !== 'object') return;
   const node = value as Record<string, unknown>;
-  if (typeof node.call === 'string' && parseCatalogReference(node.call) && !into.has(node.call)) into.set(node.call, { name: node.call, path, definition });
+  if (typeof node.call === 'string' && (parseCatalogReference(node.call) || isFunctionUri(node.call)) && !into.has(node.call))
+    into.set(node.call, { name: node.call, path, definition });
   for (const [key, child] of Object.entries(node)) if (key !== 'call') collect(child, `${path}/${key}`, definition, into);
 }

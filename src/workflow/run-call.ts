@@ -30,9 +30,10 @@ export async function runCall(execution: Execution, run: TaskRun): Promise<TaskO
         ? (catalog[fn] as CallTask)
         : undefined;
   for (let depth = 0, fn = declared(name); fn !== undefined; depth += 1, fn = declared(name)) {
-    if (depth >= MAX_FUNCTION_DEPTH || typeof fn.call !== 'string') {
-      throw fault('configuration', run.path, `function '${name}' is not a call, or declared functions call each other more than ${MAX_FUNCTION_DEPTH} deep`);
-    }
+    if (depth >= MAX_FUNCTION_DEPTH) throw fault('configuration', run.path, `declared functions call each other more than ${MAX_FUNCTION_DEPTH} deep`);
+    // A function of another kind (a script, a set, a sub-workflow) is a task of its own that
+    // takes the call's `with` as its input (its `input.schema` documents them).
+    if (typeof fn.call !== 'string') return execution.runTask({ name, task: fn, path: `${run.path}/function`, input: args, frame: run.frame, visit: 0 });
     const inherited = (await evaluateTemplate(fn.with ?? {}, run.input, run.scope)) as Record<string, unknown>;
     args = { ...inherited, ...args };
     name = fn.call;

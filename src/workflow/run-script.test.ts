@@ -60,4 +60,17 @@ describe('run: script (js, QuickJS)', () => {
       message: expect.stringMatching(/\/do\/0\/py\/run\/script\/language[\s\S]*arguments\/not-a-name[\s\S]*\/do\/0\/py\/run\/return/),
     });
   });
+
+  it("a function declared as a script runs with the call's with as its input, checked against its input schema", async () => {
+    const shout = {
+      input: { schema: { format: 'json', document: { type: 'object', required: ['message'], properties: { message: { type: 'string' } } } } },
+      run: { script: { language: 'js', code: 'console.log(message.toUpperCase())', arguments: { message: '${ .message }' } } },
+    };
+    const definition = (message: unknown) => ({ document, use: { functions: { shout } }, do: [{ say: { call: 'shout', with: { message } } }] });
+    const result = await engine.start(definition('${ .text }'), { input: { text: 'hello' } });
+    expect(result).toMatchObject({ status: 'completed', output: 'HELLO' });
+    expect(result.tasks.map((t) => t.path)).toEqual(['/do/0/say', '/do/0/say/function']);
+    const bad = await engine.start(definition(42));
+    expect(bad).toMatchObject({ status: 'faulted', error: { status: 400, instance: '/do/0/say/function' } });
+  });
 });
