@@ -17,6 +17,17 @@ describe('agentbox workflow (composite tasks)', () => {
     expect(run.tasks.map((t: { path: string }) => t.path)).toContain('/do/1/loud/run/workflow/do/0/upper');
   });
 
+  it('run: a script with await: false runs as its own run, which the process waits for before it exits', async () => {
+    const env = isolatedEnv();
+    const result = await runCli(['workflow', 'run', fixture('detached-script.yaml'), '--input', '{"n":20}', '--json'], { env });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'completed', output: { n: 21 } });
+    const childId = /run (\S+\.[0-9a-f]{8}) started/.exec(result.stderr)?.[1];
+    expect(childId, result.stderr).toBeDefined();
+    const status = await runCli(['workflow', 'status', childId as string, '--json'], { env });
+    expect(JSON.parse(status.stdout)).toMatchObject({ status: 'completed', output: '40' });
+  });
+
   it('graph: prints a Mermaid flowchart; an invalid file exits 2 naming the path', async () => {
     const env = isolatedEnv();
     const graph = await runCli(['workflow', 'graph', fixture('pipeline.yaml')], { env });

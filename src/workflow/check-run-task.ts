@@ -13,8 +13,7 @@ export function checkRunWorkflow(run: Record<string, unknown>, path: string): Wo
     if (typeof ref[key] !== 'string' || ref[key] === '')
       issues.push(issue('structure', `${path}/run/workflow/${key}`, `\`run.workflow.${key}\` must be a non-empty string`));
   }
-  if (run.await === false)
-    issues.push(issue('not-implemented', `${path}/run/await`, '`await: false` (a detached sub-workflow) is not supported by this version yet'));
+  if (run.await !== undefined && typeof run.await !== 'boolean') issues.push(issue('structure', `${path}/run/await`, '`run.await` must be true or false'));
   return issues;
 }
 

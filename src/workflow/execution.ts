@@ -63,6 +63,16 @@ export interface ExecutionOptions {
   scriptSources: Readonly<Record<string, string>>;
   /** OAuth2 access tokens of this run (memory only, never journaled). */
   tokens: TokenCache;
+  /** Starts a run of its own for `run.await: false` (once: an id already started is left alone). */
+  detach?: (request: DetachRequest) => Promise<void>;
+}
+
+/** A run started by a task that does not wait for it: its id derives from the parent's and the task's. */
+export interface DetachRequest {
+  runId: string;
+  definition: WorkflowDefinition;
+  input: unknown;
+  parent: { runId: string; key: string };
 }
 
 /**

@@ -22,6 +22,8 @@ export type RunEventPayload =
       resources?: Record<string, string>;
       /** The hosts `call: http | openapi` may reach in this run (config plus `--allow-host`), kept for resumes. */
       hosts?: string[];
+      /** The run and task that started this one with `run.await: false`. */
+      parent?: { runId: string; key: string };
     }
   | ({
       type: 'task.started';

@@ -6,6 +6,7 @@ import { runFork } from './run-fork.js';
 import { runTry } from './run-try.js';
 import { runScript } from './run-script.js';
 import { runListen } from './run-listen.js';
+import { runDetached } from './run-detached.js';
 import { runWorkflow } from './run-workflow.js';
 import { runEmit, runRaise, runSet, runSwitch, runWait } from './run-simple-tasks.js';
 import type { DoTask, RunTask, Task } from './workflow-definition.js';
@@ -52,6 +53,7 @@ export async function runTaskKind(execution: Execution, run: TaskRun): Promise<T
     case 'listen':
       return runListen(execution, run);
     case 'run':
+      if ((run.task as RunTask).run.await === false) return runDetached(execution, run);
       if ('workflow' in (run.task as RunTask).run) return runWorkflow(execution, run);
       if ('script' in (run.task as RunTask).run) return runScript(execution, run);
       break;

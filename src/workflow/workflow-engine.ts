@@ -1,5 +1,5 @@
 import { AgentboxError } from '../errors/agentbox-error.js';
-import { Execution, type Frame } from './execution.js';
+import { type DetachRequest, Execution, type Frame } from './execution.js';
 import { JqEvaluator } from './jq-evaluator.js';
 import type { RunEvent, RunStatus } from './run-events.js';
 import { RunRecorder, type WorkflowClock } from './run-recorder.js';
@@ -87,6 +87,7 @@ export class WorkflowEngine {
   readonly #ttl: number;
   readonly #redact: (<T>(value: T) => T) | undefined;
   #scripts: Promise<ScriptSandbox> | undefined;
+  readonly #detached = new Map<Promise<void>, AbortController>();
 
   constructor(options: WorkflowEngineOptions) {
     this.#o = options;
@@ -103,6 +104,43 @@ export class WorkflowEngine {
 
   /** Validates, journals and runs a new run. Invalid definitions throw WORKFLOW_INVALID before anything is written. */
   async start(definition: unknown, options: StartOptions = {}): Promise<RunResult> {
+    const { state, recorder } = await this.#create(definition, options);
+    return this.#execute(state, recorder, options.signal);
+  }
+
+  /** How many runs this engine started with `run.await: false` are still going in this process. */
+  get detachedRuns(): number {
+    return this.#detached.size;
+  }
+
+  /**
+   * Settles when every run this engine started with `run.await: false` has ended. `close`
+   * does not wait: it suspends them (they stay `running`, resumable, like a shutdown's).
+   */
+  async settled(): Promise<void> {
+    while (this.#detached.size > 0) await Promise.allSettled([...this.#detached.keys()]);
+  }
+
+  async #detach(request: DetachRequest, parent: RunState): Promise<void> {
+    // A resumed parent may reach the task again: the run it started is not started twice.
+    if (await this.#o.journal.get(request.runId)) return;
+    const { state, recorder } = await this.#create(request.definition, {
+      input: request.input,
+      principal: parent.principal,
+      runId: request.runId,
+      ...(parent.hosts ? { hosts: parent.hosts } : {}),
+      parent: request.parent,
+    });
+    const suspend = new AbortController();
+    const running = this.#execute(state, recorder, suspend.signal).then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#detached.set(running, suspend);
+    void running.finally(() => this.#detached.delete(running));
+  }
+
+  async #create(definition: unknown, options: StartOptions & { parent?: DetachRequest['parent'] }): Promise<{ state: RunState; recorder: RunRecorder }> {
     const validation = await validateWorkflow(definition, { jq: this.#jq });
     const blocking = validation.issues.filter((i) => i.severity === 'error' || i.code === 'not-implemented');
     if (!validation.ok || blocking.length > 0) throw new WorkflowValidationError(blocking);
@@ -156,11 +194,12 @@ export class WorkflowEngine {
       ...(Object.keys(catalog.functions).length > 0 ? { functions: catalog.functions } : {}),
       ...(Object.keys(external.resources).length > 0 ? { resources: external.resources } : {}),
       ...(options.hosts ? { hosts: [...options.hosts] } : {}),
+      ...(options.parent ? { parent: options.parent } : {}),
     });
     // The first event goes in with the run's row and its lease, in one transaction.
     await this.#o.journal.create(runId, { workflow: `${workflow.document.namespace}/${workflow.document.name}` }, recorder.takeQueued(), this.#lease());
     recorder.announce();
-    return this.#execute(state, recorder, options.signal);
+    return { state, recorder };
   }
 
   /** Replays and continues a run. WORKFLOW_RUN_NOT_FOUND, or WORKFLOW_RUN_BUSY if another process holds it. */
@@ -257,6 +296,8 @@ export class WorkflowEngine {
 
   /** Frees the script sandbox the engine opened (not one passed in `scripts`). */
   async close(): Promise<void> {
+    for (const suspend of this.#detached.values()) suspend.abort(new AgentboxError('WORKFLOW_RUN_BUSY', 'the engine is closing; the run stays resumable'));
+    await this.settled();
     const opened = this.#o.scripts ? undefined : this.#scripts;
     this.#scripts = undefined;
     if (opened) await (await opened).close();
@@ -324,6 +365,7 @@ export class WorkflowEngine {
       schemaResources: await parseSchemas(state.resources),
       scriptSources: state.resources,
       tokens: new Map(),
+      detach: (request) => this.#detach(request, state),
     });
     const frame: Frame = { suffix: '', stableSuffix: '', variables: {}, context: { value: {} } };
     try {

@@ -161,6 +161,7 @@ export function registerWorkflowCommands(program: Command): void {
         const hosts = await runHosts(config.tools.http?.hosts, options.allowHost);
         const result = await engine.start(definition, { input, principal, hosts });
         await report(result, options.json);
+        await awaitDetached(engine);
       });
     });
 
@@ -170,7 +171,10 @@ export function registerWorkflowCommands(program: Command): void {
     .argument('<runId>', 'run id')
     .option('--json', 'print exactly one JSON object, as for run')
     .action((runId: string, options: { json?: boolean }, command: Command) =>
-      withEngine(command, options, async (engine) => report(await engine.resume(runId), options.json)),
+      withEngine(command, options, async (engine) => {
+        await report(await engine.resume(runId), options.json);
+        await awaitDetached(engine);
+      }),
     );
 
   workflow
@@ -258,4 +262,11 @@ export function registerWorkflowCommands(program: Command): void {
       }
       process.stdout.write(workflowGraph(validation.workflow));
     });
+}
+
+/** Runs started with `run.await: false` live in this process: it stays until they end (Ctrl-C leaves them resumable). */
+async function awaitDetached(engine: WorkflowEngine): Promise<void> {
+  if (engine.detachedRuns === 0) return;
+  process.stderr.write(`waiting for ${engine.detachedRuns} run(s) started with await: false (Ctrl-C leaves them resumable with workflow resume)\n`);
+  await engine.settled();
 }
