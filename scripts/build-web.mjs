@@ -4,6 +4,8 @@
  * - agentbox-web.js        the page-side library (WebRuntime, IndexedDB store, service client)
  * - agentbox-worker.js     the runtime worker (core + WASI layer + QuickJS glue)
  * - agentbox-wasm-worker.js one WASM job per worker, terminated at its deadline
+ * - agentbox-jq-worker.js  jq for workflows in the browser, terminated past its time limit
+ * - build/jq.wasm          jq-wasm's binary, fetched by the jq worker from beside itself
  * - app.js                 the web page's script
  * - emscripten-module.wasm QuickJS, for script tools in the worker
  * - tools/                 the example WASM tools and their index, for browser mode
@@ -24,6 +26,7 @@ const entries = {
   'agentbox-web': 'src/web/page/page-entry.ts',
   'agentbox-worker': 'src/web/worker/worker-entry.ts',
   'agentbox-wasm-worker': 'src/web/wasm/wasm-job-worker.ts',
+  'agentbox-jq-worker': 'src/web/workflow/jq-web-worker.ts',
   app: 'src/web/app/main.ts',
 };
 
@@ -47,6 +50,8 @@ const result = await build({
 const require = createRequire(import.meta.url);
 const quickjsWasm = require.resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
 await copyFile(quickjsWasm, join(out, 'emscripten-module.wasm'));
+await mkdir(join(out, 'build'), { recursive: true });
+await copyFile(require.resolve('jq-wasm/jq.wasm'), join(out, 'build', 'jq.wasm'));
 
 // The example WASM tools, so browser mode has something to run in its sandbox.
 const examples = join(root, 'examples', 'wasm-tools');

@@ -94,6 +94,7 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
       'IndexedDbSessionStore',
       'IndexedDbWorkflowJournal',
       'WebRuntime',
+      'WebWorkerJqBackend',
       'createWorkerRuntimeFactory',
       'exposeRuntime',
     ],

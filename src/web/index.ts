@@ -19,4 +19,5 @@ export { createWorkerRuntimeFactory, type ScriptToolLoader } from './worker/crea
 export { IndexedDbSessionStore, type IndexedDbSessionStoreOptions } from './store/indexed-db-session-store.js';
 export { IndexedDbWorkflowJournal, type IndexedDbWorkflowJournalOptions } from './store/indexed-db-workflow-journal.js';
 export { BrowserWasmHost, type BrowserWasmHostOptions } from './wasm/browser-wasm-host.js';
+export { WebWorkerJqBackend, type WebWorkerJqBackendOptions } from './workflow/web-worker-jq-backend.js';
 export { AgentboxClient, type AgentboxClientOptions } from './client/agentbox-client.js';

@@ -57,4 +57,11 @@ describe('JqEvaluator', () => {
     expect(evaluator.enforcesTimeLimit).toBe(false);
     await expect(evaluator.evaluate('.a + 1', {})).rejects.toMatchObject({ code: 'WORKFLOW_FAULTED', message: 'cannot load jq: jq is not needed for a path' });
   });
+
+  it("caps jq's own memory: a program that outgrows jq-wasm's 256 MiB traps, and a fresh instance answers the next", async () => {
+    const evaluator = new JqEvaluator();
+    await expect(evaluator.evaluate('[range(100000000)] | length', null)).rejects.toMatchObject({ kind: 'trap' });
+    expect(await evaluator.evaluate('[1, 2] | length', null)).toBe(2);
+    expect(evaluator.loads).toBe(2);
+  }, 30_000);
 });

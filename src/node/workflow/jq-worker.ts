@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadJq } from 'jq-wasm';
-import type { JqWorkerReply, JqWorkerRequest } from './jq-worker-protocol.js';
+import type { JqWorkerReply, JqWorkerRequest } from '../../workflow/jq-worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('jq-worker must run in a worker thread');

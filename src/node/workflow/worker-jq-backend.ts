@@ -8,7 +8,7 @@ import { JqEvaluator, type JqEvaluatorOptions } from '../../workflow/jq-evaluato
 import { JqFailure } from '../../workflow/jq-failure.js';
 import { terminateWithin } from '../wasm/terminate-within.js';
 import { workerFactory, type WorkerMaker } from '../worker/worker-factory.js';
-import type { JqWorkerReady, JqWorkerReply } from './jq-worker-protocol.js';
+import type { JqWorkerReady, JqWorkerReply } from '../../workflow/jq-worker-protocol.js';
 
 interface Started {
   worker: Worker;

@@ -19,7 +19,8 @@ export const artifactsDir = join(repoRoot, 'test-artifacts');
  * Never rebuilt per file: files run in parallel and the build replaces the folder.
  */
 export async function ensureWebBuilt(): Promise<void> {
-  if (existsSync(join(repoRoot, 'dist-web', 'app.js')) && existsSync(join(repoRoot, 'dist-web', 'agentbox-worker.js'))) return;
+  const built = ['app.js', 'agentbox-worker.js', 'agentbox-jq-worker.js'].every((file) => existsSync(join(repoRoot, 'dist-web', file)));
+  if (built) return;
   await promisify(execFile)(process.execPath, [join(repoRoot, 'scripts/build-web.mjs'), '--quiet'], { cwd: repoRoot });
 }
 

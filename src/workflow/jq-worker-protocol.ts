@@ -1,4 +1,4 @@
-/** Messages between the jq worker backend and its worker. */
+/** Messages between a jq worker backend (Node worker thread or Web Worker) and its worker. */
 export interface JqWorkerRequest {
   id: number;
   input: string;
