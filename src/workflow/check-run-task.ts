@@ -32,8 +32,6 @@ export function checkRunScript(run: Record<string, unknown>, path: string): Work
     const uri = resourceUri(script.source);
     if (!uri || !/^https?:\/\//i.test(uri))
       issues.push(issue('structure', `${at}/source/endpoint`, 'a script `source` needs an absolute http(s) `endpoint` (fetched when the run starts)'));
-    else if ((script.source as { endpoint?: { authentication?: unknown } }).endpoint?.authentication !== undefined)
-      issues.push(issue('not-implemented', `${at}/source/endpoint/authentication`, 'an authenticated script source is not supported yet'));
   } else if (typeof script.code !== 'string') issues.push(issue('structure', `${at}/code`, '`run.script.code` must be the script text'));
   const environment = script.environment;
   if (environment !== undefined && (environment === null || typeof environment !== 'object' || Array.isArray(environment)))

@@ -23,8 +23,6 @@ export function checkDataSchema(schema: unknown, path: string): WorkflowIssue[] 
     const uri = resourceUri(s.resource);
     if (!uri || !/^https?:\/\//i.test(uri))
       return [issue('structure', `${path}/resource/endpoint`, 'a schema `resource` needs an absolute http(s) `endpoint` (fetched when the run starts)')];
-    if ((s.resource as { endpoint?: { authentication?: unknown } }).endpoint?.authentication !== undefined)
-      return [issue('not-implemented', `${path}/resource/endpoint/authentication`, 'an authenticated schema resource is not supported yet')];
   } else if (s.document === null || typeof s.document !== 'object' || Array.isArray(s.document))
     return [issue('structure', `${path}/document`, 'a schema `document` must be a JSON Schema object')];
   if (draftOf(s.format) === undefined)

@@ -119,4 +119,24 @@ describe('external resources (schema resource, script source)', () => {
       expect.arrayContaining(['/input/schema/resource/endpoint', '/do/0/s/run/script/source/endpoint', '/do/0/s/run/script/environment']),
     );
   });
+
+  it('fetches a resource under its endpoint authentication (a use of use.authentications, a secret), never journaling it', async () => {
+    const server = await startLoopbackHttp((req) =>
+      req.headers.authorization === 'Bearer s3cret-token' ? { body: 'console.log("private " + n)' } : { status: 401, body: 'who are you' },
+    );
+    servers.push(server);
+    const protectedScript = (authentication: unknown) => ({
+      document,
+      use: { authentications: { vault: { bearer: { token: '${ $secrets.vaultToken }' } } } },
+      do: [{ s: { run: { script: { language: 'js', source: { endpoint: { uri: `${server.origin}/private.js`, authentication } }, arguments: { n: 1 } } } } }],
+    });
+    const { engine, journal } = engineWith([`127.0.0.1:${server.port}`], undefined, { vaultToken: 's3cret-token' });
+    const result = await engine.start(protectedScript({ use: 'vault' }));
+    expect(result).toMatchObject({ status: 'completed', output: 'private 1' });
+    expect(server.requests.map((r) => r.headers.authorization)).toEqual(['Bearer s3cret-token']);
+    expect(JSON.stringify(await journal.events(result.runId))).not.toContain('s3cret-token');
+    const refused = (await engine.start(protectedScript({ bearer: { token: 'wrong' } })).catch((e: unknown) => e)) as WorkflowValidationError;
+    expect(refused.issues).toEqual([expect.objectContaining({ path: '/do/0/s/run/script/source', message: expect.stringContaining('answered 401') })]);
+    expect(await journal.list()).toHaveLength(1);
+  });
 });

@@ -1,4 +1,5 @@
 import { AgentboxError } from '../errors/agentbox-error.js';
+import { authorizationHeader } from './http-authentication.js';
 import type { WorkflowDefinition } from './workflow-definition.js';
 import type { WorkflowHost } from './workflow-host.js';
 import { issue, type WorkflowIssue } from './workflow-issue.js';
@@ -9,6 +10,10 @@ interface Reference {
   /** The JSON pointer of the field naming it, for an issue. */
   path: string;
   kind: 'schema' | 'script';
+  /** The endpoint's `authentication`, when it has one. */
+  authentication?: unknown;
+  /** The definition naming it: its `use.authentications` resolve a `use:` policy. */
+  definition: WorkflowDefinition;
 }
 
 export interface ResourceResolution {
@@ -33,36 +38,65 @@ export function resourceUri(resource: unknown): string | undefined {
  */
 export async function resolveExternalResources(
   definitions: readonly WorkflowDefinition[],
-  options: { host: WorkflowHost; principal: string; hosts?: readonly string[]; runId: string },
+  options: {
+    host: WorkflowHost;
+    principal: string;
+    hosts?: readonly string[];
+    runId: string;
+    /** For an endpoint's `authentication`: the configured secrets, the clock, and how to evaluate a policy's expressions. */
+    secrets?: Record<string, unknown>;
+    now?: () => number;
+    evaluate?: (value: unknown) => Promise<unknown>;
+  },
 ): Promise<ResourceResolution> {
   const references = new Map<string, Reference>();
-  for (const definition of definitions) collect(definition, '', references);
+  for (const definition of definitions) collect(definition, definition, '', references);
   const resources: Record<string, string> = {};
   const issues: WorkflowIssue[] = [];
-  for (const { uri, path, kind } of references.values()) {
+  const tokens = new Map();
+  for (const { uri, path, kind, authentication, definition } of references.values()) {
     const what = kind === 'schema' ? 'schema resource' : 'script source';
     if (!options.host.callHttp) {
       issues.push(issue('structure', path, `${what} ${uri}: this host cannot fetch resources`));
       continue;
     }
+    const base = {
+      principal: options.principal,
+      idempotencyKey: `${options.runId}:resource:${uri}`,
+      path,
+      runId: options.runId,
+      signal: new AbortController().signal,
+      ...(options.hosts ? { hosts: options.hosts } : {}),
+    };
     try {
+      // Fetched under the endpoint's policy, like a call's: the credentials stay in memory.
+      const authorization =
+        authentication === undefined
+          ? undefined
+          : await authorizationHeader(authentication, {
+              definition,
+              secrets: options.secrets ?? {},
+              host: options.host,
+              base,
+              tokens,
+              now: options.now ?? (() => Date.now()),
+              evaluate: options.evaluate ?? (async (value) => value),
+            });
       const response = await options.host.callHttp({
         method: 'GET',
         url: uri,
-        headers: { accept: kind === 'schema' ? 'application/schema+json, application/json, application/yaml' : 'text/javascript, text/plain' },
-        principal: options.principal,
-        idempotencyKey: `${options.runId}:resource:${uri}`,
-        path,
-        runId: options.runId,
-        signal: new AbortController().signal,
-        ...(options.hosts ? { hosts: options.hosts } : {}),
+        headers: {
+          accept: kind === 'schema' ? 'application/schema+json, application/json, application/yaml' : 'text/javascript, text/plain',
+          ...(authorization ? { authorization } : {}),
+        },
+        ...base,
       });
       if (response.status < 200 || response.status > 299) throw new Error(`it answered ${response.status}`);
       const text = new TextDecoder().decode(response.body);
       if (kind === 'schema') await parseSchemaText(text, uri);
       resources[uri] = text;
     } catch (error) {
-      const reason = AgentboxError.isInstance(error) || error instanceof Error ? error.message : String(error);
+      const reason = faultDetail(error);
       issues.push(issue('structure', path, `${what} ${uri} cannot be fetched: ${reason}`));
     }
   }
@@ -81,22 +115,37 @@ export async function parseSchemaText(text: string, uri: string): Promise<Record
   return parsed as Record<string, unknown>;
 }
 
-function collect(value: unknown, path: string, into: Map<string, Reference>): void {
+/** What went wrong, from a workflow fault (an authentication refused) or an error. */
+function faultDetail(error: unknown): string {
+  const problem = (error as { problem?: { title?: string; detail?: string } }).problem;
+  if (problem) return [problem.title, problem.detail].filter(Boolean).join(': ');
+  return AgentboxError.isInstance(error) || error instanceof Error ? error.message : String(error);
+}
+
+function collect(definition: WorkflowDefinition, value: unknown, path: string, into: Map<string, Reference>): void {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => collect(item, `${path}/${index}`, into));
+    value.forEach((item, index) => collect(definition, item, `${path}/${index}`, into));
     return;
   }
   if (value === null || typeof value !== 'object') return;
   const node = value as Record<string, unknown>;
   for (const [key, child] of Object.entries(node)) {
     const at = `${path}/${key}`;
-    if (key === 'schema' && child !== null && typeof child === 'object' && 'resource' in child) {
-      const uri = resourceUri((child as { resource: unknown }).resource);
-      if (uri && !into.has(uri)) into.set(uri, { uri, path: `${at}/resource`, kind: 'schema' });
-    } else if (key === 'script' && child !== null && typeof child === 'object' && 'source' in child) {
-      const uri = resourceUri((child as { source: unknown }).source);
-      if (uri && !into.has(uri)) into.set(uri, { uri, path: `${at}/source`, kind: 'script' });
+    const field = key === 'schema' ? 'resource' : key === 'script' ? 'source' : undefined;
+    if (field && child !== null && typeof child === 'object' && field in child) {
+      const resource = (child as Record<string, unknown>)[field];
+      const uri = resourceUri(resource);
+      const endpoint = (resource as { endpoint?: unknown } | null)?.endpoint;
+      const authentication = endpoint !== null && typeof endpoint === 'object' ? (endpoint as { authentication?: unknown }).authentication : undefined;
+      if (uri && !into.has(uri))
+        into.set(uri, {
+          uri,
+          path: `${at}/${field}`,
+          kind: key === 'schema' ? 'schema' : 'script',
+          definition,
+          ...(authentication !== undefined ? { authentication } : {}),
+        });
     }
-    collect(child, at, into);
+    collect(definition, child, at, into);
   }
 }

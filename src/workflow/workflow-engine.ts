@@ -5,6 +5,7 @@ import type { RunEvent, RunStatus } from './run-events.js';
 import { RunRecorder, type WorkflowClock } from './run-recorder.js';
 import { secretRedactor } from './redact-secrets.js';
 import { resultOf } from './run-report.js';
+import { evaluateTemplate } from './runtime-expression.js';
 import { resolveCatalogFunctions } from './resolve-catalog-functions.js';
 import { parseSchemaText, resolveExternalResources } from './resolve-external-resources.js';
 import { emptyRunState, foldRunEvents, type RunState } from './run-state.js';
@@ -169,11 +170,21 @@ export class WorkflowEngine {
       },
     });
     if (catalog.issues.length > 0) throw new WorkflowValidationError(catalog.issues);
+    const secrets = this.#o.secrets ?? {};
     const external = await resolveExternalResources([workflow, ...Object.values(workflows)], {
       host: this.#o.host,
       principal: options.principal ?? 'local',
       runId,
       ...(options.hosts ? { hosts: options.hosts } : {}),
+      secrets,
+      now: () => this.#clock.now(),
+      // A policy's expressions see the run's input and the secrets, as a task's would.
+      evaluate: (value) =>
+        evaluateTemplate(value, options.input ?? {}, {
+          jq: this.#jq,
+          path: '',
+          args: { secrets, input: options.input ?? {}, context: {}, workflow: { id: runId } },
+        }),
     });
     if (external.issues.length > 0) throw new WorkflowValidationError(external.issues);
     try {
