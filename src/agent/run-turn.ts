@@ -1,15 +1,14 @@
 import { AgentboxError, isAbortError, serializeError } from '../errors/agentbox-error.js';
 import { formatIssues } from '../errors/validation-issue.js';
 import type { FinishReason } from '../engine/events.js';
-import { addUsage, emptyUsage, type ChatMessage, type ToolCall, type Usage } from '../engine/messages.js';
+import { addUsage, emptyUsage, type ToolCall, type Usage } from '../engine/messages.js';
 import type { SessionRecorder } from '../engine/session-recorder.js';
 import { isWorking } from '../engine/session-state.js';
 import type { PromptRecord } from '../engine/prompt-record.js';
+import { ContextCache } from './context/context-cache.js';
+import { countFittedRequest, fitHistory } from './context/fit-history.js';
 import type { ModelLimitOverrides } from './context/model-limits.js';
-import { modelLimits } from './context/model-limits.js';
 import { preflightCount } from './context/preflight-count.js';
-import { trimHistory } from './context/trim-history.js';
-import { countTextTokens, loadMessageCounter } from '../prompt/tokens/count-tokens.js';
 import type { LanguageModel, ModelRequest } from './llm/language-model.js';
 import { answerCall, checkOutput, outputRequest, retryFeedback, type OutputPlan } from './structured-output.js';
 import type { ApprovalDecision, ApprovalRequest, ToolExecutor } from './tools/tool-executor.js';
@@ -38,6 +37,8 @@ export interface RunTurnOptions {
   limits?: ModelLimitOverrides;
   /** Config `agent.context.lowWater`: how far a trim goes below the budget (default 0.6). */
   contextLowWater?: number;
+  /** Token counts and cuts kept between requests (a runtime keeps one); absent: a module-wide one. */
+  context?: ContextCache;
   requestApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
 }
 
@@ -147,52 +148,46 @@ interface ModelAnswer {
   usage: Usage | undefined;
 }
 
-/** The request for this step: the history, the offered tools and, with an output schema, how it is asked for. */
-async function requestFor(options: RunTurnOptions, step: number, signal: AbortSignal, offered: ReadonlySet<string> | undefined): Promise<ModelRequest> {
+/** The request for this step: the history under the window, the offered tools and, with an output schema, how it is asked for. */
+async function requestFor(
+  options: RunTurnOptions,
+  step: number,
+  signal: AbortSignal,
+  offered: ReadonlySet<string> | undefined,
+): Promise<{ request: ModelRequest; counted: { promptTokens: number; exact: boolean } }> {
   const { registry } = options.executor;
   const all = registry.size > 0 ? registry.definitions() : [];
   const tools = offered ? all.filter((tool) => offered.has(tool.name)) : all;
-  const messages = await fitHistory(options, step, tools);
-  const base = { messages, ...(tools.length > 0 ? { tools } : {}) };
-  return {
+  const model = options.modelId ?? options.model.modelId;
+  const cache = options.context ?? defaultContextCache;
+  const fitted = await fitHistory({
+    sessionId: options.recorder.id,
+    messages: options.recorder.session.messages,
+    model,
+    tools,
+    // A margin for what outputRequest adds (a schema message in JSON mode, an answer tool).
+    margin: options.output ? 512 : 0,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+    ...(options.contextLowWater !== undefined ? { lowWater: options.contextLowWater } : {}),
+    cache,
+  });
+  const { dropped } = fitted;
+  // The log keeps every message; the event says what this request left out.
+  if (dropped.to > dropped.from) options.recorder.record({ type: 'context.trimmed', step, ...dropped, keptTokens: fitted.keptTokens });
+  const base = { messages: fitted.messages, ...(tools.length > 0 ? { tools } : {}) };
+  const request: ModelRequest = {
     ...(options.output ? outputRequest(options.output, base.tools, base.messages) : base),
     signal,
     ...(options.modelId !== undefined ? { model: options.modelId } : {}),
     ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
     ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
   };
+  return { request, counted: countFittedRequest(request, fitted, { model, cache }) };
 }
 
-/**
- * The history under the window: when it does not fit, whole turns are left out from the
- * oldest (see trimHistory) and a `context.trimmed` event says which; the log keeps them.
- */
-async function fitHistory(options: RunTurnOptions, step: number, tools: readonly { name: string }[]): Promise<ChatMessage[]> {
-  const { messages } = options.recorder.session;
-  const model = options.modelId ?? options.model.modelId;
-  const limits = modelLimits(model, options.limits);
-  const reserve = options.maxTokens ?? limits.maxOutputTokens;
-  const toolTokens = tools.length > 0 ? (await countTextTokens(JSON.stringify(tools), { model })).tokens : 0;
-  // A margin for what outputRequest adds (a schema message in JSON mode) and the reply priming.
-  const budget = limits.contextWindow - reserve - toolTokens - 3 - (options.output ? 512 : 0);
-  counters.set(model, counters.get(model) ?? loadMessageCounter(model));
-  const { count } = await (counters.get(model) as ReturnType<typeof loadMessageCounter>);
-  const previousCut = cuts.get(options.recorder.id);
-  const trimmed = trimHistory(messages, { budget, lowWater: options.contextLowWater ?? 0.6, count, ...(previousCut !== undefined ? { previousCut } : {}) });
-  const { dropped } = trimmed;
-  if (dropped.to > dropped.from) {
-    cuts.delete(options.recorder.id);
-    cuts.set(options.recorder.id, dropped.to);
-    if (cuts.size > 1_000) cuts.delete(cuts.keys().next().value as string);
-    const keptTokens = trimmed.messages.reduce((sum, m) => sum + count(m), 0);
-    options.recorder.record({ type: 'context.trimmed', step, ...dropped, keptTokens });
-  }
-  return trimmed.messages;
-}
-
-const counters = new Map<string, ReturnType<typeof loadMessageCounter>>();
-/** Each session's last cut (the first history message kept), so the next request keeps the same prefix; the 1,000 most recent sessions. */
-const cuts = new Map<string, number>();
+/** For runTurn callers that bring no cache of their own (a runtime does). */
+const defaultContextCache = new ContextCache();
 
 async function callModel(options: RunTurnOptions, step: number, signal: AbortSignal, offered: ReadonlySet<string> | undefined): Promise<ModelAnswer> {
   const { recorder, model } = options;
@@ -205,9 +200,9 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
   let usage: Usage | undefined;
   let finishReason: FinishReason = 'unknown';
   try {
-    const request = await requestFor(options, step, signal, offered);
+    const { request, counted } = await requestFor(options, step, signal, offered);
     // Never sent over the window: CONTEXT_OVERFLOW (recorded as llm.failed, then turn.failed).
-    await preflightCount(request, { model: modelId, ...(options.limits ? { limits: options.limits } : {}) });
+    await preflightCount(request, { model: modelId, counted, ...(options.limits ? { limits: options.limits } : {}) });
     const stream = model.stream(request);
     for await (const part of stream) {
       switch (part.type) {

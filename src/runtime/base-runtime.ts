@@ -7,6 +7,7 @@ import { SessionRecorder, systemClock, type Clock } from '../engine/session-reco
 import type { ListSessionsOptions, SessionStore } from '../store/session-store.js';
 import type { ModelLimitOverrides } from '../agent/context/model-limits.js';
 import type { LanguageModel } from '../agent/llm/language-model.js';
+import { ContextCache } from '../agent/context/context-cache.js';
 import { runTurn } from '../agent/run-turn.js';
 import type { AnyTool, ToolResult } from '../agent/tools/tool.js';
 import type { EventPayload } from '../engine/events.js';
@@ -71,6 +72,8 @@ export class BaseRuntime implements AgentRuntime {
   private readonly unsubscribes: Array<() => void> = [];
   /** The tools given at construction, beside those the sources bring and take away. */
   private readonly fixedTools: AnyTool[];
+  /** Each recent session's token counts and cut, so a request counts only what is new. */
+  private readonly context = new ContextCache();
 
   constructor(private readonly options: RuntimeOptions) {
     this.store = options.store;
@@ -192,6 +195,7 @@ export class BaseRuntime implements AgentRuntime {
         maxSteps: this.options.maxSteps ?? 10,
         ...(this.options.limits ? { limits: this.options.limits } : {}),
         ...(this.options.contextLowWater !== undefined ? { contextLowWater: this.options.contextLowWater } : {}),
+        context: this.context,
         signal: turn.controller.signal,
         requestApproval: request.onApproval ?? ((requests) => this.waitForDecisions(turn, requests)),
       });

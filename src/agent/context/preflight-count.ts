@@ -16,15 +16,25 @@ export interface PreflightCount {
 /**
  * Counts exactly what `request` will send to `model` — messages, tool definitions (by the
  * text of their JSON: OpenAI does not publish its framing), the reserved output — and throws
- * CONTEXT_OVERFLOW rather than let a request over the window leave.
+ * CONTEXT_OVERFLOW rather than let a request over the window leave. `counted`: the prompt's
+ * tokens already counted (a session's requests: see countFittedRequest), so nothing is
+ * tokenized again.
  */
-export async function preflightCount(request: ModelRequest, options: { model: string; limits?: ModelLimitOverrides }): Promise<PreflightCount> {
+export async function preflightCount(
+  request: ModelRequest,
+  options: { model: string; limits?: ModelLimitOverrides; counted?: { promptTokens: number; exact: boolean } },
+): Promise<PreflightCount> {
   const limits = modelLimits(options.model, options.limits);
-  const messages = await countMessageTokens(request.messages, { model: options.model });
-  let promptTokens = messages.tokens;
-  if (request.tools?.length) promptTokens += (await countTextTokens(JSON.stringify(request.tools), { model: options.model })).tokens;
+  let counted = options.counted;
+  if (!counted) {
+    const messages = await countMessageTokens(request.messages, { model: options.model });
+    let promptTokens = messages.tokens;
+    if (request.tools?.length) promptTokens += (await countTextTokens(JSON.stringify(request.tools), { model: options.model })).tokens;
+    counted = { promptTokens, exact: messages.exact };
+  }
+  const { promptTokens, exact } = counted;
   const reservedOutput = request.maxTokens ?? limits.maxOutputTokens;
-  const count = { promptTokens, reservedOutput, contextWindow: limits.contextWindow, exact: messages.exact };
+  const count = { promptTokens, reservedOutput, contextWindow: limits.contextWindow, exact };
   if (promptTokens + reservedOutput > limits.contextWindow) {
     const label = count.exact ? '' : ' (estimated)';
     throw new AgentboxError(
