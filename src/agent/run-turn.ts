@@ -1,15 +1,17 @@
 import { AgentboxError, isAbortError, serializeError } from '../errors/agentbox-error.js';
 import { formatIssues } from '../errors/validation-issue.js';
-import type { FinishReason } from '../engine/events.js';
+import type { FinishReason, RequestCount } from '../engine/events.js';
 import { addUsage, emptyUsage, type ToolCall, type Usage } from '../engine/messages.js';
 import type { SessionRecorder } from '../engine/session-recorder.js';
 import { isWorking } from '../engine/session-state.js';
 import type { PromptRecord } from '../engine/prompt-record.js';
 import { ContextCache } from './context/context-cache.js';
+import { estimateCorrection } from './context/estimate-correction.js';
 import { countFittedRequest, fitHistory } from './context/fit-history.js';
 import type { ModelLimitOverrides } from './context/model-limits.js';
 import { preflightCount } from './context/preflight-count.js';
 import type { LanguageModel, ModelRequest } from './llm/language-model.js';
+import { callCost, priceFor, type ModelPrice } from './usage/price-usage.js';
 import { answerCall, checkOutput, outputRequest, retryFeedback, type OutputPlan } from './structured-output.js';
 import type { ApprovalDecision, ApprovalRequest, ToolExecutor } from './tools/tool-executor.js';
 
@@ -37,6 +39,8 @@ export interface RunTurnOptions {
   limits?: ModelLimitOverrides;
   /** Config `agent.context.lowWater`: how far a trim goes below the budget (default 0.6). */
   contextLowWater?: number;
+  /** Config `llm.prices`: each call's cost is recorded when its model has one. */
+  prices?: Readonly<Record<string, ModelPrice>>;
   /** Token counts and cuts kept between requests (a runtime keeps one); absent: a module-wide one. */
   context?: ContextCache;
   requestApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
@@ -47,6 +51,8 @@ export interface TurnResult {
   /** The parsed answer, when the turn declared an output schema. */
   output?: unknown;
   usage: Usage;
+  /** The turn's calls priced by `llm.prices` (absent when the model has no price). */
+  cost?: number;
   steps: number;
   durationMs: number;
 }
@@ -74,6 +80,7 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
   recorder.record({ type: 'turn.started', turn, input: options.input, ...(options.prompt ? { prompt: options.prompt } : {}) });
   recorder.moveTo('awaiting_llm');
   let usage = emptyUsage();
+  let cost: number | undefined;
   let retried = false;
   const offered = options.toolNames ? new Set(options.toolNames) : undefined;
   try {
@@ -81,6 +88,7 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
       if (signal.aborted) throw new AgentboxError('CANCELLED', 'the turn was cancelled');
       const answer = await callModel(options, step, signal, offered);
       usage = addUsage(usage, answer.usage);
+      if (answer.cost !== undefined) cost = Math.round(((cost ?? 0) + answer.cost) * 1e9) / 1e9;
       if (answer.toolCalls.length === 0) {
         let output: unknown;
         if (options.output) {
@@ -105,9 +113,10 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
         }
         recorder.moveTo('completed');
         const durationMs = performance.now() - started;
-        recorder.record({ type: 'turn.completed', turn, text: answer.text, usage, durationMs, ...(options.output ? { output } : {}) });
+        const priced = cost !== undefined ? { cost } : {};
+        recorder.record({ type: 'turn.completed', turn, text: answer.text, usage, durationMs, ...(options.output ? { output } : {}), ...priced });
         await recorder.flush();
-        return { text: answer.text, usage, steps: step, durationMs, ...(options.output ? { output } : {}) };
+        return { text: answer.text, usage, steps: step, durationMs, ...(options.output ? { output } : {}), ...priced };
       }
       recorder.moveTo('running_tools');
       await options.executor.execute(answer.toolCalls, {
@@ -146,6 +155,7 @@ interface ModelAnswer {
   text: string;
   toolCalls: ToolCall[];
   usage: Usage | undefined;
+  cost?: number;
 }
 
 /** The request for this step: the history under the window, the offered tools and, with an output schema, how it is asked for. */
@@ -154,7 +164,7 @@ async function requestFor(
   step: number,
   signal: AbortSignal,
   offered: ReadonlySet<string> | undefined,
-): Promise<{ request: ModelRequest; counted: { promptTokens: number; exact: boolean } }> {
+): Promise<{ request: ModelRequest; count: RequestCount; correction: number }> {
   const { registry } = options.executor;
   const all = registry.size > 0 ? registry.definitions() : [];
   const tools = offered ? all.filter((tool) => offered.has(tool.name)) : all;
@@ -170,6 +180,7 @@ async function requestFor(
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
     ...(options.contextLowWater !== undefined ? { lowWater: options.contextLowWater } : {}),
+    correction: estimateCorrection(options.recorder.session.estimates?.[model]),
     cache,
   });
   const { dropped } = fitted;
@@ -183,7 +194,15 @@ async function requestFor(
     ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
     ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
   };
-  return { request, counted: countFittedRequest(request, fitted, { model, cache }) };
+  const counted = countFittedRequest(request, fitted, { model, cache });
+  const { correction } = fitted;
+  const count: RequestCount = {
+    messages: request.messages.length,
+    ...counted,
+    ...(correction !== 1 ? { correctedTokens: Math.ceil(counted.promptTokens * correction) } : {}),
+    ...(dropped.to > dropped.from ? { dropped: { messages: dropped.messages, tokens: dropped.tokens } } : {}),
+  };
+  return { request, count, correction };
 }
 
 /** For runTurn callers that bring no cache of their own (a runtime does). */
@@ -198,11 +217,14 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
   let text = '';
   const calls: ToolCall[] = [];
   let usage: Usage | undefined;
+  let count: RequestCount | undefined;
   let finishReason: FinishReason = 'unknown';
   try {
-    const { request, counted } = await requestFor(options, step, signal, offered);
+    const prepared = await requestFor(options, step, signal, offered);
+    const { request } = prepared;
+    count = prepared.count;
     // Never sent over the window: CONTEXT_OVERFLOW (recorded as llm.failed, then turn.failed).
-    await preflightCount(request, { model: modelId, counted, ...(options.limits ? { limits: options.limits } : {}) });
+    await preflightCount(request, { model: modelId, counted: count, correction: prepared.correction, ...(options.limits ? { limits: options.limits } : {}) });
     const stream = model.stream(request);
     for await (const part of stream) {
       switch (part.type) {
@@ -251,6 +273,8 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
     text = answer.arguments;
     calls.length = 0;
   }
+  const price = priceFor(modelId, options.prices);
+  const cost = price && usage ? callCost(usage, price) : undefined;
   recorder.record({
     type: 'llm.completed',
     step,
@@ -261,8 +285,10 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
     usage: usage ?? emptyUsage(),
     durationMs: performance.now() - started,
     ...(firstTokenMs !== undefined ? { timeToFirstTokenMs: firstTokenMs } : {}),
+    ...(count ? { request: count } : {}),
+    ...(cost !== undefined ? { cost } : {}),
   });
-  return { text, toolCalls: calls, usage };
+  return { text, toolCalls: calls, usage, ...(cost !== undefined ? { cost } : {}) };
 }
 
 async function closeFailedTurn(recorder: SessionRecorder, turn: number, error: unknown, signal: AbortSignal): Promise<void> {

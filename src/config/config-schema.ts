@@ -28,6 +28,14 @@ export const llmConfigSchema = z
      * without the stronger forms. The answer is validated whichever is used.
      */
     structuredOutput: z.enum(['json_schema', 'json_object', 'tool']).default('json_schema'),
+    /**
+     * Per model (its exact name), what a million tokens cost: `input`, `cachedInput` (prompt
+     * tokens read from the cache; default `input`), `output`. Calls are priced in the events
+     * and sessions; a model without a price has no cost.
+     */
+    prices: z
+      .record(z.string().min(1), z.strictObject({ input: z.number().min(0), cachedInput: z.number().min(0).optional(), output: z.number().min(0) }))
+      .optional(),
   })
   .prefault({});
 

@@ -9,6 +9,7 @@ import type { ModelLimitOverrides } from '../agent/context/model-limits.js';
 import type { LanguageModel } from '../agent/llm/language-model.js';
 import { ContextCache } from '../agent/context/context-cache.js';
 import { runTurn } from '../agent/run-turn.js';
+import type { ModelPrice } from '../agent/usage/price-usage.js';
 import type { AnyTool, ToolResult } from '../agent/tools/tool.js';
 import type { EventPayload } from '../engine/events.js';
 import { ToolExecutor, type ApprovalDecision, type ApprovalRequest, type ToolExecutorOptions } from '../agent/tools/tool-executor.js';
@@ -36,6 +37,8 @@ export interface RuntimeOptions {
   limits?: ModelLimitOverrides;
   /** Config `agent.context.lowWater`. */
   contextLowWater?: number;
+  /** Config `llm.prices`: per model, per million tokens. */
+  prices?: Readonly<Record<string, ModelPrice>>;
   defaultPrincipal?: string;
   authorize?: ToolExecutorOptions['authorize'];
   /** Process CPU time in ms, for tool calls that report none (see ToolExecutorOptions). */
@@ -196,6 +199,7 @@ export class BaseRuntime implements AgentRuntime {
         ...(this.options.limits ? { limits: this.options.limits } : {}),
         ...(this.options.contextLowWater !== undefined ? { contextLowWater: this.options.contextLowWater } : {}),
         context: this.context,
+        ...(this.options.prices ? { prices: this.options.prices } : {}),
         signal: turn.controller.signal,
         requestApproval: request.onApproval ?? ((requests) => this.waitForDecisions(turn, requests)),
       });

@@ -63,6 +63,7 @@ export function runtimeOptionsFromConfig(config: AgentboxConfig, parts: Platform
     ...(parts.toolSources && !tools ? { toolSources: parts.toolSources } : {}),
     maxSteps: config.agent.maxSteps,
     contextLowWater: config.agent.context.lowWater,
+    ...(config.llm.prices ? { prices: config.llm.prices } : {}),
     toolTimeoutMs: config.agent.toolTimeoutMs,
     structuredOutput: config.llm.structuredOutput,
     ...(parts.cpuTime ? { cpuTime: parts.cpuTime } : {}),

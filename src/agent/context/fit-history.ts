@@ -18,12 +18,16 @@ export interface FitHistoryOptions {
   margin?: number;
   /** Config `agent.context.lowWater` (default 0.6). */
   lowWater?: number;
+  /** For an estimate: the session's reported/estimated ratio (see estimateCorrection); default 1. */
+  correction?: number;
   cache: ContextCache;
 }
 
 export interface FittedHistory extends TrimmedHistory {
-  /** Tokens the history may take: the window less the reserved output, the tools, the priming and the margin. */
+  /** Tokens the history may take: the window less the reserved output, the tools, the priming and the margin (in estimate units for an estimate). */
   budget: number;
+  /** The factor applied to estimates (1 for exact counts). */
+  correction: number;
   counter: MessageCounter;
 }
 
@@ -37,7 +41,11 @@ export async function fitHistory(options: FitHistoryOptions): Promise<FittedHist
   const limits = modelLimits(model, options.limits);
   const counter = await cache.counter(model);
   const reserve = options.maxTokens ?? limits.maxOutputTokens;
-  const budget = limits.contextWindow - reserve - cache.toolTokens(model, options.tools, counter) - 3 - (options.margin ?? 0);
+  // The window less the reserve and margin, in the counter's own units: an estimate that
+  // runs low by the session's ratio gets that much less room.
+  const correction = counter.exact ? 1 : (options.correction ?? 1);
+  const room = Math.floor((limits.contextWindow - reserve - (options.margin ?? 0)) / correction);
+  const budget = room - cache.toolTokens(model, options.tools, counter) - 3;
   const ledger = cache.ledger(options.sessionId, model, counter).sync(messages);
   const trimmed = trimWithLedger(messages, ledger, {
     budget,
@@ -45,7 +53,7 @@ export async function fitHistory(options: FitHistoryOptions): Promise<FittedHist
     ...(ledger.cut !== undefined ? { previousCut: ledger.cut } : {}),
   });
   if (trimmed.dropped.to > trimmed.dropped.from) ledger.cut = trimmed.dropped.to;
-  return { ...trimmed, budget, counter };
+  return { ...trimmed, budget, correction, counter };
 }
 
 /**

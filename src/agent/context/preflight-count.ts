@@ -4,7 +4,7 @@ import type { ModelRequest } from '../llm/language-model.js';
 import { modelLimits, type ModelLimitOverrides } from './model-limits.js';
 
 export interface PreflightCount {
-  /** Messages and tool definitions, as they will be sent. */
+  /** Messages and tool definitions, as they will be sent (an estimate corrected by `correction`). */
   promptTokens: number;
   /** Output reserved: the request's `maxTokens`, else the model's limit. */
   reservedOutput: number;
@@ -22,7 +22,13 @@ export interface PreflightCount {
  */
 export async function preflightCount(
   request: ModelRequest,
-  options: { model: string; limits?: ModelLimitOverrides; counted?: { promptTokens: number; exact: boolean } },
+  options: {
+    model: string;
+    limits?: ModelLimitOverrides;
+    counted?: { promptTokens: number; exact: boolean };
+    /** For an estimate: the session's reported/estimated ratio (see estimateCorrection); default 1. */
+    correction?: number;
+  },
 ): Promise<PreflightCount> {
   const limits = modelLimits(options.model, options.limits);
   let counted = options.counted;
@@ -32,11 +38,17 @@ export async function preflightCount(
     if (request.tools?.length) promptTokens += (await countTextTokens(JSON.stringify(request.tools), { model: options.model })).tokens;
     counted = { promptTokens, exact: messages.exact };
   }
-  const { promptTokens, exact } = counted;
+  const { exact } = counted;
+  const correction = exact ? 1 : (options.correction ?? 1);
+  const promptTokens = correction === 1 ? counted.promptTokens : Math.ceil(counted.promptTokens * correction);
   const reservedOutput = request.maxTokens ?? limits.maxOutputTokens;
   const count = { promptTokens, reservedOutput, contextWindow: limits.contextWindow, exact };
   if (promptTokens + reservedOutput > limits.contextWindow) {
-    const label = count.exact ? '' : ' (estimated)';
+    const label = count.exact
+      ? ''
+      : correction === 1
+        ? ' (estimated)'
+        : ` (estimated: ${counted.promptTokens} × ${correction.toFixed(2)}, the ratio this session's server reported)`;
     throw new AgentboxError(
       'CONTEXT_OVERFLOW',
       `the request takes ${promptTokens} tokens${label} plus ${reservedOutput} reserved for the answer, over the ${limits.contextWindow}-token context window of ${options.model} (set llm.contextWindow if the model's window is larger)`,
