@@ -8,6 +8,7 @@ import type { PromptRecord } from '../engine/prompt-record.js';
 import { ContextCache } from './context/context-cache.js';
 import { estimateCorrection } from './context/estimate-correction.js';
 import { countFittedRequest, fitHistory } from './context/fit-history.js';
+import { insertSummary, SUMMARY_FRAME_TOKENS, type SummaryPolicy } from './context/insert-summary.js';
 import type { ModelLimitOverrides } from './context/model-limits.js';
 import { preflightCount } from './context/preflight-count.js';
 import type { LanguageModel, ModelRequest } from './llm/language-model.js';
@@ -39,6 +40,8 @@ export interface RunTurnOptions {
   limits?: ModelLimitOverrides;
   /** Config `agent.context.lowWater`: how far a trim goes below the budget (default 0.6). */
   contextLowWater?: number;
+  /** Config `agent.context.summarize`: what trimming leaves out is summarized in its place. */
+  summarize?: SummaryPolicy;
   /** Config `llm.prices`: each call's cost is recorded when its model has one. */
   prices?: Readonly<Record<string, ModelPrice>>;
   /** Token counts and cuts kept between requests (a runtime keeps one); absent: a module-wide one. */
@@ -170,22 +173,34 @@ async function requestFor(
   const tools = offered ? all.filter((tool) => offered.has(tool.name)) : all;
   const model = options.modelId ?? options.model.modelId;
   const cache = options.context ?? defaultContextCache;
-  const fitted = await fitHistory({
+  const fittedHistory = await fitHistory({
     sessionId: options.recorder.id,
     messages: options.recorder.session.messages,
     model,
     tools,
-    // A margin for what outputRequest adds (a schema message in JSON mode, an answer tool).
-    margin: options.output ? 512 : 0,
+    // A margin for what outputRequest adds (a schema message in JSON mode, an answer tool) and a summary.
+    margin: (options.output ? 512 : 0) + (options.summarize ? options.summarize.maxTokens + SUMMARY_FRAME_TOKENS : 0),
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
     ...(options.contextLowWater !== undefined ? { lowWater: options.contextLowWater } : {}),
     correction: estimateCorrection(options.recorder.session.estimates?.[model]),
     cache,
   });
-  const { dropped } = fitted;
+  const { dropped } = fittedHistory;
   // The log keeps every message; the event says what this request left out.
-  if (dropped.to > dropped.from) options.recorder.record({ type: 'context.trimmed', step, ...dropped, keptTokens: fitted.keptTokens });
+  if (dropped.to > dropped.from) options.recorder.record({ type: 'context.trimmed', step, ...dropped, keptTokens: fittedHistory.keptTokens });
+  const fitted = options.summarize
+    ? await insertSummary(fittedHistory, {
+        recorder: options.recorder,
+        model: options.model,
+        policy: options.summarize,
+        step,
+        cache,
+        signal,
+        ...(options.limits ? { limits: options.limits } : {}),
+        ...(options.prices ? { prices: options.prices } : {}),
+      })
+    : fittedHistory;
   const base = { messages: fitted.messages, ...(tools.length > 0 ? { tools } : {}) };
   const request: ModelRequest = {
     ...(options.output ? outputRequest(options.output, base.tools, base.messages) : base),

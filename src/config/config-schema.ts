@@ -56,6 +56,13 @@ export const agentConfigSchema = z
       .strictObject({
         /** When trimming, drop whole turns until the request is at most this share of its budget (drop in large steps: the prefix stays cacheable). */
         lowWater: z.number().min(0.1).max(1).default(0.6),
+        /**
+         * Summarize what trimming leaves out with one model call (`true`: the session's model;
+         * a string: that model), sent in its place and reused until more is dropped.
+         */
+        summarize: z.union([z.boolean(), z.string().min(1)]).default(false),
+        /** The longest summary, in tokens (reserved out of the window when summarizing). */
+        summaryMaxTokens: z.number().int().min(64).max(8_192).default(512),
       })
       .prefault({}),
     /** Built-in tools to enable; default all. */

@@ -52,6 +52,23 @@ export type EventPayload =
    * messages `[from, to)` of the session's history, `messages` of them (pinned ones stay), `tokens` in all.
    */
   | { type: 'context.trimmed'; step: number; from: number; to: number; messages: number; tokens: number; keptTokens: number }
+  /**
+   * `agent.context.summarize`: the history messages `[from, to)` left out were summarized by
+   * one model call; the summary is sent in their place until more is dropped.
+   * `omittedMessages`: the oldest of them, left out of the summary's own request for length.
+   */
+  | {
+      type: 'context.summarized';
+      step: number;
+      from: number;
+      to: number;
+      summary: string;
+      model: string;
+      usage: Usage;
+      durationMs: number;
+      omittedMessages?: number;
+      cost?: number;
+    }
   | { type: 'llm.text-delta'; step: number; text: string }
   | { type: 'llm.tool-call-delta'; step: number; index: number; id?: string; name?: string; argumentsDelta: string }
   | { type: 'llm.retry'; step: number; attempt: number; delayMs: number; error: RetryError }

@@ -25,6 +25,8 @@ export interface Session {
    * session's calls, whose ratio corrects the next estimates (see estimateCorrection).
    */
   estimates?: Record<string, { estimated: number; reported: number }>;
+  /** The summary of the history the context policy left out (`agent.context.summarize`), reused until more is dropped. */
+  summary?: { from: number; to: number; text: string };
 }
 
 export interface LastRequest extends RequestCount {
@@ -109,6 +111,13 @@ export function applyEvent(session: Session, event: AgentEvent): Session {
       session.usage.llmMs += event.durationMs;
       if (event.cost !== undefined) session.usage.cost = roundCost((session.usage.cost ?? 0) + event.cost);
       if (event.request) foldRequest(session, event);
+      break;
+    case 'context.summarized':
+      session.summary = { from: event.from, to: event.to, text: event.summary };
+      session.usage = { ...session.usage, ...addUsage(session.usage, event.usage) };
+      session.usage.llmCalls += 1;
+      session.usage.llmMs += event.durationMs;
+      if (event.cost !== undefined) session.usage.cost = roundCost((session.usage.cost ?? 0) + event.cost);
       break;
     case 'tool.completed':
       session.messages.push({ role: 'tool', toolCallId: event.callId, name: event.name, content: event.output });

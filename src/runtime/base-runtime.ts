@@ -10,6 +10,7 @@ import type { LanguageModel } from '../agent/llm/language-model.js';
 import { ContextCache } from '../agent/context/context-cache.js';
 import { runTurn } from '../agent/run-turn.js';
 import type { ModelPrice } from '../agent/usage/price-usage.js';
+import type { SummaryPolicy } from '../agent/context/insert-summary.js';
 import type { AnyTool, ToolResult } from '../agent/tools/tool.js';
 import type { EventPayload } from '../engine/events.js';
 import { ToolExecutor, type ApprovalDecision, type ApprovalRequest, type ToolExecutorOptions } from '../agent/tools/tool-executor.js';
@@ -37,6 +38,8 @@ export interface RuntimeOptions {
   limits?: ModelLimitOverrides;
   /** Config `agent.context.lowWater`. */
   contextLowWater?: number;
+  /** Config `agent.context.summarize` / `summaryMaxTokens`: absent, no summaries. */
+  contextSummary?: SummaryPolicy;
   /** Config `llm.prices`: per model, per million tokens. */
   prices?: Readonly<Record<string, ModelPrice>>;
   defaultPrincipal?: string;
@@ -200,6 +203,7 @@ export class BaseRuntime implements AgentRuntime {
         ...(this.options.contextLowWater !== undefined ? { contextLowWater: this.options.contextLowWater } : {}),
         context: this.context,
         ...(this.options.prices ? { prices: this.options.prices } : {}),
+        ...(this.options.contextSummary ? { summarize: this.options.contextSummary } : {}),
         signal: turn.controller.signal,
         requestApproval: request.onApproval ?? ((requests) => this.waitForDecisions(turn, requests)),
       });

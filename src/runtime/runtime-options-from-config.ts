@@ -64,6 +64,14 @@ export function runtimeOptionsFromConfig(config: AgentboxConfig, parts: Platform
     maxSteps: config.agent.maxSteps,
     contextLowWater: config.agent.context.lowWater,
     ...(config.llm.prices ? { prices: config.llm.prices } : {}),
+    ...(config.agent.context.summarize !== false
+      ? {
+          contextSummary: {
+            maxTokens: config.agent.context.summaryMaxTokens,
+            ...(typeof config.agent.context.summarize === 'string' ? { model: config.agent.context.summarize } : {}),
+          },
+        }
+      : {}),
     toolTimeoutMs: config.agent.toolTimeoutMs,
     structuredOutput: config.llm.structuredOutput,
     ...(parts.cpuTime ? { cpuTime: parts.cpuTime } : {}),

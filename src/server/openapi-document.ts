@@ -59,7 +59,8 @@ const sessionSchema: Json = {
     },
     usage: {
       type: 'object',
-      description: 'tokens (promptTokens, completionTokens, totalTokens, cachedPromptTokens when reported), calls, time, and cost when llm.prices prices the model',
+      description:
+        'tokens (promptTokens, completionTokens, totalTokens, cachedPromptTokens when reported), calls, time, and cost when llm.prices prices the model',
       additionalProperties: { type: 'number' },
     },
     lastRequest: {

@@ -3,6 +3,7 @@ import { loadMessageCounter } from '../../prompt/tokens/count-tokens.js';
 import { encodingForModel } from '../../prompt/tokens/encoding-for-model.js';
 import type { ToolDefinition } from '../llm/language-model.js';
 import { HistoryLedger } from './history-ledger.js';
+import { SUMMARY_HEADING } from './summarize-dropped.js';
 
 /** A model's counters, loaded once: one message's tokens (cached per message object) and a text's. */
 export interface MessageCounter {
@@ -21,6 +22,7 @@ export class ContextCache {
   readonly #counters = new Map<string, Promise<MessageCounter>>();
   readonly #ledgers = new Map<string, HistoryLedger>();
   readonly #tools = new Map<string, number>();
+  readonly #summaries = new Map<string, ChatMessage>();
 
   constructor(private readonly capacity = 256) {}
 
@@ -43,6 +45,18 @@ export class ContextCache {
     this.#ledgers.set(key, ledger);
     if (this.#ledgers.size > this.capacity) this.#ledgers.delete(this.#ledgers.keys().next().value as string);
     return ledger;
+  }
+
+  /** The message a session's summary is sent as: the same object while the text is the same, so its count is cached. */
+  summaryMessage(sessionId: string, text: string): ChatMessage {
+    const content = `${SUMMARY_HEADING}\n${text}`;
+    const known = this.#summaries.get(sessionId);
+    if (known?.content === content) return known;
+    const message: ChatMessage = { role: 'system', content };
+    this.#summaries.delete(sessionId);
+    this.#summaries.set(sessionId, message);
+    if (this.#summaries.size > this.capacity) this.#summaries.delete(this.#summaries.keys().next().value as string);
+    return message;
   }
 
   /** Tokens of `tools` as sent (by the text of their JSON: OpenAI does not publish its framing). */
