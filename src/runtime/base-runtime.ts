@@ -215,7 +215,13 @@ export class BaseRuntime implements AgentRuntime {
     }
   }
 
-  private renderPrompt(reference: NonNullable<ProcessRequest['prompt']>): Promise<PromptTurn> {
+  /** How an output schema is asked for (config `llm.structuredOutput`). */
+  get structuredOutputMode(): StructuredOutputMode {
+    return this.options.structuredOutput ?? 'json_schema';
+  }
+
+  /** Renders a prompt file with the runtime's renderer (the one `process({ prompt })` and `agentbox run --prompt` use). */
+  renderPrompt(reference: NonNullable<ProcessRequest['prompt']>): Promise<PromptTurn> {
     const { prompts } = this.options;
     if (!prompts) {
       throw new ConfigError([
