@@ -2,7 +2,10 @@
  * Bundles the browser side into dist-web/ (served by `agentbox serve` under /assets/):
  *
  * - agentbox-web.js        the page-side library (WebRuntime, IndexedDB store, service client)
- * - agentbox-worker.js     the runtime worker (core + WASI layer + QuickJS glue)
+ * - agentbox-worker.js     the runtime worker (core + WASI layer + QuickJS glue), a module worker
+ * - chunks/                what the worker imports lazily (gpt-tokenizer's encodings, ≈ 1.7 MB
+ *                          gzip): fetched from beside it only when an OpenAI-family model's
+ *                          tokens are first counted
  * - agentbox-wasm-worker.js one WASM job per worker, terminated at its deadline
  * - agentbox-jq-worker.js  jq for workflows in the browser, terminated past its time limit
  * - build/jq.wasm          jq-wasm's binary, fetched by the jq worker from beside itself
@@ -24,7 +27,6 @@ const quiet = process.argv.includes('--quiet');
 
 const entries = {
   'agentbox-web': 'src/web/page/page-entry.ts',
-  'agentbox-worker': 'src/web/worker/worker-entry.ts',
   'agentbox-wasm-worker': 'src/web/wasm/wasm-job-worker.ts',
   'agentbox-jq-worker': 'src/web/workflow/jq-web-worker.ts',
   app: 'src/web/app/main.ts',
@@ -32,8 +34,7 @@ const entries = {
 
 await rm(out, { recursive: true, force: true });
 await mkdir(join(out, 'tools'), { recursive: true });
-const result = await build({
-  entryPoints: Object.fromEntries(Object.entries(entries).map(([name, path]) => [name, join(root, path)])),
+const common = {
   outdir: out,
   bundle: true,
   format: 'esm',
@@ -44,7 +45,18 @@ const result = await build({
   metafile: true,
   legalComments: 'none',
   logLevel: 'warning',
+};
+const pages = await build({ ...common, entryPoints: Object.fromEntries(Object.entries(entries).map(([name, path]) => [name, join(root, path)])) });
+// The worker on its own, with code splitting: its dynamic imports (the tokenizer's encodings)
+// become chunks under chunks/, which the module worker fetches relative to its own URL. Built
+// apart from the page scripts so they share no chunk and each stays one file.
+const worker = await build({
+  ...common,
+  entryPoints: { 'agentbox-worker': join(root, 'src/web/worker/worker-entry.ts') },
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
 });
+const result = { metafile: { outputs: { ...pages.metafile.outputs, ...worker.metafile.outputs } } };
 
 // QuickJS's binary, fetched by the worker from beside itself.
 const require = createRequire(import.meta.url);

@@ -147,6 +147,9 @@ describe('operations routes', () => {
     writeFileSync(join(root, 'web', 'index.html'), '<h1>chat</h1>');
     writeFileSync(join(root, 'web', 'assets', 'app.css'), 'body{}');
     writeFileSync(join(root, 'dist-web', 'agentbox.js'), 'export {}');
+    // The worker's lazy chunks (the tokenizer's encodings) sit in a folder beside it.
+    mkdirSync(join(root, 'dist-web', 'chunks'));
+    writeFileSync(join(root, 'dist-web', 'chunks', 'o200k_base-ABC.js'), 'export const x = 1');
     writeFileSync(join(root, 'secret.txt'), 'secret');
     h = await startHarness({ assets: createNodeStaticAssets(root) });
     expect(await (await h.call('/')).text()).toBe('<h1>chat</h1>');
@@ -155,6 +158,9 @@ describe('operations routes', () => {
     expect(await css.text()).toBe('body{}');
     const js = await h.call('/assets/agentbox.js');
     expect(js.headers.get('content-type')).toContain('text/javascript');
+    const chunk = await h.call('/assets/chunks/o200k_base-ABC.js');
+    expect(chunk.headers.get('content-type')).toContain('text/javascript');
+    expect(await chunk.text()).toBe('export const x = 1');
     for (const path of ['/assets/../secret.txt', '/assets/%2e%2e/secret.txt', '/assets/..%2fsecret.txt', '/assets/', '/assets/sub/../../secret.txt']) {
       const res = await h.call(path);
       expect(res.status, path).toBe(404);

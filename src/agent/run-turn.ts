@@ -1,16 +1,18 @@
 import { AgentboxError, isAbortError, serializeError } from '../errors/agentbox-error.js';
 import { formatIssues } from '../errors/validation-issue.js';
-import type { FinishReason } from '../engine/events.js';
-import { addUsage, emptyUsage, type ChatMessage, type ToolCall, type Usage } from '../engine/messages.js';
+import type { FinishReason, RequestCount } from '../engine/events.js';
+import { addUsage, emptyUsage, type ToolCall, type Usage } from '../engine/messages.js';
 import type { SessionRecorder } from '../engine/session-recorder.js';
 import { isWorking } from '../engine/session-state.js';
 import type { PromptRecord } from '../engine/prompt-record.js';
+import { ContextCache } from './context/context-cache.js';
+import { estimateCorrection } from './context/estimate-correction.js';
+import { countFittedRequest, fitHistory } from './context/fit-history.js';
+import { insertSummary, SUMMARY_FRAME_TOKENS, type SummaryPolicy } from './context/insert-summary.js';
 import type { ModelLimitOverrides } from './context/model-limits.js';
-import { modelLimits } from './context/model-limits.js';
 import { preflightCount } from './context/preflight-count.js';
-import { trimHistory } from './context/trim-history.js';
-import { countTextTokens, loadMessageCounter } from '../prompt/tokens/count-tokens.js';
 import type { LanguageModel, ModelRequest } from './llm/language-model.js';
+import { callCost, priceFor, type ModelPrice } from './usage/price-usage.js';
 import { answerCall, checkOutput, outputRequest, retryFeedback, type OutputPlan } from './structured-output.js';
 import type { ApprovalDecision, ApprovalRequest, ToolExecutor } from './tools/tool-executor.js';
 
@@ -38,6 +40,12 @@ export interface RunTurnOptions {
   limits?: ModelLimitOverrides;
   /** Config `agent.context.lowWater`: how far a trim goes below the budget (default 0.6). */
   contextLowWater?: number;
+  /** Config `agent.context.summarize`: what trimming leaves out is summarized in its place. */
+  summarize?: SummaryPolicy;
+  /** Config `llm.prices`: each call's cost is recorded when its model has one. */
+  prices?: Readonly<Record<string, ModelPrice>>;
+  /** Token counts and cuts kept between requests (a runtime keeps one); absent: a module-wide one. */
+  context?: ContextCache;
   requestApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
 }
 
@@ -46,6 +54,8 @@ export interface TurnResult {
   /** The parsed answer, when the turn declared an output schema. */
   output?: unknown;
   usage: Usage;
+  /** The turn's calls priced by `llm.prices` (absent when the model has no price). */
+  cost?: number;
   steps: number;
   durationMs: number;
 }
@@ -73,6 +83,7 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
   recorder.record({ type: 'turn.started', turn, input: options.input, ...(options.prompt ? { prompt: options.prompt } : {}) });
   recorder.moveTo('awaiting_llm');
   let usage = emptyUsage();
+  let cost: number | undefined;
   let retried = false;
   const offered = options.toolNames ? new Set(options.toolNames) : undefined;
   try {
@@ -80,6 +91,7 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
       if (signal.aborted) throw new AgentboxError('CANCELLED', 'the turn was cancelled');
       const answer = await callModel(options, step, signal, offered);
       usage = addUsage(usage, answer.usage);
+      if (answer.cost !== undefined) cost = Math.round(((cost ?? 0) + answer.cost) * 1e9) / 1e9;
       if (answer.toolCalls.length === 0) {
         let output: unknown;
         if (options.output) {
@@ -104,9 +116,10 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
         }
         recorder.moveTo('completed');
         const durationMs = performance.now() - started;
-        recorder.record({ type: 'turn.completed', turn, text: answer.text, usage, durationMs, ...(options.output ? { output } : {}) });
+        const priced = cost !== undefined ? { cost } : {};
+        recorder.record({ type: 'turn.completed', turn, text: answer.text, usage, durationMs, ...(options.output ? { output } : {}), ...priced });
         await recorder.flush();
-        return { text: answer.text, usage, steps: step, durationMs, ...(options.output ? { output } : {}) };
+        return { text: answer.text, usage, steps: step, durationMs, ...(options.output ? { output } : {}), ...priced };
       }
       recorder.moveTo('running_tools');
       await options.executor.execute(answer.toolCalls, {
@@ -145,54 +158,70 @@ interface ModelAnswer {
   text: string;
   toolCalls: ToolCall[];
   usage: Usage | undefined;
+  cost?: number;
 }
 
-/** The request for this step: the history, the offered tools and, with an output schema, how it is asked for. */
-async function requestFor(options: RunTurnOptions, step: number, signal: AbortSignal, offered: ReadonlySet<string> | undefined): Promise<ModelRequest> {
+/** The request for this step: the history under the window, the offered tools and, with an output schema, how it is asked for. */
+async function requestFor(
+  options: RunTurnOptions,
+  step: number,
+  signal: AbortSignal,
+  offered: ReadonlySet<string> | undefined,
+): Promise<{ request: ModelRequest; count: RequestCount; correction: number }> {
   const { registry } = options.executor;
   const all = registry.size > 0 ? registry.definitions() : [];
   const tools = offered ? all.filter((tool) => offered.has(tool.name)) : all;
-  const messages = await fitHistory(options, step, tools);
-  const base = { messages, ...(tools.length > 0 ? { tools } : {}) };
-  return {
+  const model = options.modelId ?? options.model.modelId;
+  const cache = options.context ?? defaultContextCache;
+  const fittedHistory = await fitHistory({
+    sessionId: options.recorder.id,
+    messages: options.recorder.session.messages,
+    model,
+    tools,
+    // A margin for what outputRequest adds (a schema message in JSON mode, an answer tool) and a summary.
+    margin: (options.output ? 512 : 0) + (options.summarize ? options.summarize.maxTokens + SUMMARY_FRAME_TOKENS : 0),
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
+    ...(options.contextLowWater !== undefined ? { lowWater: options.contextLowWater } : {}),
+    correction: estimateCorrection(options.recorder.session.estimates?.[model]),
+    cache,
+  });
+  const { dropped } = fittedHistory;
+  // The log keeps every message; the event says what this request left out.
+  if (dropped.to > dropped.from) options.recorder.record({ type: 'context.trimmed', step, ...dropped, keptTokens: fittedHistory.keptTokens });
+  const fitted = options.summarize
+    ? await insertSummary(fittedHistory, {
+        recorder: options.recorder,
+        model: options.model,
+        policy: options.summarize,
+        step,
+        cache,
+        signal,
+        ...(options.limits ? { limits: options.limits } : {}),
+        ...(options.prices ? { prices: options.prices } : {}),
+      })
+    : fittedHistory;
+  const base = { messages: fitted.messages, ...(tools.length > 0 ? { tools } : {}) };
+  const request: ModelRequest = {
     ...(options.output ? outputRequest(options.output, base.tools, base.messages) : base),
     signal,
     ...(options.modelId !== undefined ? { model: options.modelId } : {}),
     ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
     ...(options.maxTokens !== undefined ? { maxTokens: options.maxTokens } : {}),
   };
+  const counted = countFittedRequest(request, fitted, { model, cache });
+  const { correction } = fitted;
+  const count: RequestCount = {
+    messages: request.messages.length,
+    ...counted,
+    ...(correction !== 1 ? { correctedTokens: Math.ceil(counted.promptTokens * correction) } : {}),
+    ...(dropped.to > dropped.from ? { dropped: { messages: dropped.messages, tokens: dropped.tokens } } : {}),
+  };
+  return { request, count, correction };
 }
 
-/**
- * The history under the window: when it does not fit, whole turns are left out from the
- * oldest (see trimHistory) and a `context.trimmed` event says which; the log keeps them.
- */
-async function fitHistory(options: RunTurnOptions, step: number, tools: readonly { name: string }[]): Promise<ChatMessage[]> {
-  const { messages } = options.recorder.session;
-  const model = options.modelId ?? options.model.modelId;
-  const limits = modelLimits(model, options.limits);
-  const reserve = options.maxTokens ?? limits.maxOutputTokens;
-  const toolTokens = tools.length > 0 ? (await countTextTokens(JSON.stringify(tools), { model })).tokens : 0;
-  // A margin for what outputRequest adds (a schema message in JSON mode) and the reply priming.
-  const budget = limits.contextWindow - reserve - toolTokens - 3 - (options.output ? 512 : 0);
-  counters.set(model, counters.get(model) ?? loadMessageCounter(model));
-  const { count } = await (counters.get(model) as ReturnType<typeof loadMessageCounter>);
-  const previousCut = cuts.get(options.recorder.id);
-  const trimmed = trimHistory(messages, { budget, lowWater: options.contextLowWater ?? 0.6, count, ...(previousCut !== undefined ? { previousCut } : {}) });
-  const { dropped } = trimmed;
-  if (dropped.to > dropped.from) {
-    cuts.delete(options.recorder.id);
-    cuts.set(options.recorder.id, dropped.to);
-    if (cuts.size > 1_000) cuts.delete(cuts.keys().next().value as string);
-    const keptTokens = trimmed.messages.reduce((sum, m) => sum + count(m), 0);
-    options.recorder.record({ type: 'context.trimmed', step, ...dropped, keptTokens });
-  }
-  return trimmed.messages;
-}
-
-const counters = new Map<string, ReturnType<typeof loadMessageCounter>>();
-/** Each session's last cut (the first history message kept), so the next request keeps the same prefix; the 1,000 most recent sessions. */
-const cuts = new Map<string, number>();
+/** For runTurn callers that bring no cache of their own (a runtime does). */
+const defaultContextCache = new ContextCache();
 
 async function callModel(options: RunTurnOptions, step: number, signal: AbortSignal, offered: ReadonlySet<string> | undefined): Promise<ModelAnswer> {
   const { recorder, model } = options;
@@ -203,11 +232,14 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
   let text = '';
   const calls: ToolCall[] = [];
   let usage: Usage | undefined;
+  let count: RequestCount | undefined;
   let finishReason: FinishReason = 'unknown';
   try {
-    const request = await requestFor(options, step, signal, offered);
+    const prepared = await requestFor(options, step, signal, offered);
+    const { request } = prepared;
+    count = prepared.count;
     // Never sent over the window: CONTEXT_OVERFLOW (recorded as llm.failed, then turn.failed).
-    await preflightCount(request, { model: modelId, ...(options.limits ? { limits: options.limits } : {}) });
+    await preflightCount(request, { model: modelId, counted: count, correction: prepared.correction, ...(options.limits ? { limits: options.limits } : {}) });
     const stream = model.stream(request);
     for await (const part of stream) {
       switch (part.type) {
@@ -256,6 +288,8 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
     text = answer.arguments;
     calls.length = 0;
   }
+  const price = priceFor(modelId, options.prices);
+  const cost = price && usage ? callCost(usage, price) : undefined;
   recorder.record({
     type: 'llm.completed',
     step,
@@ -266,8 +300,10 @@ async function callModel(options: RunTurnOptions, step: number, signal: AbortSig
     usage: usage ?? emptyUsage(),
     durationMs: performance.now() - started,
     ...(firstTokenMs !== undefined ? { timeToFirstTokenMs: firstTokenMs } : {}),
+    ...(count ? { request: count } : {}),
+    ...(cost !== undefined ? { cost } : {}),
   });
-  return { text, toolCalls: calls, usage };
+  return { text, toolCalls: calls, usage, ...(cost !== undefined ? { cost } : {}) };
 }
 
 async function closeFailedTurn(recorder: SessionRecorder, turn: number, error: unknown, signal: AbortSignal): Promise<void> {

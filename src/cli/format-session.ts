@@ -1,5 +1,6 @@
 import type { AgentEvent } from '../engine/events.js';
-import type { Session, SessionSummary } from '../engine/session.js';
+import type { Usage } from '../engine/messages.js';
+import type { LastRequest, Session, SessionSummary } from '../engine/session.js';
 
 export type ExportFormat = 'json' | 'jsonl' | 'md';
 
@@ -16,7 +17,8 @@ export function formatSessionText(session: Session, events: AgentEvent[]): strin
   const lines = [
     `session ${session.id}`,
     `owner ${session.owner} · state ${session.state} · ${session.turns} turn(s) · created ${iso(session.createdAt)}`,
-    `usage ${session.usage.totalTokens} tokens (${session.usage.promptTokens} in, ${session.usage.completionTokens} out) · ${session.usage.llmCalls} LLM call(s) · ${session.usage.toolCalls} tool call(s)`,
+    `usage ${session.usage.totalTokens} tokens (${tokensInOut(session.usage)}) · ${session.usage.llmCalls} LLM call(s) · ${session.usage.toolCalls} tool call(s)${costText(session.usage.cost)}`,
+    ...(session.lastRequest ? [`last request ${describeRequest(session.lastRequest)}`] : []),
     '',
     `events (${events.length}):`,
   ];
@@ -35,7 +37,11 @@ function describe(e: AgentEvent): string {
     case 'state.changed':
       return ` ${e.from} → ${e.to}`;
     case 'llm.completed':
-      return ` ${e.finishReason} ${Math.round(e.durationMs)} ms${e.text ? ` ${JSON.stringify(e.text.slice(0, 120))}` : ''}${e.toolCalls.length ? ` tools: ${e.toolCalls.map((c) => c.name).join(', ')}` : ''}`;
+      return ` ${e.finishReason} ${Math.round(e.durationMs)} ms ${tokensInOut(e.usage)}${costText(e.cost)}${e.text ? ` ${JSON.stringify(e.text.slice(0, 120))}` : ''}${e.toolCalls.length ? ` tools: ${e.toolCalls.map((c) => c.name).join(', ')}` : ''}`;
+    case 'context.summarized':
+      return ` messages ${e.from}–${e.to - 1} by ${e.model} ${tokensInOut(e.usage)}${costText(e.cost)} ${JSON.stringify(e.summary.slice(0, 120))}`;
+    case 'context.trimmed':
+      return ` left out messages ${e.from}–${e.to - 1} (${e.messages}, ${e.tokens} tokens), kept ${e.keptTokens} tokens`;
     case 'tool.started':
       return ` ${e.name} ${e.arguments}`;
     case 'tool.completed':
@@ -50,6 +56,25 @@ function describe(e: AgentEvent): string {
     default:
       return '';
   }
+}
+
+function tokensInOut(usage: Usage): string {
+  const cached = usage.cachedPromptTokens !== undefined ? `, ${usage.cachedPromptTokens} cached` : '';
+  return `${usage.promptTokens} in${cached}, ${usage.completionTokens} out`;
+}
+
+/** Costs are in whatever currency `llm.prices` is given in: no symbol. */
+function costText(cost: number | undefined): string {
+  return cost === undefined ? '' : ` · cost ${Number(cost.toPrecision(6))}`;
+}
+
+/** `session show`'s line on the last request: what was sent, what was left out, what the server counted. */
+export function describeRequest(request: LastRequest): string {
+  const counted = request.exact
+    ? `${request.promptTokens} tokens`
+    : `${request.correctedTokens ?? request.promptTokens} tokens estimated${request.correctedTokens !== undefined ? ` (${request.promptTokens} corrected by this session's reported usage)` : ''}`;
+  const dropped = request.dropped ? `, ${request.dropped.messages} older message(s) left out (${request.dropped.tokens} tokens)` : ', nothing left out';
+  return `(step ${request.step}, ${request.model}): ${request.messages} message(s) sent, ${counted}${dropped}; server: ${tokensInOut(request.usage)}${costText(request.cost)}`;
 }
 
 export function exportSession(session: Session, events: AgentEvent[], format: ExportFormat): string {

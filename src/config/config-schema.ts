@@ -28,6 +28,14 @@ export const llmConfigSchema = z
      * without the stronger forms. The answer is validated whichever is used.
      */
     structuredOutput: z.enum(['json_schema', 'json_object', 'tool']).default('json_schema'),
+    /**
+     * Per model (its exact name), what a million tokens cost: `input`, `cachedInput` (prompt
+     * tokens read from the cache; default `input`), `output`. Calls are priced in the events
+     * and sessions; a model without a price has no cost.
+     */
+    prices: z
+      .record(z.string().min(1), z.strictObject({ input: z.number().min(0), cachedInput: z.number().min(0).optional(), output: z.number().min(0) }))
+      .optional(),
   })
   .prefault({});
 
@@ -48,6 +56,13 @@ export const agentConfigSchema = z
       .strictObject({
         /** When trimming, drop whole turns until the request is at most this share of its budget (drop in large steps: the prefix stays cacheable). */
         lowWater: z.number().min(0.1).max(1).default(0.6),
+        /**
+         * Summarize what trimming leaves out with one model call (`true`: the session's model;
+         * a string: that model), sent in its place and reused until more is dropped.
+         */
+        summarize: z.union([z.boolean(), z.string().min(1)]).default(false),
+        /** The longest summary, in tokens (reserved out of the window when summarizing). */
+        summaryMaxTokens: z.number().int().min(64).max(8_192).default(512),
       })
       .prefault({}),
     /** Built-in tools to enable; default all. */

@@ -35,7 +35,7 @@ describe('resolveConfig', () => {
     });
     expect(config.llm).toEqual({ model: 'flag-model', apiKey: 'file-key', timeoutMs: 2_000, maxRetries: 3, structuredOutput: 'json_schema' });
     // Arrays replace rather than concatenate: a flag list is the whole list.
-    expect(config.agent).toEqual({ tools: ['c'], maxSteps: 7, toolTimeoutMs: 30_000, context: { lowWater: 0.6 } });
+    expect(config.agent).toEqual({ tools: ['c'], maxSteps: 7, toolTimeoutMs: 30_000, context: { lowWater: 0.6, summarize: false, summaryMaxTokens: 512 } });
   });
 
   it('maps every documented variable, AGENTBOX_* over OPENAI_*', () => {

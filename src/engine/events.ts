@@ -15,6 +15,20 @@ export interface RetryError {
   status?: number;
 }
 
+/** What a request sent, as counted before it left (`llm.completed.request`). */
+export interface RequestCount {
+  /** Messages sent. */
+  messages: number;
+  /** Messages and tool definitions, as counted before sending. */
+  promptTokens: number;
+  /** False: an estimate (a model without a known tokenizer). */
+  exact: boolean;
+  /** The estimate corrected by what the server reported for the session's earlier calls (absent when uncorrected). */
+  correctedTokens?: number;
+  /** History messages the context policy left out, and their tokens (absent when none were). */
+  dropped?: { messages: number; tokens: number };
+}
+
 export type FinishReason = 'stop' | 'tool_calls' | 'length' | 'content_filter' | 'error' | 'unknown';
 
 export type EventPayload =
@@ -22,7 +36,8 @@ export type EventPayload =
   /** `prompt` when the turn was rendered from a prompt file; `input` is then its last user message. */
   | { type: 'turn.started'; turn: number; input: string; prompt?: PromptRecord }
   /** `output` is the parsed answer when the turn declared an output schema (it matched). */
-  | { type: 'turn.completed'; turn: number; text: string; usage: Usage; durationMs: number; output?: unknown }
+  /** `cost`: the turn's calls priced by `llm.prices` (absent when the model has no price). */
+  | { type: 'turn.completed'; turn: number; text: string; usage: Usage; durationMs: number; output?: unknown; cost?: number }
   /**
    * A structured answer that did not match its schema. `feedback` is the message sent back to
    * the model when it gets another try (folded into the history as a user message).
@@ -37,6 +52,23 @@ export type EventPayload =
    * messages `[from, to)` of the session's history, `messages` of them (pinned ones stay), `tokens` in all.
    */
   | { type: 'context.trimmed'; step: number; from: number; to: number; messages: number; tokens: number; keptTokens: number }
+  /**
+   * `agent.context.summarize`: the history messages `[from, to)` left out were summarized by
+   * one model call; the summary is sent in their place until more is dropped.
+   * `omittedMessages`: the oldest of them, left out of the summary's own request for length.
+   */
+  | {
+      type: 'context.summarized';
+      step: number;
+      from: number;
+      to: number;
+      summary: string;
+      model: string;
+      usage: Usage;
+      durationMs: number;
+      omittedMessages?: number;
+      cost?: number;
+    }
   | { type: 'llm.text-delta'; step: number; text: string }
   | { type: 'llm.tool-call-delta'; step: number; index: number; id?: string; name?: string; argumentsDelta: string }
   | { type: 'llm.retry'; step: number; attempt: number; delayMs: number; error: RetryError }
@@ -50,6 +82,10 @@ export type EventPayload =
       usage: Usage;
       durationMs: number;
       timeToFirstTokenMs?: number;
+      /** What the request sent, as counted before it left. */
+      request?: RequestCount;
+      /** The call's cost by `llm.prices`, per million tokens (absent when the model has no price). */
+      cost?: number;
     }
   | { type: 'llm.failed'; step: number; error: SerializedError }
   | { type: 'tool.started'; step: number; callId: string; name: string; arguments: string }

@@ -17,6 +17,8 @@ export interface Usage {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  /** Of `promptTokens`, those the server read from its prompt cache (`prompt_tokens_details.cached_tokens`); absent when it reports none. */
+  cachedPromptTokens?: number;
 }
 
 export const emptyUsage = (): Usage => ({ promptTokens: 0, completionTokens: 0, totalTokens: 0 });
@@ -25,5 +27,7 @@ export function addUsage(a: Usage, b: Partial<Usage> | undefined): Usage {
   if (!b) return a;
   const promptTokens = a.promptTokens + (b.promptTokens ?? 0);
   const completionTokens = a.completionTokens + (b.completionTokens ?? 0);
-  return { promptTokens, completionTokens, totalTokens: a.totalTokens + (b.totalTokens ?? (b.promptTokens ?? 0) + (b.completionTokens ?? 0)) };
+  const totalTokens = a.totalTokens + (b.totalTokens ?? (b.promptTokens ?? 0) + (b.completionTokens ?? 0));
+  if (a.cachedPromptTokens === undefined && b.cachedPromptTokens === undefined) return { promptTokens, completionTokens, totalTokens };
+  return { promptTokens, completionTokens, totalTokens, cachedPromptTokens: (a.cachedPromptTokens ?? 0) + (b.cachedPromptTokens ?? 0) };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AgentboxError } from '../errors/agentbox-error.js';
-import type { AgentEvent, EventPayload } from './events.js';
+import type { AgentEvent, EventPayload, RequestCount } from './events.js';
+import type { Usage } from './messages.js';
 import { foldEvents, summarize } from './session.js';
 import { canTransition, transition } from './session-state.js';
 
@@ -73,5 +74,64 @@ describe('foldEvents', () => {
 
   it('rejects a log with an impossible transition', () => {
     expect(() => foldEvents('s', log({ type: 'state.changed', from: 'idle', to: 'completed' }))).toThrowError(/idle -> completed/);
+  });
+});
+
+describe('foldEvents: the last request, cost and estimates', () => {
+  const completed = (step: number, request: RequestCount, usage: Omit<Usage, 'totalTokens' | 'completionTokens'>, cost?: number): EventPayload =>
+    ({
+      type: 'llm.completed',
+      step,
+      model: 'llama3.2',
+      text: 'ok',
+      toolCalls: [],
+      finishReason: 'stop',
+      usage: { totalTokens: 0, completionTokens: 5, ...usage },
+      durationMs: 1,
+      request,
+      ...(cost !== undefined ? { cost } : {}),
+    }) as EventPayload;
+
+  it('keeps what the last request sent and what the server reported, sums cost, cached tokens and estimates', () => {
+    const session = foldEvents(
+      's',
+      log(
+        { type: 'session.created', owner: 'ann', metadata: {} },
+        completed(1, { messages: 3, promptTokens: 100, exact: false }, { promptTokens: 130, cachedPromptTokens: 0 }, 0.1),
+        completed(
+          2,
+          { messages: 9, promptTokens: 200, exact: false, correctedTokens: 260, dropped: { messages: 4, tokens: 80 } },
+          { promptTokens: 250, cachedPromptTokens: 128 },
+          0.2,
+        ),
+      ),
+    );
+    expect(session.lastRequest).toEqual({
+      step: 2,
+      model: 'llama3.2',
+      messages: 9,
+      promptTokens: 200,
+      exact: false,
+      correctedTokens: 260,
+      dropped: { messages: 4, tokens: 80 },
+      usage: { promptTokens: 250, cachedPromptTokens: 128, completionTokens: 5, totalTokens: 0 },
+      cost: 0.2,
+    });
+    expect(session.usage).toMatchObject({ promptTokens: 380, cachedPromptTokens: 128, cost: 0.3, llmCalls: 2 });
+    expect(session.estimates).toEqual({ 'llama3.2': { estimated: 300, reported: 380 } });
+  });
+
+  it('tallies no estimate for exact counts or calls that reported no prompt tokens', () => {
+    const session = foldEvents(
+      's',
+      log(
+        { type: 'session.created', owner: 'ann', metadata: {} },
+        completed(1, { messages: 1, promptTokens: 10, exact: true }, { promptTokens: 12 }),
+        completed(2, { messages: 1, promptTokens: 10, exact: false }, { promptTokens: 0 }),
+      ),
+    );
+    expect(session.estimates).toBeUndefined();
+    expect(session.usage.cost).toBeUndefined();
+    expect(session.lastRequest?.step).toBe(2);
   });
 });

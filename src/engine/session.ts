@@ -1,4 +1,4 @@
-import type { AgentEvent } from './events.js';
+import type { AgentEvent, RequestCount } from './events.js';
 import { addUsage, emptyUsage, type ChatMessage, type Usage } from './messages.js';
 import type { PromptRecord } from './prompt-record.js';
 import { transition, type SessionState } from './session-state.js';
@@ -18,6 +18,23 @@ export interface Session {
   turns: number;
   /** The parsed answer of the last turn, when it declared an output schema and completed. */
   output?: unknown;
+  /** What the last model request contained, and what the server reported for it. */
+  lastRequest?: LastRequest;
+  /**
+   * Per model without a known tokenizer: prompt tokens estimated and reported over the
+   * session's calls, whose ratio corrects the next estimates (see estimateCorrection).
+   */
+  estimates?: Record<string, { estimated: number; reported: number }>;
+  /** The summary of the history the context policy left out (`agent.context.summarize`), reused until more is dropped. */
+  summary?: { from: number; to: number; text: string };
+}
+
+export interface LastRequest extends RequestCount {
+  step: number;
+  model: string;
+  /** As the server reported it. */
+  usage: Usage;
+  cost?: number;
 }
 
 export interface SessionUsage extends Usage {
@@ -26,6 +43,8 @@ export interface SessionUsage extends Usage {
   /** Summed wall time of LLM calls and tool calls, in ms. */
   llmMs: number;
   toolMs: number;
+  /** The calls priced by `llm.prices`, summed (absent until one is). */
+  cost?: number;
 }
 
 /** A session summary for listings (no messages). */
@@ -90,6 +109,15 @@ export function applyEvent(session: Session, event: AgentEvent): Session {
       session.usage = { ...session.usage, ...addUsage(session.usage, event.usage) };
       session.usage.llmCalls += 1;
       session.usage.llmMs += event.durationMs;
+      if (event.cost !== undefined) session.usage.cost = roundCost((session.usage.cost ?? 0) + event.cost);
+      if (event.request) foldRequest(session, event);
+      break;
+    case 'context.summarized':
+      session.summary = { from: event.from, to: event.to, text: event.summary };
+      session.usage = { ...session.usage, ...addUsage(session.usage, event.usage) };
+      session.usage.llmCalls += 1;
+      session.usage.llmMs += event.durationMs;
+      if (event.cost !== undefined) session.usage.cost = roundCost((session.usage.cost ?? 0) + event.cost);
       break;
     case 'tool.completed':
       session.messages.push({ role: 'tool', toolCallId: event.callId, name: event.name, content: event.output });
@@ -101,6 +129,19 @@ export function applyEvent(session: Session, event: AgentEvent): Session {
   }
   return session;
 }
+
+function foldRequest(session: Session, event: Extract<AgentEvent, { type: 'llm.completed' }>): void {
+  const request = event.request as RequestCount;
+  session.lastRequest = { step: event.step, model: event.model, ...request, usage: event.usage, ...(event.cost !== undefined ? { cost: event.cost } : {}) };
+  if (request.exact || event.usage.promptTokens <= 0) return;
+  session.estimates ??= {};
+  const tally = (session.estimates[event.model] ??= { estimated: 0, reported: 0 });
+  tally.estimated += request.promptTokens;
+  tally.reported += event.usage.promptTokens;
+}
+
+/** Sums of costs kept to 1e-9, so 0.1 + 0.2 prints as 0.3. */
+const roundCost = (cost: number): number => Math.round(cost * 1e9) / 1e9;
 
 /**
  * A prompt's messages around the history, as its `{{history}}` placed them. The messages

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors/config-error.js';
-import type { PromptLoader, PromptReference, PromptRenderer, PromptSource, PromptTurn } from './prompt-source.js';
+import { AgentboxError } from '../errors/agentbox-error.js';
+import { isStoredPromptName, type PromptLoader, type PromptReference, type PromptRenderer, type PromptSource, type PromptTurn } from './prompt-source.js';
 import { renderPrompt } from './render-prompt.js';
 
 /**
@@ -22,6 +23,7 @@ export function createPromptRenderer(loader?: PromptLoader): PromptRenderer {
 async function renderForTurn(reference: PromptReference, loader: PromptLoader | undefined): Promise<PromptTurn> {
   let source: PromptSource;
   if (reference.source !== undefined) source = { file: reference.file ?? 'inline.prompt', source: reference.source };
+  else if (reference.name !== undefined) source = await loadStored(reference.name, loader);
   else if (loader) source = await loader.load(reference.file);
   else
     throw new ConfigError([{ path: 'prompts', message: `cannot read prompt file ${reference.file}: no prompt loader was given (give prompt.source instead)` }]);
@@ -40,6 +42,16 @@ async function renderForTurn(reference: PromptReference, loader: PromptLoader | 
     ...(prompt.tools ? { tools: prompt.tools } : {}),
     ...(prompt.outputSchema ? { output: { schema: prompt.outputSchema, name: baseName(source.file) } } : {}),
   };
+}
+
+async function loadStored(name: string, loader: PromptLoader | undefined): Promise<PromptSource> {
+  if (!isStoredPromptName(name)) {
+    throw new AgentboxError('INVALID_INPUT', `'${name.slice(0, 200)}' is not a stored prompt name (letters, digits, _ . - and / between names; no paths)`, {
+      details: { param: 'prompt.name' },
+    });
+  }
+  if (!loader?.loadStored) throw new ConfigError([{ path: 'prompts', message: `cannot read the stored prompt ${name}: this runtime has no prompt folder` }]);
+  return loader.loadStored(name.replace(/\.prompt$/, ''));
 }
 
 function baseName(file: string): string {

@@ -13,12 +13,15 @@ export function createMemoryPromptLoader(files: Readonly<Record<string, string>>
     const key = name.replace(/\.prompt$/, '');
     return Object.hasOwn(files, key) ? files[key] : Object.hasOwn(files, `${key}.prompt`) ? files[`${key}.prompt`] : undefined;
   };
+  const load = async (file: string) => {
+    const source = get(file);
+    if (source === undefined) throw new AgentboxError('NOT_FOUND', `no prompt named ${file}`, { details: { param: 'prompt' } });
+    return { file, source };
+  };
   return {
-    async load(file) {
-      const source = get(file);
-      if (source === undefined) throw new AgentboxError('NOT_FOUND', `no prompt named ${file}`, { details: { param: 'prompt' } });
-      return { file, source };
-    },
+    load,
+    // Names only here anyway (isStoredPromptName keeps partials out).
+    loadStored: load,
     async loadPartial(name) {
       return get(`_${name}`);
     },

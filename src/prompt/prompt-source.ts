@@ -24,15 +24,33 @@ export interface PromptLoader {
   load(file: string): Promise<PromptSource>;
   /** The partial's template, looked up beside `from` (the prompt that uses it) first; undefined when there is none. */
   loadPartial(name: string, from: string): Promise<string | undefined>;
+  /**
+   * A stored prompt by its name in the loader's own store only (the prompt folder), never
+   * a path: what a service client may name (`prompt: { name }`). The name is already checked
+   * by `isStoredPromptName`. Absent: the loader serves no stored prompts.
+   */
+  loadStored?(name: string): Promise<PromptSource>;
+}
+
+/**
+ * A stored prompt's name: segments of letters, digits, `_`, `.` and `-` separated by `/`,
+ * each starting with a letter or digit (so no `..`, no absolute path, no `_partial`), at
+ * most 200 characters; a `.prompt` suffix is allowed.
+ */
+export function isStoredPromptName(name: string): boolean {
+  return name.length <= 200 && /^[A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/.test(name);
 }
 
 /** How a caller names a prompt: a file the runtime's loader reads, or the text itself. */
 export type PromptReference =
-  | { file: string; source?: undefined; input?: Record<string, unknown> }
+  | { file: string; source?: undefined; name?: undefined; input?: Record<string, unknown> }
+  /** A stored prompt by name, from the loader's store only (see `PromptLoader.loadStored`): what the service accepts. */
+  | { name: string; file?: undefined; source?: undefined; input?: Record<string, unknown> }
   | {
       source: string;
       /** Recorded as the prompt's file; default `inline.prompt`. */
       file?: string;
+      name?: undefined;
       input?: Record<string, unknown>;
     };
 

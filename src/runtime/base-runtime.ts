@@ -7,7 +7,10 @@ import { SessionRecorder, systemClock, type Clock } from '../engine/session-reco
 import type { ListSessionsOptions, SessionStore } from '../store/session-store.js';
 import type { ModelLimitOverrides } from '../agent/context/model-limits.js';
 import type { LanguageModel } from '../agent/llm/language-model.js';
+import { ContextCache } from '../agent/context/context-cache.js';
 import { runTurn } from '../agent/run-turn.js';
+import type { ModelPrice } from '../agent/usage/price-usage.js';
+import type { SummaryPolicy } from '../agent/context/insert-summary.js';
 import type { AnyTool, ToolResult } from '../agent/tools/tool.js';
 import type { EventPayload } from '../engine/events.js';
 import { ToolExecutor, type ApprovalDecision, type ApprovalRequest, type ToolExecutorOptions } from '../agent/tools/tool-executor.js';
@@ -35,6 +38,10 @@ export interface RuntimeOptions {
   limits?: ModelLimitOverrides;
   /** Config `agent.context.lowWater`. */
   contextLowWater?: number;
+  /** Config `agent.context.summarize` / `summaryMaxTokens`: absent, no summaries. */
+  contextSummary?: SummaryPolicy;
+  /** Config `llm.prices`: per model, per million tokens. */
+  prices?: Readonly<Record<string, ModelPrice>>;
   defaultPrincipal?: string;
   authorize?: ToolExecutorOptions['authorize'];
   /** Process CPU time in ms, for tool calls that report none (see ToolExecutorOptions). */
@@ -71,6 +78,8 @@ export class BaseRuntime implements AgentRuntime {
   private readonly unsubscribes: Array<() => void> = [];
   /** The tools given at construction, beside those the sources bring and take away. */
   private readonly fixedTools: AnyTool[];
+  /** Each recent session's token counts and cut, so a request counts only what is new. */
+  private readonly context = new ContextCache();
 
   constructor(private readonly options: RuntimeOptions) {
     this.store = options.store;
@@ -192,6 +201,9 @@ export class BaseRuntime implements AgentRuntime {
         maxSteps: this.options.maxSteps ?? 10,
         ...(this.options.limits ? { limits: this.options.limits } : {}),
         ...(this.options.contextLowWater !== undefined ? { contextLowWater: this.options.contextLowWater } : {}),
+        context: this.context,
+        ...(this.options.prices ? { prices: this.options.prices } : {}),
+        ...(this.options.contextSummary ? { summarize: this.options.contextSummary } : {}),
         signal: turn.controller.signal,
         requestApproval: request.onApproval ?? ((requests) => this.waitForDecisions(turn, requests)),
       });
@@ -203,7 +215,13 @@ export class BaseRuntime implements AgentRuntime {
     }
   }
 
-  private renderPrompt(reference: NonNullable<ProcessRequest['prompt']>): Promise<PromptTurn> {
+  /** How an output schema is asked for (config `llm.structuredOutput`). */
+  get structuredOutputMode(): StructuredOutputMode {
+    return this.options.structuredOutput ?? 'json_schema';
+  }
+
+  /** Renders a prompt file with the runtime's renderer (the one `process({ prompt })` and `agentbox run --prompt` use). */
+  renderPrompt(reference: NonNullable<ProcessRequest['prompt']>): Promise<PromptTurn> {
     const { prompts } = this.options;
     if (!prompts) {
       throw new ConfigError([

@@ -6,7 +6,10 @@ import { AgentboxError } from '../errors/agentbox-error.js';
 import type { McpServerConfig } from '../config/mcp-config-schema.js';
 import type { BaseRuntime } from './base-runtime.js';
 import { configuredMcpServer } from './configured-mcp-server.js';
-import type { WorkflowHost } from '../workflow/workflow-host.js';
+import type { WorkflowHost, WorkflowPrompt } from '../workflow/workflow-host.js';
+import { answerCall, checkOutput, outputRequest, planOutput } from '../agent/structured-output.js';
+import type { ToolCall } from '../engine/messages.js';
+import { formatIssues } from '../errors/validation-issue.js';
 
 export interface RuntimeWorkflowHostOptions {
   /**
@@ -28,7 +31,8 @@ export interface RuntimeWorkflowHostOptions {
  * The workflow engine's host made of a runtime: `call: tool` goes through the runtime's tool
  * executor (argument validation, RBAC as the run's principal, approvals, limits) with the
  * task's idempotency key in the tool's context; `call: llm` is one call to the runtime's
- * model; `call: agent` is a full turn, recorded as its own session whose metadata links it
+ * model (with `prompt: { file, input }`, the file rendered by the runtime's prompt renderer);
+ * `call: agent` is a full turn, recorded as its own session whose metadata links it
  * to the run and task; `call: http | openapi` goes through `http_fetch`'s guarded fetch
  * (the host checked against the run's grant on every redirect hop, the body capped).
  *
@@ -36,7 +40,7 @@ export interface RuntimeWorkflowHostOptions {
  * const host = createRuntimeWorkflowHost(runtime, { http: { hosts: ['api.example.com'] } });
  */
 export function createRuntimeWorkflowHost(
-  runtime: Pick<BaseRuntime, 'invokeTool' | 'model' | 'process' | 'tools'>,
+  runtime: Pick<BaseRuntime, 'invokeTool' | 'model' | 'process' | 'tools' | 'renderPrompt' | 'structuredOutputMode'>,
   options: RuntimeWorkflowHostOptions = {},
 ): WorkflowHost {
   const maxBytes = options.http?.maxBytes ?? 1024 * 1024;
@@ -90,6 +94,7 @@ export function createRuntimeWorkflowHost(
       throw new AgentboxError(result.error.code as 'TOOL_FAILED', result.error.message, result.error.details ? { details: result.error.details } : {});
     },
     async callLlm(request) {
+      if (request.prompt) return callLlmWithPrompt(runtime, request.prompt, request.signal);
       let content = '';
       for await (const part of runtime.model.stream({ messages: request.messages, signal: request.signal })) {
         if (part.type === 'text-delta') content += part.text;
@@ -98,7 +103,7 @@ export function createRuntimeWorkflowHost(
     },
     async callAgent(request) {
       const session = await runtime.process({
-        input: request.input,
+        ...(request.prompt ? { prompt: request.prompt } : { input: request.input }),
         principal: request.principal,
         signal: request.signal,
         session: {
@@ -108,7 +113,48 @@ export function createRuntimeWorkflowHost(
         },
       });
       const last = [...session.messages].reverse().find((m) => m.role === 'assistant');
-      return { content: last && 'content' in last ? String(last.content) : '', sessionId: session.id };
+      const output = session.output !== undefined ? { output: session.output } : {};
+      return { content: last && 'content' in last ? String(last.content) : '', sessionId: session.id, ...output };
     },
   };
+}
+
+/**
+ * `call: llm` with `prompt: { file, input }`: the file rendered by the runtime's prompt
+ * renderer (input validated first), its front matter's model, temperature and output limit
+ * applied, one model call; a declared output schema is asked for as the runtime asks for it
+ * and the answer validated (OUTPUT_INVALID naming the paths). The output names the prompt's
+ * file and hash, so the run's journal says which version produced it.
+ */
+async function callLlmWithPrompt(
+  runtime: Pick<BaseRuntime, 'model' | 'renderPrompt' | 'structuredOutputMode'>,
+  reference: WorkflowPrompt,
+  signal: AbortSignal,
+): Promise<{ content: string; output?: unknown; prompt: { file: string; hash: string } }> {
+  const turn = await runtime.renderPrompt(reference);
+  const plan = turn.output ? planOutput(turn.output, runtime.structuredOutputMode) : undefined;
+  const { messages } = turn.record;
+  let content = '';
+  const calls: ToolCall[] = [];
+  const request = {
+    ...(plan ? outputRequest(plan, undefined, messages) : { messages }),
+    signal,
+    ...(turn.model !== undefined ? { model: turn.model } : {}),
+    ...(turn.temperature !== undefined ? { temperature: turn.temperature } : {}),
+    ...(turn.maxTokens !== undefined ? { maxTokens: turn.maxTokens } : {}),
+  };
+  for await (const part of runtime.model.stream(request)) {
+    if (part.type === 'text-delta') content += part.text;
+    else if (part.type === 'tool-call') calls.push(part.call);
+  }
+  const prompt = { file: turn.record.file, hash: turn.record.hash };
+  if (!plan) return { content, prompt };
+  content = answerCall(plan, calls)?.arguments ?? content;
+  const checked = checkOutput(plan, content);
+  if (!checked.ok) {
+    throw new AgentboxError('OUTPUT_INVALID', formatIssues(checked.issues, { heading: "the answer does not match the prompt's output schema" }), {
+      details: { issues: checked.issues },
+    });
+  }
+  return { content, output: checked.value, prompt };
 }

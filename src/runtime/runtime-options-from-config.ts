@@ -63,6 +63,15 @@ export function runtimeOptionsFromConfig(config: AgentboxConfig, parts: Platform
     ...(parts.toolSources && !tools ? { toolSources: parts.toolSources } : {}),
     maxSteps: config.agent.maxSteps,
     contextLowWater: config.agent.context.lowWater,
+    ...(config.llm.prices ? { prices: config.llm.prices } : {}),
+    ...(config.agent.context.summarize !== false
+      ? {
+          contextSummary: {
+            maxTokens: config.agent.context.summaryMaxTokens,
+            ...(typeof config.agent.context.summarize === 'string' ? { model: config.agent.context.summarize } : {}),
+          },
+        }
+      : {}),
     toolTimeoutMs: config.agent.toolTimeoutMs,
     structuredOutput: config.llm.structuredOutput,
     ...(parts.cpuTime ? { cpuTime: parts.cpuTime } : {}),

@@ -9,9 +9,26 @@ export const createSessionBodySchema = z.strictObject({
   metadata: metadataSchema.optional(),
 });
 
-export const postMessageBodySchema = z.strictObject({
-  input: z.string().trim().min(1, 'must not be empty').max(1_000_000),
-});
+/** A turn's input: a user message, or a stored prompt by name rendered with its input (exactly one). */
+export const postMessageBodySchema = z
+  .strictObject({
+    input: z.string().trim().min(1, 'must not be empty').max(1_000_000).optional(),
+    prompt: z
+      .strictObject({
+        /** A prompt in the server's prompt folder (config `prompts.dir`), e.g. `triage` or `support/triage`; never a path. */
+        name: z
+          .string()
+          .max(200)
+          .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*(?:\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/, 'must be a stored prompt name (letters, digits, _ . - and /; no paths)'),
+        input: z.record(z.string(), z.unknown()).optional(),
+      })
+      .optional(),
+  })
+  .superRefine((body, context) => {
+    if ((body.input === undefined) === (body.prompt === undefined)) {
+      context.addIssue({ code: 'custom', path: ['input'], message: 'give either input (a user message) or prompt ({ name, input }), exactly one' });
+    }
+  });
 
 export const approvalBodySchema = z.strictObject({
   approved: z.boolean(),

@@ -13,6 +13,7 @@ export interface WireUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 export interface WireToolCall {
@@ -79,7 +80,12 @@ export function toolCallDeltas(calls: readonly WireToolCall[], pieces: number, i
 export function resolveUsage(usage: ScriptedUsage | undefined, request: RecordedRequest, answerChars: number): WireUsage {
   const prompt = usage?.promptTokens ?? Math.ceil(JSON.stringify(request.body.messages ?? []).length / 4);
   const completion = usage?.completionTokens ?? Math.max(1, Math.ceil(answerChars / 4));
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: usage?.totalTokens ?? prompt + completion };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: usage?.totalTokens ?? prompt + completion,
+    ...(usage?.cachedTokens !== undefined ? { prompt_tokens_details: { cached_tokens: usage.cachedTokens } } : {}),
+  };
 }
 
 export function completionObject(

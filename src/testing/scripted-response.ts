@@ -14,6 +14,8 @@ export interface ScriptedUsage {
   promptTokens?: number;
   completionTokens?: number;
   totalTokens?: number;
+  /** Sent as `prompt_tokens_details.cached_tokens` (omitted when absent). */
+  cachedTokens?: number;
 }
 
 export interface ScriptedToolCall {

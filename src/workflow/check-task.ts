@@ -4,6 +4,7 @@ import { issue, type WorkflowIssue } from './workflow-issue.js';
 import type { Task } from './workflow-definition.js';
 import { checkListen, checkListenForeach, checkRunScript, checkRunWorkflow } from './check-run-task.js';
 import { checkCallHttp, checkCallMcp, checkCallOpenApi } from './check-call-task.js';
+import { isPromptReference } from './workflow-host.js';
 
 const directives = new Set(['continue', 'exit', 'end']);
 
@@ -61,6 +62,17 @@ export function checkTask(
       }
       if (resolved.kind === 'runtime' && resolved.name === 'tool' && typeof t.with?.name !== 'string') {
         issues.push(issue('structure', `${path}/with/name`, 'call: tool needs `with.name`, the tool to call'));
+      }
+      // `with.prompt` as an object is a prompt file: `{ file | source, input? }` (a literal one is checked here, its file when it runs).
+      const prompt = t.with?.prompt;
+      if (resolved.kind === 'runtime' && resolved.name !== 'tool' && prompt !== null && typeof prompt === 'object' && !isPromptReference(prompt)) {
+        issues.push(
+          issue(
+            'structure',
+            `${path}/with/prompt`,
+            `call: ${resolved.name} \`with.prompt\` names a prompt file as { file, input } (or { source, input }); input must be an object`,
+          ),
+        );
       }
       if (resolved.kind === 'spec' && resolved.name === 'http') issues.push(...checkCallHttp(t.with, path, context.authentications));
       if (resolved.kind === 'spec' && resolved.name === 'openapi') issues.push(...checkCallOpenApi(t.with, path, context.authentications));

@@ -6,7 +6,7 @@ import { runMcp } from './run-mcp.js';
 import { evaluateTemplate } from './runtime-expression.js';
 import type { TaskRun } from './run-task-kind.js';
 import type { CallTask } from './workflow-definition.js';
-import type { WorkflowCallBase } from './workflow-host.js';
+import { isPromptReference, type WorkflowCallBase } from './workflow-host.js';
 import { problem, WorkflowFault, type ProblemKind } from './workflow-problem.js';
 
 /** How deep declared functions may call declared functions (a cycle stops here). */
@@ -50,6 +50,7 @@ export async function runCall(execution: Execution, run: TaskRun): Promise<TaskO
         return { output: await host.callTool({ ...base, name: args.name, arguments: toolArgs }) };
       }
       case 'llm': {
+        if (isPromptReference(args.prompt)) return { output: await host.callLlm({ ...base, messages: [], prompt: args.prompt }) };
         const messages = Array.isArray(args.messages)
           ? (args.messages as Array<{ role: 'user'; content: string }>)
           : [{ role: 'user' as const, content: String(args.prompt ?? '') }];
@@ -57,6 +58,10 @@ export async function runCall(execution: Execution, run: TaskRun): Promise<TaskO
         return { output: await host.callLlm({ ...base, messages: withSystem }) };
       }
       case 'agent':
+        if (isPromptReference(args.prompt)) {
+          const system = typeof args.system === 'string' ? { system: args.system } : {};
+          return { output: await host.callAgent({ ...base, input: '', prompt: args.prompt, ...system }) };
+        }
         return {
           output: await host.callAgent({
             ...base,

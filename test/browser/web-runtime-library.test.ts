@@ -16,6 +16,8 @@ let browser: TestBrowser;
 let server: StaticServer;
 let llm: ScriptedLlmServer;
 let page: Page;
+/** Every URL the page and its workers asked for, in order. */
+const requested: string[] = [];
 
 const html = `<!doctype html><title>library</title>
 <script type="module">
@@ -34,6 +36,7 @@ beforeAll(async () => {
   ]);
   server.set('/', html);
   page = await browser.newPage();
+  page.on('request', (request) => requested.push(new URL(request.url()).pathname));
   await page.goto(`${server.url}/`);
   await page.waitForFunction(() => (window as unknown as { libraryLoaded?: boolean }).libraryLoaded === true);
 }, 60_000);
@@ -133,6 +136,25 @@ describe('agentbox-web.js with the worker bundle', () => {
     })) as Outcome;
     expect(outcome).toMatchObject({ ok: false, code: 'WASM_LOAD_FAILED' });
     expect(outcome.ok === false && outcome.message).toMatch(/ghost\.wasm answered 404/);
+  });
+
+  it('fetches the tokenizer encoding as a chunk beside the worker only when an OpenAI-family model is counted, and counts exactly', async () => {
+    const chunk = /^\/assets\/chunks\/o200k_base-[A-Z0-9]+\.js$/;
+    // The turns above used a model without a known tokenizer: estimates, nothing fetched.
+    expect(requested).toContain('/assets/agentbox-worker.js');
+    expect(requested.filter((p) => chunk.test(p))).toEqual([]);
+    llm.enqueue({ type: 'text', text: 'Counted.' });
+    const last = await page.evaluate(async (baseUrl) => {
+      const w = window as unknown as {
+        startRuntime: (config: unknown) => Promise<{ process: (r: unknown) => Promise<{ state: string; lastRequest?: unknown }>; close: () => Promise<void> }>;
+      };
+      const runtime = await w.startRuntime({ llm: { baseUrl, model: 'gpt-4o-mini', maxRetries: 0 }, store: { kind: 'memory' } });
+      const session = await runtime.process({ input: 'Count me exactly.' });
+      await runtime.close();
+      return { state: session.state, lastRequest: session.lastRequest };
+    }, llm.url);
+    expect(last).toMatchObject({ state: 'completed', lastRequest: { model: 'gpt-4o-mini', exact: true, messages: 1 } });
+    expect(requested.filter((p) => chunk.test(p))).toHaveLength(1);
   });
 
   it('logs no page errors', () => {

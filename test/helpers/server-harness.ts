@@ -10,6 +10,7 @@ import { createServerApp, type ServerApp, type ServerAppOptions } from '../../sr
 import { createServerAuthorizer } from '../../src/server/create-server-authorizer.js';
 import { MemorySessionStore } from '../../src/store/memory-session-store.js';
 import { createPrometheusMetrics } from '../../src/node/server/prometheus-metrics.js';
+import type { PromptRenderer } from '../../src/prompt/prompt-source.js';
 
 /** A real runtime (memory store, loopback LLM server, built-in tools + extras) behind the app. */
 export interface ServerHarness {
@@ -27,6 +28,8 @@ export interface HarnessOptions extends Partial<Omit<ServerAppOptions, 'runtime'
   tools?: Tool[];
   /** Serve Prometheus metrics derived from the runtime's bus, as `agentbox serve` does. */
   prometheus?: boolean;
+  /** The runtime's prompt renderer (stored prompts by name). */
+  prompts?: PromptRenderer;
 }
 
 /** Keys used by tests: alice and bob are `user`s, admin is `admin`, reader may only read. */
@@ -56,7 +59,7 @@ export async function keyedConfig(extra: ServerConfigInput = {}): Promise<{ conf
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<ServerHarness> {
-  const { config = {}, auth = {}, tools = [], prometheus = false, ...rest } = options;
+  const { config = {}, auth = {}, tools = [], prometheus = false, prompts, ...rest } = options;
   const llm = await startScriptedLlmServer();
   const authorizer = createServerAuthorizer(auth, serverConfigSchema.parse(config));
   const runtime = new BaseRuntime({
@@ -64,6 +67,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Server
     model: createOpenAICompatibleModel({ baseUrl: llm.url, model: 'test-model', maxRetries: 0 }),
     tools: [...builtinTools(), ...tools],
     authorize: createToolCallAuthorizer(authorizer),
+    ...(prompts ? { prompts } : {}),
   });
   let server: ServerApp | undefined;
   const metrics = prometheus

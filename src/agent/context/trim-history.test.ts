@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '../../engine/messages.js';
-import { trimHistory } from './trim-history.js';
+import { HistoryLedger } from './history-ledger.js';
+import { trimHistory, trimWithLedger } from './trim-history.js';
 
 /** System prompt, then `turns` turns of user → call → result → answer, 10 tokens a message. */
 function history(turns: number): ChatMessage[] {
@@ -20,7 +21,11 @@ const count = (): number => 10;
 describe('trimHistory', () => {
   it('keeps everything that fits', () => {
     const messages = history(3);
-    expect(trimHistory(messages, { budget: 1_000, lowWater: 0.5, count })).toEqual({ messages, dropped: { from: 1, to: 1, messages: 0, tokens: 0 } });
+    expect(trimHistory(messages, { budget: 1_000, lowWater: 0.5, count })).toEqual({
+      messages,
+      dropped: { from: 1, to: 1, messages: 0, tokens: 0 },
+      keptTokens: 130,
+    });
   });
 
   it('drops whole turns from the oldest down to the low-water mark, keeping the system prompt and every call with its result', () => {
@@ -40,5 +45,23 @@ describe('trimHistory', () => {
     const trimmed = trimHistory(messages, { budget: 70, lowWater: 0.1, count });
     expect(trimmed.messages.map((m) => m.content)).toEqual(['sys', 'q1', 'q4', '', '1', 'a4']);
     expect(trimmed.dropped).toMatchObject({ from: 1, to: 13, messages: 11 });
+  });
+
+  it('gives the same cut through a ledger that followed the session as counting the whole history afresh', () => {
+    // Uneven message sizes, so the cut lands on different turns as the history grows.
+    const sized = (m: ChatMessage): number => 5 + (m.content.length % 7) * 3;
+    const messages = history(60);
+    const ledger = new HistoryLedger(sized);
+    let previousCut: number | undefined;
+    for (let end = 5; end <= messages.length; end += 2) {
+      const visible = messages.slice(0, end);
+      const incremental = trimWithLedger(visible, ledger.sync(visible), { budget: 400, lowWater: 0.6, ...(previousCut !== undefined ? { previousCut } : {}) });
+      const fresh = trimHistory(visible, { budget: 400, lowWater: 0.6, count: sized, ...(previousCut !== undefined ? { previousCut } : {}) });
+      expect(incremental).toEqual(fresh);
+      if (incremental.dropped.to > incremental.dropped.from) previousCut = incremental.dropped.to;
+    }
+    expect(previousCut).toBeGreaterThan(100);
+    // Each message counted once, however many requests were prepared.
+    expect(ledger.counted).toBe(messages.length);
   });
 });

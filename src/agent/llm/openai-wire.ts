@@ -46,6 +46,8 @@ export interface OpenAIUsage {
   prompt_tokens?: number;
   completion_tokens?: number;
   total_tokens?: number;
+  /** OpenAI (and servers that follow it): how many prompt tokens were read from the prompt cache. */
+  prompt_tokens_details?: { cached_tokens?: number } | null;
 }
 
 export interface OpenAIToolCallChunk {

@@ -25,6 +25,15 @@ describe('createPromptFolder', () => {
     await expect(prompts.load('nope')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('prompt folder') });
   });
 
+  it('loads a stored prompt from the folder only, never from the working directory', async () => {
+    const { prompts } = folder();
+    expect(await prompts.loadStored?.('support/triage')).toEqual({ file: 'support/triage', source: 'triage' });
+    await expect(prompts.loadStored?.('elsewhere/x')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'no stored prompt elsewhere/x in the prompt folder',
+    });
+  });
+
   it('finds a partial beside the prompt first, then in the folder', async () => {
     const { prompts } = folder();
     expect(await prompts.loadPartial('style', 'elsewhere/x.prompt')).toBe('beside style');

@@ -50,6 +50,14 @@ export function createPromptFolder(options: PromptFolderOptions = {}): PromptFol
       }
       return { file, source: await readFile(path, 'utf8') };
     },
+    async loadStored(name) {
+      // The folder only, never the working directory: a service client names prompts, not paths.
+      const path = join(dir, `${name}.prompt`);
+      if (!(await isFile(path))) {
+        throw new AgentboxError('NOT_FOUND', `no stored prompt ${name} in the prompt folder`, { details: { param: 'prompt.name' } });
+      }
+      return { file: name, source: await readFile(path, 'utf8') };
+    },
     async loadPartial(name, from) {
       const beside = await locate(from);
       const places = [...(beside ? [dirname(beside)] : []), dir];

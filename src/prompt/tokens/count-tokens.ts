@@ -71,7 +71,7 @@ export async function countTextTokens(text: string, options: { model: string }):
  * adds per message; the 3 priming the reply are the caller's). Counts are cached per message
  * object, so a long history is counted once, not once per request.
  */
-export async function loadMessageCounter(model: string): Promise<{ count: (message: ChatMessage) => number; exact: boolean }> {
+export async function loadMessageCounter(model: string): Promise<{ count: (message: ChatMessage) => number; text: (text: string) => number; exact: boolean }> {
   const encoding = encodingForModel(model);
   const text = encoding ? await counter(encoding) : estimateText;
   const cache = new WeakMap<ChatMessage, number>();
@@ -83,5 +83,5 @@ export async function loadMessageCounter(model: string): Promise<{ count: (messa
     }
     return tokens;
   };
-  return { count, exact: encoding !== undefined };
+  return { count, text, exact: encoding !== undefined };
 }

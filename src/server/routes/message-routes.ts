@@ -18,7 +18,10 @@ export function registerMessageRoutes(routes: GuardedRoutes, deps: ServerDeps): 
 
   routes.post('/v1/sessions/:id/messages', async (c) => {
     const id = parseSessionId(c.req.param('id'));
-    const { input } = parseInput(postMessageBodySchema, await readJsonBody(c.req.raw), 'body');
+    const body = parseInput(postMessageBodySchema, await readJsonBody(c.req.raw), 'body');
+    const turnInput = body.prompt
+      ? { prompt: { name: body.prompt.name, ...(body.prompt.input ? { input: body.prompt.input } : {}) } }
+      : { input: body.input ?? '' };
     const principal = c.get('principal');
     await accessSession(deps, principal, id, 'write');
     // Subscribed before the turn starts, so the stream holds every event of the turn.
@@ -26,7 +29,7 @@ export function registerMessageRoutes(routes: GuardedRoutes, deps: ServerDeps): 
     let turn: Promise<Session>;
     try {
       // Not tied to the request: a client that disconnects does not abort the turn.
-      turn = deps.turns.start(id, () => runtime.process({ sessionId: id, input, principal }));
+      turn = deps.turns.start(id, () => runtime.process({ sessionId: id, ...turnInput, principal }));
     } catch (error) {
       subscription?.close();
       throw error;
