@@ -24,13 +24,7 @@ const modulesDir = process.env.WASI_CORPUS_DIR ?? corpusDir;
 const { programs } = JSON.parse(readFileSync(join(corpusDir, 'corpus.json'), 'utf8')) as { programs: CorpusProgram[] };
 
 /** Programs agentbox does not pass yet, with either adapter, each with the reason (issue 10). */
-const KNOWN_FAILURES: Record<string, string> = {
-  // By design (GrantedDirectoryFd.link): a file with a second name cannot be proved to stay
-  // inside the grant, so the Node adapter refuses such files, and a link would lock the
-  // guest out of both names. The errnos for a missing source or a taken name are real.
-  'c/hard-link': 'path_link answers EPERM (no hard links inside grants)',
-  'rust/links-rename': 'path_link answers EPERM (fs::hard_link)',
-};
+const KNOWN_FAILURES: Record<string, string> = {};
 
 /** Programs only the Node adapter fails, each with the reason. */
 const KNOWN_NODE_FAILURES: Record<string, string> = {

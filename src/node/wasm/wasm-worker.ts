@@ -17,7 +17,7 @@ if (!port) throw new Error('wasm-worker must run in a worker thread');
 function openDirs(job: WorkerJobMessage): GrantedDirectory[] {
   return job.dirs.map((grant) => {
     try {
-      return { guest: grant.guest, write: grant.write, adapter: new NodeDirectoryAdapter(grant.path) };
+      return { guest: grant.guest, write: grant.write, adapter: new NodeDirectoryAdapter(grant.path, { linkRegistryDir: job.linkRegistryDir }) };
     } catch (error) {
       throw new AgentboxError('INVALID_INPUT', `granted directory ${grant.path} cannot be opened: ${(error as Error).message}`, {
         details: { dir: grant.path },
@@ -32,17 +32,21 @@ port.on('message', (job: WorkerJobMessage) => {
     ? (stream: 'stdout' | 'stderr', chunk: Uint8Array) => reply({ type: 'output', id: job.id, stream, chunk }, [chunk.buffer as ArrayBuffer])
     : undefined;
   (async () => {
+    const dirs = openDirs(job);
     const result = await runWasiModule({
       loaded: { module: job.module, memory: job.memory, ceilingPages: job.ceilingPages },
       argv0: job.argv0,
       args: job.args,
       stdin: job.stdin,
       env: job.env,
-      dirs: openDirs(job),
+      dirs,
       maxOutputBytes: job.maxOutputBytes,
       clock: job.clock,
       random: job.random,
       ...(onOutput ? { onOutput } : {}),
+    }).finally(() => {
+      // Each adapter holds its root open for the run.
+      for (const dir of dirs) dir.adapter.close?.();
     });
     reply({ type: 'result', id: job.id, result }, [result.stdout.buffer as ArrayBuffer, result.stderr.buffer as ArrayBuffer]);
   })().catch((error: unknown) => {

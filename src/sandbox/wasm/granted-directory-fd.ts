@@ -19,9 +19,8 @@ const FILETYPES: Record<DirectoryEntryKind, number> = {
 };
 
 function toFilestat(path: GuestPath, stat: DirectoryEntryStat, clock: boolean): wasi.Filestat {
-  const filestat = new WasiFilestat(inodeOf(path), FILETYPES[stat.kind], BigInt(stat.size));
-  // One name per file: the adapters refuse files with other hard links.
-  filestat.nlink = 1n;
+  const filestat = new WasiFilestat(stat.inode ?? inodeOf(path), FILETYPES[stat.kind], BigInt(stat.size));
+  filestat.nlink = BigInt(stat.links ?? 1);
   filestat.mtim = guestFileTime(stat.modifiedMs, clock);
   filestat.atim = guestFileTime(stat.accessedMs ?? stat.modifiedMs, clock);
   filestat.ctim = filestat.mtim;
@@ -43,7 +42,7 @@ function follows(lookupFlags: number): boolean {
 const WRITE_RIGHTS = BigInt(wasi.RIGHTS_FD_WRITE | wasi.RIGHTS_FD_ALLOCATE | wasi.RIGHTS_FD_FILESTAT_SET_SIZE);
 
 export class GrantedDirectoryFd extends Fd {
-  private entries: Array<{ name: string; type: number }> | undefined;
+  private entries: Array<{ name: string; type: number; inode?: bigint }> | undefined;
 
   constructor(
     readonly root: GrantedRoot,
@@ -92,7 +91,9 @@ export class GrantedDirectoryFd extends Fd {
   override fd_readdir_single(cookie: bigint): { ret: number; dirent: wasi.Dirent | null } {
     if (cookie === 0n || this.entries === undefined) {
       try {
-        const listed = this.root.adapter.list(this.path).map((e) => ({ name: e.name, type: FILETYPES[e.kind] }));
+        const listed = this.root.adapter
+          .list(this.path)
+          .map((e) => ({ name: e.name, type: FILETYPES[e.kind], ...(e.inode !== undefined ? { inode: e.inode } : {}) }));
         this.entries = [{ name: '.', type: wasi.FILETYPE_DIRECTORY }, { name: '..', type: wasi.FILETYPE_DIRECTORY }, ...listed];
       } catch (error) {
         return { ret: errnoFromError(error), dirent: null };
@@ -100,7 +101,7 @@ export class GrantedDirectoryFd extends Fd {
     }
     const entry = this.entries[Number(cookie)];
     if (entry === undefined) return { ret: wasi.ERRNO_SUCCESS, dirent: null };
-    return { ret: wasi.ERRNO_SUCCESS, dirent: new wasi.Dirent(cookie + 1n, inodeOf([...this.path, entry.name]), entry.name, entry.type) };
+    return { ret: wasi.ERRNO_SUCCESS, dirent: new wasi.Dirent(cookie + 1n, entry.inode ?? inodeOf([...this.path, entry.name]), entry.name, entry.type) };
   }
 
   override path_filestat_get(flags: number, pathString: string): { ret: number; filestat: wasi.Filestat | null } {
@@ -209,12 +210,10 @@ export class GrantedDirectoryFd extends Fd {
 
   /**
    * `path_link`: answers what link(2) would for a missing source (NOENT), a directory
-   * (PERM), a taken name (EXIST) or another grant (XDEV), and otherwise refuses with EPERM,
-   * link(2)'s errno for a file system that makes no hard links. Hard links are not made on
-   * purpose: the Node adapter refuses any file with more than one name (a name inside the
-   * grant may share its data with one outside, and no path can tell), so a link the guest
-   * made would lock it out of both names, in this run and every later one. Allowing the
-   * guest's own links would need every adapter to prove where each name of a file lives.
+   * (PERM), a taken name (EXIST) or another grant (XDEV), then asks the adapter. A file
+   * may get a second name only inside its own grant, and the Node adapter keeps refusing
+   * files whose other names it did not make itself (see its link registry): a name inside
+   * a grant may share its data with one outside it, and no path can tell.
    */
   link(fromString: string, lookupFlags: number, target: GrantedDirectoryFd, toText: string): number {
     if (target.root !== this.root) return wasi.ERRNO_XDEV;
@@ -224,11 +223,14 @@ export class GrantedDirectoryFd extends Fd {
     if (to.path === null) return to.ret;
     if (!this.root.writable) return wasi.ERRNO_ROFS;
     try {
-      const source = this.root.adapter.stat(from.path, { follow: follows(lookupFlags) });
+      const follow = follows(lookupFlags);
+      const source = this.root.adapter.stat(from.path, { follow });
       if (source === null) return wasi.ERRNO_NOENT;
       if (source.kind === 'directory') return wasi.ERRNO_PERM;
       if (this.root.adapter.stat(to.path, { follow: false }) !== null) return wasi.ERRNO_EXIST;
-      return wasi.ERRNO_PERM;
+      if (namesDirectory(fromString)) return wasi.ERRNO_NOTDIR;
+      this.root.adapter.link(from.path, to.path, { follow });
+      return wasi.ERRNO_SUCCESS;
     } catch (error) {
       return errnoFromError(error);
     }

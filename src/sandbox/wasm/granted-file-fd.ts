@@ -171,13 +171,13 @@ export class GrantedFileFd extends Fd {
   /**
    * The shim's own filestat has nlink 0, its own inode numbering and a misplaced time
    * layout (see `wasi-filestat.ts`): report what `path_filestat_get` reports for the path,
-   * times included (real ones only with the clock grant).
+   * times included (real ones only with the clock grant), from one look at the open file.
    */
   override fd_filestat_get(): { ret: number; filestat: wasi.Filestat | null } {
-    const stat = this.attempt((h) => ({ size: h.size(), modifiedMs: h.modifiedMs(), accessedMs: h.accessedMs() }));
+    const stat = this.attempt((h) => h.stat());
     if (stat.value === undefined) return { ret: stat.ret, filestat: null };
-    const filestat = new WasiFilestat(inodeOf(this.path), wasi.FILETYPE_REGULAR_FILE, BigInt(stat.value.size));
-    filestat.nlink = 1n;
+    const filestat = new WasiFilestat(stat.value.inode ?? inodeOf(this.path), wasi.FILETYPE_REGULAR_FILE, BigInt(stat.value.size));
+    filestat.nlink = BigInt(stat.value.links);
     filestat.mtim = guestFileTime(stat.value.modifiedMs, this.root.clock);
     filestat.atim = guestFileTime(stat.value.accessedMs, this.root.clock);
     filestat.ctim = filestat.mtim;
