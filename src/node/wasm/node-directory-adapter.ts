@@ -370,8 +370,14 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
 
   removeFile(parts: GuestPath): void {
     this.walk(parts, false, (dir, name) => {
-      if (name === undefined || fs.lstatSync(dir.entry(name)).isDirectory()) throw new DirectoryAccessError('ISDIR', 'is a directory');
-      fs.unlinkSync(dir.entry(name));
+      if (name === undefined) throw new DirectoryAccessError('ISDIR', 'is a directory');
+      try {
+        fs.unlinkSync(dir.entry(name));
+      } catch (error) {
+        // Linux answers EISDIR for a directory, macOS EPERM: look only when it failed.
+        if (fs.lstatSync(dir.entry(name), { throwIfNoEntry: false })?.isDirectory()) throw new DirectoryAccessError('ISDIR', 'is a directory');
+        throw error;
+      }
     });
   }
 

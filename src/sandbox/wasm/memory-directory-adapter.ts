@@ -209,6 +209,7 @@ export class MemoryDirectoryAdapter implements DirectoryAdapter {
   }
 
   open(path: GuestPath, mode: OpenFileMode): DirectoryFileHandle {
+    if (path.length === 0) throw new DirectoryAccessError('ISDIR', 'the granted root is a directory');
     const { dir, name } = this.parent(path);
     let node = dir.get(name);
     if (node && mode.create && mode.exclusive) throw new DirectoryAccessError('EXIST', 'already exists');
