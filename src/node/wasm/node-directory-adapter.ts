@@ -261,9 +261,11 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
     let flags = mode.read && mode.write ? O_RDWR : mode.write ? O_WRONLY : O_RDONLY;
     if (mode.create) flags |= O_CREAT | (mode.exclusive ? O_EXCL : 0);
     return this.walk(parts, !mode.exclusive, (dir, name, context) => {
-      const { fd } = this.openConfined(dir, name, flags, context);
+      const { fd, stat } = this.openConfined(dir, name, flags, context);
       try {
-        if (mode.truncate) fs.ftruncateSync(fd, 0);
+        // Only a file with content is cut: ext4 flushes a file truncated to 0 when it is closed
+        // (auto_da_alloc), which made each new small file cost a disk write (3× node:wasi).
+        if (mode.truncate && stat.size > 0n) fs.ftruncateSync(fd, 0);
       } catch (error) {
         fs.closeSync(fd);
         throw error;
@@ -285,9 +287,9 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
 
   writeFile(parts: GuestPath, data: Uint8Array): void {
     this.walk(parts, true, (dir, name, context) => {
-      const { fd } = this.openConfined(dir, name, fs.constants.O_WRONLY | fs.constants.O_CREAT, context);
+      const { fd, stat } = this.openConfined(dir, name, fs.constants.O_WRONLY | fs.constants.O_CREAT, context);
       try {
-        fs.ftruncateSync(fd, 0);
+        if (stat.size > 0n) fs.ftruncateSync(fd, 0);
         for (let written = 0; written < data.byteLength; ) written += fs.writeSync(fd, data, written, data.byteLength - written, written);
       } finally {
         fs.closeSync(fd);
