@@ -97,6 +97,23 @@ export class GrantedFileFd extends Fd {
     return { ret, nwritten: ret === wasi.ERRNO_SUCCESS ? data.byteLength : 0 };
   }
 
+  /**
+   * Reads into `into` — a view of guest memory — at this descriptor's position (moving it)
+   * or at `offset`: the host's `fd_read`/`fd_pread` call this so a read lands in the guest
+   * with no copy through a host buffer (the 200 MiB benchmark read: 1.4–1.8× node:wasi with
+   * the copy; see README).
+   */
+  readInto(into: Uint8Array, offset?: bigint): { ret: number; nread: number } {
+    if (!this.access.readable) return { ret: wasi.ERRNO_BADF, nread: 0 };
+    const at = offset ?? this.position;
+    if (at < 0n) return { ret: wasi.ERRNO_INVAL, nread: 0 };
+    if (at >= BigInt(Number.MAX_SAFE_INTEGER)) return { ret: wasi.ERRNO_SUCCESS, nread: 0 };
+    const { ret, value } = this.attempt((h) => h.readAt(into, Number(at)));
+    const nread = value ?? 0;
+    if (offset === undefined) this.position += BigInt(nread);
+    return { ret, nread };
+  }
+
   override fd_read(size: number): { ret: number; data: Uint8Array } {
     const result = this.readAt(size, this.position);
     this.position += BigInt(result.data.byteLength);
