@@ -39,23 +39,31 @@ function keyOf(stat: Identity): string | undefined {
 }
 
 export class HardLinkRegistry {
-  private readonly file: string | undefined;
+  private where: { file: string | undefined } | undefined;
   private known = new Set<string>();
   private loadedBytes = -1;
 
   /**
    * `dir` is where registries live; `root` the grant's real path and `rootStat` its
    * bigint stat. A registry that would lie inside the grant, or a root without a birth
-   * time, records nothing (links are refused).
+   * time, records nothing (links are refused). Nothing is looked at until a link is made or
+   * a multiply linked file met, so a run that makes none pays nothing.
    */
-  constructor(dir: string, root: string, rootStat: Identity) {
-    const rootKey = keyOf(rootStat);
-    const resolvedDir = path.resolve(dir);
-    const inside = (p: string): boolean => p === root || p.startsWith(root + path.sep);
-    this.file =
-      rootKey === undefined || inside(resolvedDir) || inside(realOrSelf(resolvedDir))
-        ? undefined
-        : path.join(resolvedDir, `${rootKey.replaceAll(' ', '-')}.links`);
+  constructor(
+    private readonly dir: string,
+    private readonly root: string,
+    private readonly rootStat: Identity,
+  ) {}
+
+  private get file(): string | undefined {
+    if (this.where === undefined) {
+      const rootKey = keyOf(this.rootStat);
+      const resolvedDir = path.resolve(this.dir);
+      const inside = (p: string): boolean => p === this.root || p.startsWith(this.root + path.sep);
+      const refused = rootKey === undefined || inside(resolvedDir) || inside(realOrSelf(resolvedDir));
+      this.where = { file: refused ? undefined : path.join(resolvedDir, `${rootKey.replaceAll(' ', '-')}.links`) };
+    }
+    return this.where.file;
   }
 
   /** Whether links can be recorded at all. */
@@ -80,22 +88,24 @@ export class HardLinkRegistry {
   /** Records `stat`'s file; false when it cannot be (no birth time, registry disabled). */
   add(stat: Identity): boolean {
     const key = keyOf(stat);
-    if (key === undefined || this.file === undefined) return false;
+    const file = this.file;
+    if (key === undefined || file === undefined) return false;
     if (this.has(stat)) return true;
-    fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-    fs.appendFileSync(this.file, `${key}\n`, { mode: 0o600 });
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    fs.appendFileSync(file, `${key}\n`, { mode: 0o600 });
     this.known.add(key);
     return true;
   }
 
   /** Rereads the file if it changed size since it was last read (another worker added to it). */
   private load(): void {
-    if (this.file === undefined) return;
+    const file = this.file;
+    if (file === undefined) return;
     let text: string;
     try {
-      const size = fs.statSync(this.file).size;
+      const size = fs.statSync(file).size;
       if (size === this.loadedBytes) return;
-      text = fs.readFileSync(this.file, 'utf8');
+      text = fs.readFileSync(file, 'utf8');
     } catch {
       return;
     }
