@@ -189,6 +189,35 @@ describe('NodeDirectoryAdapter symlinks', () => {
   });
 });
 
+describe('NodeDirectoryAdapter path walk', () => {
+  it('walks an absolute host link that names the grant from the root, wherever the link is', () => {
+    mkdirSync(join(root, 'a', 'b'), { recursive: true });
+    symlinkSync(join(root, 'inside.txt'), join(root, 'a', 'b', 'abs'));
+    symlinkSync(join(root, 'a'), join(root, 'a', 'b', 'up'));
+    const adapter = new NodeDirectoryAdapter(root);
+    expect(new TextDecoder().decode(adapter.readFile(['a', 'b', 'abs']))).toBe('inside data');
+    expect(
+      adapter
+        .list(['a', 'b', 'up', 'b'])
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['abs', 'up']);
+    adapter.close();
+  });
+
+  it('answers LOOP for a symlink cycle and NOTCAPABLE for a relative link climbing out from a subdirectory', () => {
+    mkdirSync(join(root, 'd'));
+    symlinkSync('loop-b', join(root, 'loop-a'));
+    symlinkSync('loop-a', join(root, 'loop-b'));
+    symlinkSync('../../outside/secret.txt', join(root, 'd', 'out'));
+    const adapter = new NodeDirectoryAdapter(root);
+    expect(() => adapter.readFile(['loop-a'])).toThrow(expect.objectContaining({ code: 'LOOP' }));
+    expect(() => adapter.readFile(['d', 'out'])).toThrow(expect.objectContaining({ code: 'NOTCAPABLE' }));
+    expect(adapter.stat(['d', 'out'], { follow: false })?.kind).toBe('symlink');
+    adapter.close();
+  });
+});
+
 describe('NodeDirectoryAdapter.setTimes', () => {
   it("sets a file's times to the microsecond, keeping one left out", () => {
     const adapter = new NodeDirectoryAdapter(root);

@@ -1,15 +1,10 @@
 /**
  * Maps a granted host directory for the WASI layer. The portable layer has already
- * refused absolute paths and `..` above the root; here every path is looked up by walking
- * from the root's descriptor one component at a time (`walk`), each directory opened with
- * O_NOFOLLOW relative to the one before it (`src/node/fs/open-directory.ts`). A symlink on
- * the way is read and its target walked in turn from the grant's root, as the in-memory
- * adapter does: one that climbs above the root, or is absolute outside it, is refused with
- * NOTCAPABLE; a chain of more than 40 is LOOP. So nothing is ever resolved by the kernel
- * across a symlink, and a directory swapped for a symlink mid-walk fails the call instead
- * of leading out. The root is opened once per adapter and pinned by device and inode.
- * Where /proc is absent each open is verified after the fact instead, which narrows the
- * race but cannot close it.
+ * refused absolute paths and `..` above the root; here every path is found by walking from
+ * the root's descriptor (`grant-walker.ts`): no symlink is ever followed by the kernel, one
+ * leading out of the grant is NOTCAPABLE, and a directory swapped for a symlink mid-walk
+ * fails the call instead of leading out. Where /proc is absent each open is verified after
+ * the fact instead, which narrows the race but cannot close it.
  *
  * Hard links: a file with other names is refused like a symlink out (NOTCAPABLE), since a
  * name inside the grant may share its data with one outside it and no path can tell —
@@ -25,9 +20,10 @@
  * `open` returns a handle over that real descriptor (`node-file-handle.ts`): reads and
  * writes go to the file in pieces, so descriptors share it and nothing is held in memory.
  *
- * Cost: the benchmark (`bench/wasi-files.bench.js`) went from about 14 stat and 6 open
- * calls per guest open to 1–2 of each once resolution stopped calling `realpath` (which
- * lstats every component from `/`) and re-opening the root for every path.
+ * Cost (`bench/wasi-files.bench.js`, 1,000 small files): from 3.4–4× node:wasi to
+ * 1.2–1.3×, once resolution stopped calling `realpath` and re-opening the root per path
+ * (~14 stats and ~4 opens per guest open, now 1–2 of each) and, above all, stopped cutting
+ * new files to 0 (see `open`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -41,34 +37,16 @@ import {
   type FileTimes,
   type GuestPath,
   type OpenFileMode,
-  resolveGuestPath,
 } from '../../sandbox/wasm/directory-adapter.js';
 import { inodeOfFile } from '../../sandbox/wasm/wasi-filestat.js';
-import { type FileIdentity, identityOf } from '../fs/file-identity.js';
-import { OpenDirectory } from '../fs/open-directory.js';
+import { identityOf } from '../fs/file-identity.js';
+import type { OpenDirectory } from '../fs/open-directory.js';
+import { FollowLink, GrantWalker, type StepContext } from './grant-walker.js';
 import { HardLinkRegistry } from './hard-link-registry.js';
 import { NodeFileHandle, utimeSeconds } from './node-file-handle.js';
-import { translateFsError } from './translate-fs-error.js';
-
-const MAX_SYMLINK_HOPS = 40;
-
-/** Thrown by a final step that met a symlink it is to follow. */
-class FollowLink extends Error {}
-
-/** What a step is told besides where it is: whether its name was reached by following a symlink. */
-interface StepContext {
-  throughLink: boolean;
-}
-
-/** `dir` is open on the entry's parent; `name` is undefined for the granted root itself (then `dir` is the root). */
-type Step<T> = (dir: OpenDirectory, name: string | undefined, context: StepContext) => T;
 
 function hardLinked(): DirectoryAccessError {
   return new DirectoryAccessError('NOTCAPABLE', 'the file has other hard links, which may lie outside the granted directory');
-}
-
-function badComponent(part: string): boolean {
-  return part === '' || part === '.' || part === '..' || part.includes('/') || part.includes('\\') || part.includes('\0');
 }
 
 function kindOf(stat: { isSymbolicLink(): boolean; isDirectory(): boolean }): DirectoryEntryKind {
@@ -88,34 +66,21 @@ export interface NodeDirectoryAdapterOptions {
 }
 
 export class NodeDirectoryAdapter implements DirectoryAdapter {
-  private readonly root: string;
-  /** The path the caller granted, before realpath: a host symlink naming a file inside may spell it so. */
-  private readonly given: string;
-  /** The directory granted: a root path later swapped for another directory is refused. */
-  private readonly identity: FileIdentity;
+  private readonly walker: GrantWalker;
   private readonly links: HardLinkRegistry | undefined;
-  private rootDir: OpenDirectory | undefined;
 
   /** `hostRoot` must be an existing directory. */
   constructor(hostRoot: string, options: NodeDirectoryAdapterOptions = {}) {
-    this.given = path.resolve(hostRoot);
-    this.root = fs.realpathSync(hostRoot);
-    const stat = fs.statSync(this.root, { bigint: true });
+    const root = fs.realpathSync(hostRoot);
+    const stat = fs.statSync(root, { bigint: true });
     if (!stat.isDirectory()) throw new Error(`not a directory: ${hostRoot}`);
-    this.identity = identityOf(stat);
-    this.links = options.linkRegistryDir === undefined ? undefined : new HardLinkRegistry(options.linkRegistryDir, this.root, stat);
+    this.walker = new GrantWalker({ root, given: path.resolve(hostRoot), identity: identityOf(stat) });
+    this.links = options.linkRegistryDir === undefined ? undefined : new HardLinkRegistry(options.linkRegistryDir, root, stat);
   }
 
-  /** The root, opened once (and pinned) for every walk until `close`. */
-  private rootDirectory(): OpenDirectory {
-    this.rootDir ??= OpenDirectory.openRoot(this.root, this.identity);
-    return this.rootDir;
-  }
-
+  /** Gives back the root descriptor the walks share; the next call opens it again. */
   close(): void {
-    const dir = this.rootDir;
-    this.rootDir = undefined;
-    dir?.close();
+    this.walker.close();
   }
 
   /** A file the guest may read or write: regular, and with no names but those it made itself. */
@@ -135,85 +100,6 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
     return links > 1 && stat.isFile() ? { links, inode: inodeOfFile(`${stat.dev}:${stat.ino}`) } : { links };
   }
 
-  /**
-   * Walks to `parts` and runs `step` in the entry's parent. Symlinks on the way are
-   * followed (walked from the root, never by the kernel); at the end only with
-   * `followLast`, when the step throws `FollowLink` or its O_NOFOLLOW open meets a symlink.
-   */
-  private walk<T>(parts: GuestPath, followLast: boolean, step: Step<T>): T {
-    for (const part of parts) if (badComponent(part)) throw new DirectoryAccessError('NOTCAPABLE', `bad path component ${part}`);
-    try {
-      const root = this.rootDirectory();
-      let pending = [...parts];
-      let at: string[] = [];
-      let dir = root;
-      let hops = 0;
-      let throughLink = false;
-      const follow = (name: string, rest: string[]): void => {
-        if (++hops > MAX_SYMLINK_HOPS) throw new DirectoryAccessError('LOOP', 'too many symlinks');
-        const aim = fs.readlinkSync(dir.entry(name));
-        const resolved = resolveGuestPath(at, this.relativeAim(aim));
-        if (!resolved.ok) throw new DirectoryAccessError('NOTCAPABLE', 'symlink leads outside the granted directory');
-        pending = [...resolved.path, ...rest];
-        at = [];
-        if (dir !== root) dir.close();
-        dir = root;
-      };
-      try {
-        for (;;) {
-          const name = pending[0];
-          if (name === undefined) return step(dir, undefined, { throughLink });
-          const rest = pending.slice(1);
-          if (rest.length === 0) {
-            try {
-              return step(dir, name, { throughLink });
-            } catch (error) {
-              if (!followLast || !this.metLink(error, dir, name)) throw error;
-            }
-            follow(name, rest);
-            throughLink = true;
-            continue;
-          }
-          let child: OpenDirectory;
-          try {
-            child = dir.openChild(name);
-          } catch (error) {
-            if (!this.metLink(error, dir, name)) throw error;
-            follow(name, rest);
-            continue;
-          }
-          if (dir !== root) dir.close();
-          dir = child;
-          at.push(name);
-          pending = rest;
-        }
-      } finally {
-        if (dir !== root) dir.close();
-      }
-    } catch (error) {
-      throw translateFsError(error);
-    }
-  }
-
-  /** A symlink's target as a path from the root: relative as it is, absolute only if it names the grant. */
-  private relativeAim(aim: string): string {
-    if (!path.isAbsolute(aim)) return aim;
-    for (const base of [this.root, this.given]) if (aim === base || aim.startsWith(base + path.sep)) return path.relative(base, aim) || '.';
-    throw new DirectoryAccessError('NOTCAPABLE', 'symlink to an absolute path outside the granted directory');
-  }
-
-  /** Whether `error` from a step on `name` means a symlink stood there (checked on the name itself). */
-  private metLink(error: unknown, dir: OpenDirectory, name: string): boolean {
-    if (error instanceof FollowLink) return true;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ELOOP' && code !== 'EMLINK' && code !== 'TOOL_PATH_DENIED') return false;
-    try {
-      return fs.lstatSync(dir.entry(name)).isSymbolicLink();
-    } catch {
-      return false;
-    }
-  }
-
   private lstat(dir: OpenDirectory, name: string | undefined): fs.BigIntStats {
     return name === undefined ? fs.fstatSync(dir.fd, { bigint: true }) : fs.lstatSync(dir.entry(name), { bigint: true });
   }
@@ -221,7 +107,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
   stat(parts: GuestPath, options: { follow?: boolean } = {}): DirectoryEntryStat | null {
     const follow = options.follow ?? true;
     try {
-      return this.walk(parts, follow, (dir, name) => {
+      return this.walker.walk(parts, follow, (dir, name) => {
         let stat: fs.BigIntStats;
         try {
           stat = this.lstat(dir, name);
@@ -260,7 +146,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
     const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL } = fs.constants;
     let flags = mode.read && mode.write ? O_RDWR : mode.write ? O_WRONLY : O_RDONLY;
     if (mode.create) flags |= O_CREAT | (mode.exclusive ? O_EXCL : 0);
-    return this.walk(parts, !mode.exclusive, (dir, name, context) => {
+    return this.walker.walk(parts, !mode.exclusive, (dir, name, context) => {
       const { fd, stat } = this.openConfined(dir, name, flags, context);
       try {
         // Only a file with content is cut: ext4 flushes a file truncated to 0 when it is closed
@@ -275,7 +161,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
   }
 
   readFile(parts: GuestPath): Uint8Array {
-    return this.walk(parts, true, (dir, name, context) => {
+    return this.walker.walk(parts, true, (dir, name, context) => {
       const { fd } = this.openConfined(dir, name, fs.constants.O_RDONLY, context);
       try {
         return fs.readFileSync(fd);
@@ -286,7 +172,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
   }
 
   writeFile(parts: GuestPath, data: Uint8Array): void {
-    this.walk(parts, true, (dir, name, context) => {
+    this.walker.walk(parts, true, (dir, name, context) => {
       const { fd, stat } = this.openConfined(dir, name, fs.constants.O_WRONLY | fs.constants.O_CREAT, context);
       try {
         if (stat.size > 0n) fs.ftruncateSync(fd, 0);
@@ -303,7 +189,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
    */
   setTimes(parts: GuestPath, times: FileTimes, options: { follow?: boolean } = {}): void {
     const follow = options.follow ?? true;
-    this.walk(parts, follow, (dir, name) => {
+    this.walker.walk(parts, follow, (dir, name) => {
       if (name === undefined) return new NodeFileHandle(dir.fd).setTimes(times);
       const now = fs.lstatSync(dir.entry(name));
       if (now.isSymbolicLink()) {
@@ -323,7 +209,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
   }
 
   symlink(aim: string, parts: GuestPath): void {
-    this.walk(parts, false, (dir, name) => {
+    this.walker.walk(parts, false, (dir, name) => {
       if (name === undefined) throw new DirectoryAccessError('EXIST', 'the granted directory exists');
       fs.symlinkSync(aim, dir.entry(name));
     });
@@ -331,7 +217,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
 
   /** An absolute target (the host made it) is not shown: it would name host paths. */
   readlink(parts: GuestPath): string {
-    return this.walk(parts, false, (dir, name) => {
+    return this.walker.walk(parts, false, (dir, name) => {
       if (name === undefined) throw new DirectoryAccessError('INVAL', 'not a symlink');
       const aim = fs.readlinkSync(dir.entry(name));
       if (path.isAbsolute(aim)) throw new DirectoryAccessError('NOTCAPABLE', 'the symlink points at an absolute host path');
@@ -340,7 +226,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
   }
 
   list(parts: GuestPath): DirectoryEntry[] {
-    return this.walk(parts, true, (parent, name) => {
+    return this.walker.walk(parts, true, (parent, name) => {
       const dir = name === undefined ? parent : parent.openChild(name);
       try {
         const entries = fs.readdirSync(dir.self(), { withFileTypes: true });
@@ -364,14 +250,14 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
   }
 
   makeDirectory(parts: GuestPath): void {
-    this.walk(parts, false, (dir, name) => {
+    this.walker.walk(parts, false, (dir, name) => {
       if (name === undefined) throw new DirectoryAccessError('EXIST', 'the granted directory exists');
       fs.mkdirSync(dir.entry(name));
     });
   }
 
   removeFile(parts: GuestPath): void {
-    this.walk(parts, false, (dir, name) => {
+    this.walker.walk(parts, false, (dir, name) => {
       if (name === undefined) throw new DirectoryAccessError('ISDIR', 'is a directory');
       try {
         fs.unlinkSync(dir.entry(name));
@@ -384,15 +270,15 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
   }
 
   removeDirectory(parts: GuestPath): void {
-    this.walk(parts, false, (dir, name) => {
+    this.walker.walk(parts, false, (dir, name) => {
       if (name === undefined) throw new DirectoryAccessError('ACCES', 'cannot remove the granted root');
       fs.rmdirSync(dir.entry(name));
     });
   }
 
   rename(from: GuestPath, to: GuestPath): void {
-    this.walk(from, false, (fromDir, fromName) =>
-      this.walk(to, false, (toDir, toName) => {
+    this.walker.walk(from, false, (fromDir, fromName) =>
+      this.walker.walk(to, false, (toDir, toName) => {
         if (fromName === undefined || toName === undefined) throw new DirectoryAccessError('ACCES', 'cannot rename the granted root');
         fs.renameSync(fromDir.entry(fromName), toDir.entry(toName));
       }),
@@ -407,7 +293,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
    * without `follow`) is linked as it is: it is checked whenever it is followed.
    */
   link(from: GuestPath, to: GuestPath, options: { follow?: boolean } = {}): void {
-    this.walk(from, options.follow ?? false, (fromDir, fromName) => {
+    this.walker.walk(from, options.follow ?? false, (fromDir, fromName) => {
       if (fromName === undefined) throw new DirectoryAccessError('PERM', 'cannot link a directory');
       const source = fs.lstatSync(fromDir.entry(fromName), { bigint: true });
       if (source.isSymbolicLink() && options.follow) throw new FollowLink();
@@ -417,7 +303,7 @@ export class NodeDirectoryAdapter implements DirectoryAdapter {
         if (this.links?.add(source) !== true)
           throw new DirectoryAccessError('PERM', 'hard links cannot be kept confined here (no link registry, or no file birth times)');
       }
-      this.walk(to, false, (toDir, toName) => {
+      this.walker.walk(to, false, (toDir, toName) => {
         if (toName === undefined) throw new DirectoryAccessError('EXIST', 'the granted directory exists');
         fs.linkSync(fromDir.entry(fromName), toDir.entry(toName));
         const made = fs.lstatSync(toDir.entry(toName), { bigint: true });
