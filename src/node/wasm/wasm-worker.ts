@@ -33,21 +33,24 @@ port.on('message', (job: WorkerJobMessage) => {
     : undefined;
   (async () => {
     const dirs = openDirs(job);
-    const result = await runWasiModule({
-      loaded: { module: job.module, memory: job.memory, ceilingPages: job.ceilingPages },
-      argv0: job.argv0,
-      args: job.args,
-      stdin: job.stdin,
-      env: job.env,
-      dirs,
-      maxOutputBytes: job.maxOutputBytes,
-      clock: job.clock,
-      random: job.random,
-      ...(onOutput ? { onOutput } : {}),
-    }).finally(() => {
+    let result: Awaited<ReturnType<typeof runWasiModule>>;
+    try {
+      result = await runWasiModule({
+        loaded: { module: job.module, memory: job.memory, ceilingPages: job.ceilingPages },
+        argv0: job.argv0,
+        args: job.args,
+        stdin: job.stdin,
+        env: job.env,
+        dirs,
+        maxOutputBytes: job.maxOutputBytes,
+        clock: job.clock,
+        random: job.random,
+        ...(onOutput ? { onOutput } : {}),
+      });
+    } finally {
       // Each adapter holds its root open for the run.
       for (const dir of dirs) dir.adapter.close?.();
-    });
+    }
     reply({ type: 'result', id: job.id, result }, [result.stdout.buffer as ArrayBuffer, result.stderr.buffer as ArrayBuffer]);
   })().catch((error: unknown) => {
     const serialized = AgentboxError.isInstance(error) ? error.toJSON() : { code: 'TOOL_FAILED' as const, message: serializeError(error).message };
