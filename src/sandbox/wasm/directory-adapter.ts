@@ -138,9 +138,10 @@ export interface DirectoryAdapter {
   /**
    * Gives the file at `from` the further name `to` (a hard link), following a symlink at
    * `from` only with `follow`. PERM for a directory, or where the adapter cannot keep the
-   * link confined (see the Node adapter's link registry).
+   * link confined (see the Node adapter's link registry). An adapter without it makes no
+   * hard links (`path_link` answers EPERM).
    */
-  link(from: GuestPath, to: GuestPath, options?: { follow?: boolean }): void;
+  link?(from: GuestPath, to: GuestPath, options?: { follow?: boolean }): void;
   /** Gives back what the adapter holds open (the Node adapter's root descriptor); it reopens if used again. */
   close?(): void;
 }

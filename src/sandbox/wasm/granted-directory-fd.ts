@@ -243,6 +243,7 @@ export class GrantedDirectoryFd extends Fd {
       if (source.kind === 'directory') return wasi.ERRNO_PERM;
       if (this.root.adapter.stat(to.path, { follow: false }) !== null) return wasi.ERRNO_EXIST;
       if (namesDirectory(fromString)) return wasi.ERRNO_NOTDIR;
+      if (this.root.adapter.link === undefined) return wasi.ERRNO_PERM;
       this.root.adapter.link(from.path, to.path, { follow });
       return wasi.ERRNO_SUCCESS;
     } catch (error) {
