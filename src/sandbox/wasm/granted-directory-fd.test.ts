@@ -184,6 +184,14 @@ describe('GrantedDirectoryFd.link (path_link)', () => {
     expect(copy.fd_filestat_get().filestat?.nlink).toBe(1n);
   });
 
+  it('answers EPERM over an adapter that makes no hard links', () => {
+    const adapter = new MemoryDirectoryAdapter({ 'file.txt': 'abc' });
+    Object.defineProperty(adapter, 'link', { value: undefined });
+    const dir = new GrantedDirectoryFd({ adapter, writable: true, maxFileBytes: 1 << 20, openFiles: { limit: 16, held: 0 }, clock: false }, [], '.');
+    expect(dir.link('file.txt', 0, dir, 'copy.txt')).toBe(wasi.ERRNO_PERM);
+    expect(dir.path_filestat_get(0, 'copy.txt').ret).toBe(wasi.ERRNO_NOENT);
+  });
+
   it('answers the errnos link(2) gives: a missing source, a directory, a taken name, another grant, a read-only grant', () => {
     const dir = preopen();
     expect(dir.link('missing', 0, dir, 'copy.txt')).toBe(wasi.ERRNO_NOENT);
