@@ -55,6 +55,7 @@ const entryPoints: Record<string, { module: () => Promise<Record<string, unknown
       'createNodeJqEvaluator',
       'createPromptFolder',
       'createQuickJsWorkerSandbox',
+      'defaultLinkRegistryDir',
       'defaultStorePath',
       'findConfigFile',
       'httpTransports',

@@ -31,7 +31,8 @@ export { createPromptFolder, type PromptFolder, type PromptFolderOptions } from 
 export { loadConfiguredTools, type ConfiguredTools } from './tools/load-configured-tools.js';
 export { createFsTools, type FsToolsOptions } from './tools/create-fs-tools.js';
 export { NodeWasmHost, type NodeWasmHostOptions, type NodeWasmHostStats } from './wasm/node-wasm-host.js';
-export { NodeDirectoryAdapter } from './wasm/node-directory-adapter.js';
+export { NodeDirectoryAdapter, type NodeDirectoryAdapterOptions } from './wasm/node-directory-adapter.js';
+export { defaultLinkRegistryDir } from './wasm/hard-link-registry.js';
 export { runWasi, type RunWasiOptions } from './wasm/run-wasi.js';
 export { createQuickJsWorkerSandbox, type QuickJsWorkerSandboxOptions } from './script/quickjs-worker-pool.js';
 export { createIsolateSandbox, type IsolateSandboxOptions } from './script/isolate-sandbox.js';

@@ -20,7 +20,16 @@ export { parseWasmManifest, type WasmManifest, type WasmManifestInput, type Wasm
 export { runWasiModule, type RunWasiModuleOptions, type WasiRunResult } from './wasm/run-wasi-module.js';
 export type { WasmHost, WasmJob } from './wasm/wasm-host.js';
 export { WasmModuleCache } from './wasm/wasm-module-cache.js';
-export { DirectoryAccessError, type DirectoryAdapter, type DirectoryEntryStat, type DirectoryErrorCode, type GuestPath } from './wasm/directory-adapter.js';
+export {
+  DirectoryAccessError,
+  type DirectoryAdapter,
+  type DirectoryEntry,
+  type DirectoryEntryStat,
+  type DirectoryErrorCode,
+  type DirectoryFileHandle,
+  type GuestPath,
+  type OpenFileStat,
+} from './wasm/directory-adapter.js';
 export { MemoryDirectoryAdapter } from './wasm/memory-directory-adapter.js';
 
 // Script tools.

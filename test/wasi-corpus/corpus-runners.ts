@@ -45,18 +45,20 @@ async function inTempDir<T>(use: (root: string, base: string) => Promise<T>): Pr
 
 /** agentbox over the Node adapter: open files hold a descriptor, never the content. */
 export const runAgentbox: CorpusRunner = (wasm, program) =>
-  inTempDir(async (root) => {
+  inTempDir(async (root, base) => {
+    const adapter = new NodeDirectoryAdapter(root, { linkRegistryDir: join(base, 'links') });
     const result = await runWasiModule({
       loaded: await cache.load(wasm, { memoryMb: 64, label: program.program }),
       argv0: program.program,
       stdin: new TextEncoder().encode(program.stdin ?? ''),
-      dirs: [{ guest: '.', adapter: new NodeDirectoryAdapter(root), write: true }],
+      dirs: [{ guest: '.', adapter, write: true }],
       maxOutputBytes: MiB,
       maxFileBytes: 64 * MiB,
       maxOpenFiles: 64,
       clock: true,
       random: true,
     });
+    adapter.close();
     return { stdout: new TextDecoder().decode(result.stdout), exitCode: result.exitCode };
   });
 

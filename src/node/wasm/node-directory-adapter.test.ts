@@ -122,6 +122,40 @@ describe('NodeDirectoryAdapter.open', () => {
   });
 });
 
+describe('NodeDirectoryAdapter.link', () => {
+  it('links inside the grant: one file, two names, the same inode from each and from the listing', () => {
+    const adapter = new NodeDirectoryAdapter(root, { linkRegistryDir: join(base, 'links') });
+    adapter.link(['inside.txt'], ['second.txt']);
+    expect(statSync(join(root, 'inside.txt')).ino).toBe(statSync(join(root, 'second.txt')).ino);
+    const [a, b] = [adapter.stat(['inside.txt']), adapter.stat(['second.txt'])];
+    expect([a?.links, b?.links, a?.inode !== undefined && a.inode === b?.inode]).toEqual([2, 2, true]);
+    expect(adapter.list([]).find((e) => e.name === 'second.txt')?.inode).toBe(a?.inode);
+    const handle = adapter.open(['second.txt'], { read: true, write: true, create: false, exclusive: false, truncate: false });
+    handle.writeAt(new TextEncoder().encode('IN'), 0);
+    expect(handle.stat()).toMatchObject({ links: 2, inode: a?.inode });
+    handle.close();
+    expect(readFileSync(join(root, 'inside.txt'), 'utf8')).toBe('INside data');
+  });
+
+  it('follows a symlink at the source only when asked, and links the symlink itself otherwise', () => {
+    const adapter = new NodeDirectoryAdapter(root, { linkRegistryDir: join(base, 'links') });
+    adapter.link(['link-inside'], ['followed'], { follow: true });
+    expect(statSync(join(root, 'followed')).ino).toBe(statSync(join(root, 'inside.txt')).ino);
+    adapter.link(['link-to-secret'], ['link-copy']);
+    expect(adapter.stat(['link-copy'], { follow: false })?.kind).toBe('symlink');
+    expect(() => adapter.link(['link-to-secret'], ['secret-copy'], { follow: true })).toThrow(expect.objectContaining({ code: 'NOTCAPABLE' }));
+  });
+
+  it('answers EPERM without a registry, for a directory, and EXIST for a taken name', () => {
+    expect(() => new NodeDirectoryAdapter(root).link(['inside.txt'], ['second.txt'])).toThrow(expect.objectContaining({ code: 'PERM' }));
+    expect(existsSync(join(root, 'second.txt'))).toBe(false);
+    const adapter = new NodeDirectoryAdapter(root, { linkRegistryDir: join(base, 'links') });
+    mkdirSync(join(root, 'sub'));
+    expect(() => adapter.link(['sub'], ['sub2'])).toThrow(expect.objectContaining({ code: 'PERM' }));
+    expect(() => adapter.link(['inside.txt'], ['link-inside'])).toThrow(expect.objectContaining({ code: 'EXIST' }));
+  });
+});
+
 describe('NodeDirectoryAdapter symlinks', () => {
   it('creates and reads a link, lists it as a link, and unlinks only the link', () => {
     const adapter = new NodeDirectoryAdapter(root);
@@ -152,6 +186,35 @@ describe('NodeDirectoryAdapter symlinks', () => {
       expect.objectContaining({ code: 'NOTCAPABLE' }),
     );
     outsideUntouched();
+  });
+});
+
+describe('NodeDirectoryAdapter path walk', () => {
+  it('walks an absolute host link that names the grant from the root, wherever the link is', () => {
+    mkdirSync(join(root, 'a', 'b'), { recursive: true });
+    symlinkSync(join(root, 'inside.txt'), join(root, 'a', 'b', 'abs'));
+    symlinkSync(join(root, 'a'), join(root, 'a', 'b', 'up'));
+    const adapter = new NodeDirectoryAdapter(root);
+    expect(new TextDecoder().decode(adapter.readFile(['a', 'b', 'abs']))).toBe('inside data');
+    expect(
+      adapter
+        .list(['a', 'b', 'up', 'b'])
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(['abs', 'up']);
+    adapter.close();
+  });
+
+  it('answers LOOP for a symlink cycle and NOTCAPABLE for a relative link climbing out from a subdirectory', () => {
+    mkdirSync(join(root, 'd'));
+    symlinkSync('loop-b', join(root, 'loop-a'));
+    symlinkSync('loop-a', join(root, 'loop-b'));
+    symlinkSync('../../outside/secret.txt', join(root, 'd', 'out'));
+    const adapter = new NodeDirectoryAdapter(root);
+    expect(() => adapter.readFile(['loop-a'])).toThrow(expect.objectContaining({ code: 'LOOP' }));
+    expect(() => adapter.readFile(['d', 'out'])).toThrow(expect.objectContaining({ code: 'NOTCAPABLE' }));
+    expect(adapter.stat(['d', 'out'], { follow: false })?.kind).toBe('symlink');
+    adapter.close();
   });
 });
 

@@ -6,7 +6,8 @@
  * is held in memory.
  */
 import * as fs from 'node:fs';
-import { DirectoryAccessError, type DirectoryFileHandle, type FileTimes } from '../../sandbox/wasm/directory-adapter.js';
+import { DirectoryAccessError, type DirectoryFileHandle, type FileTimes, type OpenFileStat } from '../../sandbox/wasm/directory-adapter.js';
+import { inodeOfFile } from '../../sandbox/wasm/wasi-filestat.js';
 import { translateFsError } from './translate-fs-error.js';
 
 /**
@@ -52,12 +53,18 @@ export class NodeFileHandle implements DirectoryFileHandle {
     return this.attempt((fd) => fs.fstatSync(fd).size);
   }
 
-  modifiedMs(): number {
-    return this.attempt((fd) => fs.fstatSync(fd).mtimeMs);
-  }
-
-  accessedMs(): number {
-    return this.attempt((fd) => fs.fstatSync(fd).atimeMs);
+  stat(): OpenFileStat {
+    return this.attempt((fd) => {
+      const stat = fs.fstatSync(fd, { bigint: true });
+      const links = Number(stat.nlink);
+      return {
+        size: Number(stat.size),
+        modifiedMs: Number(stat.mtimeNs) / 1e6,
+        accessedMs: Number(stat.atimeNs) / 1e6,
+        links,
+        ...(links > 1 ? { inode: inodeOfFile(`${stat.dev}:${stat.ino}`) } : {}),
+      };
+    });
   }
 
   /** Node sets times to the microsecond; a time left out is read back and kept. */

@@ -11,6 +11,7 @@ import type { Worker, ResourceLimits } from 'node:worker_threads';
 import { AgentboxError, type ErrorCode } from '../../errors/index.js';
 import type { WasiRunResult } from '../../sandbox/wasm/run-wasi-module.js';
 import { wasiJobPayload, type WasmHost, type WasmJob } from '../../sandbox/wasm/wasm-host.js';
+import { defaultLinkRegistryDir } from './hard-link-registry.js';
 import { terminateWithin } from './terminate-within.js';
 import { wasmWorkerFactory } from './worker-source.js';
 import type { WorkerJobMessage, WorkerReply } from './wasm-worker-protocol.js';
@@ -20,6 +21,8 @@ export interface NodeWasmHostOptions {
   size?: number;
   /** Bounds the worker's JS heap (not WASM memory, which the module's cap bounds). */
   resourceLimits?: ResourceLimits;
+  /** Where hard links guests make inside their grants are remembered; default `defaultLinkRegistryDir()`. */
+  linkRegistryDir?: string;
 }
 
 export interface NodeWasmHostStats {
@@ -58,6 +61,7 @@ export class NodeWasmHost implements WasmHost {
   private readonly queue: Task[] = [];
   private readonly factory: Promise<() => Worker>;
   private readonly resourceLimits: ResourceLimits;
+  private readonly linkRegistryDir: string;
   private closed = false;
   private nextId = 1;
   private counters = { completed: 0, timeouts: 0, cancelled: 0, crashes: 0 };
@@ -70,6 +74,7 @@ export class NodeWasmHost implements WasmHost {
   constructor(options: NodeWasmHostOptions = {}) {
     const size = Math.max(1, options.size ?? Math.min(4, availableParallelism()));
     this.resourceLimits = options.resourceLimits ?? { maxOldGenerationSizeMb: 256 };
+    this.linkRegistryDir = options.linkRegistryDir ?? defaultLinkRegistryDir();
     this.factory = wasmWorkerFactory();
     this.slots = Array.from({ length: size }, () => ({ worker: undefined, online: false, task: undefined }));
     this.started = Promise.all(this.slots.map((slot) => this.spawn(slot))).then(() => undefined);
@@ -180,7 +185,14 @@ export class NodeWasmHost implements WasmHost {
     const { job } = task;
     slot.task = task;
     worker.ref();
-    const message: WorkerJobMessage = { ...wasiJobPayload(job), type: 'job', id: task.id, dirs: job.dirs ?? [], stream: job.onOutput !== undefined };
+    const message: WorkerJobMessage = {
+      ...wasiJobPayload(job),
+      type: 'job',
+      id: task.id,
+      dirs: job.dirs ?? [],
+      linkRegistryDir: this.linkRegistryDir,
+      stream: job.onOutput !== undefined,
+    };
     task.deadlineAt = performance.now() + job.timeoutMs;
     task.timer = setTimeout(() => void this.stop(slot, task, 'timeout'), job.timeoutMs);
     worker.postMessage(message);

@@ -9,6 +9,8 @@ export interface WorkerJobMessage extends WasiJobPayload {
   type: 'job';
   id: number;
   dirs: WasmFsRoot[];
+  /** Where the guest's own hard links are remembered (see `hard-link-registry.ts`). */
+  linkRegistryDir: string;
   stream: boolean;
 }
 

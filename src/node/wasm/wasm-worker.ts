@@ -17,7 +17,7 @@ if (!port) throw new Error('wasm-worker must run in a worker thread');
 function openDirs(job: WorkerJobMessage): GrantedDirectory[] {
   return job.dirs.map((grant) => {
     try {
-      return { guest: grant.guest, write: grant.write, adapter: new NodeDirectoryAdapter(grant.path) };
+      return { guest: grant.guest, write: grant.write, adapter: new NodeDirectoryAdapter(grant.path, { linkRegistryDir: job.linkRegistryDir }) };
     } catch (error) {
       throw new AgentboxError('INVALID_INPUT', `granted directory ${grant.path} cannot be opened: ${(error as Error).message}`, {
         details: { dir: grant.path },
@@ -32,18 +32,25 @@ port.on('message', (job: WorkerJobMessage) => {
     ? (stream: 'stdout' | 'stderr', chunk: Uint8Array) => reply({ type: 'output', id: job.id, stream, chunk }, [chunk.buffer as ArrayBuffer])
     : undefined;
   (async () => {
-    const result = await runWasiModule({
-      loaded: { module: job.module, memory: job.memory, ceilingPages: job.ceilingPages },
-      argv0: job.argv0,
-      args: job.args,
-      stdin: job.stdin,
-      env: job.env,
-      dirs: openDirs(job),
-      maxOutputBytes: job.maxOutputBytes,
-      clock: job.clock,
-      random: job.random,
-      ...(onOutput ? { onOutput } : {}),
-    });
+    const dirs = openDirs(job);
+    let result: Awaited<ReturnType<typeof runWasiModule>>;
+    try {
+      result = await runWasiModule({
+        loaded: { module: job.module, memory: job.memory, ceilingPages: job.ceilingPages },
+        argv0: job.argv0,
+        args: job.args,
+        stdin: job.stdin,
+        env: job.env,
+        dirs,
+        maxOutputBytes: job.maxOutputBytes,
+        clock: job.clock,
+        random: job.random,
+        ...(onOutput ? { onOutput } : {}),
+      });
+    } finally {
+      // Each adapter holds its root open for the run.
+      for (const dir of dirs) dir.adapter.close?.();
+    }
     reply({ type: 'result', id: job.id, result }, [result.stdout.buffer as ArrayBuffer, result.stderr.buffer as ArrayBuffer]);
   })().catch((error: unknown) => {
     const serialized = AgentboxError.isInstance(error) ? error.toJSON() : { code: 'TOOL_FAILED' as const, message: serializeError(error).message };

@@ -9,6 +9,7 @@ import { OpenFile, File, WASI, WASIProcExit, wasi } from '@bjorn3/browser_wasi_s
 import { CappedOutputFd } from './capped-output-fd.js';
 import type { DirectoryAdapter } from './directory-adapter.js';
 import { GrantedDirectoryFd } from './granted-directory-fd.js';
+import { GrantedFileFd } from './granted-file-fd.js';
 import { createPollOneoff } from './poll-oneoff.js';
 
 export const WASI_MODULE = 'wasi_snapshot_preview1';
@@ -63,7 +64,39 @@ export function createWasi(options: CreateWasiOptions): WasiContext {
   const notSocket = (fd: number): number => (host.fds[fd] === undefined ? wasi.ERRNO_BADF : wasi.ERRNO_NOTSOCK);
   const decode = (ptr: number, len: number): string => new TextDecoder().decode(new Uint8Array(host.inst.exports.memory.buffer).slice(ptr, ptr + len));
 
+  /** Reads a granted file straight into the guest's iovecs (the shim reads into a buffer, then copies). */
+  const scatterRead = (file: GrantedFileFd, iovsPtr: number, iovsLen: number, offset: bigint | undefined, nreadPtr: number): number => {
+    const memory = host.inst.exports.memory.buffer;
+    const view = new DataView(memory);
+    let nread = 0;
+    let ret: number = wasi.ERRNO_SUCCESS;
+    for (let i = 0; i < iovsLen; i++) {
+      const ptr = view.getUint32(iovsPtr + i * 8, true);
+      const len = view.getUint32(iovsPtr + i * 8 + 4, true);
+      if (ptr + len > memory.byteLength) {
+        ret = wasi.ERRNO_FAULT;
+        break;
+      }
+      const piece = file.readInto(new Uint8Array(memory, ptr, len), offset === undefined ? undefined : offset + BigInt(nread));
+      ret = piece.ret;
+      nread += piece.nread;
+      if (ret !== wasi.ERRNO_SUCCESS || piece.nread < len) break;
+    }
+    view.setUint32(nreadPtr, nread, true);
+    return ret;
+  };
+
   const overrides: Record<string, (...args: never[]) => unknown> = {
+    fd_read: (fd: number, iovsPtr: number, iovsLen: number, nreadPtr: number) => {
+      const file = host.fds[fd];
+      if (!(file instanceof GrantedFileFd)) return (base.fd_read as (...args: number[]) => number)(fd, iovsPtr, iovsLen, nreadPtr);
+      return scatterRead(file, iovsPtr, iovsLen, undefined, nreadPtr);
+    },
+    fd_pread: (fd: number, iovsPtr: number, iovsLen: number, offset: bigint, nreadPtr: number) => {
+      const file = host.fds[fd];
+      if (!(file instanceof GrantedFileFd)) return (base.fd_pread as (...args: unknown[]) => number)(fd, iovsPtr, iovsLen, offset, nreadPtr);
+      return scatterRead(file, iovsPtr, iovsLen, offset, nreadPtr);
+    },
     // The shim sizes the argv buffer in UTF-16 units but writes UTF-8 bytes: a non-ASCII
     // argument would overrun the guest's buffer. Report the encoded size instead.
     args_sizes_get: (argcPtr: number, bufSizePtr: number) => {

@@ -20,6 +20,29 @@ export interface DirectoryEntryStat {
   modifiedMs: number;
   /** Last access, likewise; the modification time when the adapter keeps none. */
   accessedMs?: number;
+  /** Names the file has (hard links); 1 when absent. */
+  links?: number;
+  /**
+   * Which file this is, for a file with more than one name: the same for every name, so a
+   * guest sees one inode. Absent, the WASI layer numbers the entry by its path.
+   */
+  inode?: bigint;
+}
+
+/** An entry of `DirectoryAdapter.list`; `inode` as in `DirectoryEntryStat`. */
+export interface DirectoryEntry {
+  name: string;
+  kind: DirectoryEntryKind;
+  inode?: bigint;
+}
+
+/** What `DirectoryFileHandle.stat` reports: the open file's own, whatever its names now are. */
+export interface OpenFileStat {
+  size: number;
+  modifiedMs: number;
+  accessedMs: number;
+  links: number;
+  inode?: bigint;
 }
 
 /** Times to set, in milliseconds since the epoch; a time left out is kept. */
@@ -29,7 +52,20 @@ export interface FileTimes {
 }
 
 /** Error codes an adapter may throw; mapped to WASI errnos. */
-export type DirectoryErrorCode = 'NOENT' | 'EXIST' | 'NOTDIR' | 'ISDIR' | 'NOTEMPTY' | 'ACCES' | 'NOTCAPABLE' | 'ROFS' | 'FBIG' | 'INVAL' | 'LOOP' | 'IO';
+export type DirectoryErrorCode =
+  | 'NOENT'
+  | 'EXIST'
+  | 'NOTDIR'
+  | 'ISDIR'
+  | 'NOTEMPTY'
+  | 'ACCES'
+  | 'PERM'
+  | 'NOTCAPABLE'
+  | 'ROFS'
+  | 'FBIG'
+  | 'INVAL'
+  | 'LOOP'
+  | 'IO';
 
 export class DirectoryAccessError extends Error {
   override name = 'DirectoryAccessError';
@@ -67,9 +103,8 @@ export interface DirectoryFileHandle {
   /** Writes all of `data` at `position`, growing the file as needed. */
   writeAt(data: Uint8Array, position: number): void;
   size(): number;
-  /** Milliseconds since the epoch; 0 when unknown. */
-  modifiedMs(): number;
-  accessedMs(): number;
+  /** Size, times (milliseconds since the epoch; 0 when unknown) and names, in one look. */
+  stat(): OpenFileStat;
   setTimes(times: FileTimes): void;
   setSize(size: number): void;
   sync(): void;
@@ -94,12 +129,21 @@ export interface DirectoryAdapter {
   /** Creates or replaces the file. */
   writeFile(path: GuestPath, data: Uint8Array): void;
   /** Symlinks are listed as `symlink`, not followed. */
-  list(path: GuestPath): Array<{ name: string; kind: DirectoryEntryKind }>;
+  list(path: GuestPath): DirectoryEntry[];
   /** These act on the last name itself: a symlink there is removed or renamed, not followed. */
   makeDirectory(path: GuestPath): void;
   removeFile(path: GuestPath): void;
   removeDirectory(path: GuestPath): void;
   rename(from: GuestPath, to: GuestPath): void;
+  /**
+   * Gives the file at `from` the further name `to` (a hard link), following a symlink at
+   * `from` only with `follow`. PERM for a directory, or where the adapter cannot keep the
+   * link confined (see the Node adapter's link registry). An adapter without it makes no
+   * hard links (`path_link` answers EPERM).
+   */
+  link?(from: GuestPath, to: GuestPath, options?: { follow?: boolean }): void;
+  /** Gives back what the adapter holds open (the Node adapter's root descriptor); it reopens if used again. */
+  close?(): void;
 }
 
 export type ResolvedGuestPath = { ok: true; path: GuestPath } | { ok: false; code: 'NOTCAPABLE' | 'INVAL' };

@@ -9,6 +9,7 @@ const ERRNO: Record<DirectoryErrorCode, number> = {
   ISDIR: wasi.ERRNO_ISDIR,
   NOTEMPTY: wasi.ERRNO_NOTEMPTY,
   ACCES: wasi.ERRNO_ACCES,
+  PERM: wasi.ERRNO_PERM,
   NOTCAPABLE: wasi.ERRNO_NOTCAPABLE,
   ROFS: wasi.ERRNO_ROFS,
   FBIG: wasi.ERRNO_FBIG,

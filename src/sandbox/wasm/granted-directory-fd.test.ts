@@ -167,18 +167,42 @@ describe('file times', () => {
 });
 
 describe('GrantedDirectoryFd.link (path_link)', () => {
-  it("refuses hard links with link(2)'s EPERM, after the errnos a real link would give", () => {
+  it('gives a file a second name in its grant: one inode, nlink 2, shared content, kept after the first name goes', () => {
     const dir = preopen();
-    // EPERM, not success: the Node adapter refuses every file with a second name.
+    expect(dir.link('file.txt', 0, dir, 'copy.txt')).toBe(wasi.ERRNO_SUCCESS);
+    const a = dir.path_filestat_get(0, 'file.txt').filestat;
+    const b = dir.path_filestat_get(0, 'copy.txt').filestat;
+    expect([a?.nlink, b?.nlink, a?.ino === b?.ino]).toEqual([2n, 2n, true]);
+    const listed = [0n, 1n, 2n, 3n, 4n]
+      .map((cookie) => dir.fd_readdir_single(cookie).dirent)
+      .find((d) => d !== null && new TextDecoder().decode(d.dir_name) === 'copy.txt');
+    expect(listed?.d_ino).toBe(b?.ino);
+    const copy = dir.path_open(0, 'copy.txt', 0, READ | WRITE, 0n, 0).fd_obj as GrantedFileFd;
+    expect(copy.fd_pwrite(new TextEncoder().encode('X'), 0n).ret).toBe(wasi.ERRNO_SUCCESS);
+    expect(dir.path_unlink_file('file.txt')).toBe(wasi.ERRNO_SUCCESS);
+    expect(new TextDecoder().decode(copy.fd_pread(8, 0n).data)).toBe('Xbc');
+    expect(copy.fd_filestat_get().filestat?.nlink).toBe(1n);
+  });
+
+  it('answers EPERM over an adapter that makes no hard links', () => {
+    const adapter = new MemoryDirectoryAdapter({ 'file.txt': 'abc' });
+    Object.defineProperty(adapter, 'link', { value: undefined });
+    const dir = new GrantedDirectoryFd({ adapter, writable: true, maxFileBytes: 1 << 20, openFiles: { limit: 16, held: 0 }, clock: false }, [], '.');
     expect(dir.link('file.txt', 0, dir, 'copy.txt')).toBe(wasi.ERRNO_PERM);
     expect(dir.path_filestat_get(0, 'copy.txt').ret).toBe(wasi.ERRNO_NOENT);
+  });
+
+  it('answers the errnos link(2) gives: a missing source, a directory, a taken name, another grant, a read-only grant', () => {
+    const dir = preopen();
     expect(dir.link('missing', 0, dir, 'copy.txt')).toBe(wasi.ERRNO_NOENT);
     expect(dir.link('file.txt', 0, dir, 'sub/inner.txt')).toBe(wasi.ERRNO_EXIST);
     expect(dir.link('sub', 0, dir, 'sub2')).toBe(wasi.ERRNO_PERM);
+    expect(dir.link('file.txt/', 0, dir, 'copy.txt')).toBe(wasi.ERRNO_NOTDIR);
     expect(dir.link('../file.txt', 0, dir, 'copy.txt')).toBe(wasi.ERRNO_NOTCAPABLE);
     expect(dir.link('file.txt', 0, dir, '/abs')).toBe(wasi.ERRNO_NOTCAPABLE);
     expect(dir.link('file.txt', 0, preopen(), 'copy.txt')).toBe(wasi.ERRNO_XDEV);
     const readOnly = new GrantedDirectoryFd({ ...dir.root, writable: false }, [], '.');
     expect(readOnly.link('file.txt', 0, readOnly, 'copy.txt')).toBe(wasi.ERRNO_ROFS);
+    expect(dir.path_filestat_get(0, 'copy.txt').ret).toBe(wasi.ERRNO_NOENT);
   });
 });

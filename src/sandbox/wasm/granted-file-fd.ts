@@ -97,6 +97,23 @@ export class GrantedFileFd extends Fd {
     return { ret, nwritten: ret === wasi.ERRNO_SUCCESS ? data.byteLength : 0 };
   }
 
+  /**
+   * Reads into `into` — a view of guest memory — at this descriptor's position (moving it)
+   * or at `offset`: the host's `fd_read`/`fd_pread` call this so a read lands in the guest
+   * with no copy through a host buffer (the 200 MiB benchmark read: 1.4–1.8× node:wasi with
+   * the copy; see README).
+   */
+  readInto(into: Uint8Array, offset?: bigint): { ret: number; nread: number } {
+    if (!this.access.readable) return { ret: wasi.ERRNO_BADF, nread: 0 };
+    const at = offset ?? this.position;
+    if (at < 0n) return { ret: wasi.ERRNO_INVAL, nread: 0 };
+    if (at >= BigInt(Number.MAX_SAFE_INTEGER)) return { ret: wasi.ERRNO_SUCCESS, nread: 0 };
+    const { ret, value } = this.attempt((h) => h.readAt(into, Number(at)));
+    const nread = value ?? 0;
+    if (offset === undefined) this.position += BigInt(nread);
+    return { ret, nread };
+  }
+
   override fd_read(size: number): { ret: number; data: Uint8Array } {
     const result = this.readAt(size, this.position);
     this.position += BigInt(result.data.byteLength);
@@ -171,13 +188,13 @@ export class GrantedFileFd extends Fd {
   /**
    * The shim's own filestat has nlink 0, its own inode numbering and a misplaced time
    * layout (see `wasi-filestat.ts`): report what `path_filestat_get` reports for the path,
-   * times included (real ones only with the clock grant).
+   * times included (real ones only with the clock grant), from one look at the open file.
    */
   override fd_filestat_get(): { ret: number; filestat: wasi.Filestat | null } {
-    const stat = this.attempt((h) => ({ size: h.size(), modifiedMs: h.modifiedMs(), accessedMs: h.accessedMs() }));
+    const stat = this.attempt((h) => h.stat());
     if (stat.value === undefined) return { ret: stat.ret, filestat: null };
-    const filestat = new WasiFilestat(inodeOf(this.path), wasi.FILETYPE_REGULAR_FILE, BigInt(stat.value.size));
-    filestat.nlink = 1n;
+    const filestat = new WasiFilestat(stat.value.inode ?? inodeOf(this.path), wasi.FILETYPE_REGULAR_FILE, BigInt(stat.value.size));
+    filestat.nlink = BigInt(stat.value.links);
     filestat.mtim = guestFileTime(stat.value.modifiedMs, this.root.clock);
     filestat.atim = guestFileTime(stat.value.accessedMs, this.root.clock);
     filestat.ctim = filestat.mtim;

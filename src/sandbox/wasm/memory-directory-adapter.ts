@@ -7,21 +7,35 @@
  * once, and a file unlinked or renamed while open stays readable through the handle.
  * Symlinks hold their target text and are followed by walking it from the link's
  * directory; one leading above the root is NOTCAPABLE, a chain of more than 40 is LOOP.
+ * A hard link is the same node under a second name; the node counts its names, so `nlink`
+ * and the inode agree with the Node adapter's for a link the guest made.
  */
 import {
   DirectoryAccessError,
   type DirectoryAdapter,
-  type DirectoryEntryKind,
+  type DirectoryEntry,
   type DirectoryEntryStat,
   type DirectoryFileHandle,
   type FileTimes,
   type GuestPath,
   type OpenFileMode,
+  type OpenFileStat,
   resolveGuestPath,
 } from './directory-adapter.js';
+import { inodeOfFile } from './wasi-filestat.js';
 
-/** `data` is capacity; only its first `size` bytes are the file. */
-type FileNode = { kind: 'file'; data: Uint8Array; size: number; modifiedMs: number; accessedMs?: number };
+/** `data` is capacity; only its first `size` bytes are the file. `links` counts its names; `id` tells it apart. */
+type FileNode = { kind: 'file'; data: Uint8Array; size: number; modifiedMs: number; accessedMs?: number; links: number; id: number };
+
+/** The inode every name of a multiply linked file reports; a file with one name is numbered by its path. */
+function inodeOfNode(file: FileNode): { inode?: bigint } {
+  return file.links > 1 ? { inode: inodeOfFile(`memory:${file.id}`) } : {};
+}
+
+/** A name gone from a directory: a file loses one of its names. */
+function dropName(node: Node | undefined): void {
+  if (node?.kind === 'file') node.links--;
+}
 type Node =
   | FileNode
   | { kind: 'directory'; children: Map<string, Node>; modifiedMs: number; accessedMs?: number }
@@ -86,13 +100,9 @@ class MemoryFileHandle implements DirectoryFileHandle {
     return this.live().size;
   }
 
-  modifiedMs(): number {
-    return this.live().modifiedMs;
-  }
-
-  accessedMs(): number {
+  stat(): OpenFileStat {
     const file = this.live();
-    return file.accessedMs ?? file.modifiedMs;
+    return { size: file.size, modifiedMs: file.modifiedMs, accessedMs: file.accessedMs ?? file.modifiedMs, links: file.links, ...inodeOfNode(file) };
   }
 
   setTimes(times: FileTimes): void {
@@ -118,6 +128,7 @@ function newDirectory(): Node {
 
 export class MemoryDirectoryAdapter implements DirectoryAdapter {
   private readonly root = newDirectory();
+  private nextId = 1;
 
   /** `files` maps relative paths (`a/b.txt`) to contents; parent directories are implied. */
   constructor(files: Record<string, Uint8Array | string> = {}) {
@@ -174,7 +185,8 @@ export class MemoryDirectoryAdapter implements DirectoryAdapter {
     const node = this.find(path, options.follow ?? true);
     if (!node) return null;
     const size = node.kind === 'file' ? node.size : node.kind === 'symlink' ? new TextEncoder().encode(node.target).byteLength : 0;
-    return { kind: node.kind, size, modifiedMs: node.modifiedMs, accessedMs: node.accessedMs ?? node.modifiedMs };
+    const links = node.kind === 'file' ? { links: node.links, ...inodeOfNode(node) } : {};
+    return { kind: node.kind, size, modifiedMs: node.modifiedMs, accessedMs: node.accessedMs ?? node.modifiedMs, ...links };
   }
 
   setTimes(path: GuestPath, times: FileTimes, options: { follow?: boolean } = {}): void {
@@ -197,6 +209,7 @@ export class MemoryDirectoryAdapter implements DirectoryAdapter {
   }
 
   open(path: GuestPath, mode: OpenFileMode): DirectoryFileHandle {
+    if (path.length === 0) throw new DirectoryAccessError('ISDIR', 'the granted root is a directory');
     const { dir, name } = this.parent(path);
     let node = dir.get(name);
     if (node && mode.create && mode.exclusive) throw new DirectoryAccessError('EXIST', 'already exists');
@@ -204,7 +217,7 @@ export class MemoryDirectoryAdapter implements DirectoryAdapter {
     if (node?.kind === 'symlink') node = this.find(path) ?? this.missing('dangling symlink');
     if (!node) {
       if (!mode.create) throw new DirectoryAccessError('NOENT', 'no such file');
-      node = { kind: 'file', data: new Uint8Array(0), size: 0, modifiedMs: 0 };
+      node = { kind: 'file', data: new Uint8Array(0), size: 0, modifiedMs: 0, links: 1, id: this.nextId++ };
       dir.set(name, node);
     }
     if (node.kind !== 'file') throw new DirectoryAccessError('ISDIR', 'is a directory');
@@ -227,11 +240,11 @@ export class MemoryDirectoryAdapter implements DirectoryAdapter {
     handle.close();
   }
 
-  list(path: GuestPath): Array<{ name: string; kind: DirectoryEntryKind }> {
+  list(path: GuestPath): DirectoryEntry[] {
     const node = this.find(path);
     if (!node) throw new DirectoryAccessError('NOENT', 'no such directory');
     if (node.kind !== 'directory') throw new DirectoryAccessError('NOTDIR', 'not a directory');
-    return [...node.children].map(([name, child]) => ({ name, kind: child.kind }));
+    return [...node.children].map(([name, child]) => ({ name, kind: child.kind, ...(child.kind === 'file' ? inodeOfNode(child) : {}) }));
   }
 
   makeDirectory(path: GuestPath): void {
@@ -246,6 +259,7 @@ export class MemoryDirectoryAdapter implements DirectoryAdapter {
     if (!node) throw new DirectoryAccessError('NOENT', 'no such file');
     if (node.kind === 'directory') throw new DirectoryAccessError('ISDIR', 'is a directory');
     dir.delete(name);
+    dropName(node);
   }
 
   removeDirectory(path: GuestPath): void {
@@ -270,7 +284,21 @@ export class MemoryDirectoryAdapter implements DirectoryAdapter {
       if (node.kind !== 'directory' && replaced.kind === 'directory') throw new DirectoryAccessError('ISDIR', 'is a directory');
       if (replaced.kind === 'directory' && replaced.children.size > 0) throw new DirectoryAccessError('NOTEMPTY', 'directory not empty');
     }
+    // Two names of one file: rename(2) does nothing.
+    if (replaced === node) return;
     source.dir.delete(source.name);
+    dropName(replaced);
     target.dir.set(target.name, node);
+  }
+
+  /** The node itself under a second name (a symlink without `follow` is copied: only files count names). */
+  link(from: GuestPath, to: GuestPath, options: { follow?: boolean } = {}): void {
+    const node = this.find(from, options.follow ?? false);
+    if (!node) throw new DirectoryAccessError('NOENT', 'no such file');
+    if (node.kind === 'directory') throw new DirectoryAccessError('PERM', 'cannot link a directory');
+    const { dir, name } = this.parent(to);
+    if (dir.has(name)) throw new DirectoryAccessError('EXIST', 'already exists');
+    if (node.kind === 'file') node.links++;
+    dir.set(name, node.kind === 'file' ? node : { ...node });
   }
 }

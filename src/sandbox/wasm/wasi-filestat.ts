@@ -51,3 +51,12 @@ export class WasiFilestat extends wasi.Filestat {
     view.setBigUint64(ptr + 56, this.ctim, true);
   }
 }
+
+/**
+ * The inode a file with more than one name reports from each of them: `identity` is the
+ * adapter's own key for the file (the Node adapter's device and inode, the in-memory
+ * node's number), hashed so that host inode numbers are not shown as they are.
+ */
+export function inodeOfFile(identity: string): bigint {
+  return inodeOf(['\0file', identity]);
+}

@@ -184,3 +184,40 @@ describe('signed i64 arguments', () => {
     expect(h.call('fd_filestat_set_size', fd, -1n)).toBe(wasi.ERRNO_INVAL);
   });
 });
+
+describe('reads straight into guest memory', () => {
+  it('fills several iovecs in order, moves the position only for fd_read, and stops at the end of the file', () => {
+    const h = host(new MemoryDirectoryAdapter({ f: 'abcdefghij' }), { maxFileBytes: MiB });
+    const { fd } = h.open('f');
+    const text = (at: number, length: number): string => new TextDecoder().decode(new Uint8Array(h.view.buffer, at, length));
+    // Two iovecs: 4 bytes at 2048, 3 bytes at 3072.
+    h.view.setUint32(0, 2048, true);
+    h.view.setUint32(4, 4, true);
+    h.view.setUint32(8, 3072, true);
+    h.view.setUint32(12, 3, true);
+    expect(h.call('fd_pread', fd, 0, 2, 2n, 16)).toBe(wasi.ERRNO_SUCCESS);
+    expect([h.view.getUint32(16, true), text(2048, 4), text(3072, 3)]).toEqual([7, 'cdef', 'ghi']);
+    expect(h.call('fd_read', fd, 0, 2, 16)).toBe(wasi.ERRNO_SUCCESS);
+    expect([h.view.getUint32(16, true), text(2048, 4), text(3072, 3)]).toEqual([7, 'abcd', 'efg']);
+    expect(h.call('fd_read', fd, 0, 2, 16)).toBe(wasi.ERRNO_SUCCESS);
+    expect([h.view.getUint32(16, true), text(2048, 3)]).toEqual([3, 'hij']);
+    expect(h.call('fd_pread', fd, 0, 1, -1n, 16)).toBe(wasi.ERRNO_INVAL);
+  });
+
+  it('answers an iovec past the end of guest memory with EFAULT instead of a host exception', () => {
+    const h = host(new MemoryDirectoryAdapter({ f: 'abc' }), { maxFileBytes: MiB });
+    const { fd } = h.open('f');
+    h.view.setUint32(0, h.view.byteLength - 1, true);
+    h.view.setUint32(4, 16, true);
+    expect(h.call('fd_read', fd, 0, 1, 8)).toBe(wasi.ERRNO_FAULT);
+    expect(h.view.getUint32(8, true)).toBe(0);
+  });
+
+  it('refuses a write-only descriptor with BADF', () => {
+    const h = host(new MemoryDirectoryAdapter({ f: 'abc' }), { maxFileBytes: MiB });
+    const { fd } = h.open('f', { rights: RIGHT_FD_WRITE });
+    h.view.setUint32(0, 2048, true);
+    h.view.setUint32(4, 3, true);
+    expect(h.call('fd_read', fd, 0, 1, 8)).toBe(wasi.ERRNO_BADF);
+  });
+});

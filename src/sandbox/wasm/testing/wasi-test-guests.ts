@@ -184,6 +184,20 @@ export function writeFileGuest(path: string, content: string): Uint8Array {
   return w.builder.build();
 }
 
+/** `path_link(3, 0, from, 3, to)` under the first preopen (no FOLLOW); exits with the errno on failure. */
+export function linkGuest(from: string, to: string): Uint8Array {
+  let link = 0;
+  const w = wasiModule((b) => {
+    link = b.importFunction(WASI, 'path_link', [I32, I32, I32, I32, I32, I32, I32], [I32]);
+  });
+  const fromBytes = new TextEncoder().encode(from);
+  const toBytes = new TextEncoder().encode(to);
+  w.builder.addData(PATH, fromBytes).addData(PATH + 256, toBytes);
+  const call = [op.i32(3), op.i32(0), op.i32(PATH), op.i32(fromBytes.length), op.i32(3), op.i32(PATH + 256), op.i32(toBytes.length), op.call(link)];
+  w.builder.addFunction({ exportName: '_start', locals: [I32], body: exitOnErrno(w, call) });
+  return w.builder.build();
+}
+
 /** Imports something no WASI host provides. */
 export function unknownImportGuest(): Uint8Array {
   const builder = new WasmModuleBuilder();
