@@ -57,6 +57,39 @@ describe('call: mcp', () => {
     expect(output.names).toEqual(expect.arrayContaining(['echo', 'get-sum']));
   });
 
+  it('reads the server prompts and resources: prompts/list, prompts/get with arguments, resources/read, templates', async () => {
+    const call = (method: string, parameters?: Record<string, unknown>) => ({
+      call: 'mcp',
+      with: { method, transport: stdio, ...(parameters ? { parameters } : {}) },
+    });
+    const result = await engine.start(
+      {
+        document,
+        do: [
+          { prompts: { ...call('prompts/list'), export: { as: '${ { prompts: [ .prompts[].name ] } }' } } },
+          {
+            weather: {
+              ...call('prompts/get', { name: 'args-prompt', arguments: { city: '${ $workflow.input.city }' } }),
+              export: { as: '${ $context + { text: .messages[0].content.text } }' },
+            },
+          },
+          { templates: { ...call('resources/templates/list'), export: { as: '${ $context + { templates: [ .resourceTemplates[].uriTemplate ] } }' } } },
+          { read: { ...call('resources/read', { uri: 'demo://resource/dynamic/text/1' }), output: { as: '${ $context + { uri: .contents[0].uri } }' } } },
+        ],
+      },
+      { input: { city: 'Lyon' } },
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.output).toMatchObject({
+      prompts: expect.arrayContaining(['simple-prompt', 'args-prompt']),
+      text: "What's weather in Lyon?",
+      templates: expect.arrayContaining(['demo://resource/dynamic/text/{resourceId}']),
+      uri: 'demo://resource/dynamic/text/1',
+    });
+    const missing = await engine.start({ document, do: [{ read: call('resources/read', {}) }] });
+    expect(missing.error).toMatchObject({ status: 400, instance: '/do/0/read', detail: expect.stringContaining('needs with.parameters.uri') });
+  });
+
   it('refuses a transport that names no configured server, and holds the server tools to RBAC', async () => {
     const stranger = await engine.start({
       document,
@@ -82,18 +115,22 @@ describe('call: mcp', () => {
     expect(denied.error?.detail).toContain('no tool:invoke:everything_get-sum for alice');
   });
 
-  it('validation: a tools/call without a tool name is an error, a prompts method a warning', async () => {
+  it('validation: a tools/call without a tool name is an error, a method the schema does not list (initialize) an error', async () => {
     const result = await validateWorkflow(
       {
         document,
         do: [
           { a: { call: 'mcp', with: { method: 'tools/call', transport: stdio, parameters: { arguments: {} } } } },
-          { b: { call: 'mcp', with: { method: 'prompts/list', transport: stdio } } },
+          { b: { call: 'mcp', with: { method: 'initialize', transport: stdio } } },
         ],
       },
       { jq },
     );
-    expect(result.issues.map((i) => `${i.severity} ${i.path}`)).toEqual(['error /do/0/a/with/parameters/name', 'warning /do/1/b/with/method']);
+    expect(result.issues.map((i) => `${i.severity} ${i.path}`)).toEqual([
+      'error /do/0/a/with/parameters/name',
+      'warning /do/1/b/with/method',
+      'error /do/1/b/with/method',
+    ]);
     const noMethod = await validateWorkflow({ document, do: [{ c: { call: 'mcp', with: { transport: stdio, parameters: { name: 'echo' } } } }] }, { jq });
     expect(noMethod.issues.map((i) => `${i.code} ${i.path}: ${i.message}`)).toEqual(["schema /do/0/c/with: must have required property 'method'"]);
   });

@@ -1,4 +1,5 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { SourceReadMethod } from '../agent/tools/tool-source.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type CallToolResult, ErrorCode, McpError, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import type { AnyTool, JsonSchema, Tool } from '../agent/tools/tool.js';
@@ -104,6 +105,28 @@ export class McpToolSource implements ToolSource {
       return (await client.callTool({ name: tool, arguments: args }, undefined, options)) as CallToolResult;
     } catch (error) {
       throw this.callError(tool, error, signal);
+    }
+  }
+
+  /** `prompts/*` and `resources/*` on the server, answered as it answers them (a `call: mcp` of a workflow). */
+  async read(method: SourceReadMethod, params: Record<string, unknown>, signal?: AbortSignal): Promise<unknown> {
+    const client = await this.ready(signal);
+    const options = { timeout: noSdkTimeout, ...(signal ? { signal } : {}) };
+    try {
+      switch (method) {
+        case 'prompts/list':
+          return await client.listPrompts(params, options);
+        case 'prompts/get':
+          return await client.getPrompt(params as { name: string; arguments?: Record<string, string> }, options);
+        case 'resources/list':
+          return await client.listResources(params, options);
+        case 'resources/read':
+          return await client.readResource(params as { uri: string }, options);
+        case 'resources/templates/list':
+          return await client.listResourceTemplates(params, options);
+      }
+    } catch (error) {
+      throw this.callError(method, error, signal);
     }
   }
 

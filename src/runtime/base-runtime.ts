@@ -113,6 +113,11 @@ export class BaseRuntime implements AgentRuntime {
     return new BaseRuntime({ ...this.options, ...overrides, store, model: () => this.model, tools: this.fixedTools, bus: this.bus });
   }
 
+  /** A tool source the runtime was given, by name (an MCP server's configured name). */
+  toolSource(name: string): ToolSource | undefined {
+    return this.options.toolSources?.find((source) => source.name === name);
+  }
+
   /** The principal requests run as when they name none (the CLI user; a workflow run's default). */
   get defaultPrincipal(): string {
     return this.options.defaultPrincipal ?? 'local';

@@ -40,7 +40,7 @@ export interface RuntimeWorkflowHostOptions {
  * const host = createRuntimeWorkflowHost(runtime, { http: { hosts: ['api.example.com'] } });
  */
 export function createRuntimeWorkflowHost(
-  runtime: Pick<BaseRuntime, 'invokeTool' | 'model' | 'process' | 'tools' | 'renderPrompt' | 'structuredOutputMode'>,
+  runtime: Pick<BaseRuntime, 'invokeTool' | 'model' | 'process' | 'tools' | 'renderPrompt' | 'structuredOutputMode'> & Partial<Pick<BaseRuntime, 'toolSource'>>,
   options: RuntimeWorkflowHostOptions = {},
 ): WorkflowHost {
   const maxBytes = options.http?.maxBytes ?? 1024 * 1024;
@@ -65,6 +65,16 @@ export function createRuntimeWorkflowHost(
     },
     async callMcp(request) {
       const server = configuredMcpServer(request.transport, options.mcp?.servers ?? {});
+      if (request.method !== 'tools/call' && request.method !== 'tools/list') {
+        // Prompts and resources only read, but they are the server's: whoever may call every
+        // one of its tools (`tool:invoke:<server>_*`) may read them.
+        const permission = toolPermission(`${server}_*`);
+        const decision = options.authorizer?.decide(request.principal, permission);
+        if (decision && !decision.allowed) throw new AgentboxError('TOOL_DENIED', `${request.method} on MCP server '${server}' needs ${permission}`);
+        const source = runtime.toolSource?.(server);
+        if (!source?.read) throw new AgentboxError('TOOL_FAILED', `MCP server '${server}' is not connected in this runtime`);
+        return source.read(request.method, request.parameters, request.signal);
+      }
       if (request.method === 'tools/list') {
         const prefix = `${server}_`;
         return {

@@ -59,8 +59,9 @@ function checkEndpoint(endpoint: unknown, at: string, missing: string): Workflow
 
 /**
  * `call: mcp`: a transport (which must name a configured server, checked when it runs), a
- * method agentbox runs (`tools/call`, `tools/list`; the prompts and resources methods are
- * valid DSL that this version does not run yet), and for `tools/call` the tool's name.
+ * method agentbox runs (`tools/call`, `tools/list`, the prompts and resources methods; others,
+ * such as `initialize`, are the client's own business and warned about), and for
+ * `tools/call` the tool's name.
  */
 export function checkCallMcp(args: Record<string, unknown> | undefined, path: string): WorkflowIssue[] {
   const issues: WorkflowIssue[] = [];
@@ -70,7 +71,7 @@ export function checkCallMcp(args: Record<string, unknown> | undefined, path: st
       issue(
         'not-implemented',
         `${path}/with/method`,
-        `MCP method ${method} is not supported by this version of agentbox yet (it runs ${mcpMethods.join(', ')})`,
+        `MCP method ${method} is not supported by agentbox (it runs ${mcpMethods.join(', ')}; the connection itself is agentbox's)`,
       ),
     );
   }

@@ -1,3 +1,4 @@
+import type { mcpMethods } from './run-mcp.js';
 /**
  * What a workflow reaches outside itself: the runtime's functions (`call: tool | llm |
  * agent`) and the network (`call: http | openapi`). The runtime implements it (`createRuntimeWorkflowHost`), tests may script it.
@@ -55,7 +56,7 @@ export function isPromptReference(value: unknown): value is WorkflowPrompt {
 
 /** `call: mcp`'s `with`, evaluated: the spec's method, its parameters and the server's transport. */
 export interface WorkflowMcpRequest {
-  method: 'tools/call' | 'tools/list';
+  method: (typeof mcpMethods)[number];
   parameters: Record<string, unknown>;
   transport: { stdio?: { command?: unknown; arguments?: unknown }; http?: { endpoint?: unknown } };
 }

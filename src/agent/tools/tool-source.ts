@@ -12,4 +12,10 @@ export interface ToolSource {
   tools(): readonly AnyTool[];
   /** Called with the whole new set whenever it changes; returns the unsubscribe. */
   onChange(listener: (tools: readonly AnyTool[]) => void): () => void;
+  /** A read-only request besides tools (an MCP server's prompts and resources), when the source has them. */
+  read?(method: SourceReadMethod, params: Record<string, unknown>, signal?: AbortSignal): Promise<unknown>;
 }
+
+/** The MCP methods a workflow's `call: mcp` may send besides `tools/*`: they read, never act. */
+export const sourceReadMethods = ['prompts/list', 'prompts/get', 'resources/list', 'resources/read', 'resources/templates/list'] as const;
+export type SourceReadMethod = (typeof sourceReadMethods)[number];
