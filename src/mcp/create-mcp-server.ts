@@ -3,16 +3,25 @@ import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema, typ
 import type { ToolResult } from '../agent/tools/tool.js';
 import type { ToolRegistry } from '../agent/tools/tool-registry.js';
 import type { BaseRuntime } from '../runtime/base-runtime.js';
+import type { ToolCallRequest, ToolCallSession } from '../runtime/tool-call-session.js';
+
+/** The key of a call result's `_meta` that names the session recording the MCP session's calls. */
+export const MCP_SESSION_META_KEY = 'agentbox/sessionId';
 
 export interface CreateMcpServerOptions {
-  /** The runtime whose tools are served: calls go through its executor (validation, RBAC, approval, limits). */
-  runtime: Pick<BaseRuntime, 'invokeTool'> & { tools: ToolRegistry };
+  /**
+   * The runtime whose tools are served: calls go through its executor (validation, RBAC,
+   * approval, limits) and are recorded in one of its sessions (owned by `principal`).
+   */
+  runtime: Pick<BaseRuntime, 'openToolSession'> & { tools: ToolRegistry };
   /** Who the MCP client acts as: its grants decide what it sees and may call. */
   principal: string;
   /** Whether `principal` may call a tool; tools it may not are left out of `tools/list`. */
   mayInvoke: (principal: string, tool: string) => boolean;
   /** Decides approval-gated calls; absent, they are refused (nobody can be asked over stdio). */
-  onApproval?: Parameters<BaseRuntime['invokeTool']>[0]['onApproval'];
+  onApproval?: ToolCallRequest['onApproval'];
+  /** Recorded in the session's metadata beside the client's name (`transport`, the MCP session id). */
+  metadata?: Record<string, unknown>;
   name?: string;
   version?: string;
 }
@@ -22,7 +31,8 @@ export interface CreateMcpServerOptions {
  * tools proxied from other MCP servers), each call under the principal's grants exactly as
  * when a model makes it. On the SDK's low-level `Server`, because our tools carry JSON
  * Schemas, not the zod shapes `McpServer.registerTool` takes. Portable: the caller connects
- * the transport.
+ * the transport. The calls of one connection are recorded in one session (created on the
+ * first call; its id is in each result's `_meta`), like the calls of a turn.
  *
  * @example
  * const server = createMcpServer({ runtime, principal: 'cli', mayInvoke: (p, t) => authorizer.decide(p, toolPermission(t)).allowed });
@@ -44,15 +54,21 @@ export function createMcpServer(options: CreateMcpServerOptions): Server {
         }),
       ),
   }));
+  let calls: ToolCallSession | undefined;
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const result = await runtime.invokeTool({
+    const client = server.getClientVersion();
+    calls ??= runtime.openToolSession({
+      owner: principal,
+      metadata: { source: 'mcp', ...options.metadata, ...(client ? { client: { name: client.name, version: client.version } } : {}) },
+    });
+    const result = await calls.invoke({
       name: request.params.name,
       arguments: JSON.stringify(request.params.arguments ?? {}),
-      principal,
       signal: extra.signal,
       ...(options.onApproval ? { onApproval: options.onApproval } : {}),
     });
-    return toCallToolResult(result);
+    const sessionId = calls.sessionId;
+    return { ...toCallToolResult(result), ...(sessionId ? { _meta: { [MCP_SESSION_META_KEY]: sessionId } } : {}) };
   });
   return server;
 }

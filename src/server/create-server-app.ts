@@ -165,7 +165,9 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   registerMessageRoutes(routes, deps);
   registerChatCompletionRoutes(routes, deps);
   registerModelRoutes(routes, deps);
-  registerMcpRoutes(routes, { runtime: chatRuntime, authorizer });
+  // MCP calls are recorded beside the other sessions (the runtime's store), under the service's RBAC.
+  const mcpRuntime = runtime.withOverrides({ authorize: createToolCallAuthorizer(authorizer), ...(options.clock ? { clock: options.clock } : {}) });
+  registerMcpRoutes(routes, { runtime: mcpRuntime, authorizer });
   const workflows = new WorkflowRuns({
     journal: options.workflowJournal ?? new MemoryWorkflowJournal(),
     host: createRuntimeWorkflowHost(runtime, { http: options.workflowHttp ?? {}, mcp: options.workflowMcp ?? {}, authorizer }),

@@ -112,6 +112,7 @@ export function registerMcpCommands(program: Command): void {
       const server = createMcpServer({
         runtime,
         principal: options.principal ?? authorizer.config.defaultPrincipal,
+        metadata: { transport: 'stdio' },
         mayInvoke: (principal, tool) => authorizer.decide(principal, toolPermission(tool)).allowed,
         ...(options.yes ? { onApproval: approveAll } : {}),
       });

@@ -24,14 +24,16 @@ export function registerMcpRoutes(routes: GuardedRoutes, deps: { runtime: Create
       if (!session || session.principal !== principal) throw new AgentboxError('NOT_FOUND', 'no such MCP session (ended, or opened by another principal)');
       return session.transport.handleRequest(request);
     }
+    const mcpSessionId = crypto.randomUUID();
     const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: () => crypto.randomUUID(),
+      sessionIdGenerator: () => mcpSessionId,
       onsessioninitialized: (sid) => void sessions.set(sid, { principal, transport }),
       onsessionclosed: (sid) => void sessions.delete(sid),
     });
     const server = createMcpServer({
       runtime: deps.runtime,
       principal,
+      metadata: { transport: 'streamable-http', mcpSessionId },
       mayInvoke: (p, tool) => deps.authorizer.decide(p, toolPermission(tool)).allowed,
     });
     await server.connect(transport);
