@@ -141,13 +141,19 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   const guard = new RequestGuard({
     authenticate: localMode ? undefined : authenticate,
     hostAllowed: createHostAllowList({ allowedHosts: config.allowedHosts, bindHost: config.host, port: options.port }),
-    // With keys, a page of another site has no key to send: only local mode needs it.
-    originAllowed: localMode ? createOriginCheck(config.corsOrigins) : undefined,
+    // With keys, a page of another site has no key to send: only local mode needs it on
+    // every route; /mcp checks it always, as the MCP transport spec requires.
+    originAllowed: createOriginCheck(config.corsOrigins),
+    originChecked: localMode ? undefined : (path) => path === '/mcp',
     limiter,
     requestsPerMinute: config.rateLimit.requestsPerMinute,
     bodyLimit: bodyLimit({ maxSize: config.bodyLimitBytes, onError: () => Promise.reject(tooLarge(config)) }),
     cors: config.corsOrigins
-      ? cors({ origin: config.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'X-API-Key'], exposeHeaders: ['Retry-After'] })
+      ? cors({
+          origin: config.corsOrigins,
+          allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'X-API-Key', 'Mcp-Session-Id', 'Mcp-Protocol-Version'],
+          exposeHeaders: ['Retry-After', 'Mcp-Session-Id'],
+        })
       : undefined,
     metrics: options.metrics,
     toResponse,
