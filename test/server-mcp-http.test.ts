@@ -16,7 +16,7 @@ beforeAll(async () => {
   const config = configSchema.parse({
     llm: { baseUrl: 'http://127.0.0.1:9/v1', model: 'm', maxRetries: 0 },
     store: { kind: 'memory' },
-    server: { apiKeys: [{ sha256: sha256Hex(key), principal: 'ci' }] },
+    server: { apiKeys: [{ sha256: sha256Hex(key), principal: 'ci' }], mcp: { sessionIdleMs: 150 } },
     auth: { roles: { calc: { allow: ['tool:invoke:calculator', 'session:read:own'] } }, principals: { ci: { roles: ['calc'] } } },
   });
   running = await startServer({ config, port: 0 });
@@ -93,5 +93,17 @@ describe('/mcp over a real socket', () => {
     // The rest of the keyed API does not check Origin (a page of another site has no key).
     const api = await fetch(`${running.url}/v1/sessions`, { headers: { authorization: `Bearer ${key}`, origin: 'http://evil.example' } });
     expect(api.status).toBe(200);
+  });
+
+  it('keeps a session whose client listens on its stream past the idle time, and expires it once the client goes away', async () => {
+    const { client: c, transport } = client();
+    await c.connect(transport);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The SDK client holds its GET stream open: not idle.
+    expect(running.app.openMcpSessions).toBe(1);
+    expect((await c.listTools()).tools).toHaveLength(1);
+    await c.close();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(running.app.openMcpSessions).toBe(0);
   });
 });

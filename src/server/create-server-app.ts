@@ -92,6 +92,8 @@ export interface ServerApp {
   readonly fetch: (request: Request) => Response | Promise<Response>;
   readonly activeTurns: number;
   readonly openStreams: number;
+  /** MCP sessions open on `/mcp` (each closed by DELETE, idle expiry or shutdown). */
+  readonly openMcpSessions: number;
   /**
    * The workflow runs this service executes. `recover()` resumes, in the background, the
    * runs a dead process left `running` (`agentbox serve` calls it at startup).
@@ -99,7 +101,8 @@ export interface ServerApp {
   readonly workflows: Pick<WorkflowRuns, 'recover' | 'engine'>;
   /**
    * Suspends the workflow runs it executes (they stay `running` and resumable), refuses new
-   * turns, waits up to `timeoutMs` (default 10 s) for running ones, cancels the rest, ends streams.
+   * turns, waits up to `timeoutMs` (default 10 s) for running ones, cancels the rest, ends
+   * streams and closes the MCP sessions.
    */
   shutdown(options?: { timeoutMs?: number }): Promise<DrainReport>;
 }
@@ -173,7 +176,7 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   registerModelRoutes(routes, deps);
   // MCP calls are recorded beside the other sessions (the runtime's store), under the service's RBAC.
   const mcpRuntime = runtime.withOverrides({ authorize: createToolCallAuthorizer(authorizer), ...(options.clock ? { clock: options.clock } : {}) });
-  registerMcpRoutes(routes, { runtime: mcpRuntime, authorizer });
+  const mcpSessions = registerMcpRoutes(routes, { runtime: mcpRuntime, authorizer, config: config.mcp, ...(options.clock ? { clock: options.clock } : {}) });
   const workflows = new WorkflowRuns({
     journal: options.workflowJournal ?? new MemoryWorkflowJournal(),
     host: createRuntimeWorkflowHost(runtime, { http: options.workflowHttp ?? {}, mcp: options.workflowMcp ?? {}, authorizer }),
@@ -203,12 +206,16 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
     get openStreams() {
       return deps.streams.size;
     },
+    get openMcpSessions() {
+      return mcpSessions.size;
+    },
     workflows,
     async shutdown({ timeoutMs = 10_000 } = {}) {
       await workflows.suspend();
       await options.workflowJq?.close();
       const report = await deps.turns.drain(timeoutMs, (id) => void (runtime.cancel(id) || chatRuntime.cancel(id)));
       deps.streams.closeAll();
+      await mcpSessions.closeAll();
       return report;
     },
   };
