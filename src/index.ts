@@ -62,6 +62,7 @@ export {
   type Tool,
   type AnyTool,
   type ToolContext,
+  type ToolAnnotations,
   type ToolResult,
   type JsonSchema,
   type ToolParameters,

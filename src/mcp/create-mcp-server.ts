@@ -1,6 +1,6 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolResult } from '../agent/tools/tool.js';
+import type { Tool, ToolResult } from '../agent/tools/tool.js';
 import type { ToolRegistry } from '../agent/tools/tool-registry.js';
 import type { BaseRuntime } from '../runtime/base-runtime.js';
 import type { ToolCallRequest, ToolCallSession } from '../runtime/tool-call-session.js';
@@ -50,7 +50,7 @@ export function createMcpServer(options: CreateMcpServerOptions): Server {
           name: tool.name,
           description: tool.description,
           inputSchema: { type: 'object', ...tool.parameters },
-          ...(tool.needsApproval ? { annotations: { destructiveHint: true } } : {}),
+          ...annotationsOf(tool),
         }),
       ),
   }));
@@ -79,4 +79,10 @@ function toCallToolResult(result: ToolResult): CallToolResult {
   const { value } = result;
   const structured = typeof value === 'object' && value !== null && !Array.isArray(value) ? { structuredContent: value as Record<string, unknown> } : {};
   return { content: [{ type: 'text', text: result.output }], ...structured };
+}
+
+/** The tool's own hints (an MCP server's, passed on), and destructiveHint where a call needs approval. */
+function annotationsOf(tool: Tool): { annotations?: McpTool['annotations'] } {
+  const annotations = { ...tool.annotations, ...(tool.needsApproval ? { destructiveHint: true, readOnlyHint: false } : {}) };
+  return Object.keys(annotations).length > 0 ? { annotations } : {};
 }

@@ -1,7 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type CallToolResult, ErrorCode, McpError, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
-import type { AnyTool, JsonSchema, Tool } from '../agent/tools/tool.js';
+import type { AnyTool, JsonSchema, Tool, ToolAnnotations } from '../agent/tools/tool.js';
 import type { ToolSource } from '../agent/tools/tool-source.js';
 import { AgentboxError } from '../errors/agentbox-error.js';
 import { mcpContentText, mcpResultValue } from './mcp-call-result.js';
@@ -229,6 +229,7 @@ export class McpToolSource implements ToolSource {
       parameters,
       ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
       ...(needsApproval ? { needsApproval: true } : {}),
+      ...(tool.annotations ? { annotations: hints(tool.annotations) } : {}),
       execute: async (args, context) => {
         const result = await this.call(tool.name, args, context.signal);
         if (result.isError) throw new AgentboxError('TOOL_FAILED', mcpContentText(result.content) || `${name} reported an error`);
@@ -272,4 +273,14 @@ async function listAllTools(client: Client): Promise<McpTool[]> {
 
 function abortReason(signal: AbortSignal): AgentboxError {
   return AgentboxError.isInstance(signal.reason) ? signal.reason : new AgentboxError('CANCELLED', 'the call was cancelled');
+}
+
+/** The annotations as the server gave them, only the known keys of the right type (a server's JSON is not trusted). */
+function hints(annotations: NonNullable<McpTool['annotations']>): ToolAnnotations {
+  const out: ToolAnnotations = {};
+  if (typeof annotations.title === 'string') out.title = annotations.title;
+  for (const key of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) {
+    if (typeof annotations[key] === 'boolean') out[key] = annotations[key];
+  }
+  return out;
 }

@@ -58,6 +58,12 @@ export class ToolRegistry {
     return this.tools.get(name);
   }
 
+  /** The source (an MCP server's name) that registered `name`; undefined for a fixed tool. */
+  sourceOf(name: string): string | undefined {
+    for (const [source, names] of this.owned) if (names.has(name)) return source;
+    return undefined;
+  }
+
   has(name: string): boolean {
     return this.tools.has(name);
   }

@@ -44,6 +44,23 @@ export interface ToolContext {
   suspendDeadline?: () => () => void;
 }
 
+/**
+ * What a tool's author says about it (MCP's tool annotations): hints, not promises. Only
+ * `destructiveHint` changes anything (it makes approval the default for an MCP tool);
+ * `tool inspect` shows them all.
+ */
+export interface ToolAnnotations {
+  title?: string;
+  /** It does not modify its environment. */
+  readOnlyHint?: boolean;
+  /** It may destroy or overwrite (meaningful when not read-only). */
+  destructiveHint?: boolean;
+  /** Calling it twice with the same arguments has no further effect. */
+  idempotentHint?: boolean;
+  /** It reaches an open world (the web) rather than a closed one (a database). */
+  openWorldHint?: boolean;
+}
+
 export interface Tool<Args = Record<string, unknown>, Result = unknown> {
   name: string;
   description: string;
@@ -57,6 +74,7 @@ export interface Tool<Args = Record<string, unknown>, Result = unknown> {
    * caller's grants into `ToolContext.capabilities`, and enforced by the tool's sandbox.
    */
   capabilities?: Capabilities;
+  annotations?: ToolAnnotations;
   execute(args: Args, context: ToolContext): Promise<Result> | Result;
 }
 
