@@ -2,6 +2,7 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import type { Tool, ToolResult } from '../agent/tools/tool.js';
 import type { ToolRegistry } from '../agent/tools/tool-registry.js';
+import type { EventPayload } from '../engine/events.js';
 import type { BaseRuntime } from '../runtime/base-runtime.js';
 import type { ToolCallRequest, ToolCallSession } from '../runtime/tool-call-session.js';
 
@@ -54,6 +55,13 @@ export function createMcpServer(options: CreateMcpServerOptions): Server {
         }),
       ),
   }));
+  // The registry changes when an MCP source's tools do: tell the client to list again.
+  const unsubscribe = runtime.tools.onChange(() => void server.sendToolListChanged().catch(() => undefined));
+  const previousOnClose = server.onclose;
+  server.onclose = () => {
+    unsubscribe();
+    previousOnClose?.();
+  };
   let calls: ToolCallSession | undefined;
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const client = server.getClientVersion();
@@ -61,11 +69,23 @@ export function createMcpServer(options: CreateMcpServerOptions): Server {
       owner: principal,
       metadata: { source: 'mcp', ...options.metadata, ...(client ? { client: { name: client.name, version: client.version } } : {}) },
     });
+    const progressToken = request.params._meta?.progressToken;
     const result = await calls.invoke({
       name: request.params.name,
       arguments: JSON.stringify(request.params.arguments ?? {}),
       signal: extra.signal,
       ...(options.onApproval ? { onApproval: options.onApproval } : {}),
+      // A tool's progress (a proxied MCP server's, say) reaches a client that asked for it.
+      ...(progressToken !== undefined
+        ? {
+            onEvent: (event: EventPayload) => {
+              if (event.type !== 'tool.progress') return;
+              const { progress, total, message } = event;
+              const params = { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message !== undefined ? { message } : {}) };
+              extra.sendNotification({ method: 'notifications/progress', params }).catch(() => undefined);
+            },
+          }
+        : {}),
     });
     const sessionId = calls.sessionId;
     return { ...toCallToolResult(result), ...(sessionId ? { _meta: { [MCP_SESSION_META_KEY]: sessionId } } : {}) };

@@ -1,3 +1,4 @@
+import type { EventPayload } from '../engine/events.js';
 import type { SessionRecorder } from '../engine/session-recorder.js';
 import type { ToolResult } from '../agent/tools/tool.js';
 import type { ApprovalDecision, ApprovalRequest, ToolExecutor } from '../agent/tools/tool-executor.js';
@@ -9,6 +10,8 @@ export interface ToolCallRequest {
   signal?: AbortSignal;
   /** Decides approval-gated calls; absent, they are refused (nobody can be asked). */
   onApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
+  /** Sees every event of the call as it is recorded, transient ones (`tool.progress`) included. */
+  onEvent?: (payload: EventPayload) => void;
 }
 
 export interface ToolCallSessionOptions {
@@ -47,7 +50,10 @@ export class ToolCallSession {
       principal: this.options.principal,
       step,
       signal: request.signal ?? new AbortController().signal,
-      emit: (payload) => recorder.record(payload),
+      emit: (payload) => {
+        request.onEvent?.(payload);
+        return recorder.record(payload);
+      },
       ...(request.onApproval ? { requestApproval: request.onApproval } : {}),
     });
     await recorder.flush();

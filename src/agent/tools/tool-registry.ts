@@ -10,6 +10,7 @@ export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
   /** Which names each dynamic source registered, so a refresh replaces only its own. */
   private readonly owned = new Map<string, Set<string>>();
+  private readonly listeners = new Set<() => void>();
 
   constructor(tools: Iterable<AnyTool> = []) {
     for (const tool of tools) this.register(tool);
@@ -51,7 +52,14 @@ export class ToolRegistry {
       }
     }
     this.owned.set(source, names);
+    for (const listener of this.listeners) listener();
     return skipped;
+  }
+
+  /** Called after a source's tools are replaced (what `mcp serve` tells its clients as `tools/list_changed`); returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   get(name: string): Tool | undefined {

@@ -35,6 +35,8 @@ export interface ToolContext {
    * recorded in the call's `tool.completed` event.
    */
   reportResources?: (usage: { cpuMs?: number; peakMemoryBytes?: number }) => void;
+  /** How far a long call got (`progress` of `total`, when known): a `tool.progress` event. */
+  reportProgress?: (progress: ToolProgress) => void;
   /**
    * Stops the call's deadline until the returned function is called, which starts it
    * afresh: for a tool that first waits its turn for a shared sandbox, so a queue does not
@@ -59,6 +61,12 @@ export interface ToolAnnotations {
   idempotentHint?: boolean;
   /** It reaches an open world (the web) rather than a closed one (a database). */
   openWorldHint?: boolean;
+}
+
+export interface ToolProgress {
+  progress: number;
+  total?: number;
+  message?: string;
 }
 
 export interface Tool<Args = Record<string, unknown>, Result = unknown> {
