@@ -17,7 +17,7 @@ beforeAll(async () => {
   runtime = await NodeRuntime.init({
     llm: { baseUrl: 'http://127.0.0.1:9/v1', model: 'm' },
     store: { kind: 'memory' },
-    tools: { mcp: { servers: { everything: { command: process.execPath, args: [everything, 'stdio'] } } } },
+    tools: { mcp: { servers: { everything: { command: process.execPath, args: [everything, 'stdio'], roots: true } } } },
     auth: {
       roles: { worker: { allow: ['tool:invoke:*'], capabilities: { fsRoots: [{ path: granted }] } } },
       principals: { robot: { roles: ['worker'] } },

@@ -21,7 +21,7 @@ export interface LoadMcpOptions {
   defaultPrincipal?: string;
   /** Where OAuth grants are kept; default the 0600 file beside the session database. */
   tokenStore?: McpTokenStore;
-  /** The directories `principal` is granted (its roles' `fsRoots`): what `roots/list` answers. Absent: no roots capability. */
+  /** The directories `principal` is granted (its roles' `fsRoots`): what `roots/list` answers for a server with `roots: true`. Absent: no roots capability. */
   roots?: readonly string[];
 }
 
@@ -35,7 +35,7 @@ export function mcpSourceOptions(name: string, entry: McpServerConfig, options: 
     ...(options.requireApproval ? { requireApproval: options.requireApproval } : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     ...(options.restart ? { restart: options.restart } : {}),
-    ...(options.roots ? { roots: rootsOf(options.roots) } : {}),
+    ...(options.roots && entry.roots === true ? { roots: rootsOf(options.roots) } : {}),
   };
   if ('command' in entry) {
     const { transports, lastWords } = stdioTransports(name, entry, hostEnv);

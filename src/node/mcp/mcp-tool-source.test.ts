@@ -18,7 +18,7 @@ afterEach(async () => {
 
 async function start(
   env: Record<string, string> = {},
-  extra: { timeoutMs?: number; needsApproval?: boolean } = {},
+  extra: { timeoutMs?: number; needsApproval?: boolean; roots?: boolean } = {},
   load: LoadMcpOptions = {},
 ): Promise<McpToolSource> {
   const source = await McpToolSource.connect({
@@ -164,7 +164,7 @@ describe('McpToolSource over stdio (a fixture server on the SDK)', () => {
 
   it('answers roots/list with the granted directories only, as file URIs', async () => {
     const granted = mkdtempSync(join(tmpdir(), 'mcp-root-'));
-    const source = await start({}, {}, { roots: [granted] });
+    const source = await start({}, { roots: true }, { roots: [granted] });
     const { call } = executorFor(source);
     const result = await call('fx_ask-roots');
     expect(result.ok).toBe(true);
@@ -172,8 +172,8 @@ describe('McpToolSource over stdio (a fixture server on the SDK)', () => {
     expect(roots).toEqual([{ uri: pathToFileURL(granted).href, name: basename(granted) }]);
   });
 
-  it('without granted roots declares none, and refuses roots/list', async () => {
-    const source = await start();
+  it('unless the server entry says roots: true, declares none, and refuses roots/list', async () => {
+    const source = await start({}, {}, { roots: [mkdtempSync(join(tmpdir(), 'mcp-root-'))] });
     const result = await executorFor(source).call('fx_ask-roots');
     expect(!result.ok && result.error.message).toMatch(/roots\/list failed: .*agentbox does not serve roots\/list to MCP server 'fx'/);
   });
