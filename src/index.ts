@@ -30,6 +30,7 @@ export { LlmError } from './errors/llm-error.js';
 // Runtime: the AgentRuntime interface, the portable implementation, the one config wiring.
 export type { AgentRuntime, CreateSessionOptions, ProcessRequest } from './runtime/agent-runtime.js';
 export { BaseRuntime, type RuntimeOptions } from './runtime/base-runtime.js';
+export type { ToolCallSession, ToolCallRequest } from './runtime/tool-call-session.js';
 export { runtimeOptionsFromConfig, type ConfiguredRuntime, type PlatformParts, type RuntimeOverrides } from './runtime/runtime-options-from-config.js';
 export { createModelFromConfig, type UnconfiguredLlm } from './runtime/create-model-from-config.js';
 
@@ -61,6 +62,7 @@ export {
   type Tool,
   type AnyTool,
   type ToolContext,
+  type ToolAnnotations,
   type ToolResult,
   type JsonSchema,
   type ToolParameters,

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isolatedEnv, repoRoot, runCli } from './helpers/run-cli.js';
 
 const everything = join(repoRoot, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+const fixture = join(repoRoot, 'test/fixtures/mcp/misbehaving-server.mjs');
 let dir: string;
 let env: Record<string, string>;
 
@@ -13,7 +14,9 @@ beforeAll(() => {
   writeFileSync(
     join(dir, 'agentbox.config.json'),
     JSON.stringify({
-      tools: { mcp: { servers: { everything: { command: process.execPath, args: [everything, 'stdio'] } } } },
+      tools: {
+        mcp: { servers: { everything: { command: process.execPath, args: [everything, 'stdio'] }, fx: { command: process.execPath, args: [fixture] } } },
+      },
       auth: {
         roles: { limited: { allow: ['tool:invoke:everything_echo'] } },
         principals: { bob: { roles: ['limited'] } },
@@ -30,7 +33,29 @@ describe('agentbox mcp', () => {
     const tools = JSON.parse(listed.stdout) as Array<{ name: string; annotations?: { readOnlyHint?: boolean } }>;
     expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['echo', 'get-sum']));
     const all = await runCli(['tool', 'list', '--json'], { env, cwd: dir });
-    expect((JSON.parse(all.stdout) as Array<{ name: string }>).map((t) => t.name)).toContain('everything_get-sum');
+    const registered = JSON.parse(all.stdout) as Array<{ name: string; server?: string }>;
+    expect(registered.find((t) => t.name === 'everything_get-sum')).toMatchObject({ server: 'everything' });
+    // A built-in tool has no server.
+    expect(registered.find((t) => t.name === 'calculator')).not.toHaveProperty('server');
+    const text = await runCli(['tool', 'list'], { env, cwd: dir });
+    expect(text.stdout).toMatch(/^everything_echo\s+\[mcp: everything\] /m);
+    expect(text.stdout).toMatch(/^calculator\s+(?!\[mcp)/m);
+  });
+
+  it('tool inspect shows an MCP tool’s server and its annotations, noting readOnlyHint', async () => {
+    const inspected = await runCli(['tool', 'inspect', 'everything_echo'], { env, cwd: dir });
+    expect(inspected.code).toBe(0);
+    const info = JSON.parse(inspected.stdout) as { server: string; annotations: Record<string, unknown>; notes: string[]; needsApproval: boolean };
+    expect(info.server).toBe('everything');
+    expect(info.annotations).toMatchObject({ readOnlyHint: true, destructiveHint: false });
+    expect(info.notes).toContainEqual(expect.stringMatching(/^readOnlyHint: the server says this tool changes nothing/));
+    expect(info.notes.join('\n')).not.toMatch(/destructiveHint/);
+    expect(info.needsApproval).toBe(false);
+    const wipe = JSON.parse((await runCli(['tool', 'inspect', 'fx_wipe'], { env, cwd: dir })).stdout) as typeof info;
+    expect(wipe).toMatchObject({ server: 'fx', annotations: { destructiveHint: true }, needsApproval: true });
+    expect(wipe.notes).toEqual([expect.stringMatching(/^destructiveHint: .* calls need approval unless needsApproval is set false/)]);
+    const builtin = JSON.parse((await runCli(['tool', 'inspect', 'calculator'], { env, cwd: dir })).stdout) as Record<string, unknown>;
+    expect(builtin).not.toHaveProperty('annotations');
   });
 
   it('calls a tool of a stdio server given after --', async () => {

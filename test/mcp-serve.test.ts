@@ -5,6 +5,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MCP_SESSION_META_KEY } from '../src/mcp/create-mcp-server.js';
+import { SqliteSessionStore } from '../src/node/store/sqlite-session-store.js';
 import { cliPath, isolatedEnv } from './helpers/run-cli.js';
 
 // `agentbox mcp serve` against the SDK's own Client over stdio: what a real MCP client sees.
@@ -17,7 +19,7 @@ beforeAll(async () => {
   writeFileSync(
     join(dir, 'agentbox.config.json'),
     JSON.stringify({
-      store: { kind: 'memory' },
+      store: { kind: 'sqlite', path: join(dir, 'sessions.db') },
       tools: { fs: { fsRoots: [{ path: '.' }] } },
       auth: {
         roles: { reader: { allow: ['tool:invoke:*'], deny: ['tool:invoke:fs_write', 'tool:invoke:current_time'], capabilities: { fsRoots: [{ path: dir }] } } },
@@ -58,5 +60,29 @@ describe('agentbox mcp serve', () => {
     expect(JSON.stringify(unknown.content)).toMatch(/TOOL_NOT_FOUND/);
     const bad = (await client.callTool({ name: 'calculator', arguments: { expression: 5 } })) as CallToolResult;
     expect(JSON.stringify(bad.content)).toMatch(/TOOL_ARGS_INVALID/);
+  });
+
+  it('records every call in one session log owned by the principal, a denied call as denied', async () => {
+    const first = (await client.callTool({ name: 'calculator', arguments: { expression: '1 + 1' } })) as CallToolResult;
+    const denied = (await client.callTool({ name: 'current_time', arguments: {} })) as CallToolResult;
+    const sessionId = String(first._meta?.[MCP_SESSION_META_KEY]);
+    expect(denied._meta?.[MCP_SESSION_META_KEY]).toBe(sessionId);
+    // The serving process still runs: read its SQLite file as another process would.
+    const store = SqliteSessionStore.open(join(dir, 'sessions.db'));
+    try {
+      const session = await store.load(sessionId);
+      expect(session).toMatchObject({ owner: 'robot', metadata: { source: 'mcp', transport: 'stdio', client: { name: 'test', version: '1.0.0' } } });
+      const events = await store.events(sessionId);
+      const started = events.filter((e) => e.type === 'tool.started').map((e) => e.name);
+      // The earlier tests' calls are in the same log, in order.
+      expect(started.slice(-2)).toEqual(['calculator', 'current_time']);
+      const clock = events.filter((e) => e.type === 'auth.denied');
+      expect(clock.at(-1)).toMatchObject({ principal: 'robot', permission: 'tool:invoke:current_time' });
+      const last = events.at(-1);
+      expect(last).toMatchObject({ type: 'tool.completed', name: 'current_time', ok: false, error: { code: 'TOOL_DENIED' } });
+      expect(events.filter((e) => e.type === 'tool.completed' && e.name === 'calculator').at(-1)).toMatchObject({ ok: true, output: '{"result":2}' });
+    } finally {
+      await store.close();
+    }
   });
 });

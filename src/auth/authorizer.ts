@@ -39,6 +39,8 @@ export interface Authorizer {
   rolesOf(principal: string): string[];
   /** What a tool may use when `principal` calls it: its request ∩ the principal's grants. */
   capabilitiesFor(principal: string, toolName: string, requested: Capabilities): Capabilities;
+  /** Everything `principal`'s roles grant (their capabilities' union; `{}` for none): e.g. the directories an MCP server may be told of as roots. */
+  grantsOf(principal: string): Capabilities;
   readonly config: AuthConfig;
 }
 
@@ -129,11 +131,16 @@ export function createAuthorizer(input: AuthConfigInput | AuthConfig = {}): Auth
     rolesOf: (principal) => heldRoles(principal).map((h) => h.name),
     // The tool name is part of the signature so grants can later be scoped per tool.
     capabilitiesFor(principal, _toolName, requested) {
-      const grants = heldRoles(principal).flatMap((h) => (h.role.capabilities ? [h.role.capabilities] : []));
       // No grant at all must give nothing, not "no ceiling": start from an empty grant.
-      return intersectCapabilities(requested, grants.length > 0 ? unionCapabilities(grants) : {});
+      return intersectCapabilities(requested, grantsOf(principal));
     },
+    grantsOf,
   };
+
+  function grantsOf(principal: string): Capabilities {
+    const grants = heldRoles(principal).flatMap((h) => (h.role.capabilities ? [h.role.capabilities] : []));
+    return grants.length > 0 ? unionCapabilities(grants) : {};
+  }
 }
 
 /** The permission itself, plus `session:<action>:any` for an `:own` session permission. */

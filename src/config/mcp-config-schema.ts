@@ -17,6 +17,13 @@ const common = {
    * the tools' annotations say. Absent: tools annotated `destructiveHint: true` do.
    */
   needsApproval: z.boolean().optional(),
+  /**
+   * true: answer the server's `roots/list` with the principal's granted directories (its
+   * roles' `fsRoots`). Off by default: a server such as server-filesystem takes roots in
+   * place of the directories its own arguments name, so they could widen its reach (the
+   * built-in admin role is granted `/`).
+   */
+  roots: z.boolean().optional(),
 };
 
 /** A local server, started as a child process with a scrubbed environment. */

@@ -53,6 +53,25 @@ export const serverConfigSchema = z
           ),
       )
       .default([]),
+    /** `/mcp`: how long an MCP session lives unused, and what each keeps for clients that reconnect. */
+    mcp: z
+      .strictObject({
+        /** An MCP session with no request and no open stream for this long is closed (default 30 min). */
+        sessionIdleMs: z
+          .number()
+          .int()
+          .positive()
+          .default(30 * 60_000),
+        /** Messages kept per MCP session for a client resuming a stream with Last-Event-ID (default 1000). */
+        replayEvents: z.number().int().positive().default(1000),
+        /** Bytes of messages kept per MCP session for resuming (default 1 MiB). */
+        replayBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(1024 * 1024),
+      })
+      .prefault({}),
   })
   .prefault({});
 

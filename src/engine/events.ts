@@ -101,6 +101,11 @@ export type EventPayload =
       durationMs: number;
       resources?: ToolResourceUsage;
     }
+  /**
+   * A running tool's report of how far it got (an MCP server's `notifications/progress`).
+   * Transient: streamed to live subscribers, not stored (the call's `tool.completed` is).
+   */
+  | { type: 'tool.progress'; step: number; callId: string; name: string; progress: number; total?: number; message?: string }
   /** Every authorization decision is an audit event: `auth.allowed` or `auth.denied`. */
   | { type: 'auth.allowed' | 'auth.denied'; permission: string; principal: string; rule?: string; reason: string }
   | { type: 'approval.requested'; step: number; callId: string; name: string; arguments: string }
@@ -127,7 +132,7 @@ export type AgentEvent = EventEnvelope & EventPayload;
 export type EventOf<T extends EventType> = EventEnvelope & Extract<EventPayload, { type: T }>;
 
 /** Streamed to live subscribers only; a crash may lose them, the completed step is stored. */
-const transientTypes: ReadonlySet<EventType> = new Set<EventType>(['llm.text-delta', 'llm.tool-call-delta']);
+const transientTypes: ReadonlySet<EventType> = new Set<EventType>(['llm.text-delta', 'llm.tool-call-delta', 'tool.progress']);
 
 export function isTransient(event: { type: EventType }): boolean {
   return transientTypes.has(event.type);

@@ -1,18 +1,28 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, type CallToolResult, ListToolsRequestSchema, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolResult } from '../agent/tools/tool.js';
+import type { Tool, ToolResult } from '../agent/tools/tool.js';
 import type { ToolRegistry } from '../agent/tools/tool-registry.js';
+import type { EventPayload } from '../engine/events.js';
 import type { BaseRuntime } from '../runtime/base-runtime.js';
+import type { ToolCallRequest, ToolCallSession } from '../runtime/tool-call-session.js';
+
+/** The key of a call result's `_meta` that names the session recording the MCP session's calls. */
+export const MCP_SESSION_META_KEY = 'agentbox/sessionId';
 
 export interface CreateMcpServerOptions {
-  /** The runtime whose tools are served: calls go through its executor (validation, RBAC, approval, limits). */
-  runtime: Pick<BaseRuntime, 'invokeTool'> & { tools: ToolRegistry };
+  /**
+   * The runtime whose tools are served: calls go through its executor (validation, RBAC,
+   * approval, limits) and are recorded in one of its sessions (owned by `principal`).
+   */
+  runtime: Pick<BaseRuntime, 'openToolSession'> & { tools: ToolRegistry };
   /** Who the MCP client acts as: its grants decide what it sees and may call. */
   principal: string;
   /** Whether `principal` may call a tool; tools it may not are left out of `tools/list`. */
   mayInvoke: (principal: string, tool: string) => boolean;
   /** Decides approval-gated calls; absent, they are refused (nobody can be asked over stdio). */
-  onApproval?: Parameters<BaseRuntime['invokeTool']>[0]['onApproval'];
+  onApproval?: ToolCallRequest['onApproval'];
+  /** Recorded in the session's metadata beside the client's name (`transport`, the MCP session id). */
+  metadata?: Record<string, unknown>;
   name?: string;
   version?: string;
 }
@@ -22,7 +32,8 @@ export interface CreateMcpServerOptions {
  * tools proxied from other MCP servers), each call under the principal's grants exactly as
  * when a model makes it. On the SDK's low-level `Server`, because our tools carry JSON
  * Schemas, not the zod shapes `McpServer.registerTool` takes. Portable: the caller connects
- * the transport.
+ * the transport. The calls of one connection are recorded in one session (created on the
+ * first call; its id is in each result's `_meta`), like the calls of a turn.
  *
  * @example
  * const server = createMcpServer({ runtime, principal: 'cli', mayInvoke: (p, t) => authorizer.decide(p, toolPermission(t)).allowed });
@@ -40,19 +51,44 @@ export function createMcpServer(options: CreateMcpServerOptions): Server {
           name: tool.name,
           description: tool.description,
           inputSchema: { type: 'object', ...tool.parameters },
-          ...(tool.needsApproval ? { annotations: { destructiveHint: true } } : {}),
+          ...annotationsOf(tool),
         }),
       ),
   }));
+  // The registry changes when an MCP source's tools do: tell the client to list again.
+  const unsubscribe = runtime.tools.onChange(() => void server.sendToolListChanged().catch(() => undefined));
+  const previousOnClose = server.onclose;
+  server.onclose = () => {
+    unsubscribe();
+    previousOnClose?.();
+  };
+  let calls: ToolCallSession | undefined;
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
-    const result = await runtime.invokeTool({
+    const client = server.getClientVersion();
+    calls ??= runtime.openToolSession({
+      owner: principal,
+      metadata: { source: 'mcp', ...options.metadata, ...(client ? { client: { name: client.name, version: client.version } } : {}) },
+    });
+    const progressToken = request.params._meta?.progressToken;
+    const result = await calls.invoke({
       name: request.params.name,
       arguments: JSON.stringify(request.params.arguments ?? {}),
-      principal,
       signal: extra.signal,
       ...(options.onApproval ? { onApproval: options.onApproval } : {}),
+      // A tool's progress (a proxied MCP server's, say) reaches a client that asked for it.
+      ...(progressToken !== undefined
+        ? {
+            onEvent: (event: EventPayload) => {
+              if (event.type !== 'tool.progress') return;
+              const { progress, total, message } = event;
+              const params = { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message !== undefined ? { message } : {}) };
+              extra.sendNotification({ method: 'notifications/progress', params }).catch(() => undefined);
+            },
+          }
+        : {}),
     });
-    return toCallToolResult(result);
+    const sessionId = calls.sessionId;
+    return { ...toCallToolResult(result), ...(sessionId ? { _meta: { [MCP_SESSION_META_KEY]: sessionId } } : {}) };
   });
   return server;
 }
@@ -63,4 +99,10 @@ function toCallToolResult(result: ToolResult): CallToolResult {
   const { value } = result;
   const structured = typeof value === 'object' && value !== null && !Array.isArray(value) ? { structuredContent: value as Record<string, unknown> } : {};
   return { content: [{ type: 'text', text: result.output }], ...structured };
+}
+
+/** The tool's own hints (an MCP server's, passed on), and destructiveHint where a call needs approval. */
+function annotationsOf(tool: Tool): { annotations?: McpTool['annotations'] } {
+  const annotations = { ...tool.annotations, ...(tool.needsApproval ? { destructiveHint: true, readOnlyHint: false } : {}) };
+  return Object.keys(annotations).length > 0 ? { annotations } : {};
 }

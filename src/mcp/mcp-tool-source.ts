@@ -1,8 +1,8 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { SourceReadMethod } from '../agent/tools/tool-source.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { type CallToolResult, ErrorCode, McpError, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
-import type { AnyTool, JsonSchema, Tool } from '../agent/tools/tool.js';
+import { type CallToolResult, ErrorCode, ListRootsRequestSchema, McpError, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import type { AnyTool, JsonSchema, Tool, ToolAnnotations, ToolProgress } from '../agent/tools/tool.js';
 import type { ToolSource } from '../agent/tools/tool-source.js';
 import { AgentboxError } from '../errors/agentbox-error.js';
 import { mcpContentText, mcpResultValue } from './mcp-call-result.js';
@@ -27,6 +27,16 @@ export interface McpToolSourceOptions {
   lastWords?: () => string;
   /** Warnings: a restart, a tool that could not be registered. */
   onWarning?: (message: string) => void;
+  /**
+   * The directories to answer `roots/list` with (the principal's granted `fsRoots`, as
+   * `file://` URIs); absent, no roots capability is declared and a server learns of none.
+   */
+  roots?: () => McpRoot[];
+}
+
+export interface McpRoot {
+  uri: string;
+  name?: string;
 }
 
 /** The SDK's own default is 60 s; the executor's deadline governs instead, through the signal. */
@@ -98,10 +108,15 @@ export class McpToolSource implements ToolSource {
   }
 
   /** Calls a tool by its server-side name; `signal` ends it and tells the server (`notifications/cancelled`). */
-  async call(tool: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult> {
+  async call(tool: string, args: Record<string, unknown>, signal?: AbortSignal, onProgress?: (progress: ToolProgress) => void): Promise<CallToolResult> {
     const client = await this.ready(signal);
     try {
-      const options = { timeout: noSdkTimeout, ...(signal ? { signal } : {}) };
+      const options = {
+        timeout: noSdkTimeout,
+        ...(signal ? { signal } : {}),
+        // A progress token is sent only when someone listens: the server then reports.
+        ...(onProgress ? { onprogress: (p: { progress: number; total?: number; message?: string }) => onProgress(progressOf(p)) } : {}),
+      };
       return (await client.callTool({ name: tool, arguments: args }, undefined, options)) as CallToolResult;
     } catch (error) {
       throw this.callError(tool, error, signal);
@@ -171,11 +186,19 @@ export class McpToolSource implements ToolSource {
       throw error;
     }
     for (const transport of transports) {
+      const { roots } = this.options;
       const client = new Client(
         { name: 'agentbox', version: '0.1.0' },
-        // No roots, sampling or elicitation: a server gets nothing from us it was not given.
-        { capabilities: {}, listChanged: { tools: { autoRefresh: false, debounceMs: 20, onChanged: () => void this.refresh(client) } } },
+        // No sampling or elicitation, roots only as granted: a server gets nothing from us it was not given.
+        {
+          capabilities: roots ? { roots: {} } : {},
+          listChanged: { tools: { autoRefresh: false, debounceMs: 20, onChanged: () => void this.refresh(client) } },
+        },
       );
+      if (roots) client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: roots() }));
+      client.fallbackRequestHandler = async (request) => {
+        throw refusal(this.name, request.method);
+      };
       try {
         await client.connect(transport);
         this.listed = await listAllTools(client);
@@ -252,8 +275,9 @@ export class McpToolSource implements ToolSource {
       parameters,
       ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
       ...(needsApproval ? { needsApproval: true } : {}),
+      ...(tool.annotations ? { annotations: hints(tool.annotations) } : {}),
       execute: async (args, context) => {
-        const result = await this.call(tool.name, args, context.signal);
+        const result = await this.call(tool.name, args, context.signal, context.reportProgress);
         if (result.isError) throw new AgentboxError('TOOL_FAILED', mcpContentText(result.content) || `${name} reported an error`);
         return mcpResultValue(result);
       },
@@ -295,4 +319,39 @@ async function listAllTools(client: Client): Promise<McpTool[]> {
 
 function abortReason(signal: AbortSignal): AgentboxError {
   return AgentboxError.isInstance(signal.reason) ? signal.reason : new AgentboxError('CANCELLED', 'the call was cancelled');
+}
+
+/** The annotations as the server gave them, only the known keys of the right type (a server's JSON is not trusted). */
+function hints(annotations: NonNullable<McpTool['annotations']>): ToolAnnotations {
+  const out: ToolAnnotations = {};
+  if (typeof annotations.title === 'string') out.title = annotations.title;
+  for (const key of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) {
+    if (typeof annotations[key] === 'boolean') out[key] = annotations[key];
+  }
+  return out;
+}
+
+function progressOf(p: { progress: number; total?: number; message?: string }): ToolProgress {
+  return { progress: p.progress, ...(p.total !== undefined ? { total: p.total } : {}), ...(typeof p.message === 'string' ? { message: p.message } : {}) };
+}
+
+/**
+ * A server's request agentbox does not serve, refused with a reason a person can act on
+ * (the SDK's own answer would be a bare "Method not found"): sampling is off, nobody can
+ * be asked for elicitation, and nothing else is offered.
+ */
+function refusal(server: string, method: string): McpError {
+  if (method === 'sampling/createMessage') {
+    return new McpError(
+      ErrorCode.InvalidRequest,
+      `agentbox refuses sampling from MCP server '${server}': sampling is off, so no server can use the session's model`,
+    );
+  }
+  if (method === 'elicitation/create') {
+    return new McpError(
+      ErrorCode.InvalidRequest,
+      `agentbox refuses elicitation from MCP server '${server}': no front end that can ask a person is attached, so the request cannot be answered`,
+    );
+  }
+  return new McpError(ErrorCode.MethodNotFound, `agentbox does not serve ${method} to MCP server '${server}'`);
 }

@@ -19,6 +19,7 @@ import type { ToolSource } from '../agent/tools/tool-source.js';
 import type { AgentRuntime, CreateSessionOptions, ProcessRequest } from './agent-runtime.js';
 import { planOutput, type StructuredOutputMode } from '../agent/structured-output.js';
 import type { PromptRenderer, PromptTurn } from '../prompt/prompt-source.js';
+import { ToolCallSession } from './tool-call-session.js';
 
 export interface RuntimeOptions {
   store: SessionStore;
@@ -116,6 +117,29 @@ export class BaseRuntime implements AgentRuntime {
   /** A tool source the runtime was given, by name (an MCP server's configured name). */
   toolSource(name: string): ToolSource | undefined {
     return this.options.toolSources?.find((source) => source.name === name);
+  }
+
+  /**
+   * This runtime with some options changed, over the same store: the HTTP service's `/mcp`
+   * authorizes tool calls by its RBAC whatever the runtime was given, and records them beside
+   * the other sessions.
+   */
+  withOverrides(overrides: Partial<Omit<RuntimeOptions, 'store' | 'model' | 'tools' | 'bus'>>): BaseRuntime {
+    return this.withStore(this.store, overrides);
+  }
+
+  /**
+   * A session that records tool calls made outside any turn (an MCP client's), each under the
+   * same validation, authorization, approval and limits as a model's call, in the session's
+   * log like a model's call. Created in the store on its first call.
+   */
+  openToolSession(options: { owner: string; metadata?: Record<string, unknown> }): ToolCallSession {
+    return new ToolCallSession({
+      // No system prompt: the log holds tool calls, not a conversation.
+      start: () => this.startSession({ owner: options.owner, system: '', metadata: options.metadata ?? {} }),
+      executor: this.executor,
+      principal: options.owner,
+    });
   }
 
   /** The principal requests run as when they name none (the CLI user; a workflow run's default). */

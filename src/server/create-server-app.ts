@@ -92,6 +92,8 @@ export interface ServerApp {
   readonly fetch: (request: Request) => Response | Promise<Response>;
   readonly activeTurns: number;
   readonly openStreams: number;
+  /** MCP sessions open on `/mcp` (each closed by DELETE, idle expiry or shutdown). */
+  readonly openMcpSessions: number;
   /**
    * The workflow runs this service executes. `recover()` resumes, in the background, the
    * runs a dead process left `running` (`agentbox serve` calls it at startup).
@@ -99,7 +101,8 @@ export interface ServerApp {
   readonly workflows: Pick<WorkflowRuns, 'recover' | 'engine'>;
   /**
    * Suspends the workflow runs it executes (they stay `running` and resumable), refuses new
-   * turns, waits up to `timeoutMs` (default 10 s) for running ones, cancels the rest, ends streams.
+   * turns, waits up to `timeoutMs` (default 10 s) for running ones, cancels the rest, ends
+   * streams and closes the MCP sessions.
    */
   shutdown(options?: { timeoutMs?: number }): Promise<DrainReport>;
 }
@@ -141,13 +144,19 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   const guard = new RequestGuard({
     authenticate: localMode ? undefined : authenticate,
     hostAllowed: createHostAllowList({ allowedHosts: config.allowedHosts, bindHost: config.host, port: options.port }),
-    // With keys, a page of another site has no key to send: only local mode needs it.
-    originAllowed: localMode ? createOriginCheck(config.corsOrigins) : undefined,
+    // With keys, a page of another site has no key to send: only local mode needs it on
+    // every route; /mcp checks it always, as the MCP transport spec requires.
+    originAllowed: createOriginCheck(config.corsOrigins),
+    originChecked: localMode ? undefined : (path) => path === '/mcp',
     limiter,
     requestsPerMinute: config.rateLimit.requestsPerMinute,
     bodyLimit: bodyLimit({ maxSize: config.bodyLimitBytes, onError: () => Promise.reject(tooLarge(config)) }),
     cors: config.corsOrigins
-      ? cors({ origin: config.corsOrigins, allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'X-API-Key'], exposeHeaders: ['Retry-After'] })
+      ? cors({
+          origin: config.corsOrigins,
+          allowHeaders: ['Authorization', 'Content-Type', 'Last-Event-ID', 'X-API-Key', 'Mcp-Session-Id', 'Mcp-Protocol-Version'],
+          exposeHeaders: ['Retry-After', 'Mcp-Session-Id'],
+        })
       : undefined,
     metrics: options.metrics,
     toResponse,
@@ -165,7 +174,9 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   registerMessageRoutes(routes, deps);
   registerChatCompletionRoutes(routes, deps);
   registerModelRoutes(routes, deps);
-  registerMcpRoutes(routes, { runtime: chatRuntime, authorizer });
+  // MCP calls are recorded beside the other sessions (the runtime's store), under the service's RBAC.
+  const mcpRuntime = runtime.withOverrides({ authorize: createToolCallAuthorizer(authorizer), ...(options.clock ? { clock: options.clock } : {}) });
+  const mcpSessions = registerMcpRoutes(routes, { runtime: mcpRuntime, authorizer, config: config.mcp, ...(options.clock ? { clock: options.clock } : {}) });
   const workflows = new WorkflowRuns({
     journal: options.workflowJournal ?? new MemoryWorkflowJournal(),
     host: createRuntimeWorkflowHost(runtime, { http: options.workflowHttp ?? {}, mcp: options.workflowMcp ?? {}, authorizer }),
@@ -195,12 +206,16 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
     get openStreams() {
       return deps.streams.size;
     },
+    get openMcpSessions() {
+      return mcpSessions.size;
+    },
     workflows,
     async shutdown({ timeoutMs = 10_000 } = {}) {
       await workflows.suspend();
       await options.workflowJq?.close();
       const report = await deps.turns.drain(timeoutMs, (id) => void (runtime.cancel(id) || chatRuntime.cancel(id)));
       deps.streams.closeAll();
+      await mcpSessions.closeAll();
       return report;
     },
   };

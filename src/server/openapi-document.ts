@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { chatCompletionRequestSchema } from './chat/chat-completion-request.js';
 import { approvalBodySchema, createSessionBodySchema, postMessageBodySchema } from './request-schemas.js';
+import { mcpPaths } from './openapi-mcp.js';
 import { workflowPaths, workflowSchemas } from './openapi-workflows.js';
 
 /**
@@ -37,7 +38,7 @@ const eventLogGet = (summary: string, event: Json): Json => ({
 const errorDescriptions: Record<number, string> = {
   400: 'invalid input; the message names the field',
   401: 'no or wrong API key',
-  403: 'the key\u2019s roles do not grant this',
+  403: 'the key\u2019s roles do not grant this, or a foreign Host or Origin',
   404: 'no such session or workflow run (or not yours)',
   409: 'the session is running a turn; the workflow run is held elsewhere or has ended',
   413: 'body too large',
@@ -93,7 +94,7 @@ function build(): Json {
     info: {
       title: 'agentbox',
       version: '0.1.0',
-      description: 'Sessions API, event streams, workflow runs and an OpenAI-compatible endpoint backed by an agentbox agent.',
+      description: 'Sessions API, event streams, workflow runs, an OpenAI-compatible endpoint backed by an agentbox agent, and its tools over MCP.',
     },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key whose SHA-256 is in server.apiKeys (none in local mode).' } },
@@ -267,6 +268,7 @@ function build(): Json {
         get: { summary: 'OpenAI-compatible: one model', responses: { '200': json(ref('Model')), ...openAiErrors(404, ...authErrors) } },
       },
       ...workflowPaths({ json, sse, errors, ref, idParam, authErrors, eventLogGet }),
+      ...mcpPaths({ errors, authErrors }),
       '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': json({ type: 'object' }) } } },
       '/healthz': { get: { summary: 'The process is alive', security: [], responses: { '200': json({ type: 'object' }) } } },
       '/readyz': {

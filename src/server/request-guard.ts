@@ -34,8 +34,14 @@ export interface RequestGuardOptions {
   toResponse: (error: unknown, shape: ErrorShape) => Response;
   /** Whether the service answers to this `Host` (see host-allow-list.ts); default any. */
   hostAllowed?: ((host: string | undefined) => boolean) | undefined;
-  /** Local mode only: whether a request from this `Origin` may come in (see origin-check.ts). */
+  /** Whether a request from this `Origin` may come in (see origin-check.ts); absent, any may. */
   originAllowed?: ((origin: string | undefined, host: string) => boolean) | undefined;
+  /**
+   * The routes `originAllowed` guards; default every route (local mode). With API keys only
+   * `/mcp`: the MCP transport spec requires the Origin check against DNS rebinding whatever
+   * the authentication (a browser-based MCP client may hold a key).
+   */
+  originChecked?: ((path: string) => boolean) | undefined;
 }
 
 /** What a request must pass, decided once per route (per request only for unmatched paths). */
@@ -46,6 +52,8 @@ interface Scope {
   limited: boolean;
   /** OpenAI's error body on the routes OpenAI clients call, so every refusal there (401, 413, 429…) is one they parse. */
   errors: ErrorShape;
+  /** The Origin check runs (local mode: everywhere; with keys: /mcp). */
+  origin: boolean;
 }
 
 /**
@@ -72,7 +80,7 @@ export class RequestGuard {
     const add =
       (method: 'GET' | 'POST' | 'DELETE') =>
       <P extends string>(path: P, handler: RouteHandler<P>): void => {
-        const scope = scopeOf(method, path);
+        const scope = this.#scopeOf(method, path);
         const observe = this.options.metrics?.requestObserver?.(method, path);
         app.on(method, path, (c: Context<AppEnv, P>) => this.#run(c, scope, c.req.method === method ? observe : undefined, path, handler));
       };
@@ -82,7 +90,7 @@ export class RequestGuard {
   /** The not-found handler: unmatched paths under /v1 still need a key and count against the limit. */
   notFound(error: (c: Context<AppEnv>) => AgentboxError): (c: Context<AppEnv>) => Promise<Response> {
     return (c) =>
-      this.#run(c, scopeOf(c.req.method, c.req.path), undefined, 'unmatched', (cc) => {
+      this.#run(c, this.#scopeOf(c.req.method, c.req.path), undefined, 'unmatched', (cc) => {
         throw error(cc);
       });
   }
@@ -98,7 +106,7 @@ export class RequestGuard {
     const started = metrics ? performance.now() : 0;
     let res: Response;
     try {
-      this.#checkHostAndOrigin(c);
+      this.#checkHostAndOrigin(c, scope);
       res = cors ? await this.#withCors(c, cors, scope, handler) : await this.#enter(c, scope, handler);
     } catch (error) {
       res = this.options.toResponse(error, scope.errors);
@@ -115,8 +123,9 @@ export class RequestGuard {
    * Every route, `/` and `/healthz` included: a DNS-rebound page must not even read the web
    * page's status. In-process requests (`app.request('/x')`) carry no `Host`: the URL's counts.
    */
-  #checkHostAndOrigin(c: Context<AppEnv>): void {
-    const { hostAllowed, originAllowed } = this.options;
+  #checkHostAndOrigin(c: Context<AppEnv>, scope: Scope): void {
+    const { hostAllowed } = this.options;
+    const originAllowed = scope.origin ? this.options.originAllowed : undefined;
     if (!hostAllowed && !originAllowed) return;
     const host = c.req.header('host') ?? new URL(c.req.url).host;
     if (hostAllowed && !hostAllowed(host)) {
@@ -127,9 +136,10 @@ export class RequestGuard {
     }
     const origin = c.req.header('origin');
     if (originAllowed && !originAllowed(origin, host)) {
+      const who = this.options.authenticate ? c.req.path : 'local mode';
       throw new AgentboxError(
         'ORIGIN_NOT_ALLOWED',
-        `local mode takes no requests from pages of other origins (Origin ${JSON.stringify((origin ?? '').slice(0, 200))}); list the origin in server.corsOrigins to allow it`,
+        `${who} takes no requests from pages of other origins (Origin ${JSON.stringify((origin ?? '').slice(0, 200))}); list the origin in server.corsOrigins to allow it`,
       );
     }
   }
@@ -221,11 +231,17 @@ export class RequestGuard {
     // bodyLimit either calls next or rejects (its onError throws): one of the two is set.
     return (early ?? res) as Response;
   }
-}
 
-function scopeOf(method: string, path: string): Scope {
-  const keyed = path === '/v1' || path.startsWith('/v1/') || path === '/mcp';
-  return { keyed, limited: keyed && (method === 'POST' || method === 'PUT' || method === 'PATCH'), errors: errorShapeOf(path) };
+  #scopeOf(method: string, path: string): Scope {
+    const { originAllowed, originChecked } = this.options;
+    const keyed = path === '/v1' || path.startsWith('/v1/') || path === '/mcp';
+    return {
+      keyed,
+      limited: keyed && (method === 'POST' || method === 'PUT' || method === 'PATCH'),
+      errors: errorShapeOf(path),
+      origin: originAllowed !== undefined && (originChecked?.(path) ?? true),
+    };
+  }
 }
 
 /**

@@ -256,6 +256,16 @@ export class ToolExecutor {
       ...(ready.capabilities ? { capabilities: ready.capabilities } : {}),
       ...(context.idempotencyKey ? { idempotencyKey: context.idempotencyKey } : {}),
       reportResources: (reported) => Object.assign(usage, reported),
+      reportProgress: (reported) =>
+        void context.emit({
+          type: 'tool.progress',
+          step: context.step,
+          callId: call.id,
+          name: call.name,
+          progress: reported.progress,
+          ...(reported.total !== undefined ? { total: reported.total } : {}),
+          ...(reported.message !== undefined ? { message: reported.message } : {}),
+        }),
       suspendDeadline,
     };
     try {

@@ -10,6 +10,7 @@ export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
   /** Which names each dynamic source registered, so a refresh replaces only its own. */
   private readonly owned = new Map<string, Set<string>>();
+  private readonly listeners = new Set<() => void>();
 
   constructor(tools: Iterable<AnyTool> = []) {
     for (const tool of tools) this.register(tool);
@@ -51,11 +52,24 @@ export class ToolRegistry {
       }
     }
     this.owned.set(source, names);
+    for (const listener of this.listeners) listener();
     return skipped;
+  }
+
+  /** Called after a source's tools are replaced (what `mcp serve` tells its clients as `tools/list_changed`); returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   get(name: string): Tool | undefined {
     return this.tools.get(name);
+  }
+
+  /** The source (an MCP server's name) that registered `name`; undefined for a fixed tool. */
+  sourceOf(name: string): string | undefined {
+    for (const [source, names] of this.owned) if (names.has(name)) return source;
+    return undefined;
   }
 
   has(name: string): boolean {

@@ -35,6 +35,8 @@ export interface ToolContext {
    * recorded in the call's `tool.completed` event.
    */
   reportResources?: (usage: { cpuMs?: number; peakMemoryBytes?: number }) => void;
+  /** How far a long call got (`progress` of `total`, when known): a `tool.progress` event. */
+  reportProgress?: (progress: ToolProgress) => void;
   /**
    * Stops the call's deadline until the returned function is called, which starts it
    * afresh: for a tool that first waits its turn for a shared sandbox, so a queue does not
@@ -42,6 +44,29 @@ export interface ToolContext {
    * cancellation still ends the call.
    */
   suspendDeadline?: () => () => void;
+}
+
+/**
+ * What a tool's author says about it (MCP's tool annotations): hints, not promises. Only
+ * `destructiveHint` changes anything (it makes approval the default for an MCP tool);
+ * `tool inspect` shows them all.
+ */
+export interface ToolAnnotations {
+  title?: string;
+  /** It does not modify its environment. */
+  readOnlyHint?: boolean;
+  /** It may destroy or overwrite (meaningful when not read-only). */
+  destructiveHint?: boolean;
+  /** Calling it twice with the same arguments has no further effect. */
+  idempotentHint?: boolean;
+  /** It reaches an open world (the web) rather than a closed one (a database). */
+  openWorldHint?: boolean;
+}
+
+export interface ToolProgress {
+  progress: number;
+  total?: number;
+  message?: string;
 }
 
 export interface Tool<Args = Record<string, unknown>, Result = unknown> {
@@ -57,6 +82,7 @@ export interface Tool<Args = Record<string, unknown>, Result = unknown> {
    * caller's grants into `ToolContext.capabilities`, and enforced by the tool's sandbox.
    */
   capabilities?: Capabilities;
+  annotations?: ToolAnnotations;
   execute(args: Args, context: ToolContext): Promise<Result> | Result;
 }
 

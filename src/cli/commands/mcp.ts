@@ -112,11 +112,17 @@ export function registerMcpCommands(program: Command): void {
       const server = createMcpServer({
         runtime,
         principal: options.principal ?? authorizer.config.defaultPrincipal,
+        metadata: { transport: 'stdio' },
         mayInvoke: (principal, tool) => authorizer.decide(principal, toolPermission(tool)).allowed,
         ...(options.yes ? { onApproval: approveAll } : {}),
       });
       const closed = new Promise<void>((resolve) => {
-        server.onclose = resolve;
+        // Chained: the server's own handler unsubscribes from the registry.
+        const previous = server.onclose;
+        server.onclose = () => {
+          previous?.();
+          resolve();
+        };
       });
       await server.connect(new StdioServerTransport());
       // The SDK's transport does not notice stdin ending; the client going away ends the server.

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { toolPermission } from '../../auth/create-tool-call-authorizer.js';
 import type { Capabilities } from '../../auth/capabilities.js';
+import type { ToolAnnotations } from '../../agent/tools/tool.js';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import { terminalApprover } from '../ask-approval.js';
 import { CliContext } from '../cli-context.js';
@@ -38,10 +39,16 @@ export function registerToolCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((options: { json?: boolean }, command: Command) =>
       withRuntime(command, async (runtime) => {
-        const tools = runtime.tools.list().map((t) => ({ name: t.name, description: t.description, needsApproval: Boolean(t.needsApproval) }));
+        const tools = runtime.tools.list().map((t) => {
+          const server = runtime.tools.sourceOf(t.name);
+          return { name: t.name, description: t.description, needsApproval: Boolean(t.needsApproval), ...(server ? { server } : {}) };
+        });
         if (options.json) return void process.stdout.write(`${JSON.stringify(tools, null, 2)}\n`);
         const width = Math.max(...tools.map((t) => t.name.length), 4);
-        for (const t of tools) process.stdout.write(`${t.name.padEnd(width)}  ${t.needsApproval ? '[approval] ' : ''}${t.description}\n`);
+        for (const t of tools) {
+          const tags = `${t.server ? `[mcp: ${t.server}] ` : ''}${t.needsApproval ? '[approval] ' : ''}`;
+          process.stdout.write(`${t.name.padEnd(width)}  ${tags}${t.description}\n`);
+        }
       }),
     );
 
@@ -58,9 +65,12 @@ export function registerToolCommands(program: Command): void {
         const principal = options.principal ?? runtime.config.auth.defaultPrincipal ?? 'cli';
         const decision = authorizer.decide(principal, toolPermission(name));
         const requested: Capabilities = found.capabilities ?? {};
+        const server = runtime.tools.sourceOf(name);
         const info = {
           name: found.name,
           description: found.description,
+          ...(server ? { server } : {}),
+          ...(found.annotations ? { annotations: found.annotations, notes: annotationNotes(found.annotations) } : {}),
           parameters: found.parameters,
           timeoutMs: found.timeoutMs ?? runtime.config.agent.toolTimeoutMs,
           needsApproval: Boolean(found.needsApproval),
@@ -99,4 +109,16 @@ export function registerToolCommands(program: Command): void {
         process.exitCode = result.error.code === 'TOOL_DENIED' ? ExitCode.denied : result.error.code === 'TOOL_ARGS_INVALID' ? ExitCode.usage : ExitCode.agent;
       }),
     );
+}
+
+/** What the annotations mean here: the author's hints, of which only destructiveHint changes a default. */
+function annotationNotes(annotations: ToolAnnotations): string[] {
+  const notes: string[] = [];
+  if (annotations.readOnlyHint === true) notes.push('readOnlyHint: the server says this tool changes nothing (a hint, not enforced)');
+  if (annotations.destructiveHint === true && annotations.readOnlyHint !== true) {
+    notes.push('destructiveHint: the server says this tool may destroy or overwrite; calls need approval unless needsApproval is set false for its server');
+  }
+  if (annotations.idempotentHint === true) notes.push('idempotentHint: repeating a call with the same arguments has no further effect');
+  if (annotations.openWorldHint === true) notes.push('openWorldHint: the tool reaches an open world (such as the web)');
+  return notes;
 }

@@ -1,7 +1,9 @@
+import { basename, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { McpConfig, McpOAuthConfig, McpServerConfig } from '../../config/mcp-config-schema.js';
 import { expandEnvReferences } from '../../mcp/expand-env-references.js';
 import { httpTransports } from '../../mcp/http-transports.js';
-import { McpToolSource, type McpToolSourceOptions } from '../../mcp/mcp-tool-source.js';
+import { McpToolSource, type McpRoot, type McpToolSourceOptions } from '../../mcp/mcp-tool-source.js';
 import { McpOAuthProvider } from '../../mcp/oauth/mcp-oauth-provider.js';
 import type { McpTokenStore } from '../../mcp/oauth/mcp-token-store.js';
 import { defaultMcpTokenPath, FileMcpTokenStore } from './file-mcp-token-store.js';
@@ -19,6 +21,8 @@ export interface LoadMcpOptions {
   defaultPrincipal?: string;
   /** Where OAuth grants are kept; default the 0600 file beside the session database. */
   tokenStore?: McpTokenStore;
+  /** The directories `principal` is granted (its roles' `fsRoots`): what `roots/list` answers for a server with `roots: true`. Absent: no roots capability. */
+  roots?: readonly string[];
 }
 
 /** The source options for one configured server: its transports and its approval and time rules. */
@@ -31,6 +35,7 @@ export function mcpSourceOptions(name: string, entry: McpServerConfig, options: 
     ...(options.requireApproval ? { requireApproval: options.requireApproval } : {}),
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     ...(options.restart ? { restart: options.restart } : {}),
+    ...(options.roots && entry.roots === true ? { roots: rootsOf(options.roots) } : {}),
   };
   if ('command' in entry) {
     const { transports, lastWords } = stdioTransports(name, entry, hostEnv);
@@ -62,6 +67,12 @@ export function mcpSourceOptions(name: string, entry: McpServerConfig, options: 
       return httpTransports(url, headers(), provider);
     },
   };
+}
+
+/** Directories as MCP roots: `file://` URIs, named by their last component. */
+function rootsOf(directories: readonly string[]): () => McpRoot[] {
+  const roots = directories.map((dir) => ({ uri: pathToFileURL(resolve(dir)).href, name: basename(resolve(dir)) || resolve(dir) }));
+  return () => roots;
 }
 
 /** The OAuth entry with its client secret read from the environment (`${env:NAME}`). */

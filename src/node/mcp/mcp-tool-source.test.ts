@@ -1,12 +1,13 @@
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ToolExecutor } from '../../agent/tools/tool-executor.js';
 import { ToolRegistry } from '../../agent/tools/tool-registry.js';
 import type { EventPayload } from '../../engine/events.js';
 import { McpToolSource } from '../../mcp/mcp-tool-source.js';
-import { mcpSourceOptions } from './load-mcp-tool-sources.js';
+import { type LoadMcpOptions, mcpSourceOptions } from './load-mcp-tool-sources.js';
 
 const fixture = resolve(import.meta.dirname, '../../../test/fixtures/mcp/misbehaving-server.mjs');
 const sources: McpToolSource[] = [];
@@ -15,9 +16,13 @@ afterEach(async () => {
   await Promise.all(sources.splice(0).map((s) => s.close()));
 });
 
-async function start(env: Record<string, string> = {}, extra: { timeoutMs?: number; needsApproval?: boolean } = {}): Promise<McpToolSource> {
+async function start(
+  env: Record<string, string> = {},
+  extra: { timeoutMs?: number; needsApproval?: boolean; roots?: boolean } = {},
+  load: LoadMcpOptions = {},
+): Promise<McpToolSource> {
   const source = await McpToolSource.connect({
-    ...mcpSourceOptions('fx', { command: process.execPath, args: [fixture], env, ...extra }),
+    ...mcpSourceOptions('fx', { command: process.execPath, args: [fixture], env, ...extra }, load),
     restart: { initialDelayMs: 20, maxDelayMs: 100 },
   });
   sources.push(source);
@@ -142,6 +147,48 @@ describe('McpToolSource over stdio (a fixture server on the SDK)', () => {
   it('a server that cannot start is TOOL_FAILED naming it', async () => {
     await expect(McpToolSource.connect(mcpSourceOptions('gone', { command: process.execPath, args: ['-e', 'process.exit(1)'], env: {} }))).rejects.toThrow(
       /cannot connect to MCP server 'gone'/,
+    );
+  });
+
+  it("reports a call's progress notifications as tool.progress events, before its tool.completed", async () => {
+    const source = await start();
+    const { call, events } = executorFor(source);
+    const result = await call('fx_progress');
+    expect(result.ok && result.value).toBe('done');
+    const progress = events.filter((e) => e.type === 'tool.progress');
+    expect(progress).toEqual(
+      [1, 2, 3].map((n) => ({ type: 'tool.progress', step: 1, callId: 'c1', name: 'fx_progress', progress: n, total: 3, message: `step ${n}` })),
+    );
+    expect(events.findIndex((e) => e.type === 'tool.completed')).toBeGreaterThan(events.findIndex((e) => e.type === 'tool.progress'));
+  });
+
+  it('answers roots/list with the granted directories only, as file URIs', async () => {
+    const granted = mkdtempSync(join(tmpdir(), 'mcp-root-'));
+    const source = await start({}, { roots: true }, { roots: [granted] });
+    const { call } = executorFor(source);
+    const result = await call('fx_ask-roots');
+    expect(result.ok).toBe(true);
+    const { roots } = JSON.parse(String(result.ok && result.value)) as { roots: Array<{ uri: string; name: string }> };
+    expect(roots).toEqual([{ uri: pathToFileURL(granted).href, name: basename(granted) }]);
+  });
+
+  it('unless the server entry says roots: true, declares none, and refuses roots/list', async () => {
+    const source = await start({}, {}, { roots: [mkdtempSync(join(tmpdir(), 'mcp-root-'))] });
+    const result = await executorFor(source).call('fx_ask-roots');
+    expect(!result.ok && result.error.message).toMatch(/roots\/list failed: .*agentbox does not serve roots\/list to MCP server 'fx'/);
+  });
+
+  it('refuses sampling and elicitation with a clear error the server passes on', async () => {
+    const source = await start();
+    const { call } = executorFor(source);
+    const sampling = await call('fx_ask-sampling');
+    expect(!sampling.ok && sampling.error).toMatchObject({
+      code: 'TOOL_FAILED',
+      message: expect.stringContaining("agentbox refuses sampling from MCP server 'fx': sampling is off"),
+    });
+    const elicitation = await call('fx_ask-elicitation');
+    expect(!elicitation.ok && elicitation.error.message).toContain(
+      "agentbox refuses elicitation from MCP server 'fx': no front end that can ask a person is attached",
     );
   });
 });

@@ -91,7 +91,11 @@ async function loadMcp(config: AgentboxConfig, onWarning: ((message: string) => 
   if (Object.keys(config.tools.mcp.servers).length === 0) return [];
   const { loadMcpToolSources } = await import('../mcp/load-mcp-tool-sources.js');
   const principal = config.auth.defaultPrincipal;
+  const { createAuthorizer } = await import('../../auth/authorizer.js');
+  // roots/list: the directories the connecting principal may use, nothing more.
+  const granted = createAuthorizer(config.auth).grantsOf(principal).fsRoots ?? [];
   return loadMcpToolSources(config.tools.mcp, {
+    roots: granted.map((root) => root.path),
     requireApproval: config.tools.requireApproval,
     // One connection per server, so one principal's OAuth grant: the default principal's.
     principal,

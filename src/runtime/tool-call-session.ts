@@ -1,0 +1,62 @@
+import type { EventPayload } from '../engine/events.js';
+import type { SessionRecorder } from '../engine/session-recorder.js';
+import type { ToolResult } from '../agent/tools/tool.js';
+import type { ApprovalDecision, ApprovalRequest, ToolExecutor } from '../agent/tools/tool-executor.js';
+
+export interface ToolCallRequest {
+  name: string;
+  /** The arguments as JSON text, as a model sends them. */
+  arguments: string;
+  signal?: AbortSignal;
+  /** Decides approval-gated calls; absent, they are refused (nobody can be asked). */
+  onApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
+  /** Sees every event of the call as it is recorded, transient ones (`tool.progress`) included. */
+  onEvent?: (payload: EventPayload) => void;
+}
+
+export interface ToolCallSessionOptions {
+  /** Records `session.created` and returns the session's writer; called on the first call. */
+  start: () => SessionRecorder;
+  executor: ToolExecutor;
+  /** Who makes every call of this session (its owner). */
+  principal: string;
+}
+
+/**
+ * Tool calls made from outside a turn (an MCP client's `tools/call`), each recorded in one
+ * session's log exactly as a model's call is: `auth.allowed|denied`, `approval.*`,
+ * `tool.started`, `tool.completed` with its output and resources. The session is created
+ * on the first call, so a client that only lists tools leaves no empty session behind. A
+ * call returns once its events are stored: a result a client has seen is always in the log.
+ */
+export class ToolCallSession {
+  private recorder: SessionRecorder | undefined;
+  private calls = 0;
+
+  constructor(private readonly options: ToolCallSessionOptions) {}
+
+  /** The session's id, once the first call has created it. */
+  get sessionId(): string | undefined {
+    return this.recorder?.id;
+  }
+
+  async invoke(request: ToolCallRequest): Promise<ToolResult> {
+    this.recorder ??= this.options.start();
+    const recorder = this.recorder;
+    this.calls += 1;
+    const step = this.calls;
+    const [result] = await this.options.executor.execute([{ id: `call_${step}`, name: request.name, arguments: request.arguments }], {
+      sessionId: recorder.id,
+      principal: this.options.principal,
+      step,
+      signal: request.signal ?? new AbortController().signal,
+      emit: (payload) => {
+        request.onEvent?.(payload);
+        return recorder.record(payload);
+      },
+      ...(request.onApproval ? { requestApproval: request.onApproval } : {}),
+    });
+    await recorder.flush();
+    return result as ToolResult;
+  }
+}
