@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadJq } from 'jq-wasm';
-import type { JqWorkerReply, JqWorkerRequest } from '../../workflow/jq-worker-protocol.js';
+import { answerJqRequest, type JqWorkerRequest } from '../../workflow/jq-worker-protocol.js';
 
 const port = parentPort;
 if (!port) throw new Error('jq-worker must run in a worker thread');
@@ -13,20 +13,7 @@ const { wasmModule } = workerData as { wasmModule: WebAssembly.Module };
 
 loadJq({ wasmModule }).then(
   (jq) => {
-    port.on('message', (request: JqWorkerRequest) => {
-      let reply: JqWorkerReply;
-      try {
-        reply = { id: request.id, ok: true, outputs: jq.json(request.input, request.program, request.flags) };
-      } catch (error) {
-        const e = error as { name?: string; stderr?: string; exitCode?: number; message?: string };
-        reply = {
-          id: request.id,
-          ok: false,
-          error: { name: e?.name ?? 'Error', stderr: e?.stderr ?? '', exitCode: e?.exitCode ?? -1, message: String(e?.message ?? error) },
-        };
-      }
-      port.postMessage(reply);
-    });
+    port.on('message', (request: JqWorkerRequest) => port.postMessage(answerJqRequest(jq, request)));
     port.postMessage({ ready: true });
   },
   (error: unknown) => port.postMessage({ ready: false, message: error instanceof Error ? error.message : String(error) }),
