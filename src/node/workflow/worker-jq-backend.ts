@@ -2,18 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { AgentboxError } from '../../errors/agentbox-error.js';
-import { type JqBackend, type JqRequest, jqFailureOf } from '../../workflow/jq-backend.js';
 import { JqEvaluator, type JqEvaluatorOptions } from '../../workflow/jq-evaluator.js';
-import { JqFailure } from '../../workflow/jq-failure.js';
+import { type JqThread, ThreadJqBackend } from '../../workflow/thread-jq-backend.js';
 import { terminateWithin } from '../wasm/terminate-within.js';
 import { workerFactory, type WorkerMaker } from '../worker/worker-factory.js';
-import type { JqWorkerReady, JqWorkerReply } from '../../workflow/jq-worker-protocol.js';
-
-interface Started {
-  worker: Worker;
-  ready: Promise<void>;
-}
+import type { JqWorkerReady } from '../../workflow/jq-worker-protocol.js';
 
 /**
  * jq on a worker thread, so a program that does not end is stopped: past the request's
@@ -22,101 +15,37 @@ interface Started {
  * thread this backend starts. Runs are serial (jq-wasm is one instance); the thread is
  * unreferenced while idle, so it never keeps the process alive.
  */
-export class WorkerJqBackend implements JqBackend {
-  readonly enforcesTimeLimit = true;
-  /** Threads started (a timeout or a trap costs one): for tests and metrics. */
-  starts = 0;
+export class WorkerJqBackend extends ThreadJqBackend {
   #source: Promise<{ make: WorkerMaker; wasmModule: WebAssembly.Module }> | undefined;
-  #current: Started | undefined;
-  #tail: Promise<unknown> = Promise.resolve();
-  #ids = 0;
-  #closed = false;
 
-  run(request: JqRequest): Promise<unknown[]> {
-    const next = this.#tail.then(() => this.#runNow(request));
-    this.#tail = next.catch(() => undefined);
-    return next;
-  }
-
-  async close(): Promise<void> {
-    this.#closed = true;
-    const current = this.#current;
-    this.#current = undefined;
-    if (current) await terminateWithin(current.worker, 1000);
-  }
-
-  async #runNow(request: JqRequest): Promise<unknown[]> {
-    if (this.#closed) throw new AgentboxError('WORKFLOW_FAULTED', 'the jq backend is closed');
-    const started = await this.#started();
-    const { worker } = started;
-    const id = ++this.#ids;
-    worker.ref();
-    try {
-      return await new Promise<unknown[]>((resolve, reject) => {
-        const done = () => {
-          clearTimeout(timer);
-          worker.off('message', onMessage);
+  protected async startThread(): Promise<JqThread> {
+    const { make, wasmModule } = await this.#loadSource();
+    const worker: Worker = make({ workerData: { wasmModule } });
+    worker.unref();
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.once('message', (message: JqWorkerReady) => (message.ready ? resolve() : reject(new Error(message.message))));
+      worker.once('error', reject);
+    });
+    return {
+      ready,
+      post: (request) => worker.postMessage(request),
+      listen(onReply, onFailure) {
+        const onError = (error: Error): void => onFailure(error.message);
+        const onExit = (code: number): void => onFailure(`its thread exited with code ${code}`);
+        worker.on('message', onReply);
+        worker.on('error', onError);
+        worker.on('exit', onExit);
+        return () => {
+          worker.off('message', onReply);
           worker.off('error', onError);
           worker.off('exit', onExit);
         };
-        const timer = setTimeout(() => {
-          done();
-          this.#discard(started);
-          reject(new JqFailure('limit', `the expression ran longer than ${request.timeoutMs} ms and was stopped`));
-        }, request.timeoutMs);
-        const onMessage = (reply: JqWorkerReply) => {
-          if (reply.id !== id) return;
-          done();
-          if (reply.ok) return resolve(reply.outputs);
-          const failure = jqFailureOf(reply.error);
-          if (failure.kind === 'trap') this.#discard(started);
-          reject(failure);
-        };
-        const onError = (error: Error) => {
-          done();
-          this.#discard(started);
-          reject(new JqFailure('trap', `jq stopped abnormally (${error.message}); a fresh instance will be used`));
-        };
-        const onExit = (code: number) => onError(new Error(`its thread exited with code ${code}`));
-        worker.on('message', onMessage);
-        worker.on('error', onError);
-        worker.on('exit', onExit);
-        worker.postMessage({ id, input: request.input, program: request.program, flags: request.flags });
-      });
-    } finally {
-      worker.unref();
-    }
-  }
-
-  #discard(started: Started): void {
-    if (this.#current === started) this.#current = undefined;
-    void terminateWithin(started.worker, 1000);
-  }
-
-  async #started(): Promise<Started> {
-    if (!this.#current) {
-      const { make, wasmModule } = await this.#loadSource();
-      const worker = make({ workerData: { wasmModule } });
-      worker.unref();
-      this.starts += 1;
-      const ready = new Promise<void>((resolve, reject) => {
-        worker.once('message', (message: JqWorkerReady) => (message.ready ? resolve() : reject(new Error(message.message))));
-        worker.once('error', reject);
-      });
-      const started = { worker, ready };
-      this.#current = started;
-      ready.catch(() => {
-        if (this.#current === started) this.#current = undefined;
-      });
-    }
-    const current = this.#current;
-    try {
-      await current.ready;
-    } catch (error) {
-      void terminateWithin(current.worker, 1000);
-      throw new AgentboxError('WORKFLOW_FAULTED', `cannot load jq: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-    }
-    return current;
+      },
+      busy: (inFlight) => (inFlight ? worker.ref() : worker.unref()),
+      terminate: async () => {
+        await terminateWithin(worker, 1000);
+      },
+    };
   }
 
   #loadSource(): Promise<{ make: WorkerMaker; wasmModule: WebAssembly.Module }> {
