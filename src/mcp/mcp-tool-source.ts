@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { SourceReadMethod } from '../agent/tools/tool-source.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type CallToolResult, ErrorCode, ListRootsRequestSchema, McpError, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
-import type { AnyTool, JsonSchema, Tool, ToolAnnotations, ToolProgress } from '../agent/tools/tool.js';
+import type { AnyTool, JsonSchema, Tool, ToolAnnotations, ToolContext, ToolProgress } from '../agent/tools/tool.js';
 import type { ToolSource } from '../agent/tools/tool-source.js';
 import { AgentboxError } from '../errors/agentbox-error.js';
 import { mcpContentText, mcpResultValue } from './mcp-call-result.js';
@@ -64,6 +64,8 @@ export class McpToolSource implements ToolSource {
   private failures = 0;
   private connectedAt = 0;
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The calls under way, so a server-to-client request (sampling, elicitation) finds the call it belongs to. */
+  private readonly calling = new Set<ToolContext>();
 
   private constructor(private readonly options: McpToolSourceOptions) {}
 
@@ -277,12 +279,37 @@ export class McpToolSource implements ToolSource {
       ...(needsApproval ? { needsApproval: true } : {}),
       ...(tool.annotations ? { annotations: hints(tool.annotations) } : {}),
       execute: async (args, context) => {
-        const result = await this.call(tool.name, args, context.signal, context.reportProgress);
+        this.calling.add(context);
+        let result: CallToolResult;
+        try {
+          result = await this.call(tool.name, args, context.signal, context.reportProgress);
+        } finally {
+          this.calling.delete(context);
+        }
         if (result.isError) throw new AgentboxError('TOOL_FAILED', mcpContentText(result.content) || `${name} reported an error`);
         return mcpResultValue(result);
       },
     };
     return converted;
+  }
+
+  /**
+   * The call a server's request (`sampling/createMessage`, `elicitation/create`) belongs to.
+   * MCP does not say which of our requests a server request serves, so it is the session
+   * whose calls are under way; with calls of several sessions running on this server at
+   * once nobody can tell, and the request is refused rather than answered for the wrong one.
+   */
+  protected askingCall(method: string): ToolContext {
+    const sessions = new Set([...this.calling].map((c) => c.sessionId));
+    const [first] = this.calling;
+    if (!first) throw new McpError(ErrorCode.InvalidRequest, `agentbox refuses ${method} from MCP server '${this.name}': no call to it is under way`);
+    if (sessions.size > 1) {
+      throw new McpError(
+        ErrorCode.InvalidRequest,
+        `agentbox refuses ${method} from MCP server '${this.name}': calls of ${sessions.size} sessions are under way and MCP does not say which one asked`,
+      );
+    }
+    return first;
   }
 
   private callError(tool: string, error: unknown, signal: AbortSignal | undefined): AgentboxError {
