@@ -2,7 +2,8 @@
  * MCP both ways, each beside its baseline measured in the same run:
  * - client: one tool call to server-everything's `echo` through the agentbox executor
  *   (validation, authorization, deadline, result mapping) beside the same call made directly
- *   with the SDK's `Client`, over stdio and over Streamable HTTP (target ≤ 1.2×);
+ *   with the SDK's `Client` (bare, and making the same request: progress token and a
+ *   cancellation signal per call), over stdio and over Streamable HTTP (target ≤ 1.2×);
  * - server: calls per second to a WASM tool over `/mcp` (real socket, SDK client) beside
  *   the same tool through `agentbox tool run`'s code path in process (`runtime.invokeTool`);
  * - memory per open MCP session on `/mcp`.
@@ -25,35 +26,50 @@ import { fmt, gc, report, summarize } from './stats.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const everything = join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
-const rounds = Number(process.env.BENCH_ROUNDS ?? 300);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 1500);
 const args = { message: 'hello' };
 
-async function time(fn, n = rounds) {
-  const samples = [];
+/**
+ * Interleaves the paths call by call (each round in a new order) and reports each one's
+ * median: a stdio call is a round trip through another process, and a machine shared with
+ * other work speeds and slows both halves together only when they alternate this finely.
+ */
+async function compare(title, paths, n = rounds) {
+  const names = Object.keys(paths);
+  const samples = Object.fromEntries(names.map((name) => [name, []]));
+  for (let i = 0; i < 50; i += 1) for (const name of names) await paths[name]();
   for (let r = 0; r < n; r += 1) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
+    const order = r % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) {
+      const t0 = performance.now();
+      await paths[name]();
+      samples[name].push(performance.now() - t0);
+    }
   }
-  return summarize(samples);
-}
-const best = (runs) => runs.reduce((a, b) => (a.median <= b.median ? a : b));
-
-/** Alternates the two (twice each) and keeps each one's faster run: the first loop pays for JIT warm-up. */
-async function compare(title, direct, agentbox) {
-  for (let i = 0; i < 20; i += 1) {
-    await direct();
-    await agentbox();
-  }
-  const d = [await time(direct)];
-  const a = [await time(agentbox)];
-  d.push(await time(direct));
-  a.push(await time(agentbox));
+  const medians = Object.fromEntries(names.map((name) => [name, summarize(samples[name]).median]));
+  const [bare, same, agentbox] = names;
   report(title, {
-    'SDK Client.callTool (median)': fmt(best(d).median),
-    'agentbox executor (median)': fmt(best(a).median),
-    'ratio agentbox / SDK': `${fmt(best(a).median / best(d).median, 2)}×`,
+    [`${bare} (median)`]: fmt(medians[bare]),
+    [`${same} (median)`]: fmt(medians[same]),
+    [`${agentbox} (median)`]: fmt(medians[agentbox]),
+    'ratio agentbox / SDK, same request': `${fmt(medians[agentbox] / medians[same], 2)}×`,
+    'ratio agentbox / SDK, bare callTool': `${fmt(medians[agentbox] / medians[bare], 2)}×`,
   });
+}
+
+/**
+ * The three paths of one comparison: the SDK's `callTool` bare; the SDK making the request
+ * agentbox makes (a progress token, so the server may report, and a cancellation signal of
+ * the call's own, so a deadline or a cancelled turn reaches the server as
+ * `notifications/cancelled`); and the call through the agentbox executor.
+ */
+function paths(bare, same, source) {
+  return {
+    'SDK Client.callTool, bare': () => bare.callTool({ name: 'echo', arguments: args }),
+    'SDK Client.callTool, same request': () =>
+      same.callTool({ name: 'echo', arguments: args }, undefined, { signal: new AbortController().signal, onprogress: () => {} }),
+    'agentbox executor': executorOver(source),
+  };
 }
 
 function executorOver(source) {
@@ -68,13 +84,17 @@ function executorOver(source) {
   };
 }
 
-// Client, stdio: two server processes, one per path, so neither waits on the other.
+// Client, stdio: one server process per path (a stdio server has one client).
 {
-  const sdk = new Client({ name: 'bench', version: '1' });
-  await sdk.connect(new StdioClientTransport({ command: process.execPath, args: [everything, 'stdio'], stderr: 'ignore' }));
+  const spawnEverything = () => new StdioClientTransport({ command: process.execPath, args: [everything, 'stdio'], stderr: 'ignore' });
+  const bare = new Client({ name: 'bench', version: '1' });
+  await bare.connect(spawnEverything());
+  const same = new Client({ name: 'bench', version: '1' });
+  await same.connect(spawnEverything());
   const source = await McpToolSource.connect(mcpSourceOptions('ev', { command: process.execPath, args: [everything, 'stdio'], env: {} }));
-  await compare('client over stdio: one echo call, ms', () => sdk.callTool({ name: 'echo', arguments: args }), executorOver(source));
-  await sdk.close();
+  await compare('client over stdio: one echo call, ms', paths(bare, same, source));
+  await bare.close();
+  await same.close();
   await source.close();
 }
 
@@ -87,11 +107,14 @@ function executorOver(source) {
     child.once('exit', (code) => reject(new Error(`server-everything exited with ${code}`)));
   });
   const url = new URL(`http://127.0.0.1:${port}/mcp`);
-  const sdk = new Client({ name: 'bench', version: '1' });
-  await sdk.connect(new StreamableHTTPClientTransport(url));
+  const bare = new Client({ name: 'bench', version: '1' });
+  await bare.connect(new StreamableHTTPClientTransport(url));
+  const same = new Client({ name: 'bench', version: '1' });
+  await same.connect(new StreamableHTTPClientTransport(url));
   const source = await McpToolSource.connect({ name: 'ev', transports: () => httpTransports(url) });
-  await compare('client over Streamable HTTP: one echo call, ms', () => sdk.callTool({ name: 'echo', arguments: args }), executorOver(source));
-  await sdk.close();
+  await compare('client over Streamable HTTP: one echo call, ms', paths(bare, same, source), Math.min(rounds, 300));
+  await bare.close();
+  await same.close();
   await source.close();
   child.kill();
 }

@@ -98,7 +98,7 @@ export class ToolExecutor {
 
   async execute(calls: readonly ToolCall[], context: ExecuteContext): Promise<ToolResult[]> {
     const prepared = await Promise.all(calls.map((call) => this.prepare(call, context)));
-    await this.collectApprovals(prepared, context);
+    if (prepared.some((p) => !p.error && p.tool?.needsApproval)) await this.collectApprovals(prepared, context);
     return Promise.all(prepared.map((p) => this.run(p, context)));
   }
 
@@ -269,7 +269,12 @@ export class ToolExecutor {
       suspendDeadline,
     };
     try {
-      const execution = Promise.resolve().then(() => tool.execute(args, toolContext));
+      let execution: Promise<unknown>;
+      try {
+        execution = Promise.resolve(tool.execute(args, toolContext));
+      } catch (error) {
+        execution = Promise.reject(error);
+      }
       return await Promise.race([execution, ended]);
     } finally {
       suspended = true;
