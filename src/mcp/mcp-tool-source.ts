@@ -276,6 +276,7 @@ export class McpToolSource implements ToolSource {
       description: tool.description ?? tool.title ?? `${tool.name} (MCP server ${this.name})`,
       parameters,
       ...(this.options.timeoutMs !== undefined ? { timeoutMs: this.options.timeoutMs } : {}),
+      cpuTime: 'elsewhere',
       ...(needsApproval ? { needsApproval: true } : {}),
       ...(tool.annotations ? { annotations: hints(tool.annotations) } : {}),
       execute: async (args, context) => {

@@ -44,6 +44,20 @@ describe('ToolExecutor', () => {
     expect(ctx.events[1]).toMatchObject({ ok: true, callId: 'c1', output: '{"result":391}' });
   });
 
+  it('samples the process CPU only for tools that neither report their own nor run elsewhere', async () => {
+    let samples = 0;
+    const cpuTime = (): number => ((samples += 1), samples * 5);
+    const local = defineTool({ name: 'local', description: 'l', parameters: { type: 'object' }, execute: () => 'ok' });
+    const remote: Tool = { ...local, name: 'remote', cpuTime: 'elsewhere' };
+    const sandboxed: Tool = { ...local, name: 'sandboxed', cpuTime: 'reported', execute: (_args, c) => (c.reportResources?.({ cpuMs: 2 }), 'ok') };
+    const ctx = context();
+    const run = executor([local, remote, sandboxed], { cpuTime });
+    for (const name of ['local', 'remote', 'sandboxed']) await run.execute([{ id: name, name, arguments: '{}' }], ctx);
+    expect(samples).toBe(2);
+    const cpu = Object.fromEntries(ctx.events.flatMap((e) => (e.type === 'tool.completed' ? [[e.name, e.resources?.cpuMs]] : [])));
+    expect(cpu).toEqual({ local: 5, remote: undefined, sandboxed: 2 });
+  });
+
   it('runs the calls of one turn in parallel', async () => {
     const nap = { ...sleepTool, name: 'nap', timeoutMs: 5_000 };
     const started = performance.now();

@@ -188,9 +188,9 @@ export class ToolExecutor {
     if (startWait) await startWait;
     const started = performance.now();
     const usage: { cpuMs?: number; peakMemoryBytes?: number } = {};
-    const cpuBefore = this.options.cpuTime?.();
     let result: ToolResult;
     const { tool, args } = prepared;
+    const cpuBefore = tool?.cpuTime === undefined ? this.options.cpuTime?.() : undefined;
     if (prepared.error || !tool || !args) {
       result = this.failure(call, prepared.error ?? new AgentboxError('TOOL_FAILED', 'tool could not be prepared'), 0);
     } else {

@@ -78,6 +78,14 @@ export interface Tool<Args = Record<string, unknown>, Result = unknown> {
   /** Calls wait for a human approve/deny before running. */
   needsApproval?: boolean;
   /**
+   * Where a call's CPU time comes from. Absent: the executor samples the process before and
+   * after (`ToolExecutorOptions.cpuTime`). `reported`: the tool reports its own
+   * (`reportResources`, a sandbox's guest time). `elsewhere`: the work runs in another
+   * process (an MCP server), so this one's CPU says nothing. Either skips the sampling,
+   * which costs a system call that is slow while worker threads run.
+   */
+  cpuTime?: 'reported' | 'elsewhere';
+  /**
    * Capabilities the tool asks for (files, hosts, memory, time): intersected with the
    * caller's grants into `ToolContext.capabilities`, and enforced by the tool's sandbox.
    */

@@ -67,6 +67,8 @@ export function createWasmTool(manifestInput: WasmManifestInput | WasmManifest, 
     description: manifest.description,
     parameters: manifest.parameters as JsonSchema,
     timeoutMs: caps.timeoutMs,
+    // Reported below from the guest's own run; a call that fails before reporting records its wall time only.
+    cpuTime: 'reported',
     capabilities: { ...wasmRequestedCapabilities(caps) },
     async execute(args: Record<string, unknown>, context: ToolContext): Promise<unknown> {
       // Roles may narrow the manifest: fewer directories, read-only, less memory or time.
