@@ -1,7 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMcpServer, MCP_SESSION_META_KEY } from '../src/mcp/create-mcp-server.js';
 import type { EventOf } from '../src/engine/events.js';
 import { NodeRuntime } from '../src/node/runtime/node-runtime.js';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../src/node/testing/index.js';
@@ -149,6 +152,37 @@ describe('MCP sampling, on for one server', () => {
       expect(lastToolMessage()).toContain('"model": "sampler-model"');
       expect(session.sampledTokens).toEqual({ everything: 25 });
     } finally {
+      await runtime.close();
+    }
+  });
+});
+
+describe('MCP sampling through agentbox’s own MCP server (a tool-call session)', () => {
+  it("samples on the runtime's model for a client's call, tallied per session", async () => {
+    const runtime = await open({ maxTokens: 60 }, join(dir, 'serve.db'));
+    const server = createMcpServer({ runtime, principal: runtime.config.auth.defaultPrincipal, mayInvoke: () => true });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: 'test-client', version: '1.0.0' });
+    await client.connect(clientSide);
+    try {
+      llm.enqueue({ type: 'text', text: 'VIA-MCP-SERVE', usage: { promptTokens: 30, completionTokens: 20 } });
+      const first = await client.callTool({ name: tool, arguments: { prompt: 'name a colour', maxTokens: 25 } });
+      expect(first.isError).toBeFalsy();
+      expect(JSON.stringify(first.content)).toContain('VIA-MCP-SERVE');
+      const sessionId = String((first._meta as Record<string, unknown>)[MCP_SESSION_META_KEY]);
+      // 10 of 60 left: the next request of the same connection's session is refused.
+      const second = await client.callTool({ name: tool, arguments: { prompt: 'name a colour', maxTokens: 25 } });
+      expect(second.isError).toBe(true);
+      expect(JSON.stringify(second.content)).toMatch(/more than the 10 left of its sampling budget/);
+      const sampled = (await runtime.events(sessionId)).filter((e): e is EventOf<'mcp.sampled'> => e.type === 'mcp.sampled');
+      expect(sampled.map((e) => [e.text, e.usage.totalTokens, e.error?.code])).toEqual([
+        ['VIA-MCP-SERVE', 50, undefined],
+        ['', 0, 'MCP_SAMPLING_REFUSED'],
+      ]);
+      expect((await runtime.getSession(sessionId))?.sampledTokens).toEqual({ everything: 50 });
+    } finally {
+      await client.close();
       await runtime.close();
     }
   });
