@@ -62,3 +62,28 @@ describe('McpToolSource with sampling on', () => {
     );
   });
 });
+
+describe('the sampler on an OpenAI-compatible endpoint', () => {
+  it('sends the stop sequences, temperature, clipped max_tokens and the model override on the wire', async () => {
+    llm.enqueue({ type: 'text', text: 'red', usage: { promptTokens: 9, completionTokens: 1 } });
+    const model = createOpenAICompatibleModel({ baseUrl: llm.url, model: 'loop' });
+    const sample = createSessionSampler({ model, used: () => 0 });
+    const events: EventPayload[] = [];
+    const answer = await sample(
+      {
+        source: 'fx',
+        budgetTokens: 40,
+        model: 'other',
+        messages: [{ role: 'user', content: [{ type: 'text', text: 'a colour?' }] }],
+        maxTokens: 500,
+        temperature: 0,
+        stopSequences: ['\n', 'END'],
+      },
+      { step: 1, callId: 'c', signal: new AbortController().signal, emit: (e) => void events.push(e) },
+    );
+    const body = llm.requests.at(-1)?.body;
+    expect(body).toMatchObject({ model: 'other', temperature: 0, stop: ['\n', 'END'] });
+    expect(body?.max_tokens).toBeLessThan(40);
+    expect(answer).toMatchObject({ text: 'red', model: 'other', usage: { totalTokens: 10 } });
+  });
+});
