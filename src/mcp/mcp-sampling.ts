@@ -87,13 +87,19 @@ export function createMessageResult(result: SampleResult): CreateMessageResult {
  * session's model under the server's budget (`context.sample`), or refused with an McpError
  * a person can act on.
  */
-export async function answerSampling(server: string, options: McpSamplingOptions, context: ToolContext, params: Params): Promise<CreateMessageResult> {
+export async function answerSampling(
+  server: string,
+  options: McpSamplingOptions,
+  context: ToolContext,
+  params: Params,
+  signal?: AbortSignal,
+): Promise<CreateMessageResult> {
   if (!context.sample) {
     throw new McpError(ErrorCode.InvalidRequest, `agentbox refuses sampling from MCP server '${server}': no model is at hand for the call under way`);
   }
   const request = sampleRequestFrom(server, options, params);
   try {
-    return createMessageResult(await context.sample(request));
+    return createMessageResult(await context.sample(signal ? { ...request, signal } : request));
   } catch (error) {
     if (AgentboxError.isInstance(error, 'MCP_SAMPLING_REFUSED')) throw new McpError(ErrorCode.InvalidRequest, `agentbox refuses sampling: ${error.message}`);
     throw new McpError(ErrorCode.InternalError, `agentbox could not sample for MCP server '${server}': ${(error as Error).message ?? String(error)}`);

@@ -212,8 +212,8 @@ export class McpToolSource implements ToolSource {
       );
       if (roots) client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: roots() }));
       if (sampling) {
-        client.setRequestHandler(CreateMessageRequestSchema, (request) =>
-          answerSampling(this.name, sampling, this.askingCall('sampling/createMessage'), request.params),
+        client.setRequestHandler(CreateMessageRequestSchema, (request, extra) =>
+          answerSampling(this.name, sampling, this.askingCall('sampling/createMessage'), request.params, extra.signal),
         );
       }
       client.fallbackRequestHandler = async (request) => {

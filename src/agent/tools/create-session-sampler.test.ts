@@ -127,6 +127,31 @@ describe('createSessionSampler', () => {
   });
 });
 
+describe('createSessionSampler and cancellation', () => {
+  it('stops the completion when the asker gives up, recorded as failed', async () => {
+    const asker = new AbortController();
+    const seen: AbortSignal[] = [];
+    const hanging: LanguageModel = {
+      specificationVersion: 'v1',
+      provider: 'test',
+      modelId: 'hang',
+      async *stream(req): AsyncIterable<StreamPart> {
+        const signal = req.signal as AbortSignal;
+        seen.push(signal);
+        await new Promise((_, reject) => signal.addEventListener('abort', () => reject(new Error('aborted by the asker')), { once: true }));
+        yield { type: 'finish', finishReason: 'stop' };
+      },
+    };
+    const { events, call } = recorder();
+    const pending = createSessionSampler({ model: hanging, used: () => 0 })(request({ signal: asker.signal }), call);
+    await new Promise((r) => setTimeout(r, 10));
+    asker.abort();
+    await expect(pending).rejects.toThrow('aborted by the asker');
+    expect(seen[0]?.aborted).toBe(true);
+    expect(events[0]?.error?.message).toBe('aborted by the asker');
+  });
+});
+
 describe('ToolContext.sample through the executor', () => {
   it('is bound to the call: its step and id are in the event, the answer reaches the tool', async () => {
     const asker = defineTool({

@@ -112,7 +112,7 @@ export function createSessionSampler(options: SessionSamplerOptions): SessionSam
       const modelRequest: ModelRequest = {
         messages,
         maxTokens,
-        signal: call.signal,
+        signal: request.signal ? AbortSignal.any([call.signal, request.signal]) : call.signal,
         ...(request.model !== undefined || options.modelId !== undefined ? { model: modelId } : {}),
         ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
         ...(request.stopSequences?.length ? { stopSequences: request.stopSequences } : {}),

@@ -31,6 +31,8 @@ export interface SampleRequest {
   maxTokens: number;
   temperature?: number;
   stopSequences?: string[];
+  /** The asker gave up (an MCP server cancelled its request): the completion stops too. */
+  signal?: AbortSignal;
 }
 
 export interface SampleResult {
