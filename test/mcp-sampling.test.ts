@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -184,6 +186,37 @@ describe('MCP sampling through agentbox’s own MCP server (a tool-call session)
     } finally {
       await client.close();
       await runtime.close();
+    }
+  });
+});
+
+describe('MCP sampling over Streamable HTTP (server-everything on loopback)', () => {
+  it('samples for a remote server in the agent loop, the same way', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    const child = spawn(process.execPath, [everything, 'streamableHttp'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stderr.on('data', (chunk: Buffer) => /listening|running/i.test(chunk.toString()) && resolve());
+        child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+      });
+      const runtime = await NodeRuntime.init({
+        llm: { baseUrl: llm.url, model: 'test-model' },
+        store: { kind: 'memory' },
+        tools: { mcp: { servers: { everything: { url: `http://127.0.0.1:${port}/mcp`, sampling: true } } } },
+      });
+      try {
+        scriptTurn({ text: 'OVER-HTTP', promptTokens: 30, completionTokens: 4 });
+        const session = await runtime.process({ input: 'ask the remote server' });
+        expect(lastToolMessage()).toContain('OVER-HTTP');
+        expect(session.sampledTokens).toEqual({ everything: 34 });
+      } finally {
+        await runtime.close();
+      }
+    } finally {
+      child.kill();
     }
   });
 });
