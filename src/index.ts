@@ -35,7 +35,7 @@ export { runtimeOptionsFromConfig, type ConfiguredRuntime, type PlatformParts, t
 export { createModelFromConfig, type UnconfiguredLlm } from './runtime/create-model-from-config.js';
 
 // Sessions as event logs.
-export type { AgentEvent, EventPayload, EventType, EventOf, EventEnvelope, FinishReason, ToolResourceUsage } from './engine/events.js';
+export type { AgentEvent, EventPayload, EventType, EventOf, EventEnvelope, FinishReason, SamplingStopReason, ToolResourceUsage } from './engine/events.js';
 export type { ChatMessage, ToolCall, Usage } from './engine/messages.js';
 export { applyEvent, emptySession, foldEvents, type Session, type SessionSummary, type SessionUsage } from './engine/session.js';
 export type { SessionState } from './engine/session-state.js';
@@ -72,6 +72,7 @@ export {
 } from './agent/tools/tool.js';
 export type { ApprovalDecision, ApprovalRequest, ToolAuthDecision, ToolAuthRequest } from './agent/tools/tool-executor.js';
 export type { ToolSource } from './agent/tools/tool-source.js';
+export type { SampleContent, SampleFunction, SampleMessage, SampleRequest, SampleResult } from './agent/tools/tool-sampling.js';
 export { builtinTools, calculatorTool, currentTimeTool } from './agent/tools/builtin/index.js';
 export { createHttpFetchTool, type HttpFetchToolOptions, type HttpFetchArgs, type HttpFetchResult } from './agent/tools/fetch/http-fetch-tool.js';
 

@@ -15,6 +15,7 @@ import type { LanguageModel, ModelRequest } from './llm/language-model.js';
 import { callCost, priceFor, type ModelPrice } from './usage/price-usage.js';
 import { answerCall, checkOutput, outputRequest, retryFeedback, type OutputPlan } from './structured-output.js';
 import type { ApprovalDecision, ApprovalRequest, ToolExecutor } from './tools/tool-executor.js';
+import { createSessionSampler } from './tools/create-session-sampler.js';
 
 export interface RunTurnOptions {
   recorder: SessionRecorder;
@@ -86,6 +87,13 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
   let cost: number | undefined;
   let retried = false;
   const offered = options.toolNames ? new Set(options.toolNames) : undefined;
+  // A tool's completion requests (MCP sampling) run on the turn's model, tallied in the session's log.
+  const sample = createSessionSampler({
+    model: options.model,
+    ...(options.modelId !== undefined ? { modelId: options.modelId } : {}),
+    used: (source) => recorder.session.sampledTokens?.[source] ?? 0,
+    ...(options.prices ? { prices: options.prices } : {}),
+  });
   try {
     for (let step = 1; step <= options.maxSteps; step += 1) {
       if (signal.aborted) throw new AgentboxError('CANCELLED', 'the turn was cancelled');
@@ -128,6 +136,7 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
         step,
         signal,
         ...(offered ? { offered } : {}),
+        sample,
         emit: (payload) => recorder.record(payload),
         requestApproval: async (requests) => {
           const asked = options.requestApproval ? options.requestApproval(requests) : Promise.resolve(new Map<string, ApprovalDecision>());

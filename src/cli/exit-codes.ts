@@ -45,6 +45,7 @@ export const exitCodeByCode: Readonly<Record<ErrorCode, ExitCodeValue>> = {
   ORIGIN_NOT_ALLOWED: ExitCode.denied,
   // Like a missing API key: the caller's credentials, fixed by `agentbox mcp login`.
   MCP_LOGIN_REQUIRED: ExitCode.denied,
+  MCP_SAMPLING_REFUSED: ExitCode.agent,
   TOOL_NOT_FOUND: ExitCode.agent,
   TOOL_ARGS_INVALID: ExitCode.agent,
   TOOL_TIMEOUT: ExitCode.agent,

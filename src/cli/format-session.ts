@@ -40,6 +40,10 @@ function describe(e: AgentEvent): string {
       return ` ${e.finishReason} ${Math.round(e.durationMs)} ms ${tokensInOut(e.usage)}${costText(e.cost)}${e.text ? ` ${JSON.stringify(e.text.slice(0, 120))}` : ''}${e.toolCalls.length ? ` tools: ${e.toolCalls.map((c) => c.name).join(', ')}` : ''}`;
     case 'context.summarized':
       return ` messages ${e.from}–${e.to - 1} by ${e.model} ${tokensInOut(e.usage)}${costText(e.cost)} ${JSON.stringify(e.summary.slice(0, 120))}`;
+    case 'mcp.sampled':
+      return e.error
+        ? ` ${e.server} (call ${e.callId}) refused: ${e.error.message}`
+        : ` ${e.server} (call ${e.callId}) by ${e.model} ${e.messages} message(s) ${tokensInOut(e.usage)}${costText(e.cost)} ${e.stopReason ?? ''} ${JSON.stringify(e.text.slice(0, 120))}`;
     case 'context.trimmed':
       return ` left out messages ${e.from}–${e.to - 1} (${e.messages}, ${e.tokens} tokens), kept ${e.keptTokens} tokens`;
     case 'tool.started':

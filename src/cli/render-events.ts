@@ -66,6 +66,14 @@ export class EventRenderer {
             : red(color, `✗ ${event.error?.code ?? 'TOOL_FAILED'}: ${clip(event.error?.message ?? event.output)}`),
         );
         break;
+      case 'mcp.sampled':
+        if (!showTools) break;
+        this.note(
+          event.error
+            ? red(color, `✗ sampling for ${event.server} refused: ${clip(event.error.message, 160)}`)
+            : dim(color, `⇄ ${event.server} sampled ${event.model}: ${event.usage.totalTokens} tokens, ${clip(event.text, 120)}`),
+        );
+        break;
       case 'auth.denied':
         this.note(red(color, `✗ denied ${event.permission}: ${event.reason}`));
         break;

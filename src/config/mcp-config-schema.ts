@@ -9,6 +9,9 @@ export const mcpServerName = z
   .string()
   .regex(/^[a-zA-Z0-9-]{1,32}$/, 'an MCP server name is 1–32 letters, digits or "-" (no "_": it separates the server from the tool)');
 
+/** The token budget of `sampling: true`: a few short completions per session. */
+export const defaultSamplingTokens = 4000;
+
 const common = {
   /** Deadline of one call to this server's tools; default `agent.toolTimeoutMs`. */
   timeoutMs: z.number().int().positive().optional(),
@@ -24,6 +27,23 @@ const common = {
    * built-in admin role is granted `/`).
    */
   roots: z.boolean().optional(),
+  /**
+   * Off by default. On, the server may ask for completions (`sampling/createMessage`) on the
+   * session's model (or `model`), up to `maxTokens` prompt + completion tokens per session.
+   * `true` is the default budget.
+   */
+  sampling: z
+    .union([
+      z.literal(true).transform(() => ({ maxTokens: defaultSamplingTokens })),
+      z.literal(false).transform(() => undefined),
+      z.strictObject({
+        /** Prompt + completion tokens this server's sampling may use in one session. */
+        maxTokens: z.number().int().min(1).max(1_000_000).default(defaultSamplingTokens),
+        /** Another model of the configured endpoint; default the session's. */
+        model: z.string().min(1).max(200).optional(),
+      }),
+    ])
+    .optional(),
 };
 
 /** A local server, started as a child process with a scrubbed environment. */

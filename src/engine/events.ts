@@ -109,7 +109,32 @@ export type EventPayload =
   /** Every authorization decision is an audit event: `auth.allowed` or `auth.denied`. */
   | { type: 'auth.allowed' | 'auth.denied'; permission: string; principal: string; rule?: string; reason: string }
   | { type: 'approval.requested'; step: number; callId: string; name: string; arguments: string }
-  | { type: 'approval.decided'; callId: string; approved: boolean; by: string; reason?: string };
+  | { type: 'approval.decided'; callId: string; approved: boolean; by: string; reason?: string }
+  /**
+   * An MCP server's `sampling/createMessage`, made during the call `callId`: answered on
+   * `model` (`text`, `stopReason`, `usage`, counted in the session's usage and against the
+   * server's budget), or refused (`error`: nothing was sent, `usage` is zero).
+   * `maxTokens`: the completion limit sent, the server's clipped to what is left of its budget.
+   */
+  | {
+      type: 'mcp.sampled';
+      step: number;
+      callId: string;
+      server: string;
+      model: string;
+      /** Messages the server sent. */
+      messages: number;
+      maxTokens: number;
+      text: string;
+      stopReason?: SamplingStopReason;
+      usage: Usage;
+      durationMs: number;
+      cost?: number;
+      error?: SerializedError;
+    };
+
+/** Why a sampled completion ended, in MCP's words. */
+export type SamplingStopReason = 'endTurn' | 'maxTokens' | 'stopSequence';
 
 export interface ToolResourceUsage {
   wallMs: number;

@@ -27,6 +27,8 @@ export interface Session {
   estimates?: Record<string, { estimated: number; reported: number }>;
   /** The summary of the history the context policy left out (`agent.context.summarize`), reused until more is dropped. */
   summary?: { from: number; to: number; text: string };
+  /** Tokens (prompt + completion) each MCP server's sampling used in this session (`mcp.sampled`), against its budget. */
+  sampledTokens?: Record<string, number>;
 }
 
 export interface LastRequest extends RequestCount {
@@ -114,6 +116,14 @@ export function applyEvent(session: Session, event: AgentEvent): Session {
       break;
     case 'context.summarized':
       session.summary = { from: event.from, to: event.to, text: event.summary };
+      session.usage = { ...session.usage, ...addUsage(session.usage, event.usage) };
+      session.usage.llmCalls += 1;
+      session.usage.llmMs += event.durationMs;
+      if (event.cost !== undefined) session.usage.cost = roundCost((session.usage.cost ?? 0) + event.cost);
+      break;
+    case 'mcp.sampled':
+      if (event.error) break;
+      session.sampledTokens = { ...session.sampledTokens, [event.server]: (session.sampledTokens?.[event.server] ?? 0) + event.usage.totalTokens };
       session.usage = { ...session.usage, ...addUsage(session.usage, event.usage) };
       session.usage.llmCalls += 1;
       session.usage.llmMs += event.durationMs;

@@ -83,6 +83,8 @@ export interface ErrorDetailsByCode {
   INTERRUPTED: undefined;
   /** An MCP server that needs OAuth has no usable grant for this principal: `agentbox mcp login <server>` gets one. */
   MCP_LOGIN_REQUIRED: { server: string; principal: string };
+  /** An MCP server's sampling request was not run: its budget is spent, it asked for what agentbox does not do, or no model is at hand. */
+  MCP_SAMPLING_REFUSED: { server: string; usedTokens?: number; budgetTokens?: number };
   /** Something that is not an agentbox error was thrown: a bug, or a dependency failing. */
   INTERNAL: undefined;
   /** A workflow definition failed validation; `issues` name each task path. */

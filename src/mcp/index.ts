@@ -3,6 +3,7 @@
  * Portable; the stdio transport (a child process) is in `src/node/mcp/`.
  */
 export { McpToolSource, type McpToolSourceOptions } from './mcp-tool-source.js';
+export type { McpSamplingOptions } from './mcp-sampling.js';
 export { httpTransports } from './http-transports.js';
 export { expandEnvReferences } from './expand-env-references.js';
 export { mcpResultValue, mcpContentText } from './mcp-call-result.js';

@@ -1,11 +1,19 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { SourceReadMethod } from '../agent/tools/tool-source.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { type CallToolResult, ErrorCode, ListRootsRequestSchema, McpError, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import {
+  type CallToolResult,
+  CreateMessageRequestSchema,
+  ErrorCode,
+  ListRootsRequestSchema,
+  McpError,
+  type Tool as McpTool,
+} from '@modelcontextprotocol/sdk/types.js';
 import type { AnyTool, JsonSchema, Tool, ToolAnnotations, ToolContext, ToolProgress } from '../agent/tools/tool.js';
 import type { ToolSource } from '../agent/tools/tool-source.js';
 import { AgentboxError } from '../errors/agentbox-error.js';
 import { mcpContentText, mcpResultValue } from './mcp-call-result.js';
+import { answerSampling, type McpSamplingOptions } from './mcp-sampling.js';
 
 export interface McpToolSourceOptions {
   /** The configured server name: tools are registered as `<name>_<tool>`. */
@@ -32,6 +40,11 @@ export interface McpToolSourceOptions {
    * `file://` URIs); absent, no roots capability is declared and a server learns of none.
    */
   roots?: () => McpRoot[];
+  /**
+   * Config `sampling`: the server may ask for completions on the session's model (the call's
+   * `ToolContext.sample`) under this budget. Absent, no sampling capability is declared.
+   */
+  sampling?: McpSamplingOptions;
 }
 
 export interface McpRoot {
@@ -188,16 +201,21 @@ export class McpToolSource implements ToolSource {
       throw error;
     }
     for (const transport of transports) {
-      const { roots } = this.options;
+      const { roots, sampling } = this.options;
       const client = new Client(
         { name: 'agentbox', version: '0.1.0' },
-        // No sampling or elicitation, roots only as granted: a server gets nothing from us it was not given.
+        // Roots and sampling only as configured, no elicitation: a server gets nothing from us it was not given.
         {
-          capabilities: roots ? { roots: {} } : {},
+          capabilities: { ...(roots ? { roots: {} } : {}), ...(sampling ? { sampling: {} } : {}) },
           listChanged: { tools: { autoRefresh: false, debounceMs: 20, onChanged: () => void this.refresh(client) } },
         },
       );
       if (roots) client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: roots() }));
+      if (sampling) {
+        client.setRequestHandler(CreateMessageRequestSchema, (request, extra) =>
+          answerSampling(this.name, sampling, this.askingCall('sampling/createMessage'), request.params, extra.signal),
+        );
+      }
       client.fallbackRequestHandler = async (request) => {
         throw refusal(this.name, request.method);
       };
@@ -372,7 +390,7 @@ function refusal(server: string, method: string): McpError {
   if (method === 'sampling/createMessage') {
     return new McpError(
       ErrorCode.InvalidRequest,
-      `agentbox refuses sampling from MCP server '${server}': sampling is off, so no server can use the session's model`,
+      `agentbox refuses sampling from MCP server '${server}': sampling is off for it (tools.mcp.servers.${server}.sampling turns it on)`,
     );
   }
   if (method === 'elicitation/create') {

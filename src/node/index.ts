@@ -39,6 +39,7 @@ export { createIsolateSandbox, type IsolateSandboxOptions } from './script/isola
 
 // MCP servers as tool sources: the portable source on the SDK's Client, the stdio and HTTP transports.
 export { McpToolSource, type McpToolSourceOptions } from '../mcp/mcp-tool-source.js';
+export type { McpSamplingOptions } from '../mcp/mcp-sampling.js';
 export { httpTransports } from '../mcp/http-transports.js';
 export { stdioTransports, type StdioTransportFactory } from './mcp/stdio-transport.js';
 export { loadMcpToolSources, mcpSourceOptions, type LoadMcpOptions } from './mcp/load-mcp-tool-sources.js';

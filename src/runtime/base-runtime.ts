@@ -20,6 +20,7 @@ import type { AgentRuntime, CreateSessionOptions, ProcessRequest } from './agent
 import { planOutput, type StructuredOutputMode } from '../agent/structured-output.js';
 import type { PromptRenderer, PromptTurn } from '../prompt/prompt-source.js';
 import { ToolCallSession } from './tool-call-session.js';
+import { createSessionSampler } from '../agent/tools/create-session-sampler.js';
 
 export interface RuntimeOptions {
   store: SessionStore;
@@ -139,6 +140,8 @@ export class BaseRuntime implements AgentRuntime {
       start: () => this.startSession({ owner: options.owner, system: '', metadata: options.metadata ?? {} }),
       executor: this.executor,
       principal: options.owner,
+      model: () => this.model,
+      ...(this.options.prices ? { prices: this.options.prices } : {}),
     });
   }
 
@@ -301,6 +304,8 @@ export class BaseRuntime implements AgentRuntime {
       emit: (payload) => request.events?.(payload),
       ...(request.onApproval ? { requestApproval: request.onApproval } : {}),
       ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+      // No session: the budget holds for this one call.
+      sample: createSessionSampler({ model: () => this.model, used: () => 0, ...(this.options.prices ? { prices: this.options.prices } : {}) }),
     });
     return result as ToolResult;
   }

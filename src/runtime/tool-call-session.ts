@@ -2,6 +2,9 @@ import type { EventPayload } from '../engine/events.js';
 import type { SessionRecorder } from '../engine/session-recorder.js';
 import type { ToolResult } from '../agent/tools/tool.js';
 import type { ApprovalDecision, ApprovalRequest, ToolExecutor } from '../agent/tools/tool-executor.js';
+import { createSessionSampler, type SessionSampler } from '../agent/tools/create-session-sampler.js';
+import type { LanguageModel } from '../agent/llm/language-model.js';
+import type { ModelPrice } from '../agent/usage/price-usage.js';
 
 export interface ToolCallRequest {
   name: string;
@@ -20,6 +23,10 @@ export interface ToolCallSessionOptions {
   executor: ToolExecutor;
   /** Who makes every call of this session (its owner). */
   principal: string;
+  /** The model tools' completion requests (MCP sampling) run on; absent, they are refused. */
+  model?: LanguageModel | (() => LanguageModel);
+  /** Config `llm.prices`, for the cost of those completions. */
+  prices?: Readonly<Record<string, ModelPrice>>;
 }
 
 /**
@@ -32,6 +39,7 @@ export interface ToolCallSessionOptions {
 export class ToolCallSession {
   private recorder: SessionRecorder | undefined;
   private calls = 0;
+  private sample: SessionSampler | undefined;
 
   constructor(private readonly options: ToolCallSessionOptions) {}
 
@@ -45,6 +53,8 @@ export class ToolCallSession {
     const recorder = this.recorder;
     this.calls += 1;
     const step = this.calls;
+    const { model, prices } = this.options;
+    if (model) this.sample ??= createSessionSampler({ model, used: (source) => recorder.session.sampledTokens?.[source] ?? 0, ...(prices ? { prices } : {}) });
     const [result] = await this.options.executor.execute([{ id: `call_${step}`, name: request.name, arguments: request.arguments }], {
       sessionId: recorder.id,
       principal: this.options.principal,
@@ -55,6 +65,7 @@ export class ToolCallSession {
         return recorder.record(payload);
       },
       ...(request.onApproval ? { requestApproval: request.onApproval } : {}),
+      ...(this.sample ? { sample: this.sample } : {}),
     });
     await recorder.flush();
     return result as ToolResult;

@@ -29,6 +29,8 @@ export const statusByCode: Readonly<Record<ErrorCode, ErrorStatus>> = {
   UNAVAILABLE: 503,
   // An upstream MCP server refuses us until someone logs in: the gateway's credentials, not the client's request.
   MCP_LOGIN_REQUIRED: 502,
+  // Seen only inside a tool's failure (the server's sampling was refused): a tool error like the others.
+  MCP_SAMPLING_REFUSED: 500,
   TOOL_NOT_FOUND: 500,
   TOOL_TIMEOUT: 500,
   TOOL_FAILED: 500,

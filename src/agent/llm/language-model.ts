@@ -27,6 +27,8 @@ export interface ModelRequest {
   tools?: ToolDefinition[];
   temperature?: number;
   maxTokens?: number;
+  /** Text that ends the answer where it appears (OpenAI's `stop`: up to 4). */
+  stopSequences?: string[];
   /** Another model than the provider's own for this request (a prompt file's `model:`). */
   model?: string;
   responseFormat?: ResponseFormat;

@@ -114,6 +114,7 @@ function toRequestBody(model: string, request: ModelRequest): OpenAIChatRequest 
     ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
     // `max_tokens` rather than the newer `max_completion_tokens`: every compatible server reads it.
     ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+    ...(request.stopSequences?.length ? { stop: request.stopSequences } : {}),
     stream: true,
     stream_options: { include_usage: true },
   };

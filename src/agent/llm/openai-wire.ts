@@ -38,6 +38,7 @@ export interface OpenAIChatRequest {
   response_format?: OpenAIResponseFormat;
   temperature?: number;
   max_tokens?: number;
+  stop?: string[];
   stream: true;
   stream_options: { include_usage: true };
 }

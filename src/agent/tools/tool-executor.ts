@@ -6,6 +6,7 @@ import type { ToolCall } from '../../engine/messages.js';
 import { parseToolArguments } from './parse-tool-arguments.js';
 import type { Tool, ToolContext, ToolResult } from './tool.js';
 import type { ToolRegistry } from './tool-registry.js';
+import type { SessionSampler } from './create-session-sampler.js';
 
 /** An authorization verdict; failures are data, not exceptions. */
 export interface ToolAuthDecision {
@@ -67,6 +68,8 @@ export interface ExecuteContext {
   requestApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
   /** The tools this turn offered (a prompt file's `tools:`); a call to another is TOOL_NOT_FOUND. Absent: every registered tool. */
   offered?: ReadonlySet<string>;
+  /** Runs a tool's completion request (`ToolContext.sample`) on the session's model; absent, tools get none. */
+  sample?: SessionSampler;
 }
 
 interface PreparedCall {
@@ -268,6 +271,8 @@ export class ToolExecutor {
         }),
       suspendDeadline,
     };
+    const { sample } = context;
+    if (sample) toolContext.sample = (request) => sample(request, { step: context.step, callId: call.id, signal: toolContext.signal, emit: context.emit });
     try {
       let execution: Promise<unknown>;
       try {

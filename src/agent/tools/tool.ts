@@ -7,6 +7,7 @@ import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import { z } from 'zod';
 import type { Capabilities } from '../../auth/capabilities.js';
 import type { SerializedError } from '../../errors/agentbox-error.js';
+import type { SampleFunction } from './tool-sampling.js';
 
 /** A JSON Schema document (draft 2020-12 or 7) describing a tool's arguments. */
 export type JsonSchema = { [key: string]: unknown };
@@ -44,6 +45,11 @@ export interface ToolContext {
    * cancellation still ends the call.
    */
   suspendDeadline?: () => () => void;
+  /**
+   * One completion on the session's model, under the asker's token budget, recorded as
+   * `mcp.sampled` (an MCP server's `sampling/createMessage`). Absent: no model is at hand.
+   */
+  sample?: SampleFunction;
 }
 
 /**

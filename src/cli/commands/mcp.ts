@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { AgentboxConfig } from '../../config/config-schema.js';
 import type { McpServerConfig } from '../../config/mcp-config-schema.js';
 import { AgentboxError } from '../../errors/agentbox-error.js';
+import type { EventPayload } from '../../engine/events.js';
 import type { McpToolSource } from '../../mcp/mcp-tool-source.js';
 import { terminalApprover } from '../ask-approval.js';
 import { CliContext } from '../cli-context.js';
@@ -144,12 +145,15 @@ export function registerMcpCommands(program: Command): void {
     .option('-y, --yes', 'approve the call if the tool needs approval')
     .action((target: string, tool: string, argv: string[], options: TargetOptions & { args: string; principal?: string; yes?: boolean }, command: Command) =>
       withSource(command, target, argv, options, async (source, config) => {
-        const [{ ToolRegistry }, { ToolExecutor }, { createAuthorizer }, { createToolCallAuthorizer }] = await Promise.all([
-          import('../../agent/tools/tool-registry.js'),
-          import('../../agent/tools/tool-executor.js'),
-          import('../../auth/authorizer.js'),
-          import('../../auth/create-tool-call-authorizer.js'),
-        ]);
+        const [{ ToolRegistry }, { ToolExecutor }, { createAuthorizer }, { createToolCallAuthorizer }, { createSessionSampler }, { createModelFromConfig }] =
+          await Promise.all([
+            import('../../agent/tools/tool-registry.js'),
+            import('../../agent/tools/tool-executor.js'),
+            import('../../auth/authorizer.js'),
+            import('../../auth/create-tool-call-authorizer.js'),
+            import('../../agent/tools/create-session-sampler.js'),
+            import('../../runtime/create-model-from-config.js'),
+          ]);
         const registry = new ToolRegistry();
         registry.replaceSource(source.name, source.tools());
         const authorizer = createAuthorizer(config.auth);
@@ -162,8 +166,11 @@ export function registerMcpCommands(program: Command): void {
           signal: new AbortController().signal,
           emit: (e) => {
             if (e.type === 'auth.denied') process.stderr.write(`denied: ${e.reason}\n`);
+            if (e.type === 'mcp.sampled') process.stderr.write(`${sampledLine(e)}\n`);
           },
           requestApproval: terminalApprover({ ...(options.yes ? { yes: true } : {}) }),
+          // A server with sampling on samples on the configured model; the budget holds for this one call.
+          sample: createSessionSampler({ model: () => createModelFromConfig(config), used: () => 0, prices: config.llm.prices }),
         });
         if (!result) throw new AgentboxError('INTERNAL', 'the executor returned no result');
         if (result.ok) {
@@ -177,4 +184,10 @@ export function registerMcpCommands(program: Command): void {
         process.exitCode = result.error.code === 'TOOL_DENIED' ? ExitCode.denied : result.error.code === 'TOOL_ARGS_INVALID' ? ExitCode.usage : ExitCode.agent;
       }),
     );
+}
+
+/** What `mcp call` says on stderr about a server's sampling request. */
+function sampledLine(e: Extract<EventPayload, { type: 'mcp.sampled' }>): string {
+  if (e.error) return `sampling refused: ${e.error.message}`;
+  return `sampled ${e.model} for ${e.server}: ${e.usage.totalTokens} tokens (${e.stopReason ?? 'unknown'})`;
 }

@@ -43,6 +43,15 @@ function log(logger: Logger, event: AgentEvent): void {
         'llm call',
       );
       break;
+    case 'mcp.sampled':
+      // Not the text: it is content, like the deltas.
+      if (event.error) logger.warn({ ...base, server: event.server, callId: event.callId, error: event.error }, 'MCP sampling refused');
+      else
+        logger.info(
+          { ...base, server: event.server, callId: event.callId, model: event.model, usage: event.usage, stopReason: event.stopReason },
+          'MCP sampling',
+        );
+      break;
     case 'tool.completed':
       logger.info({ ...base, tool: event.name, ok: event.ok, durationMs: Math.round(event.durationMs), error: event.error?.code }, 'tool call');
       break;

@@ -31,3 +31,42 @@ describe('Prometheus request metrics', () => {
     }
   });
 });
+
+describe('Prometheus LLM metrics', () => {
+  it('counts an MCP server’s sampling as a model call with its tokens; a refused one as a call without', async () => {
+    const bus = new EventBus();
+    const metrics = createPrometheusMetrics({ events: bus.subscribe(), activeSessions: () => 0, openStreams: () => 0, defaultMetrics: false });
+    try {
+      const sampled = {
+        type: 'mcp.sampled',
+        sessionId: 's',
+        seq: 1,
+        time: 0,
+        step: 1,
+        callId: 'c',
+        server: 'docs',
+        model: 'm',
+        messages: 1,
+        maxTokens: 10,
+        text: 'x',
+        durationMs: 5,
+      } as const;
+      await bus.publish({ ...sampled, usage: { promptTokens: 7, completionTokens: 2, totalTokens: 9 } });
+      await bus.publish({
+        ...sampled,
+        seq: 2,
+        text: '',
+        usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
+        error: { code: 'MCP_SAMPLING_REFUSED', message: 'spent' },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const body = (await metrics.render()).body;
+      expect(line(body, 'agentbox_llm_tokens_total{model="m",kind="prompt"}')).toMatch(/ 7$/);
+      expect(line(body, 'agentbox_llm_tokens_total{model="m",kind="completion"}')).toMatch(/ 2$/);
+      expect(line(body, 'agentbox_llm_calls_total{model="m",outcome="ok"}')).toMatch(/ 1$/);
+      expect(line(body, 'agentbox_llm_calls_total{model="m",outcome="MCP_SAMPLING_REFUSED"}')).toMatch(/ 1$/);
+    } finally {
+      metrics.close();
+    }
+  });
+});

@@ -131,6 +131,14 @@ export function createPrometheusMetrics(options: PrometheusMetricsOptions): Prom
       case 'llm.failed':
         llmCalls.inc({ model: 'unknown', outcome: String(event.error.code) });
         break;
+      // An MCP server's sampling is a model call too; a refused one used no tokens.
+      case 'mcp.sampled':
+        llmCalls.inc({ model: event.model, outcome: event.error ? String(event.error.code) : 'ok' });
+        if (event.error) break;
+        llmTokens.inc({ model: event.model, kind: 'prompt' }, event.usage.promptTokens);
+        llmTokens.inc({ model: event.model, kind: 'completion' }, event.usage.completionTokens);
+        llmSeconds.observe({ model: event.model }, event.durationMs / 1000);
+        break;
       case 'tool.completed': {
         const code = event.ok ? 'ok' : String(event.error?.code ?? 'TOOL_FAILED');
         toolCalls.inc({ tool: event.name, outcome: code });
