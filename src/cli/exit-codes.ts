@@ -63,6 +63,8 @@ export const exitCodeByCode: Readonly<Record<ErrorCode, ExitCodeValue>> = {
   CANCELLED: ExitCode.cancelled,
   ILLEGAL_TRANSITION: ExitCode.internal,
   SESSION_BUSY: ExitCode.busy,
+  // The caller named the wrong session: input, not a failure.
+  SESSION_NOT_CONVERSATION: ExitCode.usage,
   STORE_FAILED: ExitCode.internal,
   STORE_CONFLICT: ExitCode.internal,
   CHANNEL_CLOSED: ExitCode.internal,

@@ -49,6 +49,8 @@ export interface ErrorDetailsByCode {
   ILLEGAL_TRANSITION: { from: string; to: string };
   SESSION_NOT_FOUND: undefined;
   SESSION_BUSY: OpenDetails | undefined;
+  /** A turn asked of a session that is not a conversation: a log of tool calls made over MCP, whose tool results answer no model call. */
+  SESSION_NOT_CONVERSATION: undefined;
   STORE_FAILED: OpenDetails | undefined;
   /** A seq gap or duplicate on append: another writer got there first, or a bug. */
   STORE_CONFLICT: { sessionId: string; expectedSeq: number; seq: number } | undefined;

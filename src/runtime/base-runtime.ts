@@ -21,6 +21,7 @@ import { planOutput, type StructuredOutputMode } from '../agent/structured-outpu
 import type { PromptRenderer, PromptTurn } from '../prompt/prompt-source.js';
 import { ToolCallSession } from './tool-call-session.js';
 import { createSessionSampler } from '../agent/tools/create-session-sampler.js';
+import { orphanToolResult } from '../engine/orphan-tool-result.js';
 
 export interface RuntimeOptions {
   store: SessionStore;
@@ -207,7 +208,7 @@ export class BaseRuntime implements AgentRuntime {
     let recorder: SessionRecorder;
     try {
       recorder = request.sessionId
-        ? new SessionRecorder(await this.mustLoad(request.sessionId), this.store, this.bus, this.clock)
+        ? new SessionRecorder(mustBeConversation(await this.mustLoad(request.sessionId)), this.store, this.bus, this.clock)
         : this.startSession(request.session);
     } catch (error) {
       if (request.sessionId !== undefined && !this.active.has(request.sessionId)) await this.store.releaseTurn?.(request.sessionId);
@@ -396,4 +397,18 @@ export class BaseRuntime implements AgentRuntime {
       signal.removeEventListener('abort', endWaits);
     }
   }
+}
+
+/**
+ * A session a turn may run in. A log of tool calls made over MCP (`openToolSession`) holds
+ * tool results that answer no model call: sent as history, the model endpoint would refuse
+ * it (or worse, read it as calls it made). And its MCP connection may still be appending to
+ * it, while a session has one writer. So it runs no turn.
+ */
+function mustBeConversation(session: Session): Session {
+  if (orphanToolResult(session.messages) < 0) return session;
+  throw new AgentboxError(
+    'SESSION_NOT_CONVERSATION',
+    `session ${session.id} is a log of tool calls made over MCP, not a conversation: its tool results answer no model call, so it cannot run a turn. Start the turn in a new session (over MCP: an ask_<agent> tool)`,
+  );
 }

@@ -19,6 +19,8 @@ export const statusByCode: Readonly<Record<ErrorCode, ErrorStatus>> = {
   SESSION_NOT_FOUND: 404,
   NOT_FOUND: 404,
   SESSION_BUSY: 409,
+  // The session exists but is a tool-call log: the request conflicts with what it is.
+  SESSION_NOT_CONVERSATION: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
