@@ -13,7 +13,7 @@ import { checkPermissionRule } from './permission.js';
  *
  * - role `admin`: allow `*`; capabilities: every path (`/`, read-write) and every host.
  * - role `user`: allow `tool:invoke:*`, `session:*:own`, `workflow:run`, `workflow:read:own`,
- *   `workflow:cancel`; the same capabilities as `admin`. It differs from `admin` in reaching
+ *   `workflow:cancel`, `agent:ask:*`; the same capabilities as `admin`. It differs from `admin` in reaching
  *   only its own sessions and workflow runs.
  * - principal `cli` → [`admin`], and `defaultPrincipal: "cli"`: the person at the
  *   keyboard of a personal machine may use every built-in tool. That is not a way out of
@@ -88,7 +88,8 @@ export const builtinRoles: Readonly<Record<string, RoleConfig>> = {
   admin: { description: 'everything', allow: ['*'], deny: [], inherits: [], capabilities: everything },
   user: {
     description: 'all tools, own sessions and workflow runs',
-    allow: ['tool:invoke:*', 'session:*:own', 'workflow:run', 'workflow:read:own', 'workflow:cancel'],
+    // `agent:ask:*`: a user already runs turns in its own sessions; over MCP (ask_<agent>) too.
+    allow: ['tool:invoke:*', 'session:*:own', 'workflow:run', 'workflow:read:own', 'workflow:cancel', 'agent:ask:*'],
     deny: [],
     inherits: [],
     capabilities: everything,

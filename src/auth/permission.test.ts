@@ -19,6 +19,8 @@ describe('checkPermissionRule', () => {
     'workflow:read:*',
     'workflow:cancel',
     'workflow:*:own',
+    'agent:ask:agent',
+    'agent:ask:*',
   ])('accepts %s', (rule) => {
     expect(checkPermissionRule(rule)).toBeUndefined();
   });
@@ -39,6 +41,8 @@ describe('checkPermissionRule', () => {
     ['*:invoke:x', /whole rule/],
     ['t*:invoke:x', /may not be a glob/],
     ['tool', /missing action/],
+    ['agent:ask', /missing target/],
+    ['agent:run:x', /unknown action "run"/],
   ])('rejects %s', (rule, reason) => {
     expect(checkPermissionRule(rule)).toMatch(reason);
   });

@@ -27,6 +27,11 @@ export const permissionVocabulary: Readonly<Record<string, ResourceSpec>> = {
   workflow: { actions: ['run', 'cancel', 'read'], target: 'none', targets: ['own', 'any'], targetOf: { read: 'required' } },
   /** `GET /metrics` of the service (request, LLM and tool counts: operational detail). */
   metrics: { actions: ['read'], target: 'none' },
+  /**
+   * Ask an agent over MCP (`agent:ask:<name>`, the `ask_<name>` tool): a whole turn, with its
+   * model tokens and tool calls, so not covered by `tool:invoke:*`.
+   */
+  agent: { actions: ['ask'], target: 'required' },
 };
 
 const segmentPattern = /^[A-Za-z0-9_.*-]+$/;

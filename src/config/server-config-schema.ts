@@ -18,6 +18,11 @@ export const apiKeyConfigSchema = z.strictObject({
   principal: z.string().min(1),
 });
 
+/** `agent` (the configured agent) or a stored prompt's name: it makes the tool name `ask_<name>` and the permission `agent:ask:<name>`. */
+const agentNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'an agent name: `agent`, or a stored prompt in the prompt folder (letters, digits, _ and -)');
+
 export const serverConfigSchema = z
   .strictObject({
     host: z.string().min(1).default('127.0.0.1'),
@@ -70,6 +75,26 @@ export const serverConfigSchema = z
           .int()
           .positive()
           .default(1024 * 1024),
+        /**
+         * Agents served as MCP tools (`ask_<name>`), on `/mcp` and `agentbox mcp serve` alike;
+         * default none. `agent` is the configured agent (`agent.system`, all its tools); any
+         * other name is a stored prompt in the prompt folder (`prompts.dir`), its file giving
+         * model, system prompt and tools, rendered with `{ message }` as its input.
+         */
+        agents: z
+          .array(
+            z.union([
+              agentNameSchema,
+              z.strictObject({
+                name: agentNameSchema,
+                /** What the MCP client (and its model) is told the agent is for. */
+                description: z.string().min(1).max(2000).optional(),
+              }),
+            ]),
+          )
+          .transform((entries) => entries.map((entry) => (typeof entry === 'string' ? { name: entry } : entry)))
+          .refine((agents) => new Set(agents.map((a) => a.name)).size === agents.length, 'each agent is listed once')
+          .default([]),
       })
       .prefault({}),
   })

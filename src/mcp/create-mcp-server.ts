@@ -5,6 +5,7 @@ import type { ToolRegistry } from '../agent/tools/tool-registry.js';
 import type { EventPayload } from '../engine/events.js';
 import type { BaseRuntime } from '../runtime/base-runtime.js';
 import type { ToolCallRequest, ToolCallSession } from '../runtime/tool-call-session.js';
+import type { McpAgentTools } from './mcp-agent-tools.js';
 
 /** The key of a call result's `_meta` that names the session recording the MCP session's calls. */
 export const MCP_SESSION_META_KEY = 'agentbox/sessionId';
@@ -25,6 +26,8 @@ export interface CreateMcpServerOptions {
   metadata?: Record<string, unknown>;
   name?: string;
   version?: string;
+  /** The agents served as `ask_<name>` tools (config `server.mcp.agents`); absent: none. */
+  agents?: McpAgentTools;
 }
 
 /**
@@ -42,18 +45,23 @@ export interface CreateMcpServerOptions {
 export function createMcpServer(options: CreateMcpServerOptions): Server {
   const { runtime, principal, mayInvoke } = options;
   const server = new Server({ name: options.name ?? 'agentbox', version: options.version ?? '0.1.0' }, { capabilities: { tools: { listChanged: true } } });
+  const { agents } = options;
   server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: runtime.tools
-      .list()
-      .filter((tool) => mayInvoke(principal, tool.name))
-      .map(
-        (tool): McpTool => ({
-          name: tool.name,
-          description: tool.description,
-          inputSchema: { type: 'object', ...tool.parameters },
-          ...annotationsOf(tool),
-        }),
-      ),
+    tools: [
+      ...(agents?.list(principal) ?? []),
+      // An ask tool's name wins over a registry tool's: the config asked for it by that name.
+      ...runtime.tools
+        .list()
+        .filter((tool) => mayInvoke(principal, tool.name) && !agents?.has(tool.name))
+        .map(
+          (tool): McpTool => ({
+            name: tool.name,
+            description: tool.description,
+            inputSchema: { type: 'object', ...tool.parameters },
+            ...annotationsOf(tool),
+          }),
+        ),
+    ],
   }));
   // The registry changes when an MCP source's tools do: tell the client to list again.
   const unsubscribe = runtime.tools.onChange(() => void server.sendToolListChanged().catch(() => undefined));
@@ -65,11 +73,25 @@ export function createMcpServer(options: CreateMcpServerOptions): Server {
   let calls: ToolCallSession | undefined;
   server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const client = server.getClientVersion();
+    const progressToken = request.params._meta?.progressToken;
+    if (agents?.has(request.params.name)) {
+      const { result, sessionId } = await agents.call({
+        principal,
+        name: request.params.name,
+        arguments: request.params.arguments,
+        signal: extra.signal,
+        metadata: { ...options.metadata, ...(client ? { client: { name: client.name, version: client.version } } : {}) },
+        ...(options.onApproval ? { onApproval: options.onApproval } : {}),
+        ...(progressToken !== undefined
+          ? { progress: (update) => extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...update } }) }
+          : {}),
+      });
+      return { ...result, ...(sessionId ? { _meta: { [MCP_SESSION_META_KEY]: sessionId } } : {}) };
+    }
     calls ??= runtime.openToolSession({
       owner: principal,
       metadata: { source: 'mcp', ...options.metadata, ...(client ? { client: { name: client.name, version: client.version } } : {}) },
     });
-    const progressToken = request.params._meta?.progressToken;
     const result = await calls.invoke({
       name: request.params.name,
       arguments: JSON.stringify(request.params.arguments ?? {}),

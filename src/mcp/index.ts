@@ -8,3 +8,4 @@ export { httpTransports } from './http-transports.js';
 export { expandEnvReferences } from './expand-env-references.js';
 export { mcpResultValue, mcpContentText } from './mcp-call-result.js';
 export { createMcpServer, type CreateMcpServerOptions } from './create-mcp-server.js';
+export { McpAgentTools, type McpAgent, type McpAgentToolsOptions } from './mcp-agent-tools.js';

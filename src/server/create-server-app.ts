@@ -17,6 +17,8 @@ import { RateLimiter } from './rate-limiter.js';
 import { errorShapeOf, RequestGuard, type GuardedRoutes } from './request-guard.js';
 import { registerChatCompletionRoutes } from './routes/chat-completion-routes.js';
 import { registerMcpRoutes } from './routes/mcp-routes.js';
+import { McpAgentTools } from '../mcp/mcp-agent-tools.js';
+import { accessSession, decide } from './session-access.js';
 import { registerMessageRoutes } from './routes/message-routes.js';
 import { registerModelRoutes } from './routes/model-routes.js';
 import { registerOperationRoutes } from './routes/operation-routes.js';
@@ -176,7 +178,24 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
   registerModelRoutes(routes, deps);
   // MCP calls are recorded beside the other sessions (the runtime's store), under the service's RBAC.
   const mcpRuntime = runtime.withOverrides({ authorize: createToolCallAuthorizer(authorizer), ...(options.clock ? { clock: options.clock } : {}) });
-  const mcpSessions = registerMcpRoutes(routes, { runtime: mcpRuntime, authorizer, config: config.mcp, ...(options.clock ? { clock: options.clock } : {}) });
+  const mcpSessions = registerMcpRoutes(routes, {
+    runtime: mcpRuntime,
+    authorizer,
+    config: config.mcp,
+    ...(options.clock ? { clock: options.clock } : {}),
+    // Turns run on the service's runtime, tracked like /v1's: busy and cancellable there, drained at shutdown.
+    ...(config.mcp.agents.length > 0
+      ? {
+          agents: new McpAgentTools({
+            agents: config.mcp.agents,
+            runtime,
+            allowed: (principal, permission) => decide(authorizer, principal, permission).allowed,
+            writableSession: (principal, id) => accessSession(deps, principal, id, 'write'),
+            track: (id, turn) => deps.turns.start(id, turn),
+          }),
+        }
+      : {}),
+  });
   const workflows = new WorkflowRuns({
     journal: options.workflowJournal ?? new MemoryWorkflowJournal(),
     host: createRuntimeWorkflowHost(runtime, { http: options.workflowHttp ?? {}, mcp: options.workflowMcp ?? {}, authorizer }),

@@ -4,6 +4,9 @@ import type { McpServerConfig } from '../../config/mcp-config-schema.js';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import type { EventPayload } from '../../engine/events.js';
 import type { McpToolSource } from '../../mcp/mcp-tool-source.js';
+import type { McpAgentTools } from '../../mcp/mcp-agent-tools.js';
+import type { Authorizer } from '../../auth/authorizer.js';
+import type { NodeRuntime } from '../../node/runtime/node-runtime.js';
 import { terminalApprover } from '../ask-approval.js';
 import { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -109,6 +112,7 @@ export function registerMcpCommands(program: Command): void {
         import('../../auth/create-tool-call-authorizer.js'),
       ]);
       const authorizer = createAuthorizer(runtime.config.auth);
+      const agents = await mcpAgentTools(runtime, authorizer);
       const approveAll = async (requests: Array<{ callId: string }>) => new Map(requests.map((r) => [r.callId, { approved: true, by: 'mcp serve --yes' }]));
       const server = createMcpServer({
         runtime,
@@ -116,6 +120,7 @@ export function registerMcpCommands(program: Command): void {
         metadata: { transport: 'stdio' },
         mayInvoke: (principal, tool) => authorizer.decide(principal, toolPermission(tool)).allowed,
         ...(options.yes ? { onApproval: approveAll } : {}),
+        ...(agents ? { agents } : {}),
       });
       const closed = new Promise<void>((resolve) => {
         // Chained: the server's own handler unsubscribes from the registry.
@@ -190,4 +195,17 @@ export function registerMcpCommands(program: Command): void {
 function sampledLine(e: Extract<EventPayload, { type: 'mcp.sampled' }>): string {
   if (e.error) return `sampling refused: ${e.error.message}`;
   return `sampled ${e.model} for ${e.server}: ${e.usage.totalTokens} tokens (${e.stopReason ?? 'unknown'})`;
+}
+
+/** `server.mcp.agents` as `ask_<name>` tools, under the same session rules as the service's routes; undefined when none is configured. */
+async function mcpAgentTools(runtime: NodeRuntime, authorizer: Authorizer): Promise<McpAgentTools | undefined> {
+  const agents = runtime.config.server.mcp.agents;
+  if (agents.length === 0) return undefined;
+  const [{ McpAgentTools }, { accessSession }] = await Promise.all([import('../../mcp/mcp-agent-tools.js'), import('../../server/session-access.js')]);
+  return new McpAgentTools({
+    agents,
+    runtime,
+    allowed: (principal, permission) => authorizer.decide(principal, permission).allowed,
+    writableSession: (principal, id) => accessSession({ runtime, authorizer }, principal, id, 'write'),
+  });
 }

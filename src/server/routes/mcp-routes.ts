@@ -14,6 +14,8 @@ export interface McpRouteDeps {
   authorizer: Authorizer;
   config: ServerConfig['mcp'];
   clock?: Clock;
+  /** The `ask_<agent>` tools (`server.mcp.agents`), shared by every MCP session; absent: none. */
+  agents?: CreateMcpServerOptions['agents'];
 }
 
 /**
@@ -39,6 +41,7 @@ export function registerMcpRoutes(routes: GuardedRoutes, deps: McpRouteDeps): Mc
       principal,
       metadata: { transport: 'streamable-http', mcpSessionId },
       mayInvoke: (p, tool) => deps.authorizer.decide(p, toolPermission(tool)).allowed,
+      ...(deps.agents ? { agents: deps.agents } : {}),
     });
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => mcpSessionId,

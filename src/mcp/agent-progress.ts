@@ -1,0 +1,52 @@
+import type { EventSubscription } from '../engine/event-bus.js';
+import type { AgentEvent } from '../engine/events.js';
+
+/** Sends one `notifications/progress` for the call (its token is the sender's to add). */
+export type ProgressSender = (update: { progress: number; message: string }) => Promise<void>;
+
+/**
+ * A turn's events as MCP progress: each model call and each tool call (started, finished)
+ * is one notification, numbered 1, 2, 3… (the spec wants it to increase; a turn's length
+ * is not known, so there is no total). Text deltas are left out: an answer is returned
+ * whole. `end()` stops after the events already buffered and resolves once they are sent,
+ * so a client sees every notification before the answer.
+ */
+export function agentProgress(events: EventSubscription, send: ProgressSender): { end(): Promise<void> } {
+  let progress = 0;
+  const pump = (async () => {
+    for await (const event of events) {
+      const message = progressMessage(event);
+      if (message === undefined) continue;
+      progress += 1;
+      // A client gone away must not fail the turn: its answer is recorded all the same.
+      await send({ progress, message }).catch(() => undefined);
+    }
+  })();
+  return {
+    end: async () => {
+      events.close();
+      await pump;
+    },
+  };
+}
+
+function progressMessage(event: AgentEvent): string | undefined {
+  switch (event.type) {
+    case 'llm.started':
+      return `step ${event.step}: asking the model`;
+    case 'tool.started':
+      return `step ${event.step}: calling ${event.name}`;
+    case 'tool.completed':
+      return `step ${event.step}: ${event.name} ${event.ok ? 'done' : `failed (${event.error?.code ?? 'error'})`}`;
+    case 'approval.decided':
+      return event.approved ? undefined : `call ${event.callId} not approved${event.reason ? `: ${event.reason}` : ''}`;
+    case 'turn.completed':
+      return 'answered';
+    case 'turn.failed':
+      return `failed (${event.error.code})`;
+    case 'turn.cancelled':
+      return 'cancelled';
+    default:
+      return undefined;
+  }
+}
