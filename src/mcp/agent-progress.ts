@@ -1,8 +1,8 @@
 import type { EventSubscription } from '../engine/event-bus.js';
 import type { AgentEvent } from '../engine/events.js';
 
-/** Sends one `notifications/progress` for the call (its token is the sender's to add). */
-export type ProgressSender = (update: { progress: number; message: string }) => Promise<void>;
+/** Sends one `notifications/progress` for the call (its token is the sender's to add); `sessionId` is the turn's. */
+export type ProgressSender = (update: { progress: number; message: string; sessionId: string }) => Promise<void>;
 
 /**
  * A turn's events as MCP progress: each model call and each tool call (started, finished)
@@ -19,7 +19,7 @@ export function agentProgress(events: EventSubscription, send: ProgressSender): 
       if (message === undefined) continue;
       progress += 1;
       // A client gone away must not fail the turn: its answer is recorded all the same.
-      await send({ progress, message }).catch(() => undefined);
+      await send({ progress, message, sessionId: event.sessionId }).catch(() => undefined);
     }
   })();
   return {

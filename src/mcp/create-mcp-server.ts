@@ -83,7 +83,14 @@ export function createMcpServer(options: CreateMcpServerOptions): Server {
         metadata: { ...options.metadata, ...(client ? { client: { name: client.name, version: client.version } } : {}) },
         ...(options.onApproval ? { onApproval: options.onApproval } : {}),
         ...(progressToken !== undefined
-          ? { progress: (update) => extra.sendNotification({ method: 'notifications/progress', params: { progressToken, ...update } }) }
+          ? {
+              // The session id rides along, so a client knows where the turn runs before it ends.
+              progress: ({ progress, message, sessionId }) =>
+                extra.sendNotification({
+                  method: 'notifications/progress',
+                  params: { progressToken, progress, message, _meta: { [MCP_SESSION_META_KEY]: sessionId } },
+                }),
+            }
           : {}),
       });
       return { ...result, ...(sessionId ? { _meta: { [MCP_SESSION_META_KEY]: sessionId } } : {}) };
