@@ -41,6 +41,8 @@ describe('agentbox mcp serve', () => {
     expect(names).toEqual(expect.arrayContaining(['calculator', 'fs_read', 'fs_list']));
     expect(names).not.toContain('fs_write');
     expect(names).not.toContain('current_time');
+    // No server.mcp.agents: no agent is served as a tool.
+    expect(names.filter((n) => n.startsWith('ask_'))).toEqual([]);
     expect(tools.find((t) => t.name === 'calculator')?.inputSchema).toMatchObject({ type: 'object' });
   });
 

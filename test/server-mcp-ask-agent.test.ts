@@ -141,10 +141,23 @@ describe('ask_agent over /mcp', () => {
       return { type: 'text', text: 'too late', delayMs: 30_000 };
     });
     const controller = new AbortController();
+    let started!: () => void;
+    const firstProgress = new Promise<void>((resolve) => (started = resolve));
     // The SDK hands the callback the notification's params, `_meta` included.
     const progress: Array<Progress & { _meta?: Record<string, unknown> }> = [];
-    const call = ask(await connect(keys.alice), { message: 'take your time' }, { signal: controller.signal, onprogress: (p) => progress.push(p) });
-    await asked;
+    const call = ask(
+      await connect(keys.alice),
+      { message: 'take your time' },
+      {
+        signal: controller.signal,
+        onprogress: (p) => {
+          progress.push(p);
+          started();
+        },
+      },
+    );
+    // The model is asked and the client has heard of the turn (its first notification names the session).
+    await Promise.all([asked, firstProgress]);
     controller.abort('changed my mind');
     await expect(call).rejects.toThrow(/changed my mind/);
     // Each notification names the session the turn runs in.
