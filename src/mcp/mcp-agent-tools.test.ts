@@ -169,4 +169,26 @@ describe('ask_<agent> tools', () => {
     expect(result._meta?.['agentbox/sessionId']).toBe(body.sessionId);
     expect((await runtime.getSession(body.sessionId))?.state).toBe('failed');
   });
+
+  it("refuses the connection's own tool-call log as the session (SESSION_NOT_CONVERSATION), a busy session, and a missing prompt", async () => {
+    const { connect, runtime } = setup([{ toolCalls: [{ name: 'wipe', arguments: '{}' }] }, { text: 'done' }], [{ name: 'agent' }, { name: 'missing' }]);
+    const ann = await connect('ann');
+    const calc = await ann.callTool({ name: 'calculator', arguments: { expression: '1 + 1' } });
+    const log = String(calc._meta?.['agentbox/sessionId']);
+    const refused = await ask(ann, 'ask_agent', { message: 'continue the log', sessionId: log });
+    expect((refused.content as Array<{ text: string }>)[0]?.text).toContain('"code":"SESSION_NOT_CONVERSATION"');
+
+    const { id } = await runtime.createSession({ owner: 'ann' });
+    // A turn of the runtime's own (as /v1 starts one) waits for an approval while the ask comes in.
+    const other = runtime.process({ sessionId: id, input: 'hold on' });
+    while (runtime.pendingApprovals(id).length === 0) await new Promise((r) => setTimeout(r, 5));
+    const busy = await ask(ann, 'ask_agent', { message: 'me too', sessionId: id });
+    expect((busy.content as Array<{ text: string }>)[0]?.text).toContain('"code":"SESSION_BUSY"');
+    runtime.decide(id, runtime.pendingApprovals(id)[0]?.callId ?? '', { approved: true, by: 'ann' });
+    expect((await other).state).toBe('completed');
+
+    const missing = await ask(ann, 'ask_missing', { message: 'hello' });
+    expect(missing.isError).toBe(true);
+    expect((missing.content as Array<{ text: string }>)[0]?.text).toMatch(/"code":"NOT_FOUND".*no prompt named missing/);
+  });
 });
