@@ -114,6 +114,17 @@ describe('POST /v1/chat/completions', () => {
         'body.messages.1',
       ],
       [{ model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'x' } }] }] }, 'body.messages.0.content'],
+      [
+        {
+          model: 'm',
+          messages: [
+            { role: 'user', content: 'x' },
+            { role: 'tool', tool_call_id: 'call_nowhere', content: '{}' },
+            { role: 'user', content: 'y' },
+          ],
+        },
+        'body.messages: the tool message for call_nowhere answers no tool call',
+      ],
       [{ model: 'm', n: 2, messages: [{ role: 'user', content: 'x' }] }, 'body.n'],
       [{ model: 'm', stream: 'yes', messages: [{ role: 'user', content: 'x' }] }, 'body.stream'],
     ];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import { formatIssues } from '../../errors/validation-issue.js';
 import type { ChatMessage, ToolCall } from '../../engine/messages.js';
+import { orphanToolResult } from '../../engine/orphan-tool-result.js';
 
 /**
  * The part of OpenAI's CreateChatCompletionRequest an agentbox agent honours. Unknown
@@ -78,6 +79,12 @@ export function splitConversation(messages: readonly WireMessage[]): Conversatio
         history.push({ role: 'tool', toolCallId: m.tool_call_id, name: toolNames.get(m.tool_call_id) ?? 'unknown', content: textOf(m.content) });
         break;
     }
+  }
+  // As the model endpoint would refuse it (and agentbox runs no turn on such a history).
+  const orphan = history[orphanToolResult(history)];
+  if (orphan?.role === 'tool') {
+    const issues = [{ path: 'body.messages', message: `the tool message for ${orphan.toolCallId} answers no tool call of the assistant message before it` }];
+    throw new AgentboxError('INVALID_INPUT', formatIssues(issues), { details: { issues } });
   }
   return { system: system.length > 0 ? system.join('\n\n') : undefined, history, input: textOf(last.content) };
 }
