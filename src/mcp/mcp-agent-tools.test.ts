@@ -190,5 +190,8 @@ describe('ask_<agent> tools', () => {
     const missing = await ask(ann, 'ask_missing', { message: 'hello' });
     expect(missing.isError).toBe(true);
     expect((missing.content as Array<{ text: string }>)[0]?.text).toMatch(/"code":"NOT_FOUND".*no prompt named missing/);
+    // The session made for it is gone again: only the tool-call log and the busy one remain.
+    expect(missing._meta).toBeUndefined();
+    expect((await runtime.listSessions()).map((s) => s.id).sort()).toEqual([log, id].sort());
   });
 });

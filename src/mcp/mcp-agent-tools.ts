@@ -19,7 +19,7 @@ export const CONFIGURED_AGENT = 'agent';
 export interface McpAgentToolsOptions {
   agents: readonly McpAgent[];
   /** Runs the turns: its model, tools, RBAC and store (the one `/v1/sessions` uses, so a turn is busy and cancellable there too). */
-  runtime: Pick<BaseRuntime, 'process' | 'createSession' | 'stream'>;
+  runtime: Pick<BaseRuntime, 'process' | 'createSession' | 'stream' | 'getSession' | 'deleteSession'>;
   /** Whether the principal holds a permission (`agent:ask:<name>`, `session:write:own`). */
   allowed: (principal: string, permission: string) => boolean;
   /**
@@ -123,6 +123,7 @@ export class McpAgentTools {
   async call(call: AgentCall): Promise<{ result: CallToolResult; sessionId?: string }> {
     const agent = this.byTool.get(call.name);
     let sessionId: string | undefined;
+    let created = false;
     try {
       if (!agent) throw new AgentboxError('TOOL_NOT_FOUND', `no agent tool named ${call.name}`);
       if (!this.mayAsk(call.principal, agent.name)) {
@@ -132,13 +133,31 @@ export class McpAgentTools {
         );
       }
       const args = parseArguments(call.name, call.arguments);
+      created = args.sessionId === undefined;
       sessionId = await this.sessionFor(call, agent, args.sessionId);
       const session = await this.runTurn(call, agent, sessionId, args.message);
       const text = finalText(session);
       const structured = { text, sessionId, ...(session.output !== undefined ? { output: session.output } : {}) };
       return { result: { content: [{ type: 'text', text }], structuredContent: structured }, sessionId };
     } catch (error) {
+      if (created && sessionId !== undefined) sessionId = await this.dropIfUnstarted(sessionId);
       return { result: errorResult(error, sessionId), ...(sessionId ? { sessionId } : {}) };
+    }
+  }
+
+  /**
+   * A new session whose turn never started (a prompt that does not render, a service
+   * shutting down) is deleted, so bad input leaves nothing behind, as with `process()`.
+   * Returns the id if the session stays.
+   */
+  private async dropIfUnstarted(sessionId: string): Promise<string | undefined> {
+    const { runtime } = this.options;
+    try {
+      if ((await runtime.getSession(sessionId))?.turns !== 0) return sessionId;
+      await runtime.deleteSession(sessionId);
+      return undefined;
+    } catch {
+      return sessionId;
     }
   }
 
