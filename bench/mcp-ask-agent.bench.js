@@ -68,7 +68,7 @@ async function compare(title, labels, direct, agentbox) {
   const agents = new McpAgentTools({
     agents: [{ name: 'agent' }],
     runtime,
-    allowed: (principal, permission) => authorizer.decide(principal, permission).allowed,
+    decide: (principal, permission) => authorizer.decide(principal, permission),
     writableSession: (principal, id) => accessSession({ runtime, authorizer }, principal, id, 'write'),
   });
   const server = createMcpServer({ runtime, principal: 'ann', agents, mayInvoke: (p, t) => authorizer.decide(p, toolPermission(t)).allowed });

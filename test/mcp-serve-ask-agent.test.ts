@@ -5,7 +5,6 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MCP_SESSION_META_KEY } from '../src/mcp/create-mcp-server.js';
 import { SqliteSessionStore } from '../src/node/store/sqlite-session-store.js';
 import { startScriptedLlmServer, type ScriptedLlmServer } from '../src/node/testing/index.js';
 import { BaseRuntime } from '../src/runtime/base-runtime.js';
@@ -121,7 +120,9 @@ describe('agentbox mcp serve: agents as tools', () => {
     const progress: Progress[] = [];
     const result = await ask('ask_agent', { message: 'two plus three?' }, { onprogress: (p) => progress.push(p) });
     expect(result.structuredContent).toMatchObject({ text: 'Five.' });
+    const { sessionId } = result.structuredContent as { sessionId: string };
     expect(progress.map((p) => p.message)).toEqual([
+      `turn 1 started in session ${sessionId}`,
       'step 1: asking the model',
       'step 1: calling calculator',
       'step 1: calculator done',
@@ -140,7 +141,7 @@ describe('agentbox mcp serve: agents as tools', () => {
     const controller = new AbortController();
     let started!: () => void;
     const firstProgress = new Promise<void>((resolve) => (started = resolve));
-    const progress: Array<Progress & { _meta?: Record<string, unknown> }> = [];
+    const progress: Progress[] = [];
     const call = ask(
       'ask_agent',
       { message: 'think hard' },
@@ -156,7 +157,7 @@ describe('agentbox mcp serve: agents as tools', () => {
     await Promise.all([asked, firstProgress]);
     controller.abort('no longer needed');
     await expect(call).rejects.toThrow(/no longer needed/);
-    const sessionId = String(progress[0]?._meta?.[MCP_SESSION_META_KEY]);
+    const sessionId = /^turn 1 started in session (\S+)$/.exec(progress[0]?.message ?? '')?.[1] ?? '';
     let state: string | undefined;
     for (let i = 0; i < 100 && state !== 'cancelled'; i += 1) {
       state = await readLog(async (store) => (await store.load(sessionId))?.state);

@@ -103,6 +103,13 @@ describe('ask_agent over /mcp', () => {
       ['user', 'What did I ask?'],
     ]);
     expect((await events(sessionId)).filter((e) => e.type === 'turn.completed')).toHaveLength(2);
+    // Both calls are in the MCP connection's own log too, with the permission they were allowed by.
+    const log = await events(String(first._meta?.[MCP_SESSION_META_KEY]));
+    expect(log.filter((e) => e.type === 'auth.allowed').map((e) => [e.principal, e.permission])).toEqual([
+      ['alice', 'agent:ask:agent'],
+      ['alice', 'agent:ask:agent'],
+    ]);
+    expect(log.filter((e) => e.type === 'tool.completed').map((e) => JSON.parse(String(e.output)).sessionId)).toEqual([sessionId, sessionId]);
   });
 
   it("refuses to continue another principal's session, and leaves it as it was", async () => {
@@ -123,14 +130,16 @@ describe('ask_agent over /mcp', () => {
     const progress: Progress[] = [];
     const result = await ask(await connect(keys.alice), { message: 'six times seven?' }, { onprogress: (p) => progress.push(p) });
     expect(result.structuredContent).toMatchObject({ text: '42' });
+    const { sessionId } = result.structuredContent as { sessionId: string };
     expect(progress.map((p) => p.message)).toEqual([
+      `turn 1 started in session ${sessionId}`,
       'step 1: asking the model',
       'step 1: calling calculator',
       'step 1: calculator done',
       'step 2: asking the model',
       'answered',
     ]);
-    expect(progress.map((p) => p.progress)).toEqual([1, 2, 3, 4, 5]);
+    expect(progress.map((p) => p.progress)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('cancels the turn when the client cancels the call, and records it as cancelled', async () => {
@@ -143,8 +152,7 @@ describe('ask_agent over /mcp', () => {
     const controller = new AbortController();
     let started!: () => void;
     const firstProgress = new Promise<void>((resolve) => (started = resolve));
-    // The SDK hands the callback the notification's params, `_meta` included.
-    const progress: Array<Progress & { _meta?: Record<string, unknown> }> = [];
+    const progress: Progress[] = [];
     const call = ask(
       await connect(keys.alice),
       { message: 'take your time' },
@@ -160,9 +168,9 @@ describe('ask_agent over /mcp', () => {
     await Promise.all([asked, firstProgress]);
     controller.abort('changed my mind');
     await expect(call).rejects.toThrow(/changed my mind/);
-    // Each notification names the session the turn runs in.
-    const id = String(progress[0]?._meta?.[MCP_SESSION_META_KEY]);
-    expect(progress[0]?.message).toBe('step 1: asking the model');
+    // The first notification names the session the turn runs in.
+    const id = /^turn 1 started in session (\S+)$/.exec(progress[0]?.message ?? '')?.[1] ?? '';
+    expect(id).not.toBe('');
     for (let i = 0; i < 100 && !(await events(id)).some((e) => e.type === 'turn.cancelled'); i += 1) await new Promise((r) => setTimeout(r, 20));
     const log = await events(id);
     expect(log.find((e) => e.type === 'turn.cancelled')).toMatchObject({ reason: 'cancelled by the caller' });

@@ -21,7 +21,7 @@ export const apiKeyConfigSchema = z.strictObject({
 /** `agent` (the configured agent) or a stored prompt's name: it makes the tool name `ask_<name>` and the permission `agent:ask:<name>`. */
 const agentNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'an agent name: `agent`, or a stored prompt in the prompt folder (letters, digits, _ and -)');
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,59}$/, 'an agent name: `agent`, or a stored prompt in the prompt folder (letters, digits, _ and -)');
 
 export const serverConfigSchema = z
   .strictObject({

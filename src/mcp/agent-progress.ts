@@ -1,8 +1,8 @@
 import type { EventSubscription } from '../engine/event-bus.js';
 import type { AgentEvent } from '../engine/events.js';
 
-/** Sends one `notifications/progress` for the call (its token is the sender's to add); `sessionId` is the turn's. */
-export type ProgressSender = (update: { progress: number; message: string; sessionId: string }) => Promise<void>;
+/** Reports one step of the turn (the ask call's `tool.progress`, which reaches a client that sent a progress token). */
+export type ProgressSender = (update: { progress: number; message: string }) => void | Promise<void>;
 
 /**
  * A turn's events as MCP progress: each model call and each tool call (started, finished)
@@ -18,8 +18,11 @@ export function agentProgress(events: EventSubscription, send: ProgressSender): 
       const message = progressMessage(event);
       if (message === undefined) continue;
       progress += 1;
-      // A client gone away must not fail the turn: its answer is recorded all the same.
-      await send({ progress, message, sessionId: event.sessionId }).catch(() => undefined);
+      try {
+        await send({ progress, message });
+      } catch {
+        // A client gone away must not fail the turn: its answer is recorded all the same.
+      }
     }
   })();
   return {
@@ -32,6 +35,9 @@ export function agentProgress(events: EventSubscription, send: ProgressSender): 
 
 function progressMessage(event: AgentEvent): string | undefined {
   switch (event.type) {
+    // First, so a client knows where the turn runs before it ends (to read or cancel it).
+    case 'turn.started':
+      return `turn ${event.turn} started in session ${event.sessionId}`;
     case 'llm.started':
       return `step ${event.step}: asking the model`;
     case 'tool.started':

@@ -5,7 +5,7 @@ import type { ToolRegistry } from '../agent/tools/tool-registry.js';
 import type { EventPayload } from '../engine/events.js';
 import type { BaseRuntime } from '../runtime/base-runtime.js';
 import type { ToolCallRequest, ToolCallSession } from '../runtime/tool-call-session.js';
-import type { McpAgentTools } from './mcp-agent-tools.js';
+import type { AgentAnswer, McpAgentTools } from './mcp-agent-tools.js';
 
 /** The key of a call result's `_meta` that names the session recording the MCP session's calls. */
 export const MCP_SESSION_META_KEY = 'agentbox/sessionId';
@@ -71,35 +71,21 @@ export function createMcpServer(options: CreateMcpServerOptions): Server {
     previousOnClose?.();
   };
   let calls: ToolCallSession | undefined;
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  const clientInfo = (): Record<string, unknown> => {
     const client = server.getClientVersion();
+    return client ? { client: { name: client.name, version: client.version } } : {};
+  };
+  const askExecutor = agents?.executor({
+    metadata: () => ({ ...options.metadata, ...clientInfo() }),
+    ...(options.onApproval ? { onApproval: options.onApproval } : {}),
+  });
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    calls ??= runtime.openToolSession({ owner: principal, metadata: { source: 'mcp', ...options.metadata, ...clientInfo() } });
     const progressToken = request.params._meta?.progressToken;
-    if (agents?.has(request.params.name)) {
-      const { result, sessionId } = await agents.call({
-        principal,
-        name: request.params.name,
-        arguments: request.params.arguments,
-        signal: extra.signal,
-        metadata: { ...options.metadata, ...(client ? { client: { name: client.name, version: client.version } } : {}) },
-        ...(options.onApproval ? { onApproval: options.onApproval } : {}),
-        ...(progressToken !== undefined
-          ? {
-              // The session id rides along, so a client knows where the turn runs before it ends.
-              progress: ({ progress, message, sessionId }) =>
-                extra.sendNotification({
-                  method: 'notifications/progress',
-                  params: { progressToken, progress, message, _meta: { [MCP_SESSION_META_KEY]: sessionId } },
-                }),
-            }
-          : {}),
-      });
-      return { ...result, ...(sessionId ? { _meta: { [MCP_SESSION_META_KEY]: sessionId } } : {}) };
-    }
-    calls ??= runtime.openToolSession({
-      owner: principal,
-      metadata: { source: 'mcp', ...options.metadata, ...(client ? { client: { name: client.name, version: client.version } } : {}) },
-    });
+    // An ask tool runs on its own executor, recorded in the same log as the other calls.
+    const ask = askExecutor && agents?.has(request.params.name) ? askExecutor : undefined;
     const result = await calls.invoke({
+      ...(ask ? { executor: ask } : {}),
       name: request.params.name,
       arguments: JSON.stringify(request.params.arguments ?? {}),
       signal: extra.signal,
@@ -117,7 +103,7 @@ export function createMcpServer(options: CreateMcpServerOptions): Server {
         : {}),
     });
     const sessionId = calls.sessionId;
-    return { ...toCallToolResult(result), ...(sessionId ? { _meta: { [MCP_SESSION_META_KEY]: sessionId } } : {}) };
+    return { ...(ask ? toAskResult(result) : toCallToolResult(result)), ...(sessionId ? { _meta: { [MCP_SESSION_META_KEY]: sessionId } } : {}) };
   });
   return server;
 }
@@ -128,6 +114,13 @@ function toCallToolResult(result: ToolResult): CallToolResult {
   const { value } = result;
   const structured = typeof value === 'object' && value !== null && !Array.isArray(value) ? { structuredContent: value as Record<string, unknown> } : {};
   return { content: [{ type: 'text', text: result.output }], ...structured };
+}
+
+/** An ask tool's answer: its text as the content, `{ text, sessionId, output? }` as the structured content its outputSchema declares. */
+function toAskResult(result: ToolResult): CallToolResult {
+  if (!result.ok) return toCallToolResult(result);
+  const answer = result.value as AgentAnswer;
+  return { content: [{ type: 'text', text: answer.text }], structuredContent: { ...answer } };
 }
 
 /** The tool's own hints (an MCP server's, passed on), and destructiveHint where a call needs approval. */

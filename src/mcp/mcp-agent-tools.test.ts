@@ -48,7 +48,7 @@ function setup(script: ScriptedAnswer[], agents: McpAgent[] = [{ name: 'agent' }
   const tools = new McpAgentTools({
     agents,
     runtime,
-    allowed: (principal, permission) => authorizer.decide(principal, permission).allowed,
+    decide: (principal, permission) => authorizer.decide(principal, permission),
     writableSession: (principal, id) => accessSession({ runtime, authorizer }, principal, id, 'write'),
   });
   const connect = async (principal: string): Promise<Client> => {
@@ -95,7 +95,6 @@ describe('ask_<agent> tools', () => {
     expect(first.content).toEqual([{ type: 'text', text: 'Paris.' }]);
     const sessionId = (first.structuredContent as { sessionId: string }).sessionId;
     expect(first.structuredContent).toEqual({ text: 'Paris.', sessionId });
-    expect(first._meta?.['agentbox/sessionId']).toBe(sessionId);
     const session = await runtime.getSession(sessionId);
     expect(session).toMatchObject({
       owner: 'ann',
@@ -110,6 +109,23 @@ describe('ask_<agent> tools', () => {
       ['assistant', 'Paris.'],
       ['user', 'Its population?'],
     ]);
+    // The ask calls themselves are in the connection's log, like any MCP call: who, the permission, arguments, result.
+    const log = String(first._meta?.['agentbox/sessionId']);
+    expect(log).not.toBe(sessionId);
+    expect(second._meta?.['agentbox/sessionId']).toBe(log);
+    const calls = await runtime.events(log);
+    expect(calls.map((e) => e.type)).toEqual([
+      'session.created',
+      'auth.allowed',
+      'tool.started',
+      'tool.completed',
+      'auth.allowed',
+      'tool.started',
+      'tool.completed',
+    ]);
+    expect(calls[1]).toMatchObject({ principal: 'ann', permission: 'agent:ask:agent', rule: expect.stringContaining('agent:ask:*') });
+    expect(calls[2]).toMatchObject({ name: 'ask_agent', arguments: '{"message":"Capital of France?"}' });
+    expect(calls[3]).toMatchObject({ ok: true, output: JSON.stringify({ text: 'Paris.', sessionId }) });
   });
 
   it("refuses another principal's session, as if it did not exist, and leaves it untouched", async () => {
@@ -134,7 +150,11 @@ describe('ask_<agent> tools', () => {
       expect(result.isError, JSON.stringify(args)).toBe(true);
       expect((result.content as Array<{ text: string }>)[0]?.text).toMatch(/TOOL_ARGS_INVALID.*arguments do not match the schema of 'ask_agent'/s);
     }
-    expect(await runtime.listSessions()).toEqual([]);
+    // Only the connection's log, with each refused call: no session was made for a turn.
+    const sessions = await runtime.listSessions();
+    expect(sessions).toHaveLength(1);
+    const log = await runtime.events(sessions[0]?.id ?? '');
+    expect(log.filter((e) => e.type === 'tool.completed').map((e) => e.type === 'tool.completed' && e.error?.code)).toEqual(Array(5).fill('TOOL_ARGS_INVALID'));
   });
 
   it('refuses an approval-gated call inside the turn with the reason, and the turn goes on to answer', async () => {
@@ -164,10 +184,13 @@ describe('ask_<agent> tools', () => {
     const { connect, runtime } = setup([{ error: new Error('boom at /secret/path') }]);
     const result = await ask(await connect('ann'), 'ask_agent', { message: 'hi' });
     expect(result.isError).toBe(true);
-    const body = JSON.parse((result.content as Array<{ text: string }>)[0]?.text ?? '') as { error: { code: string; message: string }; sessionId: string };
-    expect(body.error).toEqual({ code: 'INTERNAL', message: 'internal error' });
-    expect(result._meta?.['agentbox/sessionId']).toBe(body.sessionId);
-    expect((await runtime.getSession(body.sessionId))?.state).toBe('failed');
+    const body = JSON.parse((result.content as Array<{ text: string }>)[0]?.text ?? '') as { error: { code: string; message: string } };
+    // A non-agentbox error's text (here a path) is not shown; the session it ran in is.
+    expect(body.error.code).toBe('TOOL_FAILED');
+    expect(body.error.message).toMatch(/^the turn failed with an internal error \(the turn ran in session [\w-]+\)$/);
+    const sessionId = /session ([\w-]+)\)/.exec(body.error.message)?.[1] ?? '';
+    expect((await runtime.getSession(sessionId))?.state).toBe('failed');
+    expect((await runtime.events(sessionId)).find((e) => e.type === 'llm.failed')).toBeDefined();
   });
 
   it("refuses the connection's own tool-call log as the session (SESSION_NOT_CONVERSATION), a busy session, and a missing prompt", async () => {
@@ -191,7 +214,6 @@ describe('ask_<agent> tools', () => {
     expect(missing.isError).toBe(true);
     expect((missing.content as Array<{ text: string }>)[0]?.text).toMatch(/"code":"NOT_FOUND".*no prompt named missing/);
     // The session made for it is gone again: only the tool-call log and the busy one remain.
-    expect(missing._meta).toBeUndefined();
     expect((await runtime.listSessions()).map((s) => s.id).sort()).toEqual([log, id].sort());
   });
 });

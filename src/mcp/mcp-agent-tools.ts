@@ -1,11 +1,13 @@
-import type { CallToolResult, Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { ApprovalDecision, ApprovalRequest } from '../agent/tools/tool-executor.js';
-import { AgentboxError, isAbortError, serializeError } from '../errors/agentbox-error.js';
-import { issuesFromZod, formatIssues } from '../errors/validation-issue.js';
+import type { AnyTool, ToolContext } from '../agent/tools/tool.js';
+import { ToolExecutor, type ApprovalDecision, type ApprovalRequest, type ToolAuthDecision } from '../agent/tools/tool-executor.js';
+import { ToolRegistry } from '../agent/tools/tool-registry.js';
+import type { AuthDecision } from '../auth/authorizer.js';
+import { AgentboxError } from '../errors/agentbox-error.js';
 import type { Session } from '../engine/session.js';
 import type { BaseRuntime } from '../runtime/base-runtime.js';
-import { agentProgress, type ProgressSender } from './agent-progress.js';
+import { agentProgress } from './agent-progress.js';
 
 /** An agent served as `ask_<name>`: `agent` is the configured one, any other name a stored prompt. */
 export interface McpAgent {
@@ -20,8 +22,8 @@ export interface McpAgentToolsOptions {
   agents: readonly McpAgent[];
   /** Runs the turns: its model, tools, RBAC and store (the one `/v1/sessions` uses, so a turn is busy and cancellable there too). */
   runtime: Pick<BaseRuntime, 'process' | 'createSession' | 'stream' | 'getSession' | 'deleteSession'>;
-  /** Whether the principal holds a permission (`agent:ask:<name>`, `session:write:own`). */
-  allowed: (principal: string, permission: string) => boolean;
+  /** The principal's roles on a permission (`agent:ask:<name>`, `session:write:own`). */
+  decide: (principal: string, permission: string) => AuthDecision;
   /**
    * Resolves if the principal may run a turn in the session, by the service's session rules
    * (`accessSession(…, 'write')`); throws SESSION_NOT_FOUND (another principal's session
@@ -30,19 +32,23 @@ export interface McpAgentToolsOptions {
   writableSession: (principal: string, sessionId: string) => Promise<unknown>;
   /** Runs a turn under the caller's bookkeeping (the service's turn tracker: busy checks, shutdown); default: directly. */
   track?: (sessionId: string, turn: () => Promise<Session>) => Promise<Session>;
+  /** An ask call's deadline: the turn is cancelled past it (default one hour). */
+  timeoutMs?: number;
 }
 
-export interface AgentCall {
-  principal: string;
-  name: string;
-  arguments: unknown;
-  signal: AbortSignal;
-  /** Set when the client sent a progress token: the turn's steps and tool calls are reported through it. */
-  progress?: ProgressSender;
-  /** Recorded in a new session's metadata (transport, MCP session id, client). */
-  metadata: Record<string, unknown>;
-  /** Decides approval-gated calls in the turn; absent, they are refused (nobody can be asked over MCP). */
+/** What one MCP connection adds to its ask calls. */
+export interface AgentConnection {
+  /** Recorded in a new session's metadata (transport, MCP session id, client), read at each call. */
+  metadata: () => Record<string, unknown>;
+  /** Decides approval-gated calls in the turns; absent, they are refused (nobody can be asked over MCP). */
   onApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
+}
+
+/** What an ask call returns: the answer, and the session to pass back to continue. */
+export interface AgentAnswer {
+  text: string;
+  sessionId: string;
+  output?: unknown;
 }
 
 const TOOL_PREFIX = 'ask_';
@@ -50,11 +56,6 @@ const TOOL_PREFIX = 'ask_';
 const sessionIdPattern = /^[A-Za-z0-9_.:-]{1,200}$/;
 /** Longest message, in characters: a question for an agent, not a document dump (the HTTP body limit applies as well). */
 export const MAX_ASK_MESSAGE = 100_000;
-
-const askArgumentsSchema = z.strictObject({
-  message: z.string().trim().min(1, 'must not be empty').max(MAX_ASK_MESSAGE),
-  sessionId: z.string().regex(sessionIdPattern, 'not a valid session id').optional(),
-});
 
 const inputSchema: McpTool['inputSchema'] = {
   type: 'object',
@@ -80,6 +81,9 @@ const outputSchema: NonNullable<McpTool['outputSchema']> = {
   required: ['text', 'sessionId'],
 };
 
+/** The arguments as the executor validated them against `inputSchema`. */
+const askArguments = z.object({ message: z.string(), sessionId: z.string().optional() });
+
 const refusedApprovals = async (requests: ApprovalRequest[]): Promise<Map<string, ApprovalDecision>> =>
   new Map(
     requests.map((r) => [r.callId, { approved: false, by: 'system', reason: 'nobody can approve a call over MCP (the turn was asked for by an MCP client)' }]),
@@ -88,10 +92,12 @@ const refusedApprovals = async (requests: ApprovalRequest[]): Promise<Map<string
 /**
  * The configured agents as MCP tools: `ask_<name>` runs one turn in a new session owned by
  * the caller, or in one it names (which it must be allowed to write, by the service's
- * session rules), and returns the answer and the session id. Listed only for a principal
- * holding `agent:ask:<name>` and `session:write:own`. The turn is the runtime's own: its
- * model, tools, RBAC and limits, every step recorded in the session; progress goes to a
- * client that sent a progress token; the client's cancellation cancels the turn.
+ * session rules), and returns the answer and the session id. Each is a tool of its own
+ * executor (not the runtime's registry: a model must not ask an agent through it), so an
+ * ask call is validated, authorized (`agent:ask:<name>` and `session:write:own`) and
+ * recorded in the MCP connection's log like any other call; the turn itself is recorded in
+ * its session. Its progress is the turn's steps and tool calls; the call's cancellation
+ * cancels the turn.
  */
 export class McpAgentTools {
   private readonly byTool: ReadonlyMap<string, McpAgent>;
@@ -105,13 +111,13 @@ export class McpAgentTools {
     return this.byTool.has(tool);
   }
 
-  /** The ask tools `principal` may call. */
+  /** The ask tools `principal` may call, as `tools/list` shows them. */
   list(principal: string): McpTool[] {
     return [...this.byTool]
-      .filter(([, agent]) => this.mayAsk(principal, agent.name))
+      .filter(([name]) => this.authorize(principal, name).allowed)
       .map(([name, agent]) => ({
         name,
-        description: agent.description ?? describe(agent.name),
+        description: describe(agent),
         inputSchema,
         outputSchema,
         // A whole turn: it may call any of the agent's tools.
@@ -119,29 +125,86 @@ export class McpAgentTools {
       }));
   }
 
-  /** Runs the turn; every failure is an `isError` result with the code, as a tool's is. `sessionId`: where the turn ran, when it got that far. */
-  async call(call: AgentCall): Promise<{ result: CallToolResult; sessionId?: string }> {
-    const agent = this.byTool.get(call.name);
-    let sessionId: string | undefined;
-    let created = false;
+  /** The executor one connection's ask calls run through (its ToolCallSession records them). */
+  executor(connection: AgentConnection): ToolExecutor {
+    const tools: AnyTool[] = [...this.byTool].map(([name, agent]) => ({
+      name,
+      description: describe(agent),
+      parameters: inputSchema,
+      timeoutMs: this.options.timeoutMs ?? 3_600_000,
+      annotations: { readOnlyHint: false, openWorldHint: true },
+      execute: (args: Record<string, unknown>, context: ToolContext) => this.ask(agent, askArguments.parse(args), context, connection),
+    }));
+    return new ToolExecutor({
+      registry: new ToolRegistry(tools),
+      authorize: ({ principal, tool }) => this.authorize(principal, tool.name),
+    });
+  }
+
+  /** `agent:ask:<name>`, then `session:write:own` (the turn writes a session): the first that says no decides. */
+  private authorize(principal: string, tool: string): ToolAuthDecision {
+    const agent = this.byTool.get(tool)?.name ?? tool;
+    const ask = this.options.decide(principal, `agent:ask:${agent}`);
+    if (!ask.allowed) return ask;
+    const write = this.options.decide(principal, 'session:write:own');
+    return write.allowed ? ask : write;
+  }
+
+  private async ask(agent: McpAgent, args: { message: string; sessionId?: string }, context: ToolContext, connection: AgentConnection): Promise<AgentAnswer> {
+    const message = args.message.trim();
+    if (message === '') throw new AgentboxError('TOOL_ARGS_INVALID', `arguments do not match the schema of 'ask_${agent.name}': /message: is only white space`);
+    const created = args.sessionId === undefined;
+    const sessionId = created ? await this.newSession(agent, context.principal, connection) : await this.named(context.principal, args.sessionId as string);
     try {
-      if (!agent) throw new AgentboxError('TOOL_NOT_FOUND', `no agent tool named ${call.name}`);
-      if (!this.mayAsk(call.principal, agent.name)) {
-        throw new AgentboxError(
-          'TOOL_DENIED',
-          `permission denied: ${call.principal} may not ask ${agent.name} (needs agent:ask:${agent.name} and session:write:own)`,
-        );
-      }
-      const args = parseArguments(call.name, call.arguments);
-      created = args.sessionId === undefined;
-      sessionId = await this.sessionFor(call, agent, args.sessionId);
-      const session = await this.runTurn(call, agent, sessionId, args.message);
+      const session = await this.runTurn(agent, sessionId, message, context, connection);
       const text = finalText(session);
-      const structured = { text, sessionId, ...(session.output !== undefined ? { output: session.output } : {}) };
-      return { result: { content: [{ type: 'text', text }], structuredContent: structured }, sessionId };
+      return { text, sessionId, ...(session.output !== undefined ? { output: session.output } : {}) };
     } catch (error) {
-      if (created && sessionId !== undefined) sessionId = await this.dropIfUnstarted(sessionId);
-      return { result: errorResult(error, sessionId), ...(sessionId ? { sessionId } : {}) };
+      const kept = created ? await this.dropIfUnstarted(sessionId) : sessionId;
+      throw withSession(error, kept);
+    }
+  }
+
+  private async named(principal: string, sessionId: string): Promise<string> {
+    try {
+      await this.options.writableSession(principal, sessionId);
+    } catch (error) {
+      if (!AgentboxError.isInstance(error, 'SESSION_NOT_FOUND')) throw error;
+      throw new AgentboxError('SESSION_NOT_FOUND', `no session ${sessionId} that ${principal} may write: it does not exist or belongs to another principal`);
+    }
+    return sessionId;
+  }
+
+  /** Created before the turn, so its id is known to progress, to the tracker and to the answer. */
+  private async newSession(agent: McpAgent, principal: string, connection: AgentConnection): Promise<string> {
+    const session = await this.options.runtime.createSession({
+      owner: principal,
+      metadata: { source: 'mcp', agent: agent.name, ...connection.metadata() },
+      // A prompt file says everything the model is told, as for `process({ prompt })`.
+      ...(agent.name === CONFIGURED_AGENT ? {} : { system: '' }),
+    });
+    return session.id;
+  }
+
+  private async runTurn(agent: McpAgent, sessionId: string, message: string, context: ToolContext, connection: AgentConnection): Promise<Session> {
+    const { runtime } = this.options;
+    // Reported as the ask call's `tool.progress`: a client that sent a progress token gets them.
+    const progress = context.reportProgress
+      ? agentProgress(runtime.stream({ sessionId, capacity: 256, overflow: 'drop-oldest' }), context.reportProgress)
+      : undefined;
+    const turn = () =>
+      runtime.process({
+        sessionId,
+        ...(agent.name === CONFIGURED_AGENT ? { input: message } : { prompt: { name: agent.name, input: { message } } }),
+        principal: context.principal,
+        // The call's signal: the client's cancellation and the call's deadline both end the turn.
+        signal: context.signal,
+        onApproval: connection.onApproval ?? refusedApprovals,
+      });
+    try {
+      return await (this.options.track ? this.options.track(sessionId, turn) : turn());
+    } finally {
+      await progress?.end();
     }
   }
 
@@ -160,63 +223,11 @@ export class McpAgentTools {
       return sessionId;
     }
   }
-
-  private mayAsk(principal: string, agent: string): boolean {
-    return this.options.allowed(principal, `agent:ask:${agent}`) && this.options.allowed(principal, 'session:write:own');
-  }
-
-  /** The session the turn runs in: the one named (if the caller may write it), else a new one it owns. */
-  private async sessionFor(call: AgentCall, agent: McpAgent, named: string | undefined): Promise<string> {
-    if (named !== undefined) {
-      try {
-        await this.options.writableSession(call.principal, named);
-      } catch (error) {
-        if (!AgentboxError.isInstance(error, 'SESSION_NOT_FOUND')) throw error;
-        throw new AgentboxError('SESSION_NOT_FOUND', `no session ${named} that ${call.principal} may write: it does not exist or belongs to another principal`);
-      }
-      return named;
-    }
-    // Created before the turn, so its id is known to progress, to the tracker and to the answer.
-    const session = await this.options.runtime.createSession({
-      owner: call.principal,
-      metadata: { source: 'mcp', agent: agent.name, ...call.metadata },
-      // A prompt file says everything the model is told, as for `process({ prompt })`.
-      ...(agent.name === CONFIGURED_AGENT ? {} : { system: '' }),
-    });
-    return session.id;
-  }
-
-  private async runTurn(call: AgentCall, agent: McpAgent, sessionId: string, message: string): Promise<Session> {
-    const { runtime } = this.options;
-    const progress = call.progress ? agentProgress(runtime.stream({ sessionId, capacity: 256, overflow: 'drop-oldest' }), call.progress) : undefined;
-    const turn = () =>
-      runtime.process({
-        sessionId,
-        ...(agent.name === CONFIGURED_AGENT ? { input: message } : { prompt: { name: agent.name, input: { message } } }),
-        principal: call.principal,
-        signal: call.signal,
-        onApproval: call.onApproval ?? refusedApprovals,
-      });
-    try {
-      return await (this.options.track ? this.options.track(sessionId, turn) : turn());
-    } finally {
-      // Every notification of the turn is sent before its answer.
-      await progress?.end();
-    }
-  }
 }
 
-function parseArguments(tool: string, input: unknown): z.output<typeof askArgumentsSchema> {
-  const parsed = askArgumentsSchema.safeParse(input ?? {});
-  if (parsed.success) return parsed.data;
-  const issues = issuesFromZod(parsed.error.issues);
-  throw new AgentboxError('TOOL_ARGS_INVALID', formatIssues(issues, { heading: `arguments do not match the schema of '${tool}'` }), {
-    details: { errors: issues.map((issue) => ({ path: `/${issue.path.replace(/\./g, '/')}`, keyword: 'schema', message: issue.message })) },
-  });
-}
-
-function describe(agent: string): string {
-  const who = agent === CONFIGURED_AGENT ? 'the agent' : `the agent of the stored prompt '${agent}'`;
+function describe(agent: McpAgent): string {
+  if (agent.description) return agent.description;
+  const who = agent.name === CONFIGURED_AGENT ? 'the agent' : `the agent of the stored prompt '${agent.name}'`;
   return `Ask ${who}: runs one turn (its model, its tools) with the message and returns the answer and the session id. Pass sessionId back to continue the same conversation.`;
 }
 
@@ -225,11 +236,15 @@ function finalText(session: Session): string {
   return last?.role === 'assistant' ? last.content : '';
 }
 
-/** The same JSON a tool failure shows, plus the session the turn ran in (its events say more). */
-function errorResult(error: unknown, sessionId: string | undefined): CallToolResult {
-  const serialized = serializeError(error);
-  // Not an agentbox error (a bug, a dependency): its message may name files; the code is enough.
-  const shown = serialized.code === 'INTERNAL' ? { code: 'INTERNAL', message: 'internal error' } : serialized;
-  const cancelled = isAbortError(error) ? { code: 'CANCELLED', message: 'the turn was cancelled' } : shown;
-  return { isError: true, content: [{ type: 'text', text: JSON.stringify({ error: cancelled, ...(sessionId ? { sessionId } : {}) }) }] };
+/**
+ * The turn's error with the session it ran in named, for the client to read its events. An
+ * error that is not agentbox's (a bug, a dependency) shows only that it happened: its text
+ * may name files.
+ */
+function withSession(error: unknown, sessionId: string | undefined): unknown {
+  const where = sessionId ? ` (the turn ran in session ${sessionId})` : '';
+  if (!AgentboxError.isInstance(error)) return new AgentboxError('TOOL_FAILED', `the turn failed with an internal error${where}`);
+  if (!where || error.code === 'CANCELLED') return error;
+  // The same code and details (their shape is the code's, so the cast only restates it).
+  return new AgentboxError(error.code, `${error.message}${where}`, { cause: error, ...(error.details ? { details: error.details } : {}) } as never);
 }

@@ -15,6 +15,8 @@ export interface ToolCallRequest {
   onApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
   /** Sees every event of the call as it is recorded, transient ones (`tool.progress`) included. */
   onEvent?: (payload: EventPayload) => void;
+  /** Runs the call through this executor instead of the session's (an MCP connection's `ask_<agent>` tools), recorded in the same log. */
+  executor?: ToolExecutor;
 }
 
 export interface ToolCallSessionOptions {
@@ -55,7 +57,7 @@ export class ToolCallSession {
     const step = this.calls;
     const { model, prices } = this.options;
     if (model) this.sample ??= createSessionSampler({ model, used: (source) => recorder.session.sampledTokens?.[source] ?? 0, ...(prices ? { prices } : {}) });
-    const [result] = await this.options.executor.execute([{ id: `call_${step}`, name: request.name, arguments: request.arguments }], {
+    const [result] = await (request.executor ?? this.options.executor).execute([{ id: `call_${step}`, name: request.name, arguments: request.arguments }], {
       sessionId: recorder.id,
       principal: this.options.principal,
       step,

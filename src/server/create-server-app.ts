@@ -189,7 +189,7 @@ export function createServerApp(options: ServerAppOptions): ServerApp {
           agents: new McpAgentTools({
             agents: config.mcp.agents,
             runtime,
-            allowed: (principal, permission) => decide(authorizer, principal, permission).allowed,
+            decide: (principal, permission) => decide(authorizer, principal, permission),
             writableSession: (principal, id) => accessSession(deps, principal, id, 'write'),
             track: (id, turn) => deps.turns.start(id, turn),
           }),

@@ -205,7 +205,7 @@ async function mcpAgentTools(runtime: NodeRuntime, authorizer: Authorizer): Prom
   return new McpAgentTools({
     agents,
     runtime,
-    allowed: (principal, permission) => authorizer.decide(principal, permission).allowed,
+    decide: (principal, permission) => authorizer.decide(principal, permission),
     writableSession: (principal, id) => accessSession({ runtime, authorizer }, principal, id, 'write'),
   });
 }
