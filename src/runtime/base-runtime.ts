@@ -2,6 +2,7 @@ import { AgentboxError } from '../errors/agentbox-error.js';
 import { ConfigError } from '../errors/config-error.js';
 import { EventBus, type EventSubscription, type SubscribeOptions } from '../engine/event-bus.js';
 import type { AgentEvent } from '../engine/events.js';
+import { orphanToolResult } from '../engine/orphan-tool-result.js';
 import { emptySession, type Session, type SessionSummary } from '../engine/session.js';
 import { SessionRecorder, systemClock, type Clock } from '../engine/session-recorder.js';
 import type { ListSessionsOptions, SessionStore } from '../store/session-store.js';
@@ -21,7 +22,6 @@ import { planOutput, type StructuredOutputMode } from '../agent/structured-outpu
 import type { PromptRenderer, PromptTurn } from '../prompt/prompt-source.js';
 import { ToolCallSession } from './tool-call-session.js';
 import { createSessionSampler } from '../agent/tools/create-session-sampler.js';
-import { orphanToolResult } from '../engine/orphan-tool-result.js';
 
 export interface RuntimeOptions {
   store: SessionStore;

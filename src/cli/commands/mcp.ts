@@ -71,6 +71,19 @@ async function withSource(
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/** `server.mcp.agents` as `ask_<name>` tools, under the same session rules as the service's routes; undefined when none is configured. */
+async function mcpAgentTools(runtime: NodeRuntime, authorizer: Authorizer): Promise<McpAgentTools | undefined> {
+  const agents = runtime.config.server.mcp.agents;
+  if (agents.length === 0) return undefined;
+  const [{ McpAgentTools }, { accessSession }] = await Promise.all([import('../../mcp/mcp-agent-tools.js'), import('../../server/session-access.js')]);
+  return new McpAgentTools({
+    agents,
+    runtime,
+    decide: (principal, permission) => authorizer.decide(principal, permission),
+    writableSession: (principal, id) => accessSession({ runtime, authorizer }, principal, id, 'write'),
+  });
+}
+
 /** `agentbox mcp list | call`: talk to an MCP server directly, as the agent would. */
 export function registerMcpCommands(program: Command): void {
   const mcp = program.command('mcp').description('talk to MCP servers: list their tools, call one, log in to one');
@@ -195,17 +208,4 @@ export function registerMcpCommands(program: Command): void {
 function sampledLine(e: Extract<EventPayload, { type: 'mcp.sampled' }>): string {
   if (e.error) return `sampling refused: ${e.error.message}`;
   return `sampled ${e.model} for ${e.server}: ${e.usage.totalTokens} tokens (${e.stopReason ?? 'unknown'})`;
-}
-
-/** `server.mcp.agents` as `ask_<name>` tools, under the same session rules as the service's routes; undefined when none is configured. */
-async function mcpAgentTools(runtime: NodeRuntime, authorizer: Authorizer): Promise<McpAgentTools | undefined> {
-  const agents = runtime.config.server.mcp.agents;
-  if (agents.length === 0) return undefined;
-  const [{ McpAgentTools }, { accessSession }] = await Promise.all([import('../../mcp/mcp-agent-tools.js'), import('../../server/session-access.js')]);
-  return new McpAgentTools({
-    agents,
-    runtime,
-    decide: (principal, permission) => authorizer.decide(principal, permission),
-    writableSession: (principal, id) => accessSession({ runtime, authorizer }, principal, id, 'write'),
-  });
 }
