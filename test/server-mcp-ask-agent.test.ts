@@ -176,4 +176,34 @@ describe('ask_agent over /mcp', () => {
     expect(log.find((e) => e.type === 'turn.cancelled')).toMatchObject({ reason: 'cancelled by the caller' });
     expect(log.at(-1)).toMatchObject({ type: 'state.changed', to: 'cancelled' });
   });
+
+  it('is a turn of the service: POST /v1/sessions/:id/cancel stops it, and the call answers CANCELLED', async () => {
+    let arrived!: () => void;
+    const asked = new Promise<void>((resolve) => (arrived = resolve));
+    llm.enqueue(() => {
+      arrived();
+      return { type: 'text', text: 'too late', delayMs: 30_000 };
+    });
+    let started!: (id: string) => void;
+    const sessionOf = new Promise<string>((resolve) => (started = resolve));
+    const call = ask(
+      await connect(keys.alice),
+      { message: 'a long one' },
+      { onprogress: (p) => started(/^turn 1 started in session (\S+)$/.exec(p.message ?? '')?.[1] ?? '') },
+    );
+    const [id] = await Promise.all([sessionOf, asked]);
+    // Busy for the sessions API while it runs.
+    const busy = await fetch(`${running.url}/v1/sessions/${id}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.alice}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ input: 'me too' }),
+    });
+    expect(busy.status).toBe(409);
+    const cancel = await fetch(`${running.url}/v1/sessions/${id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${keys.alice}` } });
+    expect(await cancel.json()).toEqual({ cancelled: true });
+    const result = await call;
+    expect(result.isError).toBe(true);
+    expect((result.content as Array<{ text: string }>)[0]?.text).toContain('"code":"CANCELLED"');
+    expect((await events(id)).find((e) => e.type === 'turn.cancelled')).toBeDefined();
+  });
 });
