@@ -12,7 +12,7 @@ import { BaseRuntime } from '../runtime/base-runtime.js';
 import { accessSession } from '../server/session-access.js';
 import { MemorySessionStore } from '../store/memory-session-store.js';
 import { createScriptedModel, type ScriptedAnswer } from '../testing/scripted-model.js';
-import { createMcpServer } from './create-mcp-server.js';
+import { createMcpServer, type CreateMcpServerOptions } from './create-mcp-server.js';
 import { McpAgentTools, type McpAgent } from './mcp-agent-tools.js';
 
 const wipe = defineTool({
@@ -51,11 +51,12 @@ function setup(script: ScriptedAnswer[], agents: McpAgent[] = [{ name: 'agent' }
     decide: (principal, permission) => authorizer.decide(principal, permission),
     writableSession: (principal, id) => accessSession({ runtime, authorizer }, principal, id, 'write'),
   });
-  const connect = async (principal: string): Promise<Client> => {
+  const connect = async (principal: string, onApproval?: CreateMcpServerOptions['onApproval']): Promise<Client> => {
     const server = createMcpServer({
       runtime,
       principal,
       agents: tools,
+      ...(onApproval ? { onApproval } : {}),
       mayInvoke: (p, t) => authorizer.decide(p, toolPermission(t)).allowed,
       metadata: { transport: 'memory' },
     });
@@ -168,6 +169,15 @@ describe('ask_<agent> tools', () => {
       reason: expect.stringContaining('nobody can approve a call over MCP'),
     });
     expect(events.find((e) => e.type === 'tool.completed')).toMatchObject({ name: 'wipe', ok: false, error: { code: 'TOOL_DENIED' } });
+  });
+
+  it("lets the server's own approver (mcp serve --yes) decide approval-gated calls inside the turn", async () => {
+    const { connect, runtime } = setup([{ toolCalls: [{ name: 'wipe', arguments: '{}' }] }, { text: 'Wiped.' }]);
+    const yes = async (requests: Array<{ callId: string }>) => new Map(requests.map((r) => [r.callId, { approved: true, by: 'mcp serve --yes' }]));
+    const result = await ask(await connect('ann', yes), 'ask_agent', { message: 'wipe it' });
+    const events = await runtime.events((result.structuredContent as { sessionId: string }).sessionId);
+    expect(events.find((e) => e.type === 'approval.decided')).toMatchObject({ approved: true, by: 'mcp serve --yes' });
+    expect(events.find((e) => e.type === 'tool.completed')).toMatchObject({ name: 'wipe', ok: true, output: 'wiped' });
   });
 
   it("runs a stored prompt's agent with the message as its input, in a session without the default system prompt", async () => {
