@@ -4,6 +4,7 @@
  */
 import type { ErrorCode, SerializedError } from '../errors/agentbox-error.js';
 import type { ValidationIssue } from '../errors/validation-issue.js';
+import type { ElicitationAction, ElicitationContent, ElicitationSchema } from './elicitation.js';
 import type { ToolCall, Usage } from './messages.js';
 import type { PromptRecord } from './prompt-record.js';
 import type { SessionState } from './session-state.js';
@@ -109,7 +110,20 @@ export type EventPayload =
   /** Every authorization decision is an audit event: `auth.allowed` or `auth.denied`. */
   | { type: 'auth.allowed' | 'auth.denied'; permission: string; principal: string; rule?: string; reason: string }
   | { type: 'approval.requested'; step: number; callId: string; name: string; arguments: string }
-  | { type: 'approval.decided'; callId: string; approved: boolean; by: string; reason?: string };
+  | { type: 'approval.decided'; callId: string; approved: boolean; by: string; reason?: string }
+  /** A running tool (an MCP server) asks the person for the values of a form; `id` names the question. */
+  | {
+      type: 'elicitation.requested';
+      step: number;
+      callId: string;
+      name: string;
+      server?: string;
+      id: string;
+      message: string;
+      requestedSchema: ElicitationSchema;
+    }
+  /** The answer sent back: content only with `accept`; `by` is who answered (`system` when the turn ended first). */
+  | { type: 'elicitation.answered'; callId: string; id: string; action: ElicitationAction; content?: ElicitationContent; by: string };
 
 export interface ToolResourceUsage {
   wallMs: number;

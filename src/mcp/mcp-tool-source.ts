@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { SourceReadMethod } from '../agent/tools/tool-source.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { type CallToolResult, ErrorCode, ListRootsRequestSchema, McpError, type Tool as McpTool } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AnyTool, JsonSchema, Tool, ToolAnnotations, ToolContext, ToolProgress } from '../agent/tools/tool.js';
 import type { ToolSource } from '../agent/tools/tool-source.js';
 import { AgentboxError } from '../errors/agentbox-error.js';
@@ -32,6 +33,12 @@ export interface McpToolSourceOptions {
    * `file://` URIs); absent, no roots capability is declared and a server learns of none.
    */
   roots?: () => McpRoot[];
+  /**
+   * Declare form-mode elicitation (default true): a server may then ask the person behind
+   * the call for values, answered only when a front end that can ask one is attached
+   * (`ToolContext.elicit`), refused with a clear error otherwise. False: not declared.
+   */
+  elicitation?: boolean;
 }
 
 export interface McpRoot {
@@ -189,15 +196,17 @@ export class McpToolSource implements ToolSource {
     }
     for (const transport of transports) {
       const { roots } = this.options;
+      const elicits = this.options.elicitation !== false;
       const client = new Client(
         { name: 'agentbox', version: '0.1.0' },
-        // No sampling or elicitation, roots only as granted: a server gets nothing from us it was not given.
+        // No sampling, roots only as granted: a server gets nothing from us it was not given. Elicitation asks a person, who decides.
         {
-          capabilities: roots ? { roots: {} } : {},
+          capabilities: { ...(roots ? { roots: {} } : {}), ...(elicits ? { elicitation: { form: {} } } : {}) },
           listChanged: { tools: { autoRefresh: false, debounceMs: 20, onChanged: () => void this.refresh(client) } },
         },
       );
       if (roots) client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: roots() }));
+      if (elicits) client.setRequestHandler(ElicitRequestSchema, (request, extra) => this.elicit(request.params, extra.signal));
       client.fallbackRequestHandler = async (request) => {
         throw refusal(this.name, request.method);
       };
@@ -310,6 +319,19 @@ export class McpToolSource implements ToolSource {
       );
     }
     return first;
+  }
+
+  /** A server's form, put to the person behind the call under way (see `askingCall`) through its front end. */
+  private async elicit(params: ElicitRequest['params'], signal: AbortSignal): Promise<ElicitResult> {
+    const context = this.askingCall('elicitation/create');
+    if (!context.elicit || !('requestedSchema' in params)) throw refusal(this.name, 'elicitation/create');
+    try {
+      const { action, content } = await context.elicit({ message: params.message, requestedSchema: params.requestedSchema, server: this.name, signal });
+      return { action, ...(content ? { content } : {}) };
+    } catch (error) {
+      if (!AgentboxError.isInstance(error, 'INVALID_INPUT')) throw error;
+      throw new McpError(ErrorCode.InvalidParams, `agentbox refuses elicitation from MCP server '${this.name}': ${error.message}`);
+    }
   }
 
   private callError(tool: string, error: unknown, signal: AbortSignal | undefined): AgentboxError {

@@ -36,6 +36,7 @@ export function mcpSourceOptions(name: string, entry: McpServerConfig, options: 
     ...(options.onWarning ? { onWarning: options.onWarning } : {}),
     ...(options.restart ? { restart: options.restart } : {}),
     ...(options.roots && entry.roots === true ? { roots: rootsOf(options.roots) } : {}),
+    ...(entry.elicitation === false ? { elicitation: false } : {}),
   };
   if ('command' in entry) {
     const { transports, lastWords } = stdioTransports(name, entry, hostEnv);
