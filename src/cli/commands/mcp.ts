@@ -4,6 +4,7 @@ import type { McpServerConfig } from '../../config/mcp-config-schema.js';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import type { McpToolSource } from '../../mcp/mcp-tool-source.js';
 import { terminalApprover } from '../ask-approval.js';
+import { terminalInputAsker } from '../ask-input.js';
 import { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { registerMcpLoginCommands } from './mcp-login.js';
@@ -64,6 +65,8 @@ async function withSource(
     await source.close();
   }
 }
+
+const withInput = (asker: ReturnType<typeof terminalInputAsker>) => (asker ? { requestInput: asker } : {});
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -164,6 +167,8 @@ export function registerMcpCommands(program: Command): void {
             if (e.type === 'auth.denied') process.stderr.write(`denied: ${e.reason}\n`);
           },
           requestApproval: terminalApprover({ ...(options.yes ? { yes: true } : {}) }),
+          // On a terminal a server's form is asked there; without one it is refused.
+          ...withInput(terminalInputAsker()),
         });
         if (!result) throw new AgentboxError('INTERNAL', 'the executor returned no result');
         if (result.ok) {
