@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { checkElicitationAnswer, fieldChoices } from '../agent/tools/check-elicitation.js';
+import { checkElicitationAnswer, fieldChoiceLabels, fieldChoices } from '../agent/tools/check-elicitation-answer.js';
 import type { ElicitationAnswer, ElicitationContent, ElicitationField, ElicitationRequest, ElicitationValue } from '../engine/elicitation.js';
 
 export interface TerminalInputOptions {
@@ -66,7 +66,7 @@ interface FieldQuestion {
 async function askField(q: FieldQuestion): Promise<ElicitationValue | undefined> {
   const { field } = q;
   const choices = fieldChoices(field);
-  const labels = choiceLabels(field);
+  const labels = fieldChoiceLabels(field);
   const title = field.title && field.title !== q.name ? ` (${field.title})` : '';
   q.write(`${q.name}${title}${field.description ? `: ${field.description}` : ''}\n`);
   if (choices) q.write(`${choices.map((c, i) => `  ${i + 1}) ${labels[i] ?? c}`).join('\n')}\n`);
@@ -102,14 +102,6 @@ function kindOf(field: ElicitationField): string {
   if (field.type === 'string') return ('format' in field && field.format) || 'text';
   const range = [field.minimum !== undefined ? `≥ ${field.minimum}` : '', field.maximum !== undefined ? `≤ ${field.maximum}` : ''].filter(Boolean).join(' ');
   return range ? `${field.type} ${range}` : field.type;
-}
-
-function choiceLabels(field: ElicitationField): string[] {
-  if (field.type === 'array') return 'anyOf' in field.items ? field.items.anyOf.map((o) => o.title) : [];
-  if (field.type !== 'string') return [];
-  if ('oneOf' in field && field.oneOf) return field.oneOf.map((o) => o.title);
-  if ('enumNames' in field && field.enumNames) return field.enumNames;
-  return [];
 }
 
 /** The typed text as the field's value: undefined when it cannot be one. */

@@ -21,7 +21,7 @@ import { planOutput, type StructuredOutputMode } from '../agent/structured-outpu
 import type { PromptRenderer, PromptTurn } from '../prompt/prompt-source.js';
 import { ToolCallSession } from './tool-call-session.js';
 import type { ElicitationAnswer, ElicitationRequest } from '../engine/elicitation.js';
-import { checkElicitationAnswer } from '../agent/tools/check-elicitation.js';
+import { checkElicitationAnswer } from '../agent/tools/check-elicitation-answer.js';
 import { formatIssues } from '../errors/validation-issue.js';
 
 export interface RuntimeOptions {

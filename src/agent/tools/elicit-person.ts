@@ -3,7 +3,8 @@ import { formatIssues } from '../../errors/validation-issue.js';
 import type { ElicitationAnswer, ElicitationRequest, ElicitationResult, ToolElicitation } from '../../engine/elicitation.js';
 import type { EventPayload } from '../../engine/events.js';
 import type { ToolCall } from '../../engine/messages.js';
-import { checkElicitationAnswer, checkElicitationSchema, elicitationLimits } from './check-elicitation.js';
+import { checkElicitationAnswer, elicitationLimits } from './check-elicitation-answer.js';
+import { checkElicitationSchema } from './check-elicitation-schema.js';
 
 export interface ElicitPersonOptions {
   call: ToolCall;

@@ -12,7 +12,7 @@ import { EventBus, type EventSubscription, type SubscribeOptions } from '../../e
 import type { AgentEvent } from '../../engine/events.js';
 import type { Session, SessionSummary } from '../../engine/session.js';
 import type { ApprovalDecision, ApprovalRequest } from '../../agent/tools/tool-executor.js';
-import { checkElicitationAnswer } from '../../agent/tools/check-elicitation.js';
+import { checkElicitationAnswer } from '../../agent/tools/check-elicitation-answer.js';
 import type { ElicitationAnswer, ElicitationRequest } from '../../engine/elicitation.js';
 import { formatIssues } from '../../errors/validation-issue.js';
 import type { AgentRuntime, CreateSessionOptions, ProcessRequest } from '../../runtime/agent-runtime.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ElicitationSchema } from '../../engine/elicitation.js';
-import { checkElicitationAnswer, checkElicitationSchema, elicitationLimits } from './check-elicitation.js';
+import { checkElicitationAnswer, elicitationLimits } from './check-elicitation-answer.js';
+import { checkElicitationSchema } from './check-elicitation-schema.js';
 
 const form: ElicitationSchema = {
   type: 'object',
