@@ -40,11 +40,10 @@ describe('server-everything and the requests it makes of its client', () => {
     expect(names.filter((n) => /sampling/.test(n))).toEqual([]);
   });
 
-  it('offers the form elicitation tool (declared by default), and refuses its request when nobody can be asked', async () => {
+  it('offers the elicitation tools, form and URL mode (declared by default), and refuses their requests when nobody can be asked', async () => {
     const names = runtime.tools.list().map((t) => t.name);
     expect(names).toContain('everything_trigger-elicitation-request');
-    // Form mode only: URL mode is not declared.
-    expect(names).not.toContain('everything_trigger-url-elicitation');
+    expect(names).toContain('everything_trigger-url-elicitation');
     const result = await runtime.invokeTool({ name: 'everything_trigger-elicitation-request', arguments: '{}' });
     expect(result.ok).toBe(false);
     expect(result.output).toContain("agentbox refuses elicitation from MCP server 'everything': no front end that can ask a person is attached");

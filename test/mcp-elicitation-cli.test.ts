@@ -54,6 +54,26 @@ describe('agentbox mcp call: a server form on a terminal', () => {
     expect(code).toBe(0);
   }, 30_000);
 
+  it('URL mode: shows the page in full, and the person says when they are done', async () => {
+    const { code, screen } = await onTerminal(['y'], {
+      args: [
+        'mcp',
+        'call',
+        'everything',
+        'trigger-url-elicitation',
+        '--args',
+        '{"url":"https://example.com/consent"}',
+        '--',
+        process.execPath,
+        everything,
+        'stdio',
+      ],
+    });
+    expect(screen).toContain('Open this page to continue (check where it leads first): https://example.com/consent');
+    expect(screen).toContain('User completed the URL elicitation flow');
+    expect(code).toBe(0);
+  }, 30_000);
+
   it('without a terminal refuses the request, saying why', async () => {
     const result = await runCli(args);
     expect(result.stdout + result.stderr).toContain(

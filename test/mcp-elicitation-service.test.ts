@@ -123,6 +123,29 @@ describe('MCP elicitation answered through the service', () => {
     expect(toolOutput()).toContain(`"action": "${action}"`);
   });
 
+  it('URL mode: shows the page to open, and "done" is an accept without content', async () => {
+    llm.enqueue(
+      {
+        type: 'tool-calls',
+        calls: [{ name: 'everything_trigger-url-elicitation', arguments: { url: 'https://example.com/consent', message: 'Consent, please.' } }],
+      },
+      { type: 'text', text: 'Done.' },
+    );
+    const { id } = (await (await call('/v1/sessions', { method: 'POST', json: {} })).json()) as { id: string };
+    const res = await call(`/v1/sessions/${id}/messages`, { method: 'POST', json: { input: 'Get consent.' }, accept: 'text/event-stream' });
+    let requested: Record<string, unknown> = {};
+    for await (const message of readSse(res)) {
+      if (message.event === 'elicitation.requested') {
+        requested = JSON.parse(message.data) as Record<string, unknown>;
+        const answered = await call(`/v1/sessions/${id}/elicitations/${requested.id as string}`, { method: 'POST', json: { action: 'accept' } });
+        expect(answered.status).toBe(200);
+      }
+      if (message.event === 'turn.completed' || message.event === 'turn.failed') break;
+    }
+    expect(requested).toMatchObject({ url: 'https://example.com/consent', message: 'Consent, please.', requestedSchema: { type: 'object', properties: {} } });
+    expect(toolOutput()).toContain('User completed the URL elicitation flow');
+  });
+
   it('refuses the request when nobody can be asked (an OpenAI-style chat completion), and the model reads why', async () => {
     llm.enqueue({ type: 'tool-calls', calls: [{ name: tool, arguments: {} }] }, { type: 'text', text: 'Could not ask.' });
     const res = await call('/v1/chat/completions', { method: 'POST', json: { model: 'agentbox', messages: [{ role: 'user', content: 'Ask me.' }] } });

@@ -38,6 +38,14 @@ export function terminalInputAsker(options: TerminalInputOptions = {}): InputAsk
     options.beforeAsk?.();
     const from = request.server ? `MCP server '${request.server}'` : `tool ${request.name}`;
     write(`\n${from} asks: ${request.message}\n`);
+    if (request.url !== undefined) {
+      // URL mode: the page is shown in full, never opened for the person; they say when they are done.
+      write(`Open this page to continue (check where it leads first): ${request.url}\n`);
+      const done = (await ask('Done? [Y]es / [n]o, decline / [c]ancel: ', signal)).trim().toLowerCase();
+      if (/^n(o)?$|^decline$/.test(done)) return { action: 'decline', by: 'cli user' };
+      if (/^c(ancel)?$/.test(done)) return { action: 'cancel', by: 'cli user' };
+      return { action: 'accept', by: 'cli user' };
+    }
     const start = (await ask('Answer? [Y]es / [n]o, decline / [c]ancel: ', signal)).trim().toLowerCase();
     if (/^n(o)?$|^decline$/.test(start)) return { action: 'decline', by: 'cli user' };
     if (/^c(ancel)?$/.test(start)) return { action: 'cancel', by: 'cli user' };

@@ -79,6 +79,11 @@ export interface ToolElicitation {
   requestedSchema: Record<string, unknown>;
   /** The MCP server asking, shown beside the message. */
   server?: string;
+  /**
+   * URL mode: the person is to open this page (http or https), and answers accept once done
+   * there; the form is then empty. Shown in full, never opened for them.
+   */
+  url?: string;
   /** Aborted when the asker gives up (the server cancelled its request): the question is withdrawn. */
   signal?: AbortSignal;
 }
@@ -99,6 +104,8 @@ export interface ElicitationRequest {
   server?: string;
   message: string;
   requestedSchema: ElicitationSchema;
+  /** URL mode: the page to open (the form is empty; accept means done). */
+  url?: string;
 }
 
 /** A person's answer, and who gave it. */

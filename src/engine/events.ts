@@ -121,6 +121,8 @@ export type EventPayload =
       id: string;
       message: string;
       requestedSchema: ElicitationSchema;
+      /** URL mode: the page the person is asked to open (the form is empty). */
+      url?: string;
     }
   /** The answer sent back: content only with `accept`; `by` is who answered (`system` when the turn ended first). */
   | { type: 'elicitation.answered'; callId: string; id: string; action: ElicitationAction; content?: ElicitationContent; by: string };

@@ -201,7 +201,7 @@ export class McpToolSource implements ToolSource {
         { name: 'agentbox', version: '0.1.0' },
         // No sampling, roots only as granted: a server gets nothing from us it was not given. Elicitation asks a person, who decides.
         {
-          capabilities: { ...(roots ? { roots: {} } : {}), ...(elicits ? { elicitation: { form: {} } } : {}) },
+          capabilities: { ...(roots ? { roots: {} } : {}), ...(elicits ? { elicitation: { form: {}, url: {} } } : {}) },
           listChanged: { tools: { autoRefresh: false, debounceMs: 20, onChanged: () => void this.refresh(client) } },
         },
       );
@@ -324,10 +324,13 @@ export class McpToolSource implements ToolSource {
   /** A server's form, put to the person behind the call under way (see `askingCall`) through its front end. */
   private async elicit(params: ElicitRequest['params'], signal: AbortSignal): Promise<ElicitResult> {
     const context = this.askingCall('elicitation/create');
-    if (!context.elicit || !('requestedSchema' in params)) throw refusal(this.name, 'elicitation/create');
+    if (!context.elicit) throw refusal(this.name, 'elicitation/create');
+    // URL mode: an empty form beside the page to open; the answer carries no content.
+    const url = params.mode === 'url' && 'url' in params ? params.url : undefined;
+    const requestedSchema = 'requestedSchema' in params ? params.requestedSchema : { type: 'object', properties: {} };
     try {
-      const { action, content } = await context.elicit({ message: params.message, requestedSchema: params.requestedSchema, server: this.name, signal });
-      return { action, ...(content ? { content } : {}) };
+      const { action, content } = await context.elicit({ message: params.message, requestedSchema, server: this.name, signal, ...(url ? { url } : {}) });
+      return { action, ...(content && url === undefined ? { content } : {}) };
     } catch (error) {
       if (!AgentboxError.isInstance(error, 'INVALID_INPUT')) throw error;
       throw new McpError(ErrorCode.InvalidParams, `agentbox refuses elicitation from MCP server '${this.name}': ${error.message}`);

@@ -121,4 +121,28 @@ describe("an MCP server's form in the web page", () => {
     expect(toolOutput()).toContain('User declined');
     await page.close();
   }, 60_000);
+
+  it('URL mode: shows the page to open as a link, and Done accepts', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${service.url}/`);
+    await waitReady(page);
+    llm.enqueue(
+      { type: 'tool-calls', calls: [{ name: 'everything_trigger-url-elicitation', arguments: { url: 'https://example.com/consent' } }] },
+      { type: 'text', text: 'Thanks.' },
+    );
+    await sendMessage(page, 'Get my consent.');
+    const form = page.locator('form.elicitation');
+    await form.waitFor({ timeout: 15_000 });
+    const link = form.locator('.elicitation-url a');
+    expect([await link.textContent(), await link.getAttribute('href'), await link.getAttribute('rel')]).toEqual([
+      'https://example.com/consent',
+      'https://example.com/consent',
+      'noopener noreferrer',
+    ]);
+    await form.getByRole('button', { name: 'Done' }).click();
+    await waitTurnEnd(page);
+    expect(await page.locator('form.elicitation').count()).toBe(0);
+    expect(toolOutput()).toContain('User completed the URL elicitation flow');
+    await page.close();
+  }, 60_000);
 });

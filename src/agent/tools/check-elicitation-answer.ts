@@ -37,7 +37,8 @@ export function checkElicitationAnswer(schema: ElicitationSchema, answer: Elicit
   if (answer.action !== 'accept') {
     return answer.content === undefined ? [] : [{ path: 'content', message: `must be absent when the action is ${answer.action}` }];
   }
-  const content = answer.content;
+  // No content with accept is an empty answer: fine for a form without required fields (a URL-mode "done").
+  const content = answer.content ?? {};
   if (typeof content !== 'object' || content === null || Array.isArray(content))
     return [{ path: 'content', message: 'an accepted answer needs content (an object)' }];
   const issues: ValidationIssue[] = [];

@@ -66,7 +66,11 @@ describe('checkElicitationAnswer', () => {
   });
 
   it('wants content with accept and none otherwise', () => {
-    expect(checkElicitationAnswer(form, { action: 'accept' })).toEqual([{ path: 'content', message: 'an accepted answer needs content (an object)' }]);
+    expect(checkElicitationAnswer(form, { action: 'accept' })).toEqual([{ path: 'content.name', message: 'is required' }]);
+    expect(checkElicitationAnswer({ type: 'object', properties: {} }, { action: 'accept' })).toEqual([]);
+    expect(checkElicitationAnswer(form, { action: 'accept', content: [] as unknown as Record<string, string> })).toEqual([
+      { path: 'content', message: 'an accepted answer needs content (an object)' },
+    ]);
     expect(checkElicitationAnswer(form, { action: 'decline', content: { name: 'Ann' } })).toEqual([
       { path: 'content', message: 'must be absent when the action is decline' },
     ]);

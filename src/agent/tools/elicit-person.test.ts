@@ -107,4 +107,27 @@ describe('ToolContext.elicit', () => {
     expect(asked).toBe(false);
     expect(events.some((e) => e.type.startsWith('elicitation.'))).toBe(false);
   });
+
+  it('shows only web pages in URL mode: a javascript: link is refused', async () => {
+    const linking = (url: string) =>
+      defineTool({
+        name: 'link',
+        description: 'asks the person to open a page',
+        parameters: { type: 'object' },
+        execute: (_a, context) => context.elicit?.({ message: 'Open this', requestedSchema: { type: 'object', properties: {} }, url }),
+      });
+    const ask = async (url: string) => {
+      const [result] = await new ToolExecutor({ registry: new ToolRegistry([linking(url)]) }).execute([{ id: 'c3', name: 'link', arguments: '{}' }], {
+        sessionId: 's1',
+        principal: 'ana',
+        step: 1,
+        signal: new AbortController().signal,
+        emit: () => undefined,
+        requestInput: async (request) => ({ action: request.url === url ? 'accept' : 'cancel', by: 'ana' }),
+      });
+      return result;
+    };
+    expect(await ask('https://example.com/consent')).toMatchObject({ ok: true, value: { action: 'accept' } });
+    expect(await ask('javascript:alert(1)')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: 'url: must be an http or https URL' } });
+  });
 });

@@ -35,6 +35,7 @@ export function elicitPerson(options: ElicitPersonOptions): (asked: ToolElicitat
         details: { issues: checked.issues },
       });
     }
+    if (asked.url !== undefined && !isWebUrl(asked.url)) throw new AgentboxError('INVALID_INPUT', 'url: must be an http or https URL');
     if (signal.aborted) throw new AgentboxError('CANCELLED', 'the turn was cancelled');
     const request: ElicitationRequest = {
       id: crypto.randomUUID(),
@@ -43,6 +44,7 @@ export function elicitPerson(options: ElicitPersonOptions): (asked: ToolElicitat
       ...(asked.server !== undefined ? { server: asked.server } : {}),
       message: asked.message,
       requestedSchema: checked.schema,
+      ...(asked.url !== undefined ? { url: asked.url } : {}),
     };
     const resume = options.suspendDeadline();
     // Ends the question: the turn's end, the asker giving up (an MCP server cancelling its request), or the answer.
@@ -82,6 +84,13 @@ export function elicitPerson(options: ElicitPersonOptions): (asked: ToolElicitat
       resume();
     }
   };
+}
+
+/** Only pages a person can open in a browser: no `javascript:`, `data:` or `file:` link reaches a front end. */
+function isWebUrl(text: string): boolean {
+  if (text.length > 4096 || !URL.canParse(text)) return false;
+  const { protocol } = new URL(text);
+  return protocol === 'https:' || protocol === 'http:';
 }
 
 /** The answer, or `cancel` by `system` as soon as the question is over. */

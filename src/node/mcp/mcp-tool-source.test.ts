@@ -217,9 +217,9 @@ describe('McpToolSource over stdio (a fixture server on the SDK)', () => {
     );
   });
 
-  it('declares form elicitation by default, and nothing with elicitation: false', async () => {
+  it('declares form and URL elicitation by default, and nothing with elicitation: false', async () => {
     const declared = await executorFor(await start()).call('fx_client-capabilities');
-    expect(declared.ok && JSON.parse(String(declared.value))).toMatchObject({ elicitation: { form: {} } });
+    expect(declared.ok && JSON.parse(String(declared.value))).toMatchObject({ elicitation: { form: {}, url: {} } });
     const off = await executorFor(await start({}, { elicitation: false })).call('fx_client-capabilities');
     expect(off.ok && JSON.parse(String(off.value))).not.toHaveProperty('elicitation');
   });

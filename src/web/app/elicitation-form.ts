@@ -14,6 +14,8 @@ export interface ElicitationFormOptions {
   name: string;
   message: string;
   requestedSchema: ElicitationSchema;
+  /** URL mode: the page to open; Send reads Done and carries no content. */
+  url?: string;
   /** Sends the answer; rejects with the reason it was refused. */
   answer: (answer: { action: ElicitationAction; content?: ElicitationContent }) => Promise<void>;
 }
@@ -35,6 +37,16 @@ export function elicitationForm(options: ElicitationFormOptions): HTMLFormElemen
   const asker = options.server ? `MCP server '${options.server}'` : options.name;
   form.setAttribute('aria-label', `${asker} asks for input`);
   form.append(make('p', 'elicitation-message', `${asker} asks: ${options.message}`));
+  if (options.url !== undefined) {
+    // URL mode: the whole address is shown and opened only by the person's click.
+    const line = make('p', 'elicitation-url', 'Open ');
+    const link = make('a', undefined, options.url);
+    link.href = options.url;
+    link.target = '_blank';
+    link.rel = 'noopener noreferrer';
+    line.append(link, ', then press Done.');
+    form.append(line);
+  }
   const required = new Set(options.requestedSchema.required ?? []);
   const inputs = new Map<string, FieldInput>();
   for (const [index, [name, field]] of Object.entries(options.requestedSchema.properties).entries()) {
@@ -61,7 +73,7 @@ export function elicitationForm(options: ElicitationFormOptions): HTMLFormElemen
   }
   const problem = make('p', 'elicitation-error');
   problem.setAttribute('role', 'alert');
-  const send = make('button', 'approve', 'Send');
+  const send = make('button', 'approve', options.url !== undefined ? 'Done' : 'Send');
   send.type = 'submit';
   const decline = make('button', 'deny', 'Decline');
   const cancel = make('button', undefined, 'Cancel');
@@ -87,7 +99,7 @@ export function elicitationForm(options: ElicitationFormOptions): HTMLFormElemen
       const value = input.read();
       if (value !== undefined) content[name] = value;
     }
-    void submit({ action: 'accept', content });
+    void submit(options.url !== undefined ? { action: 'accept' } : { action: 'accept', content });
   });
   decline.addEventListener('click', () => void submit({ action: 'decline' }));
   cancel.addEventListener('click', () => void submit({ action: 'cancel' }));

@@ -207,8 +207,8 @@ export class WebRuntime implements AgentRuntime {
       case 'elicitation.requested': {
         let pending = this.#elicitations.get(event.sessionId);
         if (!pending) this.#elicitations.set(event.sessionId, (pending = new Map()));
-        const { id, callId, name, server, message, requestedSchema } = event;
-        pending.set(id, { id, callId, name, ...(server !== undefined ? { server } : {}), message, requestedSchema });
+        const { id, callId, name, server, message, requestedSchema, url } = event;
+        pending.set(id, { id, callId, name, ...(server !== undefined ? { server } : {}), message, requestedSchema, ...(url !== undefined ? { url } : {}) });
         break;
       }
       case 'elicitation.answered':
