@@ -4,6 +4,7 @@ import type { AgentEvent } from '../engine/events.js';
 import { MemorySessionStore } from '../store/memory-session-store.js';
 import { createScriptedModel } from '../testing/scripted-model.js';
 import { BaseRuntime } from './base-runtime.js';
+import { createRuntimeWorkflowHost } from './create-runtime-workflow-host.js';
 
 const askCity = defineTool({
   name: 'ask_city',
@@ -79,6 +80,22 @@ describe('BaseRuntime and a tool that asks the person', () => {
       onInput: async (request) => ({ action: 'accept', content: { city: request.message.length > 0 ? 'Rome' : '' }, by: 'cb' }),
     });
     expect(toolResult(session)).toBe('{"action":"accept","content":{"city":"Rome"}}');
+    await rt.close();
+  });
+
+  it("a workflow's agent task has nobody to ask: the tool gets no elicit, and the run is not left waiting", async () => {
+    const rt = runtime();
+    const host = createRuntimeWorkflowHost(rt);
+    const answer = await host.callAgent({
+      input: 'go',
+      principal: 'local',
+      idempotencyKey: 'k',
+      path: '/do/0/ask',
+      runId: 'r1',
+      signal: new AbortController().signal,
+    });
+    const session = await rt.getSession(answer.sessionId);
+    expect(session && toolResult(session)).toBe('nobody to ask');
     await rt.close();
   });
 });
