@@ -34,9 +34,10 @@ export interface McpToolSourceOptions {
    */
   roots?: () => McpRoot[];
   /**
-   * Declare form-mode elicitation (default true): a server may then ask the person behind
-   * the call for values, answered only when a front end that can ask one is attached
-   * (`ToolContext.elicit`), refused with a clear error otherwise. False: not declared.
+   * Declare elicitation, form and URL mode (default true): a server may then ask the person
+   * behind the call for values (or to visit a page), answered only when a front end that can
+   * ask one is attached (`ToolContext.elicit`), refused with a clear error otherwise.
+   * False: not declared.
    */
   elicitation?: boolean;
 }
