@@ -73,6 +73,15 @@ export {
 export type { ApprovalDecision, ApprovalRequest, ToolAuthDecision, ToolAuthRequest } from './agent/tools/tool-executor.js';
 export type { ToolSource } from './agent/tools/tool-source.js';
 export type { SampleContent, SampleFunction, SampleMessage, SampleRequest, SampleResult } from './agent/tools/tool-sampling.js';
+export type {
+  ElicitationAnswer,
+  ElicitationContent,
+  ElicitationField,
+  ElicitationRequest,
+  ElicitationResult,
+  ElicitationSchema,
+  ToolElicitation,
+} from './engine/elicitation.js';
 export { builtinTools, calculatorTool, currentTimeTool } from './agent/tools/builtin/index.js';
 export { createHttpFetchTool, type HttpFetchToolOptions, type HttpFetchArgs, type HttpFetchResult } from './agent/tools/fetch/http-fetch-tool.js';
 

@@ -34,10 +34,19 @@ describe('server-everything and the requests it makes of its client', () => {
     expect(result.output).toContain(pathToFileURL(granted).href);
   });
 
-  it('offers no sampling or elicitation tools: the client declares neither (off by default)', () => {
+  it('offers no sampling tools: the client does not declare it (off by default)', () => {
     const names = runtime.tools.list().map((t) => t.name);
     expect(names).toContain('everything_echo');
-    expect(names.filter((n) => /sampling|elicitation/.test(n))).toEqual([]);
+    expect(names.filter((n) => /sampling/.test(n))).toEqual([]);
+  });
+
+  it('offers the elicitation tools, form and URL mode (declared by default), and refuses their requests when nobody can be asked', async () => {
+    const names = runtime.tools.list().map((t) => t.name);
+    expect(names).toContain('everything_trigger-elicitation-request');
+    expect(names).toContain('everything_trigger-url-elicitation');
+    const result = await runtime.invokeTool({ name: 'everything_trigger-elicitation-request', arguments: '{}' });
+    expect(result.ok).toBe(false);
+    expect(result.output).toContain("agentbox refuses elicitation from MCP server 'everything': no front end that can ask a person is attached");
   });
 
   it("reports a long operation's progress as tool.progress events", async () => {

@@ -38,6 +38,7 @@ describe('operations routes', () => {
       ['post', '/v1/sessions/{id}/messages'],
       ['get', '/v1/sessions/{id}/events'],
       ['post', '/v1/sessions/{id}/approvals/{callId}'],
+      ['post', '/v1/sessions/{id}/elicitations/{elicitationId}'],
       ['post', '/v1/sessions/{id}/cancel'],
       ['post', '/v1/chat/completions'],
       ['post', '/v1/workflows/runs'],

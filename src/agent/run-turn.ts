@@ -14,7 +14,7 @@ import { preflightCount } from './context/preflight-count.js';
 import type { LanguageModel, ModelRequest } from './llm/language-model.js';
 import { callCost, priceFor, type ModelPrice } from './usage/price-usage.js';
 import { answerCall, checkOutput, outputRequest, retryFeedback, type OutputPlan } from './structured-output.js';
-import type { ApprovalDecision, ApprovalRequest, ToolExecutor } from './tools/tool-executor.js';
+import type { ApprovalDecision, ApprovalRequest, ExecuteContext, ToolExecutor } from './tools/tool-executor.js';
 import { createSessionSampler } from './tools/create-session-sampler.js';
 
 export interface RunTurnOptions {
@@ -48,6 +48,8 @@ export interface RunTurnOptions {
   /** Token counts and cuts kept between requests (a runtime keeps one); absent: a module-wide one. */
   context?: ContextCache;
   requestApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
+  /** Asks a person for a running tool's form (MCP elicitation); absent, nobody can be asked. */
+  requestInput?: ExecuteContext['requestInput'];
 }
 
 export interface TurnResult {
@@ -137,6 +139,7 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
         signal,
         ...(offered ? { offered } : {}),
         sample,
+        ...(options.requestInput ? { requestInput: options.requestInput } : {}),
         emit: (payload) => recorder.record(payload),
         requestApproval: async (requests) => {
           const asked = options.requestApproval ? options.requestApproval(requests) : Promise.resolve(new Map<string, ApprovalDecision>());

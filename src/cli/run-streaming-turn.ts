@@ -2,6 +2,7 @@ import type { ApprovalDecision, ApprovalRequest } from '../agent/tools/tool-exec
 import type { AgentEvent } from '../engine/events.js';
 import type { Session } from '../engine/session.js';
 import type { BaseRuntime } from '../runtime/base-runtime.js';
+import type { ProcessRequest } from '../runtime/agent-runtime.js';
 import type { PromptReference } from '../prompt/prompt-source.js';
 
 export interface StreamingTurnOptions {
@@ -13,6 +14,8 @@ export interface StreamingTurnOptions {
   signal?: AbortSignal;
   onEvent?: (event: AgentEvent) => void;
   onApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
+  /** Answers a tool's form (MCP elicitation); `false`: nobody can be asked. */
+  onInput?: ProcessRequest['onInput'];
   /** Called with the session id as soon as it exists (before the model answers). */
   onSession?: (sessionId: string) => void;
 }
@@ -35,6 +38,7 @@ export async function runStreamingTurn(options: StreamingTurnOptions): Promise<S
       ...(options.prompt ? { prompt: options.prompt } : { input: options.input ?? '' }),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onApproval ? { onApproval: options.onApproval } : {}),
+      ...(options.onInput !== undefined ? { onInput: options.onInput } : {}),
     });
   } finally {
     events.close();

@@ -44,6 +44,12 @@ const common = {
       }),
     ])
     .optional(),
+  /**
+   * false: do not declare elicitation, so the server never asks a person for values. On by
+   * default: a request reaches a person only through a front end that can ask one (a
+   * terminal, the web page, the service's route), who may decline; without one it is refused.
+   */
+  elicitation: z.boolean().optional(),
 };
 
 /** A local server, started as a child process with a scrubbed environment. */

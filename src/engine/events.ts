@@ -4,6 +4,7 @@
  */
 import type { ErrorCode, SerializedError } from '../errors/agentbox-error.js';
 import type { ValidationIssue } from '../errors/validation-issue.js';
+import type { ElicitationAction, ElicitationContent, ElicitationSchema } from './elicitation.js';
 import type { ToolCall, Usage } from './messages.js';
 import type { PromptRecord } from './prompt-record.js';
 import type { SessionState } from './session-state.js';
@@ -131,7 +132,22 @@ export type EventPayload =
       durationMs: number;
       cost?: number;
       error?: SerializedError;
-    };
+    }
+  /** A running tool (an MCP server) asks the person for the values of a form; `id` names the question. */
+  | {
+      type: 'elicitation.requested';
+      step: number;
+      callId: string;
+      name: string;
+      server?: string;
+      id: string;
+      message: string;
+      requestedSchema: ElicitationSchema;
+      /** URL mode: the page the person is asked to open (the form is empty). */
+      url?: string;
+    }
+  /** The answer sent back: content only with `accept`; `by` is who answered (`system` when the turn ended first). */
+  | { type: 'elicitation.answered'; callId: string; id: string; action: ElicitationAction; content?: ElicitationContent; by: string };
 
 /** Why a sampled completion ended, in MCP's words. */
 export type SamplingStopReason = 'endTurn' | 'maxTokens' | 'stopSequence';

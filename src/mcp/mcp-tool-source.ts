@@ -9,6 +9,7 @@ import {
   McpError,
   type Tool as McpTool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/sdk/types.js';
 import type { AnyTool, JsonSchema, Tool, ToolAnnotations, ToolContext, ToolProgress } from '../agent/tools/tool.js';
 import type { ToolSource } from '../agent/tools/tool-source.js';
 import { AgentboxError } from '../errors/agentbox-error.js';
@@ -45,6 +46,13 @@ export interface McpToolSourceOptions {
    * `ToolContext.sample`) under this budget. Absent, no sampling capability is declared.
    */
   sampling?: McpSamplingOptions;
+  /**
+   * Declare elicitation, form and URL mode (default true): a server may then ask the person
+   * behind the call for values (or to visit a page), answered only when a front end that can
+   * ask one is attached (`ToolContext.elicit`), refused with a clear error otherwise.
+   * False: not declared.
+   */
+  elicitation?: boolean;
 }
 
 export interface McpRoot {
@@ -202,11 +210,16 @@ export class McpToolSource implements ToolSource {
     }
     for (const transport of transports) {
       const { roots, sampling } = this.options;
+      const elicits = this.options.elicitation !== false;
       const client = new Client(
         { name: 'agentbox', version: '0.1.0' },
-        // Roots and sampling only as configured, no elicitation: a server gets nothing from us it was not given.
+        // Roots and sampling only as configured: a server gets nothing from us it was not given. Elicitation asks a person, who decides.
         {
-          capabilities: { ...(roots ? { roots: {} } : {}), ...(sampling ? { sampling: {} } : {}) },
+          capabilities: {
+            ...(roots ? { roots: {} } : {}),
+            ...(sampling ? { sampling: {} } : {}),
+            ...(elicits ? { elicitation: { form: {}, url: {} } } : {}),
+          },
           listChanged: { tools: { autoRefresh: false, debounceMs: 20, onChanged: () => void this.refresh(client) } },
         },
       );
@@ -216,6 +229,7 @@ export class McpToolSource implements ToolSource {
           answerSampling(this.name, sampling, this.askingCall('sampling/createMessage'), request.params, extra.signal),
         );
       }
+      if (elicits) client.setRequestHandler(ElicitRequestSchema, (request, extra) => this.elicit(request.params, extra.signal));
       client.fallbackRequestHandler = async (request) => {
         throw refusal(this.name, request.method);
       };
@@ -329,6 +343,22 @@ export class McpToolSource implements ToolSource {
       );
     }
     return first;
+  }
+
+  /** A server's form, put to the person behind the call under way (see `askingCall`) through its front end. */
+  private async elicit(params: ElicitRequest['params'], signal: AbortSignal): Promise<ElicitResult> {
+    const context = this.askingCall('elicitation/create');
+    if (!context.elicit) throw refusal(this.name, 'elicitation/create');
+    // URL mode: an empty form beside the page to open; the answer carries no content.
+    const url = params.mode === 'url' && 'url' in params ? params.url : undefined;
+    const requestedSchema = 'requestedSchema' in params ? params.requestedSchema : { type: 'object', properties: {} };
+    try {
+      const { action, content } = await context.elicit({ message: params.message, requestedSchema, server: this.name, signal, ...(url ? { url } : {}) });
+      return { action, ...(content && url === undefined ? { content } : {}) };
+    } catch (error) {
+      if (!AgentboxError.isInstance(error, 'INVALID_INPUT')) throw error;
+      throw new McpError(ErrorCode.InvalidParams, `agentbox refuses elicitation from MCP server '${this.name}': ${error.message}`);
+    }
   }
 
   private callError(tool: string, error: unknown, signal: AbortSignal | undefined): AgentboxError {

@@ -3,6 +3,7 @@ import type { EventSubscription, SubscribeOptions } from '../engine/event-bus.js
 import type { Session, SessionSummary } from '../engine/session.js';
 import type { ListSessionsOptions } from '../store/session-store.js';
 import type { ApprovalDecision, ApprovalRequest } from '../agent/tools/tool-executor.js';
+import type { ElicitationAnswer, ElicitationRequest } from '../engine/elicitation.js';
 import type { OutputSpec } from '../agent/structured-output.js';
 import type { PromptReference } from '../prompt/prompt-source.js';
 
@@ -35,6 +36,12 @@ export interface ProcessRequest {
   signal?: AbortSignal;
   /** Decides approval-gated tool calls; without it they wait for `runtime.decide()`. */
   onApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
+  /**
+   * Answers a running tool's form (an MCP server's elicitation); without it the form waits
+   * for `runtime.answerElicitation()`. `false`: nobody can be asked, so it is refused.
+   * `signal` aborts when the question is withdrawn (the turn ended, the server gave up).
+   */
+  onInput?: ((request: ElicitationRequest, signal: AbortSignal) => Promise<ElicitationAnswer>) | false;
 }
 
 /**
@@ -64,5 +71,12 @@ export interface AgentRuntime {
   decide(sessionId: string, callId: string, decision: ApprovalDecision): boolean;
   /** Tool calls waiting for a decision. */
   pendingApprovals(sessionId: string): ApprovalRequest[];
+  /**
+   * Answers a pending elicitation (a tool's form); false if none has that id. An answer that
+   * does not match the form throws INVALID_INPUT and the form stays pending.
+   */
+  answerElicitation(sessionId: string, id: string, answer: ElicitationAnswer): boolean;
+  /** Forms waiting for a person's answer. */
+  pendingElicitations(sessionId: string): ElicitationRequest[];
   close(): Promise<void>;
 }

@@ -22,6 +22,9 @@ import { planOutput, type StructuredOutputMode } from '../agent/structured-outpu
 import type { PromptRenderer, PromptTurn } from '../prompt/prompt-source.js';
 import { ToolCallSession } from './tool-call-session.js';
 import { createSessionSampler } from '../agent/tools/create-session-sampler.js';
+import type { ElicitationAnswer, ElicitationRequest } from '../engine/elicitation.js';
+import { checkElicitationAnswer } from '../agent/tools/check-elicitation-answer.js';
+import { formatIssues } from '../errors/validation-issue.js';
 
 export interface RuntimeOptions {
   store: SessionStore;
@@ -64,9 +67,16 @@ interface PendingApproval {
   resolve: (decision: ApprovalDecision) => void;
 }
 
+interface PendingInput {
+  request: ElicitationRequest;
+  resolve: (answer: ElicitationAnswer) => void;
+}
+
 interface ActiveTurn {
   controller: AbortController;
   approvals: Map<string, PendingApproval>;
+  /** Forms waiting for `answerElicitation()`, by elicitation id. */
+  inputs: Map<string, PendingInput>;
 }
 
 /** The portable runtime: everything but the platform's store, model transport and sandboxes. */
@@ -219,7 +229,9 @@ export class BaseRuntime implements AgentRuntime {
       throw new AgentboxError('SESSION_BUSY', `session ${session.id} is already running a turn`);
     }
     if (request.sessionId === undefined) await this.store.claimTurn?.(session.id);
-    const turn: ActiveTurn = { controller: new AbortController(), approvals: new Map() };
+    const turn: ActiveTurn = { controller: new AbortController(), approvals: new Map(), inputs: new Map() };
+    const onInput =
+      request.onInput === false ? undefined : (request.onInput ?? ((asked: ElicitationRequest, over: AbortSignal) => this.waitForInput(turn, asked, over)));
     this.active.set(session.id, turn);
     const onAbort = (): void => turn.controller.abort(request.signal?.reason);
     request.signal?.addEventListener('abort', onAbort, { once: true });
@@ -239,6 +251,7 @@ export class BaseRuntime implements AgentRuntime {
         ...(this.options.contextSummary ? { summarize: this.options.contextSummary } : {}),
         signal: turn.controller.signal,
         requestApproval: request.onApproval ?? ((requests) => this.waitForDecisions(turn, requests)),
+        ...(onInput ? { requestInput: onInput } : {}),
       });
       return recorder.session;
     } finally {
@@ -293,6 +306,8 @@ export class BaseRuntime implements AgentRuntime {
     principal?: string;
     signal?: AbortSignal;
     onApproval?: ProcessRequest['onApproval'];
+    /** Answers a tool's form; absent, nobody can be asked (an MCP server's elicitation is refused). */
+    onInput?: ProcessRequest['onInput'];
     events?: (payload: EventPayload) => void;
     /** Handed to the tool (`context.idempotencyKey`) so it can de-duplicate a repeated call. */
     idempotencyKey?: string;
@@ -304,6 +319,7 @@ export class BaseRuntime implements AgentRuntime {
       signal: request.signal ?? new AbortController().signal,
       emit: (payload) => request.events?.(payload),
       ...(request.onApproval ? { requestApproval: request.onApproval } : {}),
+      ...(request.onInput ? { requestInput: request.onInput } : {}),
       ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
       // No session: the budget holds for this one call.
       sample: createSessionSampler({ model: () => this.model, used: () => 0, ...(this.options.prices ? { prices: this.options.prices } : {}) }),
@@ -351,6 +367,22 @@ export class BaseRuntime implements AgentRuntime {
     return turn ? [...turn.approvals.values()].map((p) => p.request) : [];
   }
 
+  answerElicitation(sessionId: string, id: string, answer: ElicitationAnswer): boolean {
+    const pending = this.active.get(sessionId)?.inputs.get(id);
+    if (!pending) return false;
+    const issues = checkElicitationAnswer(pending.request.requestedSchema, answer);
+    if (issues.length > 0) {
+      throw new AgentboxError('INVALID_INPUT', `the answer does not match the form: ${formatIssues(issues, { limit: 5 })}`, { details: { issues } });
+    }
+    pending.resolve(answer);
+    return true;
+  }
+
+  pendingElicitations(sessionId: string): ElicitationRequest[] {
+    const turn = this.active.get(sessionId);
+    return turn ? [...turn.inputs.values()].map((p) => p.request) : [];
+  }
+
   /** Whether a turn is running (for graceful shutdown). */
   get activeTurns(): number {
     return this.active.size;
@@ -367,6 +399,21 @@ export class BaseRuntime implements AgentRuntime {
     const session = await this.store.load(sessionId);
     if (!session) throw new AgentboxError('SESSION_NOT_FOUND', `no session with id ${sessionId}`);
     return session;
+  }
+
+  /** A form waiting for `answerElicitation()` until the question is over (`over`: answered elsewhere, the turn ended, the server gave up). */
+  private waitForInput(turn: ActiveTurn, request: ElicitationRequest, over: AbortSignal): Promise<ElicitationAnswer> {
+    return new Promise((resolve) => {
+      const end = (answer: ElicitationAnswer): void => {
+        turn.inputs.delete(request.id);
+        over.removeEventListener('abort', onOver);
+        resolve(answer);
+      };
+      const onOver = (): void => end({ action: 'cancel', by: 'system' });
+      turn.inputs.set(request.id, { request, resolve: end });
+      if (over.aborted) onOver();
+      else over.addEventListener('abort', onOver, { once: true });
+    });
   }
 
   private async waitForDecisions(turn: ActiveTurn, requests: ApprovalRequest[]): Promise<Map<string, ApprovalDecision>> {

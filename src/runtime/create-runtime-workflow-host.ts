@@ -116,6 +116,8 @@ export function createRuntimeWorkflowHost(
         ...(request.prompt ? { prompt: request.prompt } : { input: request.input }),
         principal: request.principal,
         signal: request.signal,
+        // A workflow task has nobody watching its session: a server's form is refused, not left waiting.
+        onInput: false,
         session: {
           owner: request.principal,
           ...(request.system ? { system: request.system } : {}),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { chatCompletionRequestSchema } from './chat/chat-completion-request.js';
 import { approvalBodySchema, createSessionBodySchema, postMessageBodySchema } from './request-schemas.js';
+import { elicitationBodySchema } from './request-schemas.js';
 import { mcpPaths } from './openapi-mcp.js';
 import { workflowPaths, workflowSchemas } from './openapi-workflows.js';
 
@@ -153,6 +154,7 @@ function build(): Json {
         CreateSessionRequest: body(createSessionBodySchema),
         PostMessageRequest: body(postMessageBodySchema),
         ApprovalRequest: body(approvalBodySchema),
+        ElicitationAnswer: body(elicitationBodySchema),
         CreateChatCompletionRequest: body(chatCompletionRequestSchema),
         ...workflowSchemas(body),
         Model: {
@@ -223,6 +225,18 @@ function build(): Json {
           requestBody: { required: true, content: { 'application/json': { schema: ref('ApprovalRequest') } } },
           responses: {
             '200': json({ type: 'object', properties: { callId: { type: 'string' }, approved: { type: 'boolean' } } }),
+            ...errors(400, 403, 404, ...authErrors),
+          },
+        },
+      },
+      '/v1/sessions/{id}/elicitations/{elicitationId}': {
+        parameters: [idParam, { name: 'elicitationId', in: 'path', required: true, schema: { type: 'string' } }],
+        post: {
+          summary:
+            "Answer a running tool's form (an MCP server's elicitation, announced by an elicitation.requested event): accept with content matching its requestedSchema, decline or cancel. A mismatch is a 400 and the form keeps waiting",
+          requestBody: { required: true, content: { 'application/json': { schema: ref('ElicitationAnswer') } } },
+          responses: {
+            '200': json({ type: 'object', properties: { id: { type: 'string' }, action: { enum: ['accept', 'decline', 'cancel'] } } }),
             ...errors(400, 403, 404, ...authErrors),
           },
         },

@@ -35,6 +35,12 @@ export const approvalBodySchema = z.strictObject({
   reason: z.string().max(10_000).optional(),
 });
 
+/** An answer to a tool's form (MCP elicitation); the content is checked against the form itself by the runtime. */
+export const elicitationBodySchema = z.strictObject({
+  action: z.enum(['accept', 'decline', 'cancel']),
+  content: z.record(z.string().max(100), z.union([z.string().max(100_000), z.number(), z.boolean(), z.array(z.string().max(500)).max(100)])).optional(),
+});
+
 const integerString = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 export const listSessionsQuerySchema = z.object({
@@ -53,6 +59,7 @@ export const sessionIdSchema = z.string().regex(sessionIdPattern, sessionIdMessa
 
 export const sessionParamsSchema = z.object({ id: sessionIdSchema });
 export const approvalParamsSchema = z.object({ id: sessionIdSchema, callId: z.string().min(1).max(200) });
+export const elicitationParamsSchema = z.object({ id: sessionIdSchema, elicitationId: z.string().min(1).max(200) });
 
 /** `Last-Event-ID` as sent by EventSource on reconnect. */
 export const lastEventIdSchema = integerString(0, Number.MAX_SAFE_INTEGER);

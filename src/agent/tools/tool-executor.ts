@@ -3,6 +3,8 @@ import { AgentboxError, type SerializedError } from '../../errors/agentbox-error
 import type { Capabilities } from '../../auth/capabilities.js';
 import type { EventPayload, ToolResourceUsage } from '../../engine/events.js';
 import type { ToolCall } from '../../engine/messages.js';
+import type { ElicitationAnswer, ElicitationRequest } from '../../engine/elicitation.js';
+import { elicitPerson } from './elicit-person.js';
 import { parseToolArguments } from './parse-tool-arguments.js';
 import type { Tool, ToolContext, ToolResult } from './tool.js';
 import type { ToolRegistry } from './tool-registry.js';
@@ -66,6 +68,11 @@ export interface ExecuteContext {
   idempotencyKey?: string;
   /** Asks a human about calls to tools marked `needsApproval`; absent means deny them. */
   requestApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
+  /**
+   * Asks a person to fill in a running tool's form (`ToolContext.elicit`, MCP elicitation).
+   * Absent, nobody can be asked: tools get no `elicit`, and an MCP server's request is refused.
+   */
+  requestInput?: (request: ElicitationRequest, signal: AbortSignal) => Promise<ElicitationAnswer>;
   /** The tools this turn offered (a prompt file's `tools:`); a call to another is TOOL_NOT_FOUND. Absent: every registered tool. */
   offered?: ReadonlySet<string>;
   /** Runs a tool's completion request (`ToolContext.sample`) on the session's model; absent, tools get none. */
@@ -270,6 +277,9 @@ export class ToolExecutor {
           ...(reported.message !== undefined ? { message: reported.message } : {}),
         }),
       suspendDeadline,
+      ...(context.requestInput
+        ? { elicit: elicitPerson({ call, step: context.step, signal: turn, emit: context.emit, requestInput: context.requestInput, suspendDeadline }) }
+        : {}),
     };
     const { sample } = context;
     if (sample) toolContext.sample = (request) => sample(request, { step: context.step, callId: call.id, signal: toolContext.signal, emit: context.emit });

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Capabilities } from '../../auth/capabilities.js';
 import type { SerializedError } from '../../errors/agentbox-error.js';
 import type { SampleFunction } from './tool-sampling.js';
+import type { ElicitationResult, ToolElicitation } from '../../engine/elicitation.js';
 
 /** A JSON Schema document (draft 2020-12 or 7) describing a tool's arguments. */
 export type JsonSchema = { [key: string]: unknown };
@@ -50,6 +51,13 @@ export interface ToolContext {
    * `mcp.sampled` (an MCP server's `sampling/createMessage`). Absent: no model is at hand.
    */
   sample?: SampleFunction;
+  /**
+   * Asks the person behind the session to fill in a form (MCP's `elicitation/create`): set
+   * only when a front end that can ask one is attached. The form is checked first (a bad
+   * one rejects with INVALID_INPUT), the call's deadline stops while the person answers, and
+   * both the question and the answer are recorded (`elicitation.requested` / `.answered`).
+   */
+  elicit?: (request: ToolElicitation) => Promise<ElicitationResult>;
 }
 
 /**

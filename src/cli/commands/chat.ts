@@ -2,9 +2,19 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import { terminalApprover } from '../ask-approval.js';
+import { terminalInputAsker } from '../ask-input.js';
 import { CliContext } from '../cli-context.js';
 import { EventRenderer } from '../render-events.js';
 import { runStreamingTurn } from '../run-streaming-turn.js';
+
+/** A question on the chat's readline that rejects when `signal` aborts (the callback form never calls back then). */
+function askOn(rl: ReturnType<typeof createInterface>, question: string, signal: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new AgentboxError('CANCELLED', 'the question was withdrawn'));
+    signal.addEventListener('abort', () => reject(new AgentboxError('CANCELLED', 'the question was withdrawn')), { once: true });
+    rl.question(question, { signal }, resolve);
+  });
+}
 
 const help = 'Type a message and press Enter. Ctrl-C cancels a running answer; Ctrl-C on an empty prompt, Ctrl-D or /exit quits. /new starts a new session.';
 
@@ -62,6 +72,14 @@ export function registerChatCommand(program: Command): void {
                   // Ctrl-C during the question cancels the turn, and the question with it.
                   ask: (question) => new Promise((resolve) => rl.question(question, { signal: turnSignal }, resolve)),
                 }),
+                // A server's form is asked on the chat's own readline, when it is a terminal.
+                onInput:
+                  (process.stdin.isTTY &&
+                    terminalInputAsker({
+                      beforeAsk: () => renderer.makeWayForPrompt(),
+                      ask: (question, withdrawn) => askOn(rl, question, AbortSignal.any([turnSignal, withdrawn])),
+                    })) ||
+                  false,
               });
               sessionId = session.id;
             } catch (error) {

@@ -8,6 +8,7 @@ import type { McpAgentTools } from '../../mcp/mcp-agent-tools.js';
 import type { Authorizer } from '../../auth/authorizer.js';
 import type { NodeRuntime } from '../../node/runtime/node-runtime.js';
 import { terminalApprover } from '../ask-approval.js';
+import { terminalInputAsker } from '../ask-input.js';
 import { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { registerMcpLoginCommands } from './mcp-login.js';
@@ -68,6 +69,8 @@ async function withSource(
     await source.close();
   }
 }
+
+const withInput = (asker: ReturnType<typeof terminalInputAsker>) => (asker ? { requestInput: asker } : {});
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -189,6 +192,8 @@ export function registerMcpCommands(program: Command): void {
           requestApproval: terminalApprover({ ...(options.yes ? { yes: true } : {}) }),
           // A server with sampling on samples on the configured model; the budget holds for this one call.
           sample: createSessionSampler({ model: () => createModelFromConfig(config), used: () => 0, prices: config.llm.prices }),
+          // On a terminal a server's form is asked there; without one it is refused.
+          ...withInput(terminalInputAsker()),
         });
         if (!result) throw new AgentboxError('INTERNAL', 'the executor returned no result');
         if (result.ok) {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import { terminalApprover } from '../ask-approval.js';
+import { terminalInputAsker } from '../ask-input.js';
 import { CliContext } from '../cli-context.js';
 import { EventRenderer } from '../render-events.js';
 import { parsePromptInput } from '../prompt-input.js';
@@ -50,6 +51,8 @@ export function registerRunCommand(program: Command): void {
           ...(prompt ? { prompt } : { input }),
           ...(options.session ? { sessionId: options.session } : {}),
           onApproval: terminalApprover({ ...(options.yes ? { yes: true } : {}), ...(renderer ? { beforeAsk: () => renderer.makeWayForPrompt() } : {}) }),
+          // Without a terminal nobody can fill in a server's form: it is refused.
+          onInput: terminalInputAsker(renderer ? { beforeAsk: () => renderer.makeWayForPrompt() } : {}) ?? false,
           ...(renderer ? { onEvent: (e) => renderer.handle(e) } : {}),
         });
         if (options.json) process.stdout.write(`${JSON.stringify(session, null, 2)}\n`);

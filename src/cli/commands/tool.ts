@@ -4,6 +4,7 @@ import type { Capabilities } from '../../auth/capabilities.js';
 import type { ToolAnnotations } from '../../agent/tools/tool.js';
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import { terminalApprover } from '../ask-approval.js';
+import { terminalInputAsker } from '../ask-input.js';
 import { CliContext } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import type { NodeRuntime } from '../../node/runtime/node-runtime.js';
@@ -96,6 +97,7 @@ export function registerToolCommands(program: Command): void {
           arguments: options.args,
           ...(options.principal ? { principal: options.principal } : {}),
           onApproval: terminalApprover({ ...(options.yes ? { yes: true } : {}) }),
+          onInput: terminalInputAsker() ?? false,
           events: (e) => {
             if (e.type === 'auth.denied') process.stderr.write(`denied: ${e.reason}\n`);
           },

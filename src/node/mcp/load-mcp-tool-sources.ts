@@ -37,6 +37,7 @@ export function mcpSourceOptions(name: string, entry: McpServerConfig, options: 
     ...(options.restart ? { restart: options.restart } : {}),
     ...(options.roots && entry.roots === true ? { roots: rootsOf(options.roots) } : {}),
     ...(entry.sampling ? { sampling: entry.sampling } : {}),
+    ...(entry.elicitation === false ? { elicitation: false } : {}),
   };
   if ('command' in entry) {
     const { transports, lastWords } = stdioTransports(name, entry, hostEnv);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ToolExecutor } from '../../agent/tools/tool-executor.js';
+import { type ExecuteContext, ToolExecutor } from '../../agent/tools/tool-executor.js';
 import { ToolRegistry } from '../../agent/tools/tool-registry.js';
 import type { EventPayload } from '../../engine/events.js';
 import { McpToolSource } from '../../mcp/mcp-tool-source.js';
@@ -18,7 +18,7 @@ afterEach(async () => {
 
 async function start(
   env: Record<string, string> = {},
-  extra: { timeoutMs?: number; needsApproval?: boolean; roots?: boolean } = {},
+  extra: { timeoutMs?: number; needsApproval?: boolean; roots?: boolean; elicitation?: boolean } = {},
   load: LoadMcpOptions = {},
 ): Promise<McpToolSource> {
   const source = await McpToolSource.connect({
@@ -29,7 +29,7 @@ async function start(
   return source;
 }
 
-function executorFor(source: McpToolSource, defaultTimeoutMs = 5000) {
+function executorFor(source: McpToolSource, defaultTimeoutMs = 5000, requestInput?: ExecuteContext['requestInput']) {
   const registry = new ToolRegistry();
   registry.replaceSource(source.name, source.tools());
   source.onChange((tools) => registry.replaceSource(source.name, tools));
@@ -43,6 +43,7 @@ function executorFor(source: McpToolSource, defaultTimeoutMs = 5000) {
       signal,
       emit: (e) => void events.push(e),
       requestApproval: async (requests) => new Map(requests.map((r) => [r.callId, { approved: true, by: 'test' }])),
+      ...(requestInput ? { requestInput } : {}),
     });
     if (!result) throw new Error('no result');
     return result;
@@ -190,5 +191,36 @@ describe('McpToolSource over stdio (a fixture server on the SDK)', () => {
     expect(!elicitation.ok && elicitation.error.message).toContain(
       "agentbox refuses elicitation from MCP server 'fx': no front end that can ask a person is attached",
     );
+  });
+
+  it('with a front end, puts the form to it and sends its answer back', async () => {
+    const source = await start();
+    const { call, events } = executorFor(source, 5000, async (request) => {
+      expect(request).toMatchObject({ server: 'fx', name: 'fx_ask-elicitation', message: 'your name?' });
+      return { action: 'accept', content: { name: 'Ann' }, by: 'test' };
+    });
+    const result = await call('fx_ask-elicitation');
+    expect(result.ok && JSON.parse(String(result.value))).toEqual({ action: 'accept', content: { name: 'Ann' } });
+    expect(events.map((e) => e.type)).toEqual(['tool.started', 'elicitation.requested', 'elicitation.answered', 'tool.completed']);
+  });
+
+  it('refuses a form past the bounds before anyone sees it', async () => {
+    const source = await start();
+    let asked = false;
+    const result = await executorFor(source, 5000, async () => {
+      asked = true;
+      return { action: 'cancel', by: 'test' };
+    }).call('fx_ask-huge-elicitation');
+    expect(asked).toBe(false);
+    expect(!result.ok && result.error.message).toContain(
+      "agentbox refuses elicitation from MCP server 'fx': the form is not one MCP allows: requestedSchema.properties: at most 50 fields",
+    );
+  });
+
+  it('declares form and URL elicitation by default, and nothing with elicitation: false', async () => {
+    const declared = await executorFor(await start()).call('fx_client-capabilities');
+    expect(declared.ok && JSON.parse(String(declared.value))).toMatchObject({ elicitation: { form: {}, url: {} } });
+    const off = await executorFor(await start({}, { elicitation: false })).call('fx_client-capabilities');
+    expect(off.ok && JSON.parse(String(off.value))).not.toHaveProperty('elicitation');
   });
 });

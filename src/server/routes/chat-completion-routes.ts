@@ -36,7 +36,7 @@ export function registerChatCompletionRoutes(routes: GuardedRoutes, deps: Server
     const subscription = body.stream ? runtime.stream({ sessionId, capacity: deps.streamCapacity, overflow: 'close' }) : undefined;
     let turn: Promise<Session>;
     try {
-      turn = deps.turns.start(sessionId, () => runtime.process({ sessionId, input, principal, onApproval: denyApprovals }));
+      turn = deps.turns.start(sessionId, () => runtime.process({ sessionId, input, principal, onApproval: denyApprovals, onInput: false }));
     } catch (error) {
       subscription?.close();
       await store.delete(sessionId);

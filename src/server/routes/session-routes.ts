@@ -1,6 +1,7 @@
 import { AgentboxError } from '../../errors/agentbox-error.js';
 import { parseInput, parseSessionId, readJsonBody } from '../parse-input.js';
 import { approvalBodySchema, approvalParamsSchema, createSessionBodySchema, listSessionsQuerySchema } from '../request-schemas.js';
+import { elicitationBodySchema, elicitationParamsSchema } from '../request-schemas.js';
 import { SessionJsonCache } from '../session-json-cache.js';
 import { accessSession, decide, requirePermission } from '../session-access.js';
 import type { GuardedRoutes } from '../request-guard.js';
@@ -55,6 +56,21 @@ export function registerSessionRoutes(routes: GuardedRoutes, deps: ServerDeps): 
     const decided = runtime.decide(id, callId, { approved: body.approved, by: principal, ...(body.reason !== undefined ? { reason: body.reason } : {}) });
     if (!decided) throw new AgentboxError('NOT_FOUND', `no pending approval ${callId} in session ${id}`);
     return c.json({ callId, approved: body.approved });
+  });
+
+  // A tool's form (MCP elicitation), answered by whoever may write the session; nothing is sent on a 400.
+  routes.post('/v1/sessions/:id/elicitations/:elicitationId', async (c) => {
+    const { id, elicitationId } = parseInput(elicitationParamsSchema, c.req.param(), 'params');
+    const body = parseInput(elicitationBodySchema, await readJsonBody(c.req.raw), 'body');
+    const principal = c.get('principal');
+    await accessSession(deps, principal, id, 'write');
+    const answered = runtime.answerElicitation(id, elicitationId, {
+      action: body.action,
+      ...(body.content !== undefined ? { content: body.content } : {}),
+      by: principal,
+    });
+    if (!answered) throw new AgentboxError('NOT_FOUND', `no pending elicitation ${elicitationId} in session ${id}`);
+    return c.json({ id: elicitationId, action: body.action });
   });
 
   routes.post('/v1/sessions/:id/cancel', async (c) => {

@@ -29,7 +29,12 @@ export class ChatApp {
     private readonly backend: ChatBackend,
     private readonly ui: ChatElements,
   ) {
-    this.#view = new TranscriptView(ui.transcript, { decide: (callId, approved) => void this.#decide(callId, approved) });
+    this.#view = new TranscriptView(ui.transcript, {
+      decide: (callId, approved) => void this.#decide(callId, approved),
+      answerElicitation: async (id, answer) => {
+        if (this.#sessionId) await this.backend.answerElicitation(this.#sessionId, id, answer);
+      },
+    });
     ui.form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.send();

@@ -4,6 +4,7 @@
  */
 import type { AgentEvent } from '../../engine/events.js';
 import type { Session, SessionSummary } from '../../engine/session.js';
+import type { ElicitationAction, ElicitationContent } from '../../engine/elicitation.js';
 
 export interface BackendStatus {
   /** False when no LLM endpoint is configured: the page says so instead of failing later. */
@@ -25,6 +26,8 @@ export interface ChatBackend {
   /** Sends a message; resolves when the turn ended. Every event of the turn goes to `onEvent`. */
   send(sessionId: string, input: string, onEvent: (event: AgentEvent) => void): Promise<void>;
   decide(sessionId: string, callId: string, approved: boolean): Promise<void>;
+  /** Answers a tool's form; rejects (the form stays) when the answer does not match it. */
+  answerElicitation(sessionId: string, id: string, answer: { action: ElicitationAction; content?: ElicitationContent }): Promise<void>;
   cancel(sessionId: string): Promise<void>;
   deleteSession(sessionId: string): Promise<void>;
 }

@@ -27,6 +27,7 @@ export function serverBackend(options: { baseUrl?: string; apiKey?: string } = {
       for await (const event of client.sendMessage(id, input)) onEvent(event);
     },
     decide: (id, callId, approved) => client.decide(id, callId, approved ? { approved } : { approved, reason: 'denied in the web page' }),
+    answerElicitation: (id, elicitationId, answer) => client.answerElicitation(id, elicitationId, answer),
     cancel: (id) => client.cancel(id),
     deleteSession: (id) => client.deleteSession(id),
   };

@@ -5,9 +5,13 @@
  * no framework: text goes in through `textContent`, never as HTML.
  */
 import type { AgentEvent } from '../../engine/events.js';
+import type { ElicitationAction, ElicitationContent } from '../../engine/elicitation.js';
+import { elicitationForm } from './elicitation-form.js';
 
 export interface TranscriptActions {
   decide(callId: string, approved: boolean): void;
+  /** Answers a tool's form (MCP elicitation); rejects with the reason it was refused, and the form stays. */
+  answerElicitation(id: string, answer: { action: ElicitationAction; content?: ElicitationContent }): Promise<void>;
 }
 
 interface ToolCard {
@@ -43,6 +47,8 @@ export class TranscriptView {
   readonly #tools = new Map<string, ToolCard>();
   /** auth.allowed/denied carry the tool's permission, not the call: it is matched to the next call of that tool. */
   readonly #authByTool = new Map<string, string[]>();
+  /** Forms on show, by elicitation id: an `elicitation.answered` (stored or live) takes its form away. */
+  readonly #forms = new Map<string, HTMLFormElement>();
   #answer: HTMLElement | undefined;
 
   constructor(
@@ -54,6 +60,7 @@ export class TranscriptView {
     this.list.replaceChildren();
     this.#tools.clear();
     this.#authByTool.clear();
+    this.#forms.clear();
     this.#answer = undefined;
   }
 
@@ -97,6 +104,23 @@ export class TranscriptView {
         card.approval?.remove();
         card.root.classList.remove('pending');
         card.permission.textContent = withAuth(card, `${event.approved ? 'approved' : 'denied'} by ${event.by}${event.reason ? `: ${event.reason}` : ''}`);
+        break;
+      }
+      case 'elicitation.requested': {
+        const card = this.#card(event.callId, event.name, '');
+        if (this.#forms.has(event.id)) break;
+        const form = elicitationForm({ ...event, answer: (answer) => this.actions.answerElicitation(event.id, answer) });
+        card.root.append(form);
+        this.#forms.set(event.id, form);
+        form.querySelector<HTMLElement>('input, select, button')?.focus();
+        break;
+      }
+      case 'elicitation.answered': {
+        this.#forms.get(event.id)?.remove();
+        this.#forms.delete(event.id);
+        const card = this.#tools.get(event.callId);
+        const verb = { accept: 'answered', decline: 'declined', cancel: 'cancelled' }[event.action];
+        card?.root.append(element('p', 'elicitation-answer', `Form ${verb} by ${event.by}`));
         break;
       }
       case 'tool.started':

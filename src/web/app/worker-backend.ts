@@ -46,6 +46,10 @@ export async function workerBackend(options: { workerUrl: string | URL; config: 
     async decide(id, callId, approved) {
       runtime.decide(id, callId, { approved, by: 'browser user', ...(approved ? {} : { reason: 'denied in the web page' }) });
     },
+    async answerElicitation(id, elicitationId, answer) {
+      // Checked against the form on this side first: a mismatch throws here, before anything is sent.
+      if (!runtime.answerElicitation(id, elicitationId, { ...answer, by: 'browser user' })) throw new Error('this form is no longer waiting for an answer');
+    },
     async cancel(id) {
       runtime.cancel(id);
     },

@@ -84,6 +84,15 @@ export class AgentboxClient {
     await this.#json('POST', `/v1/sessions/${encodeURIComponent(sessionId)}/approvals/${encodeURIComponent(callId)}`, decision);
   }
 
+  /** Answers a running tool's form (`elicitation.requested`): a 400 (INVALID_INPUT) when the content does not match it, the form still waiting. */
+  async answerElicitation(
+    sessionId: string,
+    id: string,
+    answer: { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, string | number | boolean | string[]> },
+  ): Promise<void> {
+    await this.#json('POST', `/v1/sessions/${encodeURIComponent(sessionId)}/elicitations/${encodeURIComponent(id)}`, answer);
+  }
+
   async cancel(sessionId: string): Promise<void> {
     await this.#json('POST', `/v1/sessions/${encodeURIComponent(sessionId)}/cancel`, {});
   }

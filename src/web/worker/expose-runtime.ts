@@ -122,6 +122,8 @@ export function exposeRuntime(endpoint: BridgeEndpoint, factory: RuntimeFactory)
     cancel: async ({ sessionId }) => ready().cancel(sessionId),
     decide: async ({ sessionId, callId, decision }) => ready().decide(sessionId, callId, decision),
     pendingApprovals: async ({ sessionId }) => ready().pendingApprovals(sessionId),
+    answerElicitation: async ({ sessionId, id, answer }) => ready().answerElicitation(sessionId, id, answer),
+    pendingElicitations: async ({ sessionId }) => ready().pendingElicitations(sessionId),
     close: async () => {
       await runtime?.close();
       return null;

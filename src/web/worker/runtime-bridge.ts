@@ -16,6 +16,7 @@ import { AgentboxError, type ErrorCode, type SerializedError, serializeError } f
 import type { AgentEvent } from '../../engine/events.js';
 import type { Session, SessionSummary } from '../../engine/session.js';
 import type { ApprovalDecision, ApprovalRequest } from '../../agent/tools/tool-executor.js';
+import type { ElicitationAnswer, ElicitationRequest } from '../../engine/elicitation.js';
 import type { CreateSessionOptions } from '../../runtime/agent-runtime.js';
 import type { ListSessionsOptions } from '../../store/session-store.js';
 import type { OutputSpec } from '../../agent/structured-output.js';
@@ -48,6 +49,8 @@ export interface RuntimeMethods {
   cancel: { params: { sessionId: string }; result: boolean };
   decide: { params: { sessionId: string; callId: string; decision: ApprovalDecision }; result: boolean };
   pendingApprovals: { params: { sessionId: string }; result: ApprovalRequest[] };
+  answerElicitation: { params: { sessionId: string; id: string; answer: ElicitationAnswer }; result: boolean };
+  pendingElicitations: { params: { sessionId: string }; result: ElicitationRequest[] };
   close: { params: Record<string, never>; result: null };
 }
 

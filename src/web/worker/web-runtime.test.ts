@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createScriptedModel, type ScriptedAnswer } from '../../testing/scripted-model.js';
 import { builtinTools } from '../../agent/tools/builtin/index.js';
+import { defineTool, type AnyTool } from '../../agent/tools/tool.js';
 import type { AgentEvent } from '../../engine/events.js';
 import { BaseRuntime } from '../../runtime/base-runtime.js';
 import { MemorySessionStore } from '../../store/memory-session-store.js';
@@ -19,14 +20,17 @@ afterEach(async () => {
   for (const runtime of open.splice(0)) await runtime.close();
 });
 
-async function start(script: ScriptedAnswer[], options: { approve?: string[] } = {}): Promise<{ runtime: WebRuntime; worker: BaseRuntime; port: MessagePort }> {
+async function start(
+  script: ScriptedAnswer[],
+  options: { approve?: string[]; tools?: AnyTool[] } = {},
+): Promise<{ runtime: WebRuntime; worker: BaseRuntime; port: MessagePort }> {
   const channel = new MessageChannel();
   let worker: BaseRuntime | undefined;
   exposeRuntime(channel.port2 as unknown as BridgeEndpoint, async () => {
     worker = new BaseRuntime({
       store: new MemorySessionStore(),
       model: createScriptedModel(script),
-      tools: builtinTools().map((t) => (options.approve?.includes(t.name) ? { ...t, needsApproval: true } : t)),
+      tools: [...builtinTools().map((t) => (options.approve?.includes(t.name) ? { ...t, needsApproval: true } : t)), ...(options.tools ?? [])],
     });
     return { runtime: worker, info: { tools: [], store: 'memory', scriptTools: false } };
   });
@@ -87,6 +91,32 @@ describe('WebRuntime over the bridge', () => {
     const done = await turn;
     expect(done.messages.find((m) => m.role === 'tool')?.content).toContain('42');
     expect(runtime.pendingApprovals(session.id)).toEqual([]);
+    events.close();
+  });
+
+  it("mirrors a tool's pending form, checks an answer on the page, and sends a good one over the bridge", async () => {
+    const askCity = defineTool({
+      name: 'ask_city',
+      description: 'asks the person for a city',
+      parameters: { type: 'object' },
+      execute: (_args, context) =>
+        context.elicit?.({ message: 'Which city?', requestedSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }),
+    });
+    const { runtime } = await start([{ toolCalls: [{ name: 'ask_city', arguments: '{}' }] }, { text: 'Lyon it is.' }], { tools: [askCity] });
+    const session = await runtime.createSession();
+    const events = runtime.stream({ sessionId: session.id });
+    const turn = runtime.process({ sessionId: session.id, input: 'ask me' });
+    for await (const event of events) if (event.type === 'elicitation.requested') break;
+    const [pending] = runtime.pendingElicitations(session.id);
+    expect(pending).toMatchObject({ name: 'ask_city', message: 'Which city?' });
+    expect(() => runtime.answerElicitation(session.id, pending!.id, { action: 'accept', content: { town: 'Lyon' }, by: 'me' })).toThrow(
+      /content.city: is required/,
+    );
+    expect(runtime.answerElicitation(session.id, 'unknown', { action: 'cancel', by: 'me' })).toBe(false);
+    expect(runtime.answerElicitation(session.id, pending!.id, { action: 'accept', content: { city: 'Lyon' }, by: 'me' })).toBe(true);
+    const done = await turn;
+    expect(done.messages.find((m) => m.role === 'tool')?.content).toBe('{"action":"accept","content":{"city":"Lyon"}}');
+    expect(runtime.pendingElicitations(session.id)).toEqual([]);
     events.close();
   });
 

@@ -12,6 +12,9 @@ import { EventBus, type EventSubscription, type SubscribeOptions } from '../../e
 import type { AgentEvent } from '../../engine/events.js';
 import type { Session, SessionSummary } from '../../engine/session.js';
 import type { ApprovalDecision, ApprovalRequest } from '../../agent/tools/tool-executor.js';
+import { checkElicitationAnswer } from '../../agent/tools/check-elicitation-answer.js';
+import type { ElicitationAnswer, ElicitationRequest } from '../../engine/elicitation.js';
+import { formatIssues } from '../../errors/validation-issue.js';
 import type { AgentRuntime, CreateSessionOptions, ProcessRequest } from '../../runtime/agent-runtime.js';
 import type { ListSessionsOptions } from '../../store/session-store.js';
 import { BridgeClient, EVENT_WINDOW, type BridgeEndpoint, type PageMessage, type WorkerMessage } from './runtime-bridge.js';
@@ -33,6 +36,7 @@ export class WebRuntime implements AgentRuntime {
   readonly #bus = new EventBus();
   readonly #running = new Set<string>();
   readonly #approvals = new Map<string, Map<string, ApprovalRequest>>();
+  readonly #elicitations = new Map<string, Map<string, ElicitationRequest>>();
   readonly #queue: AgentEvent[] = [];
   #delivering = false;
   #closed = false;
@@ -76,7 +80,8 @@ export class WebRuntime implements AgentRuntime {
   }
 
   async process(request: ProcessRequest): Promise<Session> {
-    const { signal, onApproval, ...rest } = request;
+    // A page-side onInput cannot cross the bridge: forms wait for answerElicitation() instead.
+    const { signal, onApproval, onInput: _onInput, ...rest } = request;
     let sessionId = request.sessionId;
     if (!sessionId && onApproval) sessionId = (await this.createSession(request.session)).id;
     const detach = onApproval && sessionId ? this.#approveWith(sessionId, onApproval) : undefined;
@@ -128,6 +133,24 @@ export class WebRuntime implements AgentRuntime {
     return [...(this.#approvals.get(sessionId)?.values() ?? [])];
   }
 
+  /** Checked here against the mirrored form (so a bad answer throws at once), then sent on. */
+  answerElicitation(sessionId: string, id: string, answer: ElicitationAnswer): boolean {
+    const pending = this.#elicitations.get(sessionId);
+    const request = pending?.get(id);
+    if (!request) return false;
+    const issues = checkElicitationAnswer(request.requestedSchema, answer);
+    if (issues.length > 0) {
+      throw new AgentboxError('INVALID_INPUT', `the answer does not match the form: ${formatIssues(issues, { limit: 5 })}`, { details: { issues } });
+    }
+    pending?.delete(id);
+    void this.#client.call('answerElicitation', { sessionId, id, answer }).catch(() => undefined);
+    return true;
+  }
+
+  pendingElicitations(sessionId: string): ElicitationRequest[] {
+    return [...(this.#elicitations.get(sessionId)?.values() ?? [])];
+  }
+
   /** Closes the worker's runtime and terminates the worker. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -170,6 +193,7 @@ export class WebRuntime implements AgentRuntime {
       case 'turn.cancelled':
         this.#running.delete(event.sessionId);
         this.#approvals.delete(event.sessionId);
+        this.#elicitations.delete(event.sessionId);
         break;
       case 'approval.requested': {
         let pending = this.#approvals.get(event.sessionId);
@@ -179,6 +203,16 @@ export class WebRuntime implements AgentRuntime {
       }
       case 'approval.decided':
         this.#approvals.get(event.sessionId)?.delete(event.callId);
+        break;
+      case 'elicitation.requested': {
+        let pending = this.#elicitations.get(event.sessionId);
+        if (!pending) this.#elicitations.set(event.sessionId, (pending = new Map()));
+        const { id, callId, name, server, message, requestedSchema, url } = event;
+        pending.set(id, { id, callId, name, ...(server !== undefined ? { server } : {}), message, requestedSchema, ...(url !== undefined ? { url } : {}) });
+        break;
+      }
+      case 'elicitation.answered':
+        this.#elicitations.get(event.sessionId)?.delete(event.id);
         break;
       default:
         break;
