@@ -23,20 +23,11 @@ import { BaseRuntime } from '../dist/runtime/base-runtime.js';
 import { accessSession } from '../dist/server/session-access.js';
 import { MemorySessionStore } from '../dist/store/memory-session-store.js';
 import { createScriptedModel } from '../dist/testing/scripted-model.js';
-import { fmt, report, summarize } from './stats.js';
+import { best, fmt, report, timeRounds } from './stats.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 300);
 
-async function time(fn) {
-  const samples = [];
-  for (let r = 0; r < rounds; r += 1) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return summarize(samples);
-}
-const best = (runs) => runs.reduce((a, b) => (a.median <= b.median ? a : b));
+const time = (fn, n = rounds) => timeRounds(fn, n);
 
 /** Alternates the two (twice each) and keeps each one's faster run: the first loop pays for JIT warm-up. */
 async function compare(title, labels, direct, agentbox) {

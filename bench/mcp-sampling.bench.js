@@ -19,7 +19,7 @@ import { ToolRegistry } from '../dist/agent/tools/tool-registry.js';
 import { McpToolSource } from '../dist/mcp/mcp-tool-source.js';
 import { mcpSourceOptions } from '../dist/node/mcp/load-mcp-tool-sources.js';
 import { startScriptedLlmServer } from '../dist/node/testing/scripted-llm-server.js';
-import { fmt, report, summarize } from './stats.js';
+import { best, fmt, report, timeRounds } from './stats.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const everything = join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
@@ -32,16 +32,7 @@ const llm = await startScriptedLlmServer({
 });
 const model = createOpenAICompatibleModel({ baseUrl: llm.url, model: 'bench' });
 
-async function time(fn, n = rounds) {
-  const samples = [];
-  for (let r = 0; r < n; r += 1) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return summarize(samples);
-}
-const best = (runs) => runs.reduce((a, b) => (a.median <= b.median ? a : b));
+const time = (fn, n = rounds) => timeRounds(fn, n);
 
 // Baseline: a client that answers sampling with the model and nothing else.
 const sdk = new Client({ name: 'bench', version: '1' }, { capabilities: { sampling: {} } });

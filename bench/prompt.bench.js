@@ -8,7 +8,7 @@
 import { Dotprompt } from 'dotprompt';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { countMessageTokens, renderPrompt } from '../dist/prompt/index.js';
-import { fmt, report, summarize } from './stats.js';
+import { best, fmt, report, timeRounds } from './stats.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 100);
 
@@ -18,15 +18,7 @@ for (let i = 0; i < 200; i += 1) {
   messages.push({ role: 'assistant', content: `At harbour ${i} the tide peaks at ${(i % 7) + 0.5} m around ${i % 24}:00; the low is ${(i % 3) * 0.4} m.` });
 }
 
-async function time(fn) {
-  const samples = [];
-  for (let r = 0; r < rounds; r += 1) {
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
-  }
-  return summarize(samples);
-}
+const time = (fn, n = rounds) => timeRounds(fn, n);
 
 // Warm both (the encoding loads on first use; the merge cache fills).
 await countMessageTokens(messages, { model: 'gpt-4o' });
@@ -42,7 +34,6 @@ const direct = [await time(countDirect)];
 const agentbox = [await time(() => countMessageTokens(messages, { model: 'gpt-4o' }))];
 direct.push(await time(countDirect));
 agentbox.push(await time(() => countMessageTokens(messages, { model: 'gpt-4o' })));
-const best = (runs) => runs.reduce((a, b) => (a.median <= b.median ? a : b));
 report(`token counting, ${messages.length} messages (gpt-4o, o200k_base), ms per count`, {
   'gpt-tokenizer countTokens per message (median)': fmt(best(direct).median),
   'agentbox countMessageTokens (median)': fmt(best(agentbox).median),

@@ -23,3 +23,17 @@ export function gc() {
     globalThis.gc();
   }
 }
+
+/** Runs `fn` `rounds` times, one after another, and summarizes the times (ms). */
+export async function timeRounds(fn, rounds) {
+  const samples = [];
+  for (let r = 0; r < rounds; r += 1) {
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+  }
+  return summarize(samples);
+}
+
+/** Of several summaries of one path, the one with the lowest median (the others paid for noise or warm-up). */
+export const best = (runs) => runs.reduce((a, b) => (a.median <= b.median ? a : b));

@@ -16,6 +16,7 @@ import { callCost, priceFor, type ModelPrice } from './usage/price-usage.js';
 import { answerCall, checkOutput, outputRequest, retryFeedback, type OutputPlan } from './structured-output.js';
 import type { ApprovalDecision, ApprovalRequest, ExecuteContext, ToolExecutor } from './tools/tool-executor.js';
 import { createSessionSampler } from './tools/create-session-sampler.js';
+import { untilAborted } from './until-aborted.js';
 
 export interface RunTurnOptions {
   recorder: SessionRecorder;
@@ -333,25 +334,6 @@ async function closeFailedTurn(recorder: SessionRecorder, turn: number, error: u
   } catch {
     // The store itself failed; the original error is the one worth reporting.
   }
-}
-
-/** `promise`, or `fallback()` as soon as `signal` aborts, whichever comes first. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, fallback: () => T): Promise<T> {
-  if (signal.aborted) return Promise.resolve(fallback());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => resolve(fallback());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /**

@@ -5,6 +5,7 @@ import type { EventPayload } from '../../engine/events.js';
 import type { ToolCall } from '../../engine/messages.js';
 import { checkElicitationAnswer, elicitationLimits } from './check-elicitation-answer.js';
 import { checkElicitationSchema } from './check-elicitation-schema.js';
+import { untilAborted } from '../until-aborted.js';
 
 export interface ElicitPersonOptions {
   call: ToolCall;
@@ -65,7 +66,7 @@ export function elicitPerson(options: ElicitPersonOptions): (asked: ToolElicitat
       if (wait) await wait;
       let answer: ElicitationAnswer;
       try {
-        answer = await untilAborted(asking, over.signal);
+        answer = await untilAborted(asking, over.signal, () => ({ action: 'cancel', by: 'system' }));
       } catch (error) {
         await record({ action: 'cancel', by: 'system' });
         throw error;
@@ -91,24 +92,4 @@ function isWebUrl(text: string): boolean {
   if (text.length > 4096 || !URL.canParse(text)) return false;
   const { protocol } = new URL(text);
   return protocol === 'https:' || protocol === 'http:';
-}
-
-/** The answer, or `cancel` by `system` as soon as the question is over. */
-function untilAborted(answer: Promise<ElicitationAnswer>, signal: AbortSignal): Promise<ElicitationAnswer> {
-  const cancelled: ElicitationAnswer = { action: 'cancel', by: 'system' };
-  if (signal.aborted) return Promise.resolve(cancelled);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => resolve(cancelled);
-    signal.addEventListener('abort', onAbort, { once: true });
-    answer.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
