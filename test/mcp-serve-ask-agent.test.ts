@@ -127,7 +127,6 @@ describe('agentbox mcp serve: agents as tools', () => {
       'step 1: calling calculator',
       'step 1: calculator done',
       'step 2: asking the model',
-      'answered',
     ]);
   });
 

@@ -6,7 +6,7 @@ export type ProgressSender = (update: { progress: number; message: string }) => 
 
 /**
  * A turn's events as MCP progress: each model call and each tool call (started, finished)
- * is one notification, numbered 1, 2, 3… (the spec wants it to increase; a turn's length
+ * is one notification (how it ended is the result), numbered 1, 2, 3… (the spec wants it to increase; a turn's length
  * is not known, so there is no total). Text deltas are left out: an answer is returned
  * whole. `end()` stops after the events already buffered and resolves once they are sent,
  * so a client sees every notification before the answer.
@@ -46,12 +46,8 @@ function progressMessage(event: AgentEvent): string | undefined {
       return `step ${event.step}: ${event.name} ${event.ok ? 'done' : `failed (${event.error?.code ?? 'error'})`}`;
     case 'approval.decided':
       return event.approved ? undefined : `call ${event.callId} not approved${event.reason ? `: ${event.reason}` : ''}`;
-    case 'turn.completed':
-      return 'answered';
-    case 'turn.failed':
-      return `failed (${event.error.code})`;
-    case 'turn.cancelled':
-      return 'cancelled';
+    // How the turn ended is the call's result, not a notification: one sent just before the
+    // result is lost by SDK clients that read both at once (typescript-sdk issue 2580).
     default:
       return undefined;
   }
