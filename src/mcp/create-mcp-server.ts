@@ -6,6 +6,7 @@ import type { EventPayload } from '../engine/events.js';
 import type { BaseRuntime } from '../runtime/base-runtime.js';
 import type { ToolCallRequest, ToolCallSession } from '../runtime/tool-call-session.js';
 import type { AgentAnswer, McpAgentTools } from './mcp-agent-tools.js';
+import { clientAsker } from './forward-elicitation.js';
 
 /** The key of a call result's `_meta` that names the session recording the MCP session's calls. */
 export const MCP_SESSION_META_KEY = 'agentbox/sessionId';
@@ -84,12 +85,15 @@ export function createMcpServer(options: CreateMcpServerOptions): Server {
     const progressToken = request.params._meta?.progressToken;
     // An ask tool runs on its own executor, recorded in the same log as the other calls.
     const ask = askExecutor && agents?.has(request.params.name) ? askExecutor : undefined;
+    // A proxied server's form goes on to this client, if it can show one.
+    const onInput = ask ? undefined : clientAsker(server, (message, schema, sendOptions) => extra.sendRequest(message, schema, sendOptions));
     const result = await calls.invoke({
       ...(ask ? { executor: ask } : {}),
       name: request.params.name,
       arguments: JSON.stringify(request.params.arguments ?? {}),
       signal: extra.signal,
       ...(options.onApproval ? { onApproval: options.onApproval } : {}),
+      ...(onInput ? { onInput } : {}),
       // A tool's progress (a proxied MCP server's, say) reaches a client that asked for it.
       ...(progressToken !== undefined
         ? {

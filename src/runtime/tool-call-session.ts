@@ -5,6 +5,7 @@ import type { ApprovalDecision, ApprovalRequest, ToolExecutor } from '../agent/t
 import { createSessionSampler, type SessionSampler } from '../agent/tools/create-session-sampler.js';
 import type { LanguageModel } from '../agent/llm/language-model.js';
 import type { ModelPrice } from '../agent/usage/price-usage.js';
+import type { ElicitationAnswer, ElicitationRequest } from '../engine/elicitation.js';
 
 export interface ToolCallRequest {
   name: string;
@@ -15,6 +16,8 @@ export interface ToolCallRequest {
   onApproval?: (requests: ApprovalRequest[]) => Promise<Map<string, ApprovalDecision>>;
   /** Sees every event of the call as it is recorded, transient ones (`tool.progress`) included. */
   onEvent?: (payload: EventPayload) => void;
+  /** Asks a person for a tool's form (the connected MCP client, when it takes elicitation); absent, such questions are refused. */
+  onInput?: (request: ElicitationRequest, signal: AbortSignal) => Promise<ElicitationAnswer>;
   /** Runs the call through this executor instead of the session's (an MCP connection's `ask_<agent>` tools), recorded in the same log. */
   executor?: ToolExecutor;
 }
@@ -67,6 +70,7 @@ export class ToolCallSession {
         return recorder.record(payload);
       },
       ...(request.onApproval ? { requestApproval: request.onApproval } : {}),
+      ...(request.onInput ? { requestInput: request.onInput } : {}),
       ...(this.sample ? { sample: this.sample } : {}),
     });
     await recorder.flush();
