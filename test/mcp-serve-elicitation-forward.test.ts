@@ -37,7 +37,7 @@ async function connect(answer?: (form: unknown) => ElicitResult): Promise<Client
   return client;
 }
 
-const text = (result: { content?: unknown }): string => JSON.stringify(result.content);
+const text = (result: unknown): string => JSON.stringify((result as { content?: unknown }).content);
 
 describe('a proxied MCP server’s form, asked of the client of agentbox’s MCP server', () => {
   it('reaches a client that takes elicitation, and its answer reaches the server and the log', async () => {
