@@ -17,6 +17,7 @@ import { answerCall, checkOutput, outputRequest, retryFeedback, type OutputPlan 
 import type { ApprovalDecision, ApprovalRequest, ExecuteContext, ToolExecutor } from './tools/tool-executor.js';
 import { createSessionSampler } from './tools/create-session-sampler.js';
 import { untilAborted } from './until-aborted.js';
+import { unansweredToolCalls } from '../engine/unanswered-tool-calls.js';
 
 export interface RunTurnOptions {
   recorder: SessionRecorder;
@@ -75,7 +76,23 @@ export async function runTurn(options: RunTurnOptions): Promise<TurnResult> {
   const turn = recorder.session.turns + 1;
   const started = performance.now();
   if (isWorking(recorder.state)) {
-    // The previous turn was interrupted (the process died mid-turn): close it honestly.
+    // The previous turn was interrupted (the process died mid-turn): close it honestly. Calls
+    // it left without a result get one saying so, or the next request's history is invalid.
+    const step = recorder.session.lastRequest?.step ?? 1;
+    for (const call of unansweredToolCalls(recorder.session.messages)) {
+      const error = { code: 'INTERRUPTED' as const, message: 'the process stopped before this call finished: whether it took effect is unknown' };
+      recorder.record({
+        type: 'tool.completed',
+        step,
+        callId: call.id,
+        name: call.name,
+        ok: false,
+        output: JSON.stringify({ error }),
+        error,
+        durationMs: 0,
+        resources: { wallMs: 0 },
+      });
+    }
     recorder.record({
       type: 'turn.failed',
       turn: recorder.session.turns,
