@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseInputWith } from './parse-input.js';
 import { ConfigError } from './config-error.js';
 import { formatIssues, issuesFromZod } from './validation-issue.js';
+import { mcpConfigSchema } from '../config/mcp-config-schema.js';
 
 const issues = [
   { path: 'llm.timeoutMs', message: 'expected number' },
@@ -45,5 +46,20 @@ describe('one issue shape everywhere', () => {
     const config = new ConfigError([{ path: 'llm', message: 'x' }], 'a.json');
     expect(config.details).toEqual({ issues: [{ path: 'llm', message: 'x' }], source: 'a.json' });
     expect(config.message).toBe('invalid configuration in a.json:\n  - llm: x');
+  });
+});
+
+describe('issuesFromZod on a union (an MCP server entry: stdio or HTTP)', () => {
+  it('reports the bad field of the alternative the value was meant to be, not "Invalid input"', () => {
+    const result = mcpConfigSchema.safeParse({ servers: { a: { command: 'x', timeoutMs: 1.5 }, b: { url: 'http://x', roots: 'yes' } } });
+    expect(result.success).toBe(false);
+    const issues = issuesFromZod(result.error?.issues ?? [], 'tools.mcp');
+    expect(issues.map((i) => i.path)).toEqual(['tools.mcp.servers.a.timeoutMs', 'tools.mcp.servers.b.roots']);
+    expect(issues[1]?.message).toContain('expected boolean');
+  });
+
+  it('keeps the union message when nothing tells the alternatives apart', () => {
+    const result = z.union([z.string(), z.number()]).safeParse(true);
+    expect(issuesFromZod(result.error?.issues ?? [])).toEqual([{ path: '', message: 'Invalid input' }]);
   });
 });

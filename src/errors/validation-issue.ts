@@ -13,11 +13,36 @@ export interface ValidationIssue {
 interface PathIssue {
   readonly path: readonly PropertyKey[];
   readonly message: string;
+  readonly code?: string;
+  /** `invalid_union`: each alternative's issues, their paths relative to the union's value. */
+  readonly errors?: readonly (readonly PathIssue[])[];
 }
 
-/** Zod's issues as ours, each path under `prefix` (`body`, `auth`) when given. */
+/**
+ * Zod's issues as ours, each path under `prefix` (`body`, `auth`) when given. A value that
+ * matches no alternative of a union (`Invalid input`) is reported by the alternative it was
+ * meant to be, when that can be told, so the message names the bad field.
+ */
 export function issuesFromZod(issues: readonly PathIssue[], prefix?: string): ValidationIssue[] {
-  return issues.map((issue) => ({ path: [...(prefix ? [prefix] : []), ...issue.path.map(String)].join('.'), message: issue.message }));
+  return issues.flatMap((issue) => {
+    const path = [...(prefix ? [prefix] : []), ...issue.path.map(String)];
+    const meant = issue.code === 'invalid_union' ? meantAlternative(issue.errors ?? []) : undefined;
+    if (meant) return issuesFromZod(meant, path.join('.') || undefined);
+    return [{ path: path.join('.'), message: issue.message }];
+  });
+}
+
+/**
+ * The alternative a value was meant to be: the only one that knows all its keys (a strict
+ * object refuses the keys of the others), else the only one with the fewest issues.
+ */
+function meantAlternative(alternatives: readonly (readonly PathIssue[])[]): readonly PathIssue[] | undefined {
+  const knowsKeys = alternatives.filter((issues) => !issues.some((i) => i.code === 'unrecognized_keys' && i.path.length === 0));
+  if (knowsKeys.length === 1) return knowsKeys[0];
+  const candidates = knowsKeys.length > 0 ? knowsKeys : alternatives;
+  const fewest = Math.min(...candidates.map((issues) => issues.length));
+  const best = candidates.filter((issues) => issues.length === fewest);
+  return best.length === 1 && fewest > 0 ? best[0] : undefined;
 }
 
 /** `path: message`, the path `(root)` when the value itself is bad. */
