@@ -23,7 +23,7 @@ import { BaseRuntime } from '../dist/runtime/base-runtime.js';
 import { accessSession } from '../dist/server/session-access.js';
 import { MemorySessionStore } from '../dist/store/memory-session-store.js';
 import { createScriptedModel } from '../dist/testing/scripted-model.js';
-import { best, fmt, report, timeRounds } from './stats.js';
+import { alternateBest, fmt, report, timeRounds } from './stats.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 300);
 
@@ -31,19 +31,12 @@ const time = (fn, n = rounds) => timeRounds(fn, n);
 
 /** Alternates the two (twice each) and keeps each one's faster run: the first loop pays for JIT warm-up. */
 async function compare(title, labels, direct, agentbox) {
-  for (let i = 0; i < 20; i += 1) {
-    await direct();
-    await agentbox();
-  }
-  const d = [await time(direct)];
-  const a = [await time(agentbox)];
-  d.push(await time(direct));
-  a.push(await time(agentbox));
+  const timed = await alternateBest(direct, agentbox, rounds);
   report(title, {
-    [`${labels[0]} (median)`]: fmt(best(d).median),
-    [`${labels[1]} (median)`]: fmt(best(a).median),
-    [`${labels[1]} (p95)`]: fmt(best(a).p95),
-    'ratio ask_agent / baseline': `${fmt(best(a).median / best(d).median, 2)}×`,
+    [`${labels[0]} (median)`]: fmt(timed.direct.median),
+    [`${labels[1]} (median)`]: fmt(timed.agentbox.median),
+    [`${labels[1]} (p95)`]: fmt(timed.agentbox.p95),
+    'ratio ask_agent / baseline': `${fmt(timed.agentbox.median / timed.direct.median, 2)}×`,
   });
 }
 

@@ -19,7 +19,7 @@ import { ToolRegistry } from '../dist/agent/tools/tool-registry.js';
 import { McpToolSource } from '../dist/mcp/mcp-tool-source.js';
 import { mcpSourceOptions } from '../dist/node/mcp/load-mcp-tool-sources.js';
 import { startScriptedLlmServer } from '../dist/node/testing/scripted-llm-server.js';
-import { best, fmt, report, timeRounds } from './stats.js';
+import { alternateBest, fmt, report } from './stats.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const everything = join(root, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
@@ -31,8 +31,6 @@ const llm = await startScriptedLlmServer({
   recordRequests: false,
 });
 const model = createOpenAICompatibleModel({ baseUrl: llm.url, model: 'bench' });
-
-const time = (fn, n = rounds) => timeRounds(fn, n);
 
 // Baseline: a client that answers sampling with the model and nothing else.
 const sdk = new Client({ name: 'bench', version: '1' }, { capabilities: { sampling: {} } });
@@ -70,18 +68,11 @@ const agentbox = async () => {
   if (!result.ok) throw new Error(result.output);
 };
 
-for (let i = 0; i < 20; i += 1) {
-  await direct();
-  await agentbox();
-}
-const d = [await time(direct)];
-const a = [await time(agentbox)];
-d.push(await time(direct));
-a.push(await time(agentbox));
+const timed = await alternateBest(direct, agentbox, rounds);
 report('sampling over stdio: one trigger-sampling-request call, ms', {
-  'SDK Client + bare sampling handler (median)': fmt(best(d).median),
-  'agentbox executor + session sampler (median)': fmt(best(a).median),
-  'ratio agentbox / SDK': `${fmt(best(a).median / best(d).median, 2)}×`,
+  'SDK Client + bare sampling handler (median)': fmt(timed.direct.median),
+  'agentbox executor + session sampler (median)': fmt(timed.agentbox.median),
+  'ratio agentbox / SDK': `${fmt(timed.agentbox.median / timed.direct.median, 2)}×`,
   'mcp.sampled events recorded': String(recorded),
 });
 await sdk.close();

@@ -37,3 +37,19 @@ export async function timeRounds(fn, rounds) {
 
 /** Of several summaries of one path, the one with the lowest median (the others paid for noise or warm-up). */
 export const best = (runs) => runs.reduce((a, b) => (a.median <= b.median ? a : b));
+
+/**
+ * Warms both paths, then times each twice in turn (direct, agentbox, direct, agentbox) and
+ * keeps each one's best summary: the first loop pays for JIT warm-up.
+ */
+export async function alternateBest(direct, agentbox, rounds, warmup = 20) {
+  for (let i = 0; i < warmup; i += 1) {
+    await direct();
+    await agentbox();
+  }
+  const d = [await timeRounds(direct, rounds)];
+  const a = [await timeRounds(agentbox, rounds)];
+  d.push(await timeRounds(direct, rounds));
+  a.push(await timeRounds(agentbox, rounds));
+  return { direct: best(d), agentbox: best(a) };
+}
